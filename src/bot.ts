@@ -1,0 +1,200 @@
+import type { Server } from 'node:http';
+import type { Redis } from 'ioredis';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import { runMigrations } from './db/migrate.js';
+import { type Pool, createPool } from './db/pool.js';
+import { AppError } from './errors.js';
+import { type Metrics, createMetrics } from './http/metrics.js';
+import { createHttpServer, listen, sendJson, sendText } from './http/server.js';
+import { listIncidentsAwaitingSetup } from './incidents/incident-repo.js';
+import { createIncidentService } from './incidents/incident-service.js';
+import { type Logger, createLogger } from './logger.js';
+import { DEFAULT_QUEUE_PREFIX, type Queues, createQueues } from './queue/queues.js';
+import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
+import { type Workers, startWorkers } from './queue/workers.js';
+import { createIncidentSetup } from './slack/incident-setup.js';
+import { createMeteredFetch } from './slack/metered-fetch.js';
+import { createSlackApp, createSlackClient } from './slack/slack-app.js';
+
+export type Role = 'web' | 'worker' | 'all';
+
+export interface BotOptions {
+  config: Config;
+  role: Role;
+  logger?: Logger;
+  clock?: Clock;
+  /** Tests give each bot its own prefix so several share one Redis. */
+  queuePrefix?: string;
+  host?: string;
+  reconcileEveryMs?: number;
+  /** How long an incident's set-up may be pending before the reconciler re-enqueues it. */
+  setupStaleAfterMs?: number;
+  /** Called for every Slack fetch; tests and the sandbox pass their own. */
+  fetch?: typeof fetch;
+}
+
+export interface RunningBot {
+  port: number;
+  url: string;
+  pool: Pool;
+  metrics: Metrics;
+  queues: Queues;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: config → logger → Postgres/Redis → services → Slack app and workers.
+ * Every collaborator is built here and passed explicitly.
+ */
+export async function startBot(options: BotOptions): Promise<RunningBot> {
+  const { config, role } = options;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const { botToken, signingSecret } = config.slack;
+  if (!config.databaseUrl || !config.redisUrl || !botToken || !signingSecret) {
+    throw new AppError('config_invalid', 'startBot needs DATABASE_URL, REDIS_URL, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+  }
+  const prefix = options.queuePrefix ?? DEFAULT_QUEUE_PREFIX;
+  const metrics = createMetrics();
+  const slackFetch = createMeteredFetch(metrics, options.fetch);
+  const slack = { botToken, signingSecret, apiUrl: config.slack.apiUrl, fetch: slackFetch };
+
+  const pool = createPool(config.databaseUrl, { applicationName: `incident-bot-${role}` });
+  const closers: Array<() => Promise<unknown>> = [() => pool.end()];
+  let workers: Workers | null = null;
+  let server: Server | null = null;
+  const stop = async () => {
+    if (server) await new Promise((resolve) => server!.close(resolve));
+    server?.closeAllConnections();
+    if (workers) await workers.close();
+    for (const close of closers.reverse()) await close().catch(() => {});
+  };
+
+  try {
+    await runMigrations(pool, logger);
+    const producer = createProducerConnection(config.redisUrl);
+    closers.push(() => producer.quit());
+    await waitForRedis(producer);
+    const queues = createQueues(producer, prefix);
+    closers.push(() => queues.close());
+
+    const incidents = createIncidentService({
+      pool,
+      clock,
+      logger,
+      followUps: {
+        async incidentDeclared(incident) {
+          // After commit; if Redis is down the reconciler enqueues it later.
+          await queues.enqueueIncidentSetup(incident.id).catch((error) => {
+            logger.warn({ err: error, incident: incident.number }, 'could not enqueue set-up; the reconciler will');
+          });
+        },
+      },
+    });
+
+    if (role === 'worker' || role === 'all') {
+      const connection = createWorkerConnection(config.redisUrl);
+      closers.push(async () => connection.disconnect());
+      await assertNoEviction(connection);
+      const client = createSlackClient(slack, logger);
+      let botUserId: Promise<string> | null = null;
+      const setup = createIncidentSetup({
+        pool,
+        client,
+        clock,
+        logger,
+        announceChannelId: config.announceChannelId,
+        botUserId: () => {
+          botUserId ??= client.auth.test().then((r) => r.user_id!);
+          botUserId.catch(() => {
+            botUserId = null;
+          });
+          return botUserId;
+        },
+      });
+      const staleAfter = options.setupStaleAfterMs ?? 20_000;
+      workers = await startWorkers({
+        connection,
+        prefix,
+        queues,
+        metrics,
+        logger,
+        reconcileEveryMs: options.reconcileEveryMs,
+        runIncidentSetup: (id, runOptions) => setup.run(id, runOptions),
+        async reconcile() {
+          const pending = await listIncidentsAwaitingSetup(pool, new Date(clock.now().getTime() - staleAfter));
+          for (const incident of pending) {
+            await queues.enqueueIncidentSetup(incident.id, { fromReconciler: true });
+          }
+          if (pending.length > 0) logger.info({ count: pending.length }, 'reconciler re-enqueued incident set-ups');
+        },
+      });
+    }
+
+    let slackListener = null;
+    if (role === 'web' || role === 'all') {
+      const { app, receiver } = createSlackApp({
+        slack,
+        incidents,
+        pool,
+        clock,
+        logger,
+        defaultSeverity: config.defaultSeverity,
+      });
+      await app.init();
+      slackListener = receiver.requestListener;
+    }
+
+    server = createHttpServer({
+      slackListener,
+      metrics,
+      logger,
+      routes: {
+        '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', role }),
+        '/readyz': async (_req, res) => {
+          const [postgres, redis] = await Promise.all([
+            withTimeout(pool.query('SELECT 1'), 1000).then(() => 'ok', () => 'unreachable'),
+            withTimeout(producer.ping(), 1000).then(() => 'ok', () => 'unreachable'),
+          ]);
+          const ready = postgres === 'ok' && redis === 'ok';
+          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', postgres, redis });
+        },
+        '/metrics': async (_req, res) => sendText(res, 200, await metrics.registry.metrics(), metrics.registry.contentType),
+      },
+    });
+    const port = await listen(server, config.port, options.host);
+    const url = `http://${options.host ?? 'localhost'}:${port}`;
+    logger.info({ role, port }, 'incident-bot started');
+    return { port, url, pool, metrics, queues, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await withTimeout(
+    new Promise<void>((resolve) => redis.once('ready', () => resolve())),
+    timeoutMs,
+  ).catch(() => {
+    throw new AppError('queue_unavailable', `Redis at REDIS_URL did not answer within ${timeoutMs} ms`);
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { AppError } from './errors.js';
+
+export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Every environment variable the bot reads. This schema is the only reader of `process.env`;
+ * docker-compose.yml and the README's configuration table are checked against its keys.
+ */
+export const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string()
+      .regex(/^xoxb-/, 'must be a bot token starting with xoxb-')
+      .optional(),
+    SLACK_SIGNING_SECRET: z.string().min(8, 'must be the app signing secret (Basic Information page)').optional(),
+    SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
+      .optional(),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    PORT: z.coerce.number().int('must be a whole number').min(0).max(65535).default(3000),
+    INCIDENT_ANNOUNCE_CHANNEL: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123ABCD (not a #name)')
+      .optional(),
+    INCIDENT_DEFAULT_SEVERITY: z.enum(SEVERITIES).default('SEV3'),
+    ONCALL_CONFIG: z.string().min(1).optional(),
+    PUBLIC_URL: z.url('must be the public base URL of the bot, e.g. https://incident-bot.example.com').optional(),
+    LOG_LEVEL: z.enum(logLevels).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const sandbox = env.SLACK_BOT_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined;
+    if (sandbox) return;
+    for (const key of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DATABASE_URL', 'REDIS_URL'] as const) {
+      if (env[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is required when Slack credentials are set' });
+      }
+    }
+  });
+
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface Config {
+  /** True when no Slack credentials are configured: the bot talks to the local Slack. */
+  sandbox: boolean;
+  slack: { botToken: string | undefined; signingSecret: string | undefined; apiUrl: string };
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  port: number;
+  announceChannelId: string | undefined;
+  defaultSeverity: Severity;
+  oncallConfigPath: string | undefined;
+  publicUrl: string | undefined;
+  logLevel: (typeof logLevels)[number];
+}
+
+/** Parses the environment once; a bad environment fails with one error listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "unset", as docker-compose's `VAR=` and shell exports produce.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new AppError('config_invalid', `Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    sandbox: e.SLACK_BOT_TOKEN === undefined && e.SLACK_SIGNING_SECRET === undefined,
+    slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL },
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    announceChannelId: e.INCIDENT_ANNOUNCE_CHANNEL,
+    defaultSeverity: e.INCIDENT_DEFAULT_SEVERITY,
+    oncallConfigPath: e.ONCALL_CONFIG,
+    publicUrl: e.PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,67 @@
+import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
+import type { Logger } from '../logger.js';
+import type { Metrics } from './metrics.js';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface HttpServerOptions {
+  /** Bolt's receiver: handles POST /slack/events (signature check, body limit, ack). */
+  slackListener: RequestListener | null;
+  /** Exact-path GET routes: /healthz, /readyz, /metrics and later additions. */
+  routes: Record<string, RouteHandler>;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+const KNOWN_ROUTES = new Set(['/slack/events', '/healthz', '/readyz', '/metrics']);
+
+export function createHttpServer({ slackListener, routes, metrics, logger }: HttpServerOptions): Server {
+  return createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = KNOWN_ROUTES.has(path) || routes[path] ? path : 'other';
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpRequests.inc({ method: req.method ?? 'GET', route, status: String(res.statusCode) });
+      metrics.httpDuration.observe({ method: req.method ?? 'GET', route }, seconds);
+    });
+    try {
+      if (path === '/slack/events' && slackListener) {
+        if (req.method !== 'POST') return sendText(res, 405, 'Slack posts to this URL; use POST.\n');
+        return slackListener(req, res);
+      }
+      const handler = routes[path];
+      if (handler && (req.method === 'GET' || req.method === 'HEAD')) {
+        Promise.resolve(handler(req, res)).catch((error) => {
+          logger.error({ err: error, path }, 'route failed');
+          if (!res.headersSent) sendText(res, 500, 'internal error\n');
+        });
+        return;
+      }
+      sendText(res, 404, 'not found\n');
+    } catch (error) {
+      logger.error({ err: error, path }, 'request failed');
+      if (!res.headersSent) sendText(res, 500, 'internal error\n');
+    }
+  });
+}
+
+export function sendText(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8') {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown) {
+  sendText(res, status, `${JSON.stringify(body)}\n`, 'application/json');
+}
+
+export function listen(server: Server, port: number, host?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}

@@ -1,0 +1,193 @@
+import type { Queryable } from '../db/pool.js';
+import type { DeclareIncidentInput, Incident, IncidentStatus, SetupStep, Severity } from './incident-types.js';
+
+interface IncidentRow {
+  id: number;
+  number: number;
+  title: string;
+  summary: string | null;
+  severity: Severity;
+  status: IncidentStatus;
+  is_private: boolean;
+  service: string | null;
+  reporter_id: string;
+  commander_id: string | null;
+  origin_channel_id: string | null;
+  declared_at: Date;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  updated_at: Date;
+  channel_id: string | null;
+  channel_name: string | null;
+  headline_ts: string | null;
+  announce_channel_id: string | null;
+  announce_ts: string | null;
+  setup_steps: SetupStep[];
+  setup_completed_at: Date | null;
+  setup_failed_at: Date | null;
+}
+
+const COLUMNS = `id, number, title, summary, severity, status, is_private, service, reporter_id, commander_id,
+  origin_channel_id, declared_at, resolved_at, closed_at, updated_at, channel_id, channel_name, headline_ts,
+  announce_channel_id, announce_ts, setup_steps, setup_completed_at, setup_failed_at`;
+
+function toIncident(row: IncidentRow): Incident {
+  return {
+    id: row.id,
+    number: row.number,
+    title: row.title,
+    summary: row.summary,
+    severity: row.severity,
+    status: row.status,
+    isPrivate: row.is_private,
+    service: row.service,
+    reporterId: row.reporter_id,
+    commanderId: row.commander_id,
+    originChannelId: row.origin_channel_id,
+    declaredAt: row.declared_at,
+    resolvedAt: row.resolved_at,
+    closedAt: row.closed_at,
+    updatedAt: row.updated_at,
+    channelId: row.channel_id,
+    channelName: row.channel_name,
+    headlineTs: row.headline_ts,
+    announceChannelId: row.announce_channel_id,
+    announceTs: row.announce_ts,
+    setupSteps: row.setup_steps,
+    setupCompletedAt: row.setup_completed_at,
+    setupFailedAt: row.setup_failed_at,
+  };
+}
+
+/** Takes the next gapless incident number; holds the counter row lock until the transaction ends. */
+export async function nextIncidentNumber(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ last_number: number }>(
+    'UPDATE incident_counter SET last_number = last_number + 1 RETURNING last_number',
+  );
+  return rows[0]!.last_number;
+}
+
+export async function insertIncident(
+  db: Queryable,
+  input: DeclareIncidentInput & { number: number; declaredAt: Date },
+): Promise<Incident> {
+  const { rows } = await db.query<IncidentRow>(
+    `INSERT INTO incidents (number, title, summary, severity, is_private, service, reporter_id, commander_id,
+       origin_channel_id, declared_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+     RETURNING ${COLUMNS}`,
+    [
+      input.number,
+      input.title,
+      input.summary,
+      input.severity,
+      input.isPrivate,
+      input.service,
+      input.reporterId,
+      input.commanderId,
+      input.originChannelId,
+      input.declaredAt,
+    ],
+  );
+  return toIncident(rows[0]!);
+}
+
+export async function findIncidentById(db: Queryable, id: number): Promise<Incident | null> {
+  const { rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1`, [id]);
+  return rows[0] ? toIncident(rows[0]) : null;
+}
+
+/** Reads and row-locks the incident for a decision made in the caller's transaction. */
+export async function findIncidentByIdForUpdate(db: Queryable, id: number): Promise<Incident | null> {
+  const { rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1 FOR UPDATE`, [id]);
+  return rows[0] ? toIncident(rows[0]) : null;
+}
+
+export async function findIncidentByNumber(db: Queryable, number: number): Promise<Incident | null> {
+  const { rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE number = $1`, [number]);
+  return rows[0] ? toIncident(rows[0]) : null;
+}
+
+export async function findIncidentByChannelId(db: Queryable, channelId: string): Promise<Incident | null> {
+  const { rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE channel_id = $1`, [channelId]);
+  return rows[0] ? toIncident(rows[0]) : null;
+}
+
+export async function listOpenIncidents(db: Queryable, limit = 50): Promise<Incident[]> {
+  const { rows } = await db.query<IncidentRow>(
+    `SELECT ${COLUMNS} FROM incidents WHERE status NOT IN ('resolved', 'closed')
+     ORDER BY declared_at DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map(toIncident);
+}
+
+/** Incidents whose Slack set-up has neither finished nor been given up, declared before `before`. */
+export async function listIncidentsAwaitingSetup(db: Queryable, before: Date): Promise<Incident[]> {
+  const { rows } = await db.query<IncidentRow>(
+    `SELECT ${COLUMNS} FROM incidents
+     WHERE setup_completed_at IS NULL AND setup_failed_at IS NULL AND declared_at < $1
+     ORDER BY id LIMIT 500`,
+    [before],
+  );
+  return rows.map(toIncident);
+}
+
+/**
+ * Claims an idempotency key. Returns true for the first caller; a concurrent second caller waits on
+ * the key's unique index until the first commits, then gets false.
+ */
+export async function claimIdempotencyKey(db: Queryable, key: string): Promise<boolean> {
+  const { rowCount } = await db.query('INSERT INTO idempotency_keys (key) VALUES ($1) ON CONFLICT (key) DO NOTHING', [
+    key,
+  ]);
+  return rowCount === 1;
+}
+
+export async function bindIdempotencyKey(db: Queryable, key: string, incidentId: number): Promise<void> {
+  await db.query('UPDATE idempotency_keys SET incident_id = $2 WHERE key = $1', [key, incidentId]);
+}
+
+export async function findIncidentByIdempotencyKey(db: Queryable, key: string): Promise<Incident | null> {
+  const { rows } = await db.query<IncidentRow>(
+    `SELECT ${COLUMNS} FROM incidents WHERE id = (SELECT incident_id FROM idempotency_keys WHERE key = $1)`,
+    [key],
+  );
+  return rows[0] ? toIncident(rows[0]) : null;
+}
+
+export interface SlackRefs {
+  channelId?: string;
+  channelName?: string;
+  headlineTs?: string;
+  announceChannelId?: string;
+  announceTs?: string;
+}
+
+/** Records a finished set-up step and any Slack references it produced. */
+export async function recordSetupStep(db: Queryable, id: number, step: SetupStep, refs: SlackRefs = {}): Promise<void> {
+  await db.query(
+    `UPDATE incidents SET
+       setup_steps = CASE WHEN $2 = ANY(setup_steps) THEN setup_steps ELSE array_append(setup_steps, $2) END,
+       channel_id = COALESCE($3, channel_id),
+       channel_name = COALESCE($4, channel_name),
+       headline_ts = COALESCE($5, headline_ts),
+       announce_channel_id = COALESCE($6, announce_channel_id),
+       announce_ts = COALESCE($7, announce_ts)
+     WHERE id = $1`,
+    [
+      id,
+      step,
+      refs.channelId ?? null,
+      refs.channelName ?? null,
+      refs.headlineTs ?? null,
+      refs.announceChannelId ?? null,
+      refs.announceTs ?? null,
+    ],
+  );
+}
+
+export async function markSetupFinished(db: Queryable, id: number, outcome: 'completed' | 'failed'): Promise<void> {
+  const column = outcome === 'completed' ? 'setup_completed_at' : 'setup_failed_at';
+  await db.query(`UPDATE incidents SET ${column} = now() WHERE id = $1 AND ${column} IS NULL`, [id]);
+}

@@ -1,0 +1,70 @@
+import type { Severity } from '../config.js';
+
+export type { Severity } from '../config.js';
+
+export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export interface SeverityLevel {
+  id: Severity;
+  name: string;
+  respondWithin: string;
+  description: string;
+}
+
+/** Defaults from the design; response times are what responders promise, not timers. */
+export const SEVERITY_LEVELS: Record<Severity, SeverityLevel> = {
+  SEV1: { id: 'SEV1', name: 'Critical', respondWithin: '15 minutes', description: 'Outage or data loss for many users' },
+  SEV2: { id: 'SEV2', name: 'High', respondWithin: '1 hour', description: 'Major feature broken or badly degraded' },
+  SEV3: { id: 'SEV3', name: 'Medium', respondWithin: '4 hours', description: 'Partial degradation with a workaround' },
+  SEV4: { id: 'SEV4', name: 'Low', respondWithin: 'next business day', description: 'Minor issue, little user impact' },
+};
+
+export const SETUP_STEPS = ['channel', 'invite', 'topic', 'headline', 'pin', 'announce', 'notify'] as const;
+export type SetupStep = (typeof SETUP_STEPS)[number];
+
+export interface Incident {
+  id: number;
+  number: number;
+  title: string;
+  summary: string | null;
+  severity: Severity;
+  status: IncidentStatus;
+  isPrivate: boolean;
+  service: string | null;
+  reporterId: string;
+  commanderId: string | null;
+  originChannelId: string | null;
+  declaredAt: Date;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  updatedAt: Date;
+  channelId: string | null;
+  channelName: string | null;
+  headlineTs: string | null;
+  announceChannelId: string | null;
+  announceTs: string | null;
+  setupSteps: SetupStep[];
+  setupCompletedAt: Date | null;
+  setupFailedAt: Date | null;
+}
+
+export interface DeclareIncidentInput {
+  title: string;
+  severity: Severity;
+  summary: string | null;
+  service: string | null;
+  isPrivate: boolean;
+  reporterId: string;
+  commanderId: string | null;
+  originChannelId: string | null;
+}
+
+export function isOpen(incident: Pick<Incident, 'status'>): boolean {
+  return incident.status !== 'resolved' && incident.status !== 'closed';
+}
+
+/** `inc-12` is how people write incident references; `#12` works too. */
+export function incidentReference(incident: Pick<Incident, 'number'>): string {
+  return `inc-${incident.number}`;
+}

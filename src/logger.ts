@@ -1,0 +1,62 @@
+import type { Logger as SlackLogger } from '@slack/logger';
+import { LogLevel } from '@slack/logger';
+import { type Logger, pino } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Paths that may carry secrets: tokens, signing secrets, signed links. Never logged. */
+export const REDACT_PATHS = [
+  'token',
+  '*.token',
+  'botToken',
+  '*.botToken',
+  'signingSecret',
+  '*.signingSecret',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers["x-slack-signature"]',
+  'headers["x-slack-signature"]',
+  'url',
+  '*.url',
+  'response_url',
+  '*.response_url',
+  'signedUrl',
+  '*.signedUrl',
+];
+
+export function createLogger(options: { level: string; destination?: NodeJS.WritableStream }): Logger {
+  return pino(
+    { level: options.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'incident-bot' } },
+    options.destination as never,
+  );
+}
+
+const boltToPino: Record<LogLevel, string> = {
+  [LogLevel.DEBUG]: 'debug',
+  [LogLevel.INFO]: 'info',
+  [LogLevel.WARN]: 'warn',
+  [LogLevel.ERROR]: 'error',
+};
+
+/** Bolt and WebClient log through this, so their lines share our format and redaction. */
+export function createSlackLogger(logger: Logger): SlackLogger {
+  let child = logger.child({ component: 'slack' });
+  return {
+    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
+    info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
+    warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
+    error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
+    setLevel: (level: LogLevel) => {
+      child.level = boltToPino[level] ?? 'info';
+    },
+    getLevel: () => {
+      const entry = Object.entries(boltToPino).find(([, v]) => v === child.level);
+      return (entry?.[0] as LogLevel | undefined) ?? LogLevel.INFO;
+    },
+    setName: (name: string) => {
+      child = logger.child({ component: name });
+    },
+  };
+}

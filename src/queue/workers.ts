@@ -1,0 +1,82 @@
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../logger.js';
+import { QueueName, type Queues, RECONCILE_EVERY_MS, slackJobSchema } from './queues.js';
+
+export interface WorkerDeps {
+  connection: Redis;
+  prefix: string;
+  queues: Queues;
+  metrics: Metrics;
+  logger: Logger;
+  /** Runs an incident's Slack set-up; see slack/incident-setup.ts. */
+  runIncidentSetup(incidentId: number, options: { mayRepeat: boolean; finalAttempt: boolean }): Promise<void>;
+  /** Finds work the database says is due but Redis may not know about, and enqueues it. */
+  reconcile(): Promise<void>;
+  reconcileEveryMs?: number;
+}
+
+export interface Workers {
+  close(deadlineMs?: number): Promise<void>;
+}
+
+export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
+  const { connection, prefix, metrics, logger } = deps;
+
+  const slackWorker = new Worker(
+    QueueName.slack,
+    async (job: Job) => {
+      const parsed = slackJobSchema.parse({ name: job.name, data: job.data });
+      const attempts = job.opts.attempts ?? 1;
+      switch (parsed.name) {
+        case 'incident.setup':
+          await deps.runIncidentSetup(parsed.data.incidentId, {
+            mayRepeat: job.attemptsMade > 0 || parsed.data.fromReconciler === true,
+            finalAttempt: job.attemptsMade + 1 >= attempts,
+          });
+          return;
+      }
+    },
+    { connection, prefix, concurrency: 8, autorun: true },
+  );
+
+  const timersWorker = new Worker(
+    QueueName.timers,
+    async (job: Job) => {
+      if (job.name === 'reconcile') await deps.reconcile();
+    },
+    { connection, prefix, concurrency: 4, autorun: true },
+  );
+
+  for (const [queue, worker] of [
+    [QueueName.slack, slackWorker],
+    [QueueName.timers, timersWorker],
+  ] as const) {
+    worker.on('completed', (job) => metrics.jobs.inc({ queue, name: job.name, outcome: 'completed' }));
+    worker.on('failed', (job, error) => {
+      metrics.jobs.inc({ queue, name: job?.name ?? 'unknown', outcome: 'failed' });
+      logger.warn({ queue, job: job?.id, attemptsMade: job?.attemptsMade, err: error }, 'job failed');
+    });
+    worker.on('error', (error) => logger.error({ queue, err: error }, 'worker error'));
+  }
+
+  // The reconciler is itself idempotent, so one scheduler shared by every worker process is enough.
+  await deps.queues.timers.upsertJobScheduler(
+    'reconcile',
+    { every: deps.reconcileEveryMs ?? RECONCILE_EVERY_MS },
+    { name: 'reconcile', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  );
+
+  return {
+    /** Finishes active jobs within the deadline; what is left is handed back to Redis as stalled. */
+    async close(deadlineMs = 10_000) {
+      const graceful = Promise.all([slackWorker.close(), timersWorker.close()]);
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, deadlineMs, 'timeout').unref());
+      if ((await Promise.race([graceful, timeout])) === 'timeout') {
+        logger.warn('workers did not finish within the deadline; closing forcefully');
+        await Promise.all([slackWorker.close(true), timersWorker.close(true)]);
+      }
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/** Every id Slack echoes back to us, in one place, so listeners and views cannot drift apart. */
+export const CallbackId = {
+  declareModal: 'incident-declare',
+} as const;
+
+export const ActionId = {
+  joinIncident: 'incident-join',
+  declareTitle: 'title-input',
+  declareSeverity: 'severity-select',
+  declareSummary: 'summary-input',
+  declareService: 'service-input',
+  declareCommander: 'commander-select',
+  declarePrivate: 'private-toggle',
+} as const;
+
+export const BlockId = {
+  declareTitle: 'title',
+  declareSeverity: 'severity',
+  declareSummary: 'summary',
+  declareService: 'service',
+  declareCommander: 'commander',
+  declarePrivate: 'visibility',
+  headlineActions: 'incident-actions',
+  announceActions: 'announce-actions',
+} as const;
+
+/** Message metadata type on the headline card, so a retried set-up can find a card it already posted. */
+export const HEADLINE_EVENT_TYPE = 'incident_headline';

@@ -1,0 +1,101 @@
+import type { App, SlashCommand } from '@slack/bolt';
+import type { Clock } from '../../clock.js';
+import type { Severity } from '../../config.js';
+import type { IncidentService } from '../../incidents/incident-service.js';
+import type { Incident } from '../../incidents/incident-types.js';
+import type { Logger } from '../../logger.js';
+import { type IncidentCommand, USAGE, parseIncidentCommand } from '../commands/parse-command.js';
+import { buildDeclareModal } from '../views/declare-modal.js';
+import { channelMention } from '../views/format.js';
+import { buildIncidentList } from '../views/incident-list.js';
+import { userFacingError } from './reply.js';
+
+export interface CommandDeps {
+  incidents: IncidentService;
+  clock: Clock;
+  logger: Logger;
+  defaultSeverity: Severity;
+}
+
+type Reply = { response_type: 'ephemeral'; text: string; blocks?: unknown[] };
+
+function ephemeral(text: string, blocks?: unknown[]): Reply {
+  return { response_type: 'ephemeral', text, ...(blocks ? { blocks } : {}) };
+}
+
+/** `/incident …`: parse, do one thing, answer inside Slack's 3 s with an ephemeral reply. */
+export function registerIncidentCommand(app: App, deps: CommandDeps): void {
+  app.command('/incident', async ({ command, ack, client, respond }) => {
+    const parsed = parseIncidentCommand(command.text ?? '');
+    if (!parsed.ok) {
+      await ack(ephemeral(`:warning: ${parsed.error}\n\n${USAGE}`));
+      return;
+    }
+    const cmd = parsed.command;
+    if (cmd.name === 'create' && cmd.title === null) {
+      // Trigger ids live 3 s: ack, then open the modal at once.
+      await ack();
+      try {
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: buildDeclareModal({
+            reporterId: command.user_id,
+            defaultSeverity: cmd.severity ?? deps.defaultSeverity,
+            originChannelId: command.channel_id ?? null,
+            prefill: { ...(cmd.service ? { service: cmd.service } : {}), isPrivate: cmd.isPrivate },
+          }),
+        });
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'could not open the declare modal');
+        await respond(
+          ephemeral(
+            ':warning: Slack did not let me open the form in time. Run `/incident create` again, or declare inline: `/incident create --severity SEV2 --title "What is broken"`.',
+          ),
+        ).catch(() => {});
+      }
+      return;
+    }
+    try {
+      await ack(await runCommand(cmd, command, deps));
+    } catch (error) {
+      await ack(ephemeral(userFacingError(error, deps.logger, { command: cmd.name, user: command.user_id })));
+    }
+  });
+}
+
+async function runCommand(cmd: IncidentCommand, command: SlashCommand, deps: CommandDeps): Promise<Reply> {
+  switch (cmd.name) {
+    case 'help':
+      return ephemeral(USAGE);
+    case 'list': {
+      const open = await deps.incidents.listOpen();
+      // Private incidents are listed only to the people who run them.
+      const visible = open.filter((i) => !i.isPrivate || i.reporterId === command.user_id || i.commanderId === command.user_id);
+      const view = buildIncidentList(visible, deps.clock.now());
+      return ephemeral(view.text, view.blocks);
+    }
+    case 'create': {
+      const { incident, created } = await deps.incidents.declare(
+        {
+          title: cmd.title!,
+          severity: cmd.severity ?? deps.defaultSeverity,
+          summary: null,
+          service: cmd.service,
+          isPrivate: cmd.isPrivate,
+          reporterId: command.user_id,
+          commanderId: command.user_id,
+          originChannelId: command.channel_id ?? null,
+        },
+        // Slack gives each invocation its own trigger id; a replay of the same request repeats it.
+        { idempotencyKey: `command-${command.trigger_id}` },
+      );
+      return ephemeral(declaredMessage(incident, created));
+    }
+  }
+}
+
+export function declaredMessage(incident: Incident, created: boolean): string {
+  const where = incident.channelId ? channelMention(incident.channelId) : 'its channel is being created';
+  const lead = created ? ':rotating_light: Declared' : 'Already declared:';
+  return `${lead} incident #${incident.number} — *${incident.title}* (${incident.severity}${incident.isPrivate ? ', private' : ''}). ${incident.channelId ? `Join ${where}.` : `${where[0]!.toUpperCase()}${where.slice(1)}; I will post the link here.`}`;
+}

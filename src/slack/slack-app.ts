@@ -1,0 +1,80 @@
+import bolt from '@slack/bolt';
+import type { App as BoltApp } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Clock } from '../clock.js';
+import type { Severity } from '../config.js';
+import type { Pool } from '../db/pool.js';
+import type { IncidentService } from '../incidents/incident-service.js';
+import { type Logger, createSlackLogger } from '../logger.js';
+import { registerDeclareModal } from './listeners/declare-modal.js';
+import { registerIncidentCommand } from './listeners/incident-command.js';
+import { registerJoinButton } from './listeners/join-button.js';
+
+const { App, HTTPReceiver } = bolt;
+
+export interface SlackConnection {
+  botToken: string;
+  signingSecret: string;
+  apiUrl: string;
+  fetch: typeof fetch;
+}
+
+export interface SlackAppDeps {
+  slack: SlackConnection;
+  incidents: IncidentService;
+  pool: Pool;
+  clock: Clock;
+  logger: Logger;
+  defaultSeverity: Severity;
+}
+
+/**
+ * A Web API client for background work. Few retries of its own: the job queue retries with
+ * backoff, and a 429 still waits for Retry-After before the retry.
+ */
+export function createSlackClient(slack: SlackConnection, logger: Logger): WebClient {
+  return new WebClient(slack.botToken, {
+    slackApiUrl: slack.apiUrl,
+    fetch: slack.fetch,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+    timeout: 10_000,
+    logger: createSlackLogger(logger),
+  });
+}
+
+/** The Bolt app behind POST /slack/events. Listeners are thin; the services do the work. */
+export function createSlackApp(deps: SlackAppDeps): { app: BoltApp; receiver: InstanceType<typeof HTTPReceiver> } {
+  const slackLogger = createSlackLogger(deps.logger);
+  const receiver = new HTTPReceiver({
+    signingSecret: deps.slack.signingSecret,
+    logger: slackLogger,
+    // Long-lived server: answer Slack as soon as the listener acks, keep working afterwards.
+    processBeforeResponse: false,
+  });
+  const app = new App({
+    receiver,
+    token: deps.slack.botToken,
+    logger: slackLogger,
+    // No in-memory state, so any web instance can serve any request.
+    convoStore: false,
+    deferInitialization: true,
+    clientOptions: {
+      slackApiUrl: deps.slack.apiUrl,
+      fetch: deps.slack.fetch,
+      retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 500 },
+      timeout: 2500,
+    },
+  });
+  registerIncidentCommand(app, {
+    incidents: deps.incidents,
+    clock: deps.clock,
+    logger: deps.logger,
+    defaultSeverity: deps.defaultSeverity,
+  });
+  registerDeclareModal(app, { incidents: deps.incidents, logger: deps.logger });
+  registerJoinButton(app, { pool: deps.pool, logger: deps.logger });
+  app.error(async (error) => {
+    deps.logger.error({ err: error }, 'unhandled Slack listener error');
+  });
+  return { app, receiver };
+}

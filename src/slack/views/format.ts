@@ -1,0 +1,43 @@
+import type { IncidentStatus } from '../../incidents/incident-types.js';
+
+/** Slack renders `<!date>` in each viewer's own time zone; the fallback is UTC ISO. */
+export function slackDate(date: Date, format = '{date_short_pretty} at {time}'): string {
+  const seconds = Math.floor(date.getTime() / 1000);
+  const fallback = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${seconds}^${format}|${fallback}>`;
+}
+
+export function userMention(userId: string | null): string {
+  return userId ? `<@${userId}>` : '_unassigned_';
+}
+
+export function channelMention(channelId: string | null, fallbackName?: string | null): string {
+  if (channelId) return `<#${channelId}>`;
+  return fallbackName ? `#${fallbackName}` : '_channel being created_';
+}
+
+export function statusLabel(status: IncidentStatus): string {
+  return status.charAt(0).toUpperCase() + status.slice(1);
+}
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+
+/** "3h 5m", "2d 4h", "45s": compact ages for lists. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d > 0) return h > 0 ? `${d}d ${h}h` : `${d}d`;
+  if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
+  if (m > 0) return `${m}m`;
+  return `${s}s`;
+}

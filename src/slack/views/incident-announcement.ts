@@ -1,0 +1,38 @@
+import { type Incident, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
+import { ActionId, BlockId } from '../ids.js';
+import { channelMention, escapeMrkdwn, slackDate, statusLabel, userMention } from './format.js';
+import type { SlackMessage } from './incident-headline.js';
+
+/** The mirror of the headline in the announce channel, with a Join button. Never for private incidents. */
+export function buildIncidentAnnouncement(incident: Incident): SlackMessage {
+  const level = SEVERITY_LEVELS[incident.severity];
+  return {
+    text: `:rotating_light: Incident #${incident.number} declared (${incident.severity}): ${incident.title}`,
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: [
+            `:rotating_light: *Incident #${incident.number}: ${escapeMrkdwn(incident.title)}*`,
+            `${incident.severity} · ${level.name} · ${statusLabel(incident.status)} · started ${slackDate(incident.declaredAt)}`,
+            `Commander ${userMention(incident.commanderId)} · Reporter ${userMention(incident.reporterId)} · ${channelMention(incident.channelId, incident.channelName)}`,
+          ].join('\n'),
+        },
+      },
+      {
+        type: 'actions',
+        block_id: BlockId.announceActions,
+        elements: [
+          {
+            type: 'button',
+            action_id: ActionId.joinIncident,
+            text: { type: 'plain_text', text: 'Join incident channel' },
+            value: String(incident.id),
+            style: 'primary',
+          },
+        ],
+      },
+    ],
+  };
+}
