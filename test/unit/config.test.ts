@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ENV_VARIABLE_NAMES, loadConfig } from '../../src/config.js';
+
+const production = {
+  SLACK_BOT_TOKEN: 'xoxb-123-456-abc',
+  SLACK_SIGNING_SECRET: '0123456789abcdef',
+  DATABASE_URL: 'postgres://bot:pw@db:5432/incidents',
+  REDIS_URL: 'redis://redis:6379',
+};
+
+describe('configuration', () => {
+  it('fills the documented defaults', () => {
+    const config = loadConfig(production);
+    expect(config).toMatchObject({
+      sandbox: false,
+      port: 3000,
+      logLevel: 'info',
+      defaultSeverity: 'SEV3',
+      slack: { apiUrl: 'https://slack.com/api/', botToken: 'xoxb-123-456-abc' },
+    });
+  });
+
+  it('lists every bad variable in one error, saying what to fix', () => {
+    let message = '';
+    try {
+      loadConfig({
+        SLACK_BOT_TOKEN: 'xoxp-user-token',
+        SLACK_SIGNING_SECRET: 'secret-long-enough',
+        PORT: 'eighty',
+        INCIDENT_ANNOUNCE_CHANNEL: '#incidents',
+        LOG_LEVEL: 'loud',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
+    expect(message).toContain('PORT:');
+    expect(message).toContain('INCIDENT_ANNOUNCE_CHANNEL: must be a channel id such as C0123ABCD');
+    expect(message).toContain('LOG_LEVEL:');
+    expect(message).toContain('DATABASE_URL: is required when Slack credentials are set');
+    expect(message).toContain('REDIS_URL: is required when Slack credentials are set');
+  });
+
+  it('treats no Slack credentials as the sandbox and empty variables as unset', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: '', PORT: '' });
+    expect(config.sandbox).toBe(true);
+    expect(config.port).toBe(3000);
+  });
+
+  it('documents exactly the variables the design lists, plus our additions', () => {
+    expect([...ENV_VARIABLE_NAMES].sort()).toEqual(
+      [
+        'DATABASE_URL',
+        'INCIDENT_ANNOUNCE_CHANNEL',
+        'INCIDENT_DEFAULT_SEVERITY',
+        'LOG_LEVEL',
+        'ONCALL_CONFIG',
+        'PORT',
+        'PUBLIC_URL',
+        'REDIS_URL',
+        'SLACK_API_URL',
+        'SLACK_BOT_TOKEN',
+        'SLACK_SIGNING_SECRET',
+      ].sort(),
+    );
+  });
+});
