@@ -3,16 +3,16 @@ import type { Redis } from 'ioredis';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
-import { type Pool, createPool } from './db/pool.js';
+import { createPool, type Pool } from './db/pool.js';
 import { AppError } from './errors.js';
-import { type Metrics, createMetrics } from './http/metrics.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpServer, listen, sendJson, sendText } from './http/server.js';
 import { listIncidentsAwaitingSetup } from './incidents/incident-repo.js';
 import { createIncidentService } from './incidents/incident-service.js';
-import { type Logger, createLogger } from './logger.js';
-import { DEFAULT_QUEUE_PREFIX, type Queues, createQueues } from './queue/queues.js';
+import { createLogger, type Logger } from './logger.js';
+import { createQueues, DEFAULT_QUEUE_PREFIX, type Queues } from './queue/queues.js';
 import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
-import { type Workers, startWorkers } from './queue/workers.js';
+import { startWorkers, type Workers } from './queue/workers.js';
 import { createIncidentSetup } from './slack/incident-setup.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
@@ -53,7 +53,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const clock = options.clock ?? systemClock;
   const { botToken, signingSecret } = config.slack;
   if (!config.databaseUrl || !config.redisUrl || !botToken || !signingSecret) {
-    throw new AppError('config_invalid', 'startBot needs DATABASE_URL, REDIS_URL, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+    throw new AppError(
+      'config_invalid',
+      'startBot needs DATABASE_URL, REDIS_URL, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET',
+    );
   }
   const prefix = options.queuePrefix ?? DEFAULT_QUEUE_PREFIX;
   const metrics = createMetrics();
@@ -87,7 +90,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         async incidentDeclared(incident) {
           // After commit; if Redis is down the reconciler enqueues it later.
           await queues.enqueueIncidentSetup(incident.id).catch((error) => {
-            logger.warn({ err: error, incident: incident.number }, 'could not enqueue set-up; the reconciler will');
+            logger.warn(
+              { err: error, incident: incident.number },
+              'could not enqueue set-up; the reconciler will',
+            );
           });
         },
       },
@@ -123,11 +129,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         reconcileEveryMs: options.reconcileEveryMs,
         runIncidentSetup: (id, runOptions) => setup.run(id, runOptions),
         async reconcile() {
-          const pending = await listIncidentsAwaitingSetup(pool, new Date(clock.now().getTime() - staleAfter));
+          const pending = await listIncidentsAwaitingSetup(
+            pool,
+            new Date(clock.now().getTime() - staleAfter),
+          );
           for (const incident of pending) {
             await queues.enqueueIncidentSetup(incident.id, { fromReconciler: true });
           }
-          if (pending.length > 0) logger.info({ count: pending.length }, 'reconciler re-enqueued incident set-ups');
+          if (pending.length > 0)
+            logger.info({ count: pending.length }, 'reconciler re-enqueued incident set-ups');
         },
       });
     }
@@ -154,13 +164,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', role }),
         '/readyz': async (_req, res) => {
           const [postgres, redis] = await Promise.all([
-            withTimeout(pool.query('SELECT 1'), 1000).then(() => 'ok', () => 'unreachable'),
-            withTimeout(producer.ping(), 1000).then(() => 'ok', () => 'unreachable'),
+            withTimeout(pool.query('SELECT 1'), 1000).then(
+              () => 'ok',
+              () => 'unreachable',
+            ),
+            withTimeout(producer.ping(), 1000).then(
+              () => 'ok',
+              () => 'unreachable',
+            ),
           ]);
           const ready = postgres === 'ok' && redis === 'ok';
           sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', postgres, redis });
         },
-        '/metrics': async (_req, res) => sendText(res, 200, await metrics.registry.metrics(), metrics.registry.contentType),
+        '/metrics': async (_req, res) =>
+          sendText(res, 200, await metrics.registry.metrics(), metrics.registry.contentType),
       },
     });
     const port = await listen(server, config.port, options.host);
@@ -175,12 +192,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
 async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void> {
   if (redis.status === 'ready') return;
-  await withTimeout(
-    new Promise<void>((resolve) => redis.once('ready', () => resolve())),
-    timeoutMs,
-  ).catch(() => {
-    throw new AppError('queue_unavailable', `Redis at REDIS_URL did not answer within ${timeoutMs} ms`);
-  });
+  await withTimeout(new Promise<void>((resolve) => redis.once('ready', () => resolve())), timeoutMs).catch(
+    () => {
+      throw new AppError('queue_unavailable', `Redis at REDIS_URL did not answer within ${timeoutMs} ms`);
+    },
+  );
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -28,7 +28,11 @@ export const REDACT_PATHS = [
 
 export function createLogger(options: { level: string; destination?: NodeJS.WritableStream }): Logger {
   return pino(
-    { level: options.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'incident-bot' } },
+    {
+      level: options.level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { app: 'incident-bot' },
+    },
     options.destination as never,
   );
 }

@@ -23,7 +23,15 @@ export function createPool(url: string, options: { max?: number; applicationName
   return pool;
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P03']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P01',
+  '57P03',
+]);
 
 /** True when the error means "the database is not reachable right now" rather than a bug. */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -31,7 +39,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
   if (error instanceof AggregateError) return error.errors.some(isDatabaseUnavailable);
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(error.message);
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(
+    error.message,
+  );
 }
 
 /** Runs `fn` in one transaction; rolls back on any error. Unreachable databases become an AppError. */

@@ -26,4 +26,3 @@ function truncateAtWord(slug: string, room: number): string {
   const cut = lastDash >= room / 2 ? hard.slice(0, lastDash) : hard;
   return cut.replace(/-+$/, '');
 }
-

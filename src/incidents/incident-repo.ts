@@ -1,5 +1,11 @@
 import type { Queryable } from '../db/pool.js';
-import type { DeclareIncidentInput, Incident, IncidentStatus, SetupStep, Severity } from './incident-types.js';
+import type {
+  DeclareIncidentInput,
+  Incident,
+  IncidentStatus,
+  SetupStep,
+  Severity,
+} from './incident-types.js';
 
 interface IncidentRow {
   id: number;
@@ -99,17 +105,23 @@ export async function findIncidentById(db: Queryable, id: number): Promise<Incid
 
 /** Reads and row-locks the incident for a decision made in the caller's transaction. */
 export async function findIncidentByIdForUpdate(db: Queryable, id: number): Promise<Incident | null> {
-  const { rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1 FOR UPDATE`, [id]);
+  const { rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1 FOR UPDATE`, [
+    id,
+  ]);
   return rows[0] ? toIncident(rows[0]) : null;
 }
 
 export async function findIncidentByNumber(db: Queryable, number: number): Promise<Incident | null> {
-  const { rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE number = $1`, [number]);
+  const { rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE number = $1`, [
+    number,
+  ]);
   return rows[0] ? toIncident(rows[0]) : null;
 }
 
 export async function findIncidentByChannelId(db: Queryable, channelId: string): Promise<Incident | null> {
-  const { rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE channel_id = $1`, [channelId]);
+  const { rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE channel_id = $1`, [
+    channelId,
+  ]);
   return rows[0] ? toIncident(rows[0]) : null;
 }
 
@@ -138,9 +150,10 @@ export async function listIncidentsAwaitingSetup(db: Queryable, before: Date): P
  * the key's unique index until the first commits, then gets false.
  */
 export async function claimIdempotencyKey(db: Queryable, key: string): Promise<boolean> {
-  const { rowCount } = await db.query('INSERT INTO idempotency_keys (key) VALUES ($1) ON CONFLICT (key) DO NOTHING', [
-    key,
-  ]);
+  const { rowCount } = await db.query(
+    'INSERT INTO idempotency_keys (key) VALUES ($1) ON CONFLICT (key) DO NOTHING',
+    [key],
+  );
   return rowCount === 1;
 }
 
@@ -165,7 +178,12 @@ export interface SlackRefs {
 }
 
 /** Records a finished set-up step and any Slack references it produced. */
-export async function recordSetupStep(db: Queryable, id: number, step: SetupStep, refs: SlackRefs = {}): Promise<void> {
+export async function recordSetupStep(
+  db: Queryable,
+  id: number,
+  step: SetupStep,
+  refs: SlackRefs = {},
+): Promise<void> {
   await db.query(
     `UPDATE incidents SET
        setup_steps = CASE WHEN $2 = ANY(setup_steps) THEN setup_steps ELSE array_append(setup_steps, $2) END,
@@ -187,7 +205,11 @@ export async function recordSetupStep(db: Queryable, id: number, step: SetupStep
   );
 }
 
-export async function markSetupFinished(db: Queryable, id: number, outcome: 'completed' | 'failed'): Promise<void> {
+export async function markSetupFinished(
+  db: Queryable,
+  id: number,
+  outcome: 'completed' | 'failed',
+): Promise<void> {
   const column = outcome === 'completed' ? 'setup_completed_at' : 'setup_failed_at';
   await db.query(`UPDATE incidents SET ${column} = now() WHERE id = $1 AND ${column} IS NULL`, [id]);
 }

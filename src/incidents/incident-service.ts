@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { type Pool, asDatabaseError, withTransaction } from '../db/pool.js';
+import { asDatabaseError, type Pool, withTransaction } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
@@ -46,7 +46,8 @@ export function createIncidentService({ pool, clock, followUps, logger }: Incide
       const result = await withTransaction(pool, async (tx) => {
         if (!(await claimIdempotencyKey(tx, options.idempotencyKey))) {
           const existing = await findIncidentByIdempotencyKey(tx, options.idempotencyKey);
-          if (!existing) throw new AppError('conflict', `idempotency key ${options.idempotencyKey} has no incident`);
+          if (!existing)
+            throw new AppError('conflict', `idempotency key ${options.idempotencyKey} has no incident`);
           return { incident: existing, created: false };
         }
         const declaredAt = clock.now();
@@ -72,7 +73,10 @@ export function createIncidentService({ pool, clock, followUps, logger }: Incide
         return { incident, created: true };
       });
       if (result.created) {
-        logger.info({ incident: result.incident.number, severity: result.incident.severity }, 'incident declared');
+        logger.info(
+          { incident: result.incident.number, severity: result.incident.severity },
+          'incident declared',
+        );
         await followUps.incidentDeclared(result.incident);
       }
       return result;

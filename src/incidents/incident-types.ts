@@ -14,10 +14,30 @@ export interface SeverityLevel {
 
 /** Defaults from the design; response times are what responders promise, not timers. */
 export const SEVERITY_LEVELS: Record<Severity, SeverityLevel> = {
-  SEV1: { id: 'SEV1', name: 'Critical', respondWithin: '15 minutes', description: 'Outage or data loss for many users' },
-  SEV2: { id: 'SEV2', name: 'High', respondWithin: '1 hour', description: 'Major feature broken or badly degraded' },
-  SEV3: { id: 'SEV3', name: 'Medium', respondWithin: '4 hours', description: 'Partial degradation with a workaround' },
-  SEV4: { id: 'SEV4', name: 'Low', respondWithin: 'next business day', description: 'Minor issue, little user impact' },
+  SEV1: {
+    id: 'SEV1',
+    name: 'Critical',
+    respondWithin: '15 minutes',
+    description: 'Outage or data loss for many users',
+  },
+  SEV2: {
+    id: 'SEV2',
+    name: 'High',
+    respondWithin: '1 hour',
+    description: 'Major feature broken or badly degraded',
+  },
+  SEV3: {
+    id: 'SEV3',
+    name: 'Medium',
+    respondWithin: '4 hours',
+    description: 'Partial degradation with a workaround',
+  },
+  SEV4: {
+    id: 'SEV4',
+    name: 'Low',
+    respondWithin: 'next business day',
+    description: 'Minor issue, little user impact',
+  },
 };
 
 export const SETUP_STEPS = ['channel', 'invite', 'topic', 'headline', 'pin', 'announce', 'notify'] as const;

@@ -16,11 +16,16 @@ export const QueueName = {
 } as const;
 
 export const slackJobSchema = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('incident.setup'), data: z.object({ incidentId: z.number().int().positive(), fromReconciler: z.boolean().optional() }) }),
+  z.object({
+    name: z.literal('incident.setup'),
+    data: z.object({ incidentId: z.number().int().positive(), fromReconciler: z.boolean().optional() }),
+  }),
 ]);
 export type SlackJob = z.infer<typeof slackJobSchema>;
 
-export const timerJobSchema = z.discriminatedUnion('name', [z.object({ name: z.literal('reconcile'), data: z.object({}) })]);
+export const timerJobSchema = z.discriminatedUnion('name', [
+  z.object({ name: z.literal('reconcile'), data: z.object({}) }),
+]);
 
 export const RECONCILE_EVERY_MS = 15_000;
 
@@ -53,7 +58,10 @@ export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): 
     timers,
     async enqueueIncidentSetup(incidentId, options = {}) {
       const data = options.fromReconciler ? { incidentId, fromReconciler: true } : { incidentId };
-      await slack.add('incident.setup', data, { ...SETUP_JOB_OPTIONS, jobId: incidentSetupJobId(incidentId) });
+      await slack.add('incident.setup', data, {
+        ...SETUP_JOB_OPTIONS,
+        jobId: incidentSetupJobId(incidentId),
+      });
     },
     async close() {
       await Promise.all([slack.close(), timers.close()]);

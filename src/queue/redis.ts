@@ -23,7 +23,9 @@ export function createWorkerConnection(url: string, extra: RedisOptions = {}): R
 /** BullMQ loses jobs silently if Redis evicts keys under memory pressure; refuse to run on such a Redis. */
 export async function assertNoEviction(redis: Redis): Promise<void> {
   const reply = (await redis.call('CONFIG', 'GET', 'maxmemory-policy')) as unknown;
-  const policy = Array.isArray(reply) ? String(reply[1]) : String((reply as Record<string, unknown>)['maxmemory-policy']);
+  const policy = Array.isArray(reply)
+    ? String(reply[1])
+    : String((reply as Record<string, unknown>)['maxmemory-policy']);
   if (policy !== 'noeviction') {
     throw new AppError(
       'config_invalid',

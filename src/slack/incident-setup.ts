@@ -75,7 +75,8 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
       try {
         incident = await step(incident, name, () => runStep(name, incident!, options));
       } catch (error) {
-        if (!(error instanceof PermanentStepError)) throw await transientOrFinal(incident, name, error, options);
+        if (!(error instanceof PermanentStepError))
+          throw await transientOrFinal(incident, name, error, options);
         // The incident stays usable without this step; say so where people will see it.
         log.warn({ step: name, reason: error.reason }, 'incident set-up step failed');
         await recordStepFailure(incident, name, error.reason);
@@ -133,7 +134,8 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
         }
         if (code?.startsWith('invalid_name')) {
           // Our names follow Slack's rules; if Slack still refuses, fall back to the bare number.
-          if (attempt === 1) logger.warn({ name, code }, 'channel name refused; using the plain incident number');
+          if (attempt === 1)
+            logger.warn({ name, code }, 'channel name refused; using the plain incident number');
           const fallback = `inc-${incident.number}${attempt > 1 ? `-${attempt}` : ''}`;
           if (fallback !== name) {
             const created = await tolerate(['name_taken'], () =>
@@ -186,9 +188,9 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
 
   async function invite(incident: Incident): Promise<void> {
     const botUserId = await deps.botUserId();
-    const people = [...new Set([incident.reporterId, incident.commanderId].filter((u): u is string => !!u))].filter(
-      (u) => u !== botUserId,
-    );
+    const people = [
+      ...new Set([incident.reporterId, incident.commanderId].filter((u): u is string => !!u)),
+    ].filter((u) => u !== botUserId);
     const failed: string[] = [];
     for (const user of people) {
       try {
@@ -202,18 +204,25 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
     }
     await recordSetupStep(pool, incident.id, 'invite');
     if (failed.length > 0) {
-      await reportProblem(incident, `:warning: I could not invite ${failed.join(', ')}. Please add them by hand.`);
+      await reportProblem(
+        incident,
+        `:warning: I could not invite ${failed.join(', ')}. Please add them by hand.`,
+      );
     }
   }
 
   async function setTopic(incident: Incident): Promise<void> {
-    await permanentAs('topic', () => client.conversations.setTopic({ channel: incident.channelId!, topic: buildIncidentTopic(incident) }));
+    await permanentAs('topic', () =>
+      client.conversations.setTopic({ channel: incident.channelId!, topic: buildIncidentTopic(incident) }),
+    );
     await recordSetupStep(pool, incident.id, 'topic');
   }
 
   async function postHeadline(incident: Incident, options: SetupRunOptions): Promise<void> {
     const channel = incident.channelId!;
-    const existing = options.mayRepeat ? await findPostedMessage(channel, HEADLINE_EVENT_TYPE, incident.id) : null;
+    const existing = options.mayRepeat
+      ? await findPostedMessage(channel, HEADLINE_EVENT_TYPE, incident.id)
+      : null;
     const ts =
       existing ??
       (
@@ -227,7 +236,9 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
   async function pinHeadline(incident: Incident): Promise<void> {
     if (incident.headlineTs) {
       await permanentAs('pin', () =>
-        tolerate(['already_pinned'], () => client.pins.add({ channel: incident.channelId!, timestamp: incident.headlineTs! })),
+        tolerate(['already_pinned'], () =>
+          client.pins.add({ channel: incident.channelId!, timestamp: incident.headlineTs! }),
+        ),
       );
     }
     await recordSetupStep(pool, incident.id, 'pin');
@@ -239,7 +250,9 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
       await recordSetupStep(pool, incident.id, 'announce');
       return;
     }
-    const existing = options.mayRepeat ? await findPostedMessage(channel, ANNOUNCEMENT_EVENT_TYPE, incident.id) : null;
+    const existing = options.mayRepeat
+      ? await findPostedMessage(channel, ANNOUNCEMENT_EVENT_TYPE, incident.id)
+      : null;
     const ts =
       existing ??
       (
@@ -265,7 +278,11 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
   async function sendToUser(incident: Incident, text: string): Promise<void> {
     if (incident.originChannelId && !incident.originChannelId.startsWith('D')) {
       try {
-        await client.chat.postEphemeral({ channel: incident.originChannelId, user: incident.reporterId, text });
+        await client.chat.postEphemeral({
+          channel: incident.originChannelId,
+          user: incident.reporterId,
+          text,
+        });
         return;
       } catch (error) {
         if (isTransientSlackError(error)) throw error;
@@ -275,15 +292,20 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
     await permanentAs('notify', () => client.chat.postMessage({ channel: incident.reporterId, text }));
   }
 
-  async function findPostedMessage(channel: string, eventType: string, incidentId: number): Promise<string | null> {
+  async function findPostedMessage(
+    channel: string,
+    eventType: string,
+    incidentId: number,
+  ): Promise<string | null> {
     const history = await tolerate(['channel_not_found', 'not_in_channel'], () =>
       client.conversations.history({ channel, limit: 50, include_all_metadata: true }),
     );
     const found = history?.messages?.find(
       (m) =>
-        (m.metadata as { event_type?: string; event_payload?: { incident_id?: number } } | undefined)?.event_type ===
-          eventType &&
-        (m.metadata as { event_payload?: { incident_id?: number } }).event_payload?.incident_id === incidentId,
+        (m.metadata as { event_type?: string; event_payload?: { incident_id?: number } } | undefined)
+          ?.event_type === eventType &&
+        (m.metadata as { event_payload?: { incident_id?: number } }).event_payload?.incident_id ===
+          incidentId,
     );
     return found?.ts ?? null;
   }
@@ -310,12 +332,18 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
     try {
       await client.chat.postMessage({ channel: incident.reporterId, text });
     } catch (error) {
-      logger.error({ err: error, incident: incident.number, text }, 'could not report a set-up problem to anyone');
+      logger.error(
+        { err: error, incident: incident.number, text },
+        'could not report a set-up problem to anyone',
+      );
     }
   }
 
   async function giveUp(incident: Incident, error: PermanentStepError): Promise<void> {
-    logger.error({ incident: incident.number, step: error.step, reason: error.reason }, 'incident channel could not be created');
+    logger.error(
+      { incident: incident.number, step: error.step, reason: error.reason },
+      'incident channel could not be created',
+    );
     await recordStepFailure(incident, error.step, error.reason);
     await markSetupFinished(pool, incident.id, 'failed');
     await reportProblem(
@@ -326,7 +354,12 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
   }
 
   /** On the last attempt a transient failure is reported (the reconciler keeps retrying later). */
-  async function transientOrFinal(incident: Incident, name: SetupStep, error: unknown, options: SetupRunOptions) {
+  async function transientOrFinal(
+    incident: Incident,
+    name: SetupStep,
+    error: unknown,
+    options: SetupRunOptions,
+  ) {
     if (options.finalAttempt) {
       await reportProblem(
         incident,

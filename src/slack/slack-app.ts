@@ -1,11 +1,11 @@
-import bolt from '@slack/bolt';
 import type { App as BoltApp } from '@slack/bolt';
+import bolt from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Severity } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import type { IncidentService } from '../incidents/incident-service.js';
-import { type Logger, createSlackLogger } from '../logger.js';
+import { createSlackLogger, type Logger } from '../logger.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerIncidentCommand } from './listeners/incident-command.js';
 import { registerJoinButton } from './listeners/join-button.js';
@@ -43,7 +43,10 @@ export function createSlackClient(slack: SlackConnection, logger: Logger): WebCl
 }
 
 /** The Bolt app behind POST /slack/events. Listeners are thin; the services do the work. */
-export function createSlackApp(deps: SlackAppDeps): { app: BoltApp; receiver: InstanceType<typeof HTTPReceiver> } {
+export function createSlackApp(deps: SlackAppDeps): {
+  app: BoltApp;
+  receiver: InstanceType<typeof HTTPReceiver>;
+} {
   const slackLogger = createSlackLogger(deps.logger);
   const receiver = new HTTPReceiver({
     signingSecret: deps.slack.signingSecret,

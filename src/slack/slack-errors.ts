@@ -34,7 +34,10 @@ export function isTransientSlackError(error: unknown): boolean {
     if (code && CLIENT_ERROR_CODES.has(code)) return true;
   }
   // A 429 without a usable Retry-After surfaces as a plain Error; fetch failures as TypeError.
-  return error instanceof Error && /rate.?limit|retry-after|fetch failed|ECONNREFUSED|ECONNRESET/i.test(error.message);
+  return (
+    error instanceof Error &&
+    /rate.?limit|retry-after|fetch failed|ECONNREFUSED|ECONNRESET/i.test(error.message)
+  );
 }
 
 /** A short description for humans: the Slack code, or the error message. */

@@ -32,7 +32,10 @@ describe('database migrations', () => {
     const files = await listMigrations();
     for (const f of files) await copyFile(f.path, join(dir, f.name));
     const broken = String(files.length + 1).padStart(4, '0');
-    await writeFile(join(dir, `${broken}_broken.sql`), 'CREATE TABLE half_done (id int); SELECT no_such_function();');
+    await writeFile(
+      join(dir, `${broken}_broken.sql`),
+      'CREATE TABLE half_done (id int); SELECT no_such_function();',
+    );
     try {
       await expect(runMigrations(pool, undefined, dir)).rejects.toThrow(/broken.sql failed/);
       const { rows } = await pool.query("SELECT to_regclass('half_done') AS t");
@@ -58,4 +61,3 @@ describe('redis start-up check', () => {
     }
   });
 });
-

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ENV_VARIABLE_NAMES } from '../../src/config.js';
 
 // Compose resolves YAML merge keys (<<: *anchor), so the test does too.
@@ -52,7 +52,11 @@ describe('manifest.yml', () => {
     const manifest = await load('manifest.yml');
     const [command] = manifest.features.slash_commands;
     expect(command.command).toBe('/incident');
-    const urls = [command.url, manifest.settings.interactivity.request_url, manifest.settings.event_subscriptions.request_url];
+    const urls = [
+      command.url,
+      manifest.settings.interactivity.request_url,
+      manifest.settings.event_subscriptions.request_url,
+    ];
     for (const url of urls) expect(url).toBe('https://incident-bot.example.com/slack/events');
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);

@@ -75,13 +75,15 @@ function parseCreate(tokens: string[]): ParseResult {
         const value = takeValue();
         if (value === null) return fail('`--severity` needs a value: SEV1, SEV2, SEV3 or SEV4.');
         const parsed = parseSeverity(value);
-        if (!parsed) return fail(`\`--severity\` must be SEV1, SEV2, SEV3 or SEV4 (got "${truncate(value, 20)}").`);
+        if (!parsed)
+          return fail(`\`--severity\` must be SEV1, SEV2, SEV3 or SEV4 (got "${truncate(value, 20)}").`);
         severity = parsed;
         break;
       }
       case '--title': {
         const value = takeValue();
-        if (value === null || value.trim() === '') return fail('`--title` needs a value, e.g. `--title "API Latency Spike"`.');
+        if (value === null || value.trim() === '')
+          return fail('`--title` needs a value, e.g. `--title "API Latency Spike"`.');
         flagTitle = value.trim();
         break;
       }
@@ -89,7 +91,9 @@ function parseCreate(tokens: string[]): ParseResult {
         const value = takeValue();
         if (value === null) return fail('`--service` needs a service name, e.g. `--service checkout`.');
         if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(value)) {
-          return fail(`\`--service\` must be a service name of letters, digits, \`-\`, \`_\` or \`.\` (got "${truncate(value, 20)}").`);
+          return fail(
+            `\`--service\` must be a service name of letters, digits, \`-\`, \`_\` or \`.\` (got "${truncate(value, 20)}").`,
+          );
         }
         service = value.toLowerCase();
         break;
@@ -99,7 +103,9 @@ function parseCreate(tokens: string[]): ParseResult {
         isPrivate = true;
         break;
       default:
-        return fail(`Unknown option \`${truncate(flag, 30)}\`. Options are --severity, --title, --service and --private.`);
+        return fail(
+          `Unknown option \`${truncate(flag, 30)}\`. Options are --severity, --title, --service and --private.`,
+        );
     }
   }
 
@@ -115,7 +121,10 @@ function parseCreate(tokens: string[]): ParseResult {
 }
 
 export function parseSeverity(value: string): Severity | null {
-  const normalized = value.trim().toUpperCase().replace(/^SEV-?/, 'SEV');
+  const normalized = value
+    .trim()
+    .toUpperCase()
+    .replace(/^SEV-?/, 'SEV');
   const candidate = /^\d$/.test(normalized) ? `SEV${normalized}` : normalized;
   return (SEVERITIES as readonly string[]).includes(candidate) ? (candidate as Severity) : null;
 }

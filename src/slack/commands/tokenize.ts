@@ -4,7 +4,16 @@
  */
 export type TokenizeResult = { ok: true; tokens: string[] } | { ok: false; error: string };
 
-const QUOTE_PAIRS: Record<string, string> = { '"': '"', "'": "'", '“': '”', '”': '”', '‘': '’', '’': '’', '«': '»', '„': '“' };
+const QUOTE_PAIRS: Record<string, string> = {
+  '"': '"',
+  "'": "'",
+  '“': '”',
+  '”': '”',
+  '‘': '’',
+  '’': '’',
+  '«': '»',
+  '„': '“',
+};
 
 export function tokenize(text: string): TokenizeResult {
   const tokens: string[] = [];
@@ -15,7 +24,8 @@ export function tokenize(text: string): TokenizeResult {
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
     if (closing !== null) {
-      if (ch === closing || (closing === '”' && ch === '"') || (closing === '"' && ch === '”')) closing = null;
+      if (ch === closing || (closing === '”' && ch === '"') || (closing === '"' && ch === '”'))
+        closing = null;
       else current += ch;
       continue;
     }

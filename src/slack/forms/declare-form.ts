@@ -33,27 +33,34 @@ const stateSchema = z.record(
 const metadataSchema = z.object({ originChannelId: z.string().nullable() }).catch({ originChannelId: null });
 
 /** Parses the declare modal; every problem becomes an error under its own field. */
-export function parseDeclareForm(values: unknown, privateMetadata: string | undefined): FormResult<DeclareForm> {
+export function parseDeclareForm(
+  values: unknown,
+  privateMetadata: string | undefined,
+): FormResult<DeclareForm> {
   const state = stateSchema.safeParse(values);
-  if (!state.success) return { ok: false, errors: { [BlockId.declareTitle]: 'The form could not be read; please reopen it.' } };
+  if (!state.success)
+    return { ok: false, errors: { [BlockId.declareTitle]: 'The form could not be read; please reopen it.' } };
   const get = (block: string, action: string) => state.data[block]?.[action];
   const errors: Record<string, string> = {};
 
   const title = (get(BlockId.declareTitle, ActionId.declareTitle)?.value ?? '').trim().replace(/\s+/g, ' ');
   if (title === '') errors[BlockId.declareTitle] = 'Give the incident a title.';
-  else if ([...title].length > MAX_TITLE_LENGTH) errors[BlockId.declareTitle] = `Keep the title to ${MAX_TITLE_LENGTH} characters.`;
+  else if ([...title].length > MAX_TITLE_LENGTH)
+    errors[BlockId.declareTitle] = `Keep the title to ${MAX_TITLE_LENGTH} characters.`;
 
   const severityValue = get(BlockId.declareSeverity, ActionId.declareSeverity)?.selected_option?.value;
   const severity = SEVERITIES.find((s) => s === severityValue);
   if (!severity) errors[BlockId.declareSeverity] = 'Choose a severity.';
 
   const summary = (get(BlockId.declareSummary, ActionId.declareSummary)?.value ?? '').trim() || null;
-  if (summary && summary.length > 3000) errors[BlockId.declareSummary] = 'Keep the summary to 3000 characters.';
+  if (summary && summary.length > 3000)
+    errors[BlockId.declareSummary] = 'Keep the summary to 3000 characters.';
 
   const serviceRaw = (get(BlockId.declareService, ActionId.declareService)?.value ?? '').trim();
   const service = serviceRaw === '' ? null : serviceRaw.toLowerCase();
   if (service !== null && !/^[a-z0-9][a-z0-9_.-]{0,62}$/.test(service)) {
-    errors[BlockId.declareService] = 'Use the service name: letters, digits, "-", "_" or ".", like checkout-api.';
+    errors[BlockId.declareService] =
+      'Use the service name: letters, digits, "-", "_" or ".", like checkout-api.';
   }
 
   const commanderId = get(BlockId.declareCommander, ActionId.declareCommander)?.selected_user ?? null;

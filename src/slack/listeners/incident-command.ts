@@ -4,7 +4,7 @@ import type { Severity } from '../../config.js';
 import type { IncidentService } from '../../incidents/incident-service.js';
 import type { Incident } from '../../incidents/incident-types.js';
 import type { Logger } from '../../logger.js';
-import { type IncidentCommand, USAGE, parseIncidentCommand } from '../commands/parse-command.js';
+import { type IncidentCommand, parseIncidentCommand, USAGE } from '../commands/parse-command.js';
 import { buildDeclareModal } from '../views/declare-modal.js';
 import { channelMention } from '../views/format.js';
 import { buildIncidentList } from '../views/incident-list.js';
@@ -70,7 +70,9 @@ async function runCommand(cmd: IncidentCommand, command: SlashCommand, deps: Com
     case 'list': {
       const open = await deps.incidents.listOpen();
       // Private incidents are listed only to the people who run them.
-      const visible = open.filter((i) => !i.isPrivate || i.reporterId === command.user_id || i.commanderId === command.user_id);
+      const visible = open.filter(
+        (i) => !i.isPrivate || i.reporterId === command.user_id || i.commanderId === command.user_id,
+      );
       const view = buildIncidentList(visible, deps.clock.now());
       return ephemeral(view.text, view.blocks);
     }

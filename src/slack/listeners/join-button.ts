@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { findIncidentById } from '../../incidents/incident-repo.js';
 import type { Pool } from '../../db/pool.js';
+import { findIncidentById } from '../../incidents/incident-repo.js';
 import type { Logger } from '../../logger.js';
 import { ActionId } from '../ids.js';
 import { describeSlackError, slackErrorCode } from '../slack-errors.js';
@@ -22,15 +22,20 @@ export function registerJoinButton(app: App, deps: JoinButtonDeps): void {
     try {
       const incident = await findIncidentById(deps.pool, Number(action.value));
       if (!incident || incident.isPrivate) return void (await reply('That incident is not open to join.'));
-      if (!incident.channelId) return void (await reply('Its channel is still being created; try again in a few seconds.'));
+      if (!incident.channelId)
+        return void (await reply('Its channel is still being created; try again in a few seconds.'));
       try {
         await client.conversations.invite({ channel: incident.channelId, users: body.user.id });
         await reply(`You joined <#${incident.channelId}>.`);
       } catch (error) {
         const code = slackErrorCode(error);
         if (code === 'already_in_channel') await reply(`You are already in <#${incident.channelId}>.`);
-        else if (code === 'is_archived') await reply(`<#${incident.channelId}> is archived: the incident is over.`);
-        else await reply(`:warning: I could not add you to <#${incident.channelId}> (\`${describeSlackError(error)}\`).`);
+        else if (code === 'is_archived')
+          await reply(`<#${incident.channelId}> is archived: the incident is over.`);
+        else
+          await reply(
+            `:warning: I could not add you to <#${incident.channelId}> (\`${describeSlackError(error)}\`).`,
+          );
       }
     } catch (error) {
       await reply(userFacingError(error, deps.logger, { action: ActionId.joinIncident, user: body.user.id }));

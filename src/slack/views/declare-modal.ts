@@ -20,15 +20,21 @@ function severityOption(id: Severity) {
   const level = SEVERITY_LEVELS[id];
   return {
     text: { type: 'plain_text' as const, text: `${id} · ${level.name}` },
-    description: { type: 'plain_text' as const, text: `Respond within ${level.respondWithin}. ${level.description}`.slice(0, 75) },
+    description: {
+      type: 'plain_text' as const,
+      text: `Respond within ${level.respondWithin}. ${level.description}`.slice(0, 75),
+    },
     value: id,
   };
 }
 
 export function buildDeclareModal(input: DeclareModalInput): ModalView {
   const metadata: DeclareModalMetadata = { originChannelId: input.originChannelId };
-  const privateOption = { text: { type: 'plain_text' as const, text: 'Private incident' }, value: 'private',
-    description: { type: 'plain_text' as const, text: 'Private channel, not announced' } };
+  const privateOption = {
+    text: { type: 'plain_text' as const, text: 'Private incident' },
+    value: 'private',
+    description: { type: 'plain_text' as const, text: 'Private channel, not announced' },
+  };
   return {
     type: 'modal',
     callback_id: CallbackId.declareModal,
@@ -91,7 +97,11 @@ export function buildDeclareModal(input: DeclareModalInput): ModalView {
         type: 'input',
         block_id: BlockId.declareCommander,
         label: { type: 'plain_text', text: 'Incident commander' },
-        element: { type: 'users_select', action_id: ActionId.declareCommander, initial_user: input.reporterId },
+        element: {
+          type: 'users_select',
+          action_id: ActionId.declareCommander,
+          initial_user: input.reporterId,
+        },
       },
       {
         type: 'input',

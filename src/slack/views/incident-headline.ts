@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { type Incident, SEVERITY_LEVELS, incidentReference } from '../../incidents/incident-types.js';
+import { type Incident, incidentReference, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
 import { HEADLINE_EVENT_TYPE } from '../ids.js';
 import { escapeMrkdwn, slackDate, statusLabel, truncate, userMention } from './format.js';
 
@@ -8,7 +8,12 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
-const SEVERITY_EMOJI = { SEV1: ':red_circle:', SEV2: ':large_orange_circle:', SEV3: ':large_yellow_circle:', SEV4: ':white_circle:' };
+const SEVERITY_EMOJI = {
+  SEV1: ':red_circle:',
+  SEV2: ':large_orange_circle:',
+  SEV3: ':large_yellow_circle:',
+  SEV4: ':white_circle:',
+};
 
 export function headlineFallbackText(incident: Incident): string {
   return `Incident #${incident.number} (${incident.severity}, ${incident.status}): ${incident.title}`;
@@ -18,7 +23,10 @@ export function headlineFallbackText(incident: Incident): string {
 export function buildIncidentHeadline(incident: Incident): SlackMessage & { metadata: object } {
   const level = SEVERITY_LEVELS[incident.severity];
   const fields = [
-    { type: 'mrkdwn' as const, text: `*Severity*\n${SEVERITY_EMOJI[incident.severity]} ${incident.severity} · ${level.name}` },
+    {
+      type: 'mrkdwn' as const,
+      text: `*Severity*\n${SEVERITY_EMOJI[incident.severity]} ${incident.severity} · ${level.name}`,
+    },
     { type: 'mrkdwn' as const, text: `*Status*\n${statusLabel(incident.status)}` },
     { type: 'mrkdwn' as const, text: `*Commander*\n${userMention(incident.commanderId)}` },
     { type: 'mrkdwn' as const, text: `*Reporter*\n${userMention(incident.reporterId)}` },
@@ -28,12 +36,19 @@ export function buildIncidentHeadline(incident: Incident): SlackMessage & { meta
   const blocks: KnownBlock[] = [
     {
       type: 'header',
-      text: { type: 'plain_text', text: truncate(`Incident #${incident.number}: ${incident.title}`, 150), emoji: true },
+      text: {
+        type: 'plain_text',
+        text: truncate(`Incident #${incident.number}: ${incident.title}`, 150),
+        emoji: true,
+      },
     },
     { type: 'section', fields },
   ];
   if (incident.summary) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Summary*\n${escapeMrkdwn(truncate(incident.summary, 2900))}` } });
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Summary*\n${escapeMrkdwn(truncate(incident.summary, 2900))}` },
+    });
   }
   blocks.push({
     type: 'context',

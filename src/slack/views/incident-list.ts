@@ -8,7 +8,10 @@ const MAX_LISTED = 20;
 /** `/incident list`: open incidents, newest first, with their channel and age. */
 export function buildIncidentList(incidents: Incident[], now: Date): SlackMessage {
   if (incidents.length === 0) {
-    return { text: 'No open incidents. :white_check_mark:', blocks: [section('No open incidents. :white_check_mark:')] };
+    return {
+      text: 'No open incidents. :white_check_mark:',
+      blocks: [section('No open incidents. :white_check_mark:')],
+    };
   }
   const shown = incidents.slice(0, MAX_LISTED);
   const lines = shown.map((incident) => {

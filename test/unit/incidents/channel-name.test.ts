@@ -10,7 +10,10 @@ describe('incident channel names', () => {
   });
 
   it('stay within 80 characters, cut at a word boundary', () => {
-    const name = incidentChannelName(12345, 'Checkout service returning intermittent 502 errors for customers in the EU region during peak');
+    const name = incidentChannelName(
+      12345,
+      'Checkout service returning intermittent 502 errors for customers in the EU region during peak',
+    );
     expect(name.length).toBeLessThanOrEqual(80);
     expect(name).toMatch(SLACK_RULE);
     expect(name.endsWith('-')).toBe(false);
@@ -43,7 +46,16 @@ describe('incident channel names', () => {
   });
 
   it('are always accepted by the local Slack channel-name rules', () => {
-    const titles = ['API Latency Spike', '🔥', 'Сбой', 'x'.repeat(300), '---', 'Ünïcödé ÄÖÜ', 'a_b c-d', '数据库 down'];
+    const titles = [
+      'API Latency Spike',
+      '🔥',
+      'Сбой',
+      'x'.repeat(300),
+      '---',
+      'Ünïcödé ÄÖÜ',
+      'a_b c-d',
+      '数据库 down',
+    ];
     for (const [i, title] of titles.entries()) {
       for (const attempt of [1, 2, 15]) {
         expect(validateChannelName(incidentChannelName(i + 1, title, attempt))).toBeNull();
