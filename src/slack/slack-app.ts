@@ -1,5 +1,4 @@
-import type { App as BoltApp } from '@slack/bolt';
-import bolt from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Severity } from '../config.js';
@@ -9,8 +8,6 @@ import { createSlackLogger, type Logger } from '../logger.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerIncidentCommand } from './listeners/incident-command.js';
 import { registerJoinButton } from './listeners/join-button.js';
-
-const { App, HTTPReceiver } = bolt;
 
 export interface SlackConnection {
   botToken: string;
@@ -44,7 +41,7 @@ export function createSlackClient(slack: SlackConnection, logger: Logger): WebCl
 
 /** The Bolt app behind POST /slack/events. Listeners are thin; the services do the work. */
 export function createSlackApp(deps: SlackAppDeps): {
-  app: BoltApp;
+  app: App;
   receiver: InstanceType<typeof HTTPReceiver>;
 } {
   const slackLogger = createSlackLogger(deps.logger);

@@ -1,0 +1,122 @@
+import { inject } from 'vitest';
+import { type Role, type RunningBot, startBot } from '../../src/bot.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createSlackDriver, type SlackDriver } from '../../src/sandbox/slack-driver.js';
+import { createSlackFake, type SlackFake } from '../../src/sandbox/slack-fake/index.js';
+import { createDatabase } from './postgres-server.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+
+export interface People {
+  alice: string;
+  bob: string;
+  carol: string;
+}
+
+export interface Harness {
+  bot: RunningBot;
+  fake: SlackFake;
+  driver: SlackDriver;
+  people: People;
+  /** The public channel people type commands in. */
+  generalId: string;
+  /** INCIDENT_ANNOUNCE_CHANNEL. */
+  announceId: string;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  role?: Role;
+  databaseUrl?: string;
+  redisUrl?: string;
+  env?: Record<string, string>;
+  /** Reuse a started local Slack (several bots against one Slack); see startSeededFake. */
+  slack?: { fake: SlackFake; people: People };
+  queuePrefix?: string;
+}
+
+/**
+ * A real bot (HTTP, Postgres, Redis, BullMQ workers) wired to the local Slack, with a fresh database
+ * and its own queue prefix, and a driver that sends signed requests as Slack does.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const ownFake = !options.slack;
+  const { fake, people } = options.slack ?? (await startSeededFake());
+  const general = fake.getChannel('general')!;
+  const announce =
+    fake.getChannel('incidents') ?? fake.addChannel({ name: 'incidents', members: [people.alice] });
+  const databaseUrl = options.databaseUrl ?? (await createDatabase(inject('postgresAdminUrl')));
+  const redisUrl = options.redisUrl ?? inject('redisUrl');
+  const queuePrefix = options.queuePrefix ?? `{ibt-${Math.random().toString(36).slice(2, 10)}}`;
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    PORT: '0',
+    INCIDENT_ANNOUNCE_CHANNEL: announce.id,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const bot = await startBot({
+    config,
+    role: options.role ?? 'all',
+    logger: createLogger({ level: config.logLevel }),
+    queuePrefix,
+    host: '127.0.0.1',
+    reconcileEveryMs: 300,
+    setupStaleAfterMs: 1500,
+  });
+  const driver = createSlackDriver({
+    fake,
+    appUrl: `${bot.url}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+  });
+  return {
+    bot,
+    fake,
+    driver,
+    people,
+    generalId: general.id,
+    announceId: announce.id,
+    databaseUrl,
+    redisUrl,
+    queuePrefix,
+    async stop() {
+      await bot.stop();
+      if (ownFake) await fake.stop();
+    },
+  };
+}
+
+/** A started local Slack with three people, #general and #incidents. */
+export async function startSeededFake(): Promise<{ fake: SlackFake; people: People }> {
+  const fake = createSlackFake({ triggerIdTtlMs: 3000 });
+  await fake.start();
+  const alice = fake.addUser({
+    name: 'alice',
+    realName: 'Alice Reporter',
+    email: 'alice@acme.test',
+    tz: 'Europe/London',
+  });
+  const bob = fake.addUser({
+    name: 'bob',
+    realName: 'Bob Commander',
+    email: 'bob@acme.test',
+    tz: 'America/New_York',
+  });
+  const carol = fake.addUser({
+    name: 'carol',
+    realName: 'Carol Manager',
+    email: 'carol@acme.test',
+    tz: 'Asia/Kolkata',
+  });
+  const people = { alice: alice.id, bob: bob.id, carol: carol.id };
+  fake.addChannel({ name: 'incidents', members: [people.alice] });
+  return { fake, people };
+}
