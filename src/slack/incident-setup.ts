@@ -297,9 +297,17 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
     eventType: string,
     incidentId: number,
   ): Promise<string | null> {
-    const history = await tolerate(['channel_not_found', 'not_in_channel'], () =>
-      client.conversations.history({ channel, limit: 50, include_all_metadata: true }),
-    );
+    const read = () => client.conversations.history({ channel, limit: 50, include_all_metadata: true });
+    let history = await tolerate(['channel_not_found', 'not_in_channel'], read);
+    if (history === null) {
+      // The bot may post in a public channel without being in it (chat:write.public), but reading
+      // needs membership: join, then look again.
+      const joined = await tolerate(
+        ['channel_not_found', 'is_archived', 'method_not_supported_for_channel_type'],
+        () => client.conversations.join({ channel }),
+      );
+      if (joined) history = await tolerate(['channel_not_found', 'not_in_channel'], read);
+    }
     const found = history?.messages?.find(
       (m) =>
         (m.metadata as { event_type?: string; event_payload?: { incident_id?: number } } | undefined)
