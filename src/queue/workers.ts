@@ -62,15 +62,28 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   }
 
   // The reconciler is itself idempotent, so one scheduler shared by every worker process is enough.
-  await deps.queues.timers.upsertJobScheduler(
-    'reconcile',
-    { every: deps.reconcileEveryMs ?? RECONCILE_EVERY_MS },
-    { name: 'reconcile', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
+  // The scheduler lives in Redis, so a Redis that lost its data has none: every worker re-upserts it
+  // on reconnect and every few periods (an upsert of the same id is a no-op).
+  const every = deps.reconcileEveryMs ?? RECONCILE_EVERY_MS;
+  const ensureScheduler = () =>
+    deps.queues.timers.upsertJobScheduler(
+      'reconcile',
+      { every },
+      { name: 'reconcile', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+  await ensureScheduler();
+  const keepScheduler = () => {
+    ensureScheduler().catch((error) => logger.warn({ err: error }, 'could not ensure the reconciler schedule'));
+  };
+  const schedulerTimer = setInterval(keepScheduler, Math.max(every * 4, 1000));
+  schedulerTimer.unref();
+  connection.on('ready', keepScheduler);
 
   return {
     /** Finishes active jobs within the deadline; what is left is handed back to Redis as stalled. */
     async close(deadlineMs = 10_000) {
+      clearInterval(schedulerTimer);
+      connection.off('ready', keepScheduler);
       const graceful = Promise.all([slackWorker.close(), timersWorker.close()]);
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, deadlineMs, 'timeout').unref());
       if ((await Promise.race([graceful, timeout])) === 'timeout') {

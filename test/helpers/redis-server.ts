@@ -12,8 +12,11 @@ export interface RedisServer {
 }
 
 /** A real redis-server on a free loopback port, configured as production must be (noeviction). */
-export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServer> {
-  const port = await freePort();
+export async function startRedisServer(
+  extraArgs: string[] = [],
+  options: { port?: number } = {},
+): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), 'incident-bot-redis-'));
   const child: ChildProcess = spawn(
     'redis-server',
