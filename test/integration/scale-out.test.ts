@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createSlackDriver } from '../../src/sandbox/slack-driver.js';
+import { SIGNING_SECRET, startSeededFake } from '../helpers/bot-harness.js';
+import { type BotProcess, startBotProcess } from '../helpers/bot-process.js';
+import { queryRows } from '../helpers/incidents-db.js';
+import { createDatabase } from '../helpers/postgres-server.js';
+import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+// Two web and two worker processes, as production would scale them, on one Postgres and one Redis.
+let redis: RedisServer;
+let slack: Awaited<ReturnType<typeof startSeededFake>>;
+let databaseUrl: string;
+const processes: BotProcess[] = [];
+
+beforeAll(async () => {
+  [redis, slack, databaseUrl] = await Promise.all([
+    startRedisServer(),
+    startSeededFake(),
+    createDatabase(inject('postgresAdminUrl')),
+  ]);
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.fake.apiUrl,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redis.url,
+    INCIDENT_ANNOUNCE_CHANNEL: slack.fake.getChannel('incidents')!.id,
+  };
+  // Start them together: migrations run under an advisory lock, whoever comes first.
+  processes.push(
+    ...(await Promise.all(
+      ['web', 'web', 'worker', 'worker'].map((role) => startBotProcess(role as 'web', env)),
+    )),
+  );
+}, 90_000);
+
+afterAll(async () => {
+  for (const p of processes) p.kill('SIGKILL');
+  await Promise.all(processes.map((p) => p.exited));
+  await Promise.all([redis?.stop(), slack?.fake.stop()]);
+});
+
+describe('scaled out: two web and two worker processes', () => {
+  it('makes every incident exactly once, with one channel each, whichever instance Slack reaches', async () => {
+    const [webA, webB] = processes.filter((p) => p.role === 'web') as [BotProcess, BotProcess];
+    const drivers = [webA, webB].map((web) =>
+      createSlackDriver({
+        fake: slack.fake,
+        appUrl: `${web.url}/slack/events`,
+        signingSecret: SIGNING_SECRET,
+      }),
+    );
+    const { alice } = slack.people;
+    const generalId = slack.fake.getChannel('general')!.id;
+    const total = 12;
+    const bodies = Array.from({ length: total }, (_, i) =>
+      new URLSearchParams({
+        team_id: slack.fake.config.teamId,
+        channel_id: generalId,
+        user_id: alice,
+        command: '/incident',
+        text: `create --severity SEV2 --title "Scale test ${i + 1}"`,
+        trigger_id: slack.fake.issueTriggerId(alice),
+        response_url: slack.fake.createResponseUrl({ channelId: generalId, userId: alice }),
+      }).toString(),
+    );
+    // Every request reaches both web instances at once, as a load balancer retrying might deliver it.
+    const responses = await Promise.all(bodies.flatMap((body) => drivers.map((driver) => driver.post(body))));
+    for (const r of responses) expect(r.status).toBe(200);
+    const declared = responses.filter((r) =>
+      (r.body as { text: string }).text.includes(':rotating_light: Declared'),
+    );
+    expect(declared).toHaveLength(total);
+
+    const rows = await waitFor(
+      async () => {
+        const found = await queryRows(databaseUrl, 'SELECT * FROM incidents ORDER BY number');
+        return found.length === total && found.every((r) => r.setup_completed_at) ? found : null;
+      },
+      { timeoutMs: 30_000, what: 'every set-up to finish' },
+    );
+    expect(rows.map((r) => r.number)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    const channels = slack.fake.listChannels().filter((c) => c.name?.startsWith('inc-'));
+    expect(channels).toHaveLength(total);
+    expect(new Set(rows.map((r) => r.channel_id)).size).toBe(total);
+    expect(slack.fake.calls('conversations.create').filter((c) => c.ok)).toHaveLength(total);
+    for (const row of rows) {
+      const headlines = slack.fake
+        .messages(row.channel_id as string)
+        .filter((m) => m.text.startsWith(`Incident #${row.number} `));
+      expect(headlines).toHaveLength(1);
+    }
+  });
+
+  it('shuts a worker down gracefully on SIGTERM', async () => {
+    const worker = processes.find((p) => p.role === 'worker')!;
+    worker.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(worker.output()).toContain('shutting down');
+  });
+});
