@@ -44,14 +44,25 @@ const boltToPino: Record<LogLevel, string> = {
   [LogLevel.ERROR]: 'error',
 };
 
+/** Bolt and WebClient log free text, which path-based redaction cannot see into. */
+export function scrubSecrets(text: string): string {
+  return text
+    .replace(/xox[a-z]-[A-Za-z0-9-]+/g, 'xox?-[redacted]')
+    .replace(/https:\/\/hooks\.slack\.com\/\S+/g, '[redacted-url]')
+    .replace(/([?&]sig(?:nature)?=)[^&\s"]+/gi, '$1[redacted]');
+}
+
+const join = (msg: unknown[]) =>
+  scrubSecrets(msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
+
 /** Bolt and WebClient log through this, so their lines share our format and redaction. */
 export function createSlackLogger(logger: Logger): SlackLogger {
   let child = logger.child({ component: 'slack' });
   return {
-    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
-    info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
-    warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
-    error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
+    debug: (...msg: unknown[]) => child.debug(join(msg)),
+    info: (...msg: unknown[]) => child.info(join(msg)),
+    warn: (...msg: unknown[]) => child.warn(join(msg)),
+    error: (...msg: unknown[]) => child.error(join(msg)),
     setLevel: (level: LogLevel) => {
       child.level = boltToPino[level] ?? 'info';
     },

@@ -1,8 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -132,5 +134,33 @@ describe('operational routes', () => {
   it('answers 404 for unknown paths and 405 for GET on the Slack URL', async () => {
     expect((await fetch(`${h.bot.url}/nope`)).status).toBe(404);
     expect((await fetch(`${h.bot.url}/slack/events`)).status).toBe(405);
+  });
+});
+
+describe('the 3-second ack', () => {
+  it('is kept when the database is slow: the answer follows on response_url', async () => {
+    // Another transaction holds the incident counter, so a declare waits on its row lock.
+    const blocker = new pg.Client({ connectionString: h.databaseUrl });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('UPDATE incident_counter SET last_number = last_number');
+    try {
+      const started = Date.now();
+      const response = await h.driver.slashCommand({
+        userId: h.people.alice,
+        channelId: h.generalId,
+        text: 'create Slow database',
+      });
+      const ackMs = Date.now() - started;
+      expect(ackMs).toBeLessThan(3000);
+      expect((response.body as { text: string }).text).toContain('taking longer than usual');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await blocker.query('COMMIT');
+      const late = await waitFor(() => h.fake.responses(response.responseUrl).at(-1));
+      expect(JSON.stringify(late)).toContain('Declared incident #');
+      expect(JSON.stringify(late)).toContain('Slow database');
+    } finally {
+      await blocker.end();
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { IncidentService } from '../../incidents/incident-service.js';
 import type { Logger } from '../../logger.js';
 import { parseDeclareForm } from '../forms/declare-form.js';
 import { BlockId, CallbackId } from '../ids.js';
+import { raceDeadline } from './deadline.js';
 import { userFacingError } from './reply.js';
 
 export interface DeclareModalDeps {
@@ -12,14 +13,14 @@ export interface DeclareModalDeps {
 
 /** The declare modal's submit: field errors stay in the modal; success closes it. */
 export function registerDeclareModal(app: App, deps: DeclareModalDeps): void {
-  app.view(CallbackId.declareModal, async ({ ack, body, view }) => {
+  app.view(CallbackId.declareModal, async ({ ack, body, view, client }) => {
     const form = parseDeclareForm(view.state.values, view.private_metadata);
     if (!form.ok) {
       await ack({ response_action: 'errors', errors: form.errors });
       return;
     }
-    try {
-      await deps.incidents.declare(
+    const declared = deps.incidents
+      .declare(
         {
           title: form.value.title,
           severity: form.value.severity,
@@ -32,12 +33,32 @@ export function registerDeclareModal(app: App, deps: DeclareModalDeps): void {
         },
         // One view id per opened modal: a double submit repeats it.
         { idempotencyKey: `view-${view.id}` },
+      )
+      .then(
+        () => null,
+        (error: unknown) => userFacingError(error, deps.logger, { view: view.id, user: body.user.id }),
       );
-      await ack();
-    } catch (error) {
-      // The modal stays open with the reason, so nothing typed is lost and a retry is one click.
-      const message = userFacingError(error, deps.logger, { view: view.id, user: body.user.id });
-      await ack({ response_action: 'errors', errors: { [BlockId.declareTitle]: message.slice(0, 2000) } });
+    const raced = await raceDeadline(declared);
+    if (raced.done) {
+      // On failure the modal stays open with the reason, so nothing typed is lost and a retry is one click.
+      if (raced.value === null) await ack();
+      else
+        await ack({
+          response_action: 'errors',
+          errors: { [BlockId.declareTitle]: raced.value.slice(0, 2000) },
+        });
+      return;
+    }
+    // Too slow to answer inside Slack's 3 s: close the modal and report the outcome by DM.
+    await ack();
+    const problem = await raced.pending;
+    if (problem !== null) {
+      await client.chat
+        .postMessage({
+          channel: body.user.id,
+          text: `Your incident "${form.value.title}" was not declared: ${problem}`,
+        })
+        .catch((error) => deps.logger.error({ err: error }, 'could not report a late declare failure'));
     }
   });
 }

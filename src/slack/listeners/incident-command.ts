@@ -8,6 +8,7 @@ import { type IncidentCommand, parseIncidentCommand, USAGE } from '../commands/p
 import { buildDeclareModal } from '../views/declare-modal.js';
 import { channelMention } from '../views/format.js';
 import { buildIncidentList } from '../views/incident-list.js';
+import { raceDeadline } from './deadline.js';
 import { userFacingError } from './reply.js';
 
 export interface CommandDeps {
@@ -55,11 +56,23 @@ export function registerIncidentCommand(app: App, deps: CommandDeps): void {
       }
       return;
     }
-    try {
-      await ack(await runCommand(cmd, command, deps));
-    } catch (error) {
-      await ack(ephemeral(userFacingError(error, deps.logger, { command: cmd.name, user: command.user_id })));
+    const failure = (error: unknown) =>
+      ephemeral(userFacingError(error, deps.logger, { command: cmd.name, user: command.user_id }));
+    const work = runCommand(cmd, command, deps).catch(failure);
+    const raced = await raceDeadline(work);
+    if (raced.done) {
+      await ack(raced.value);
+      return;
     }
+    // A slow database must not make Slack show a timeout: answer now, follow up on response_url.
+    await ack(
+      ephemeral(
+        ':hourglass_flowing_sand: Working on it… this is taking longer than usual; I will answer here.',
+      ),
+    );
+    await respond(await raced.pending).catch((error) =>
+      deps.logger.warn({ err: error }, 'could not deliver a late answer'),
+    );
   });
 }
 
