@@ -73,7 +73,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     );
   await ensureScheduler();
   const keepScheduler = () => {
-    ensureScheduler().catch((error) => logger.warn({ err: error }, 'could not ensure the reconciler schedule'));
+    ensureScheduler().catch((error) =>
+      logger.warn({ err: error }, 'could not ensure the reconciler schedule'),
+    );
   };
   const schedulerTimer = setInterval(keepScheduler, Math.max(every * 4, 1000));
   schedulerTimer.unref();
