@@ -1,0 +1,73 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { OncallConfig, Schedule } from './oncall-config.js';
+import { nextShifts, type OnCallShift, whoIsOnCall } from './schedule.js';
+import { formatInZone } from './wall-time.js';
+
+/** What `npm run config:check` reads, and why, so the output can say so. */
+export type ConfigFileChoice = { path: string; why: string } | { error: string };
+
+/**
+ * The file to check: the one named on the command line, else `ONCALL_CONFIG` (which must exist: it is
+ * what the bot will load), else `./oncall.yaml`, else the example shipped with the bot.
+ */
+export function chooseConfigFile(options: {
+  arg: string | undefined;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  examplePath: string;
+  exists: (path: string) => boolean;
+}): ConfigFileChoice {
+  const { arg, env, cwd, examplePath, exists } = options;
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
+  if (arg !== undefined) return { path: absolute(arg), why: 'named on the command line' };
+  const fromEnv = env.ONCALL_CONFIG;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (!exists(absolute(fromEnv))) {
+      return {
+        error: `ONCALL_CONFIG names ${fromEnv}, which does not exist (the bot would not start either)`,
+      };
+    }
+    return { path: absolute(fromEnv), why: 'named by ONCALL_CONFIG' };
+  }
+  const local = absolute('oncall.yaml');
+  if (exists(local)) return { path: local, why: 'ONCALL_CONFIG is not set; ./oncall.yaml is the default' };
+  return {
+    path: examplePath,
+    why: 'ONCALL_CONFIG is not set and ./oncall.yaml does not exist, so this is the shipped example',
+  };
+}
+
+function plural(count: number, word: string, words = `${word}s`): string {
+  return `${count} ${count === 1 ? word : words}`;
+}
+
+function sourceLabel(schedule: Schedule, shift: OnCallShift): string {
+  if (shift.source.kind === 'override') return ' (override)';
+  return schedule.layers.length > 1 ? ` (${shift.source.layerName})` : '';
+}
+
+/** Per schedule: who is on call at `now` and who takes over next, with times in the schedule's zone. */
+export function formatOnCallReport(config: OncallConfig, now: Date): string {
+  const schedules = Object.values(config.schedules);
+  const lines = [
+    `${plural(schedules.length, 'schedule')}, ${plural(Object.keys(config.escalationPolicies).length, 'escalation policy', 'escalation policies')}, ${plural(Object.keys(config.services).length, 'service')}.`,
+  ];
+  for (const schedule of schedules) {
+    const zone = schedule.timezone;
+    const at = (date: Date) => formatInZone(date.getTime(), zone);
+    const current = whoIsOnCall(schedule, now);
+    const [next] = nextShifts(schedule, now, 1);
+    lines.push('', `${schedule.name} (${zone})`);
+    lines.push(
+      current === null
+        ? '  now:  nobody on call'
+        : `  now:  ${current.user}${sourceLabel(schedule, current)} since ${at(current.start)} until ${at(current.end)}`,
+    );
+    lines.push(
+      next === undefined
+        ? '  next: nobody, ever (no shifts ahead)'
+        : `  next: ${next.user}${sourceLabel(schedule, next)} from ${at(next.start)} until ${at(next.end)}`,
+    );
+  }
+  return lines.join('\n');
+}
