@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
 import { type Clock, systemClock } from './clock.js';
@@ -5,6 +6,8 @@ import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { AppError } from './errors.js';
+import { createEscalationService } from './escalation/escalation-service.js';
+import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpServer, listen, sendJson, sendText } from './http/server.js';
 import { listIncidentsAwaitingSetup } from './incidents/incident-repo.js';
@@ -15,6 +18,7 @@ import { assertNoEviction, createProducerConnection, createWorkerConnection } fr
 import { startWorkers, type Workers } from './queue/workers.js';
 import { createIncidentSetup } from './slack/incident-setup.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
+import { createPagingNotifier } from './slack/paging-notifier.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
 
 export type Role = 'web' | 'worker' | 'all';
@@ -30,6 +34,8 @@ export interface BotOptions {
   reconcileEveryMs?: number;
   /** How long an incident's set-up may be pending before the reconciler re-enqueues it. */
   setupStaleAfterMs?: number;
+  /** oncall.yaml used when ONCALL_CONFIG is unset and this file exists. */
+  oncallConfigDefault?: string;
   /** Called for every Slack fetch; tests and the sandbox pass their own. */
   fetch?: typeof fetch;
 }
@@ -75,6 +81,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   };
 
   try {
+    // An invalid oncall.yaml stops start-up: better no bot than a bot that pages nobody.
+    const oncall = await loadOncall(config.oncallConfigPath, options.oncallConfigDefault ?? './oncall.yaml');
+    if (!oncall) logger.warn('no oncall.yaml: incidents are declared but nobody is paged');
     await runMigrations(pool, logger);
     const producer = createProducerConnection(config.redisUrl);
     closers.push(() => producer.quit());
@@ -82,10 +91,18 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const queues = createQueues(producer, prefix);
     closers.push(() => queues.close());
 
+    const escalation = oncall
+      ? createEscalationService({ pool, clock, logger, oncall, jobs: queues.escalationJobs(logger) })
+      : null;
+
     const incidents = createIncidentService({
       pool,
       clock,
       logger,
+      paging:
+        escalation && oncall
+          ? { autoPage: oncall.paging.autoPage, startInTransaction: escalation.startInTransaction }
+          : null,
       followUps: {
         async incidentDeclared(incident) {
           // After commit; if Redis is down the reconciler enqueues it later.
@@ -119,6 +136,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           return botUserId;
         },
       });
+      const notifier = escalation ? createPagingNotifier({ pool, client, clock, logger }) : null;
       const staleAfter = options.setupStaleAfterMs ?? 20_000;
       workers = await startWorkers({
         connection,
@@ -128,7 +146,18 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         logger,
         reconcileEveryMs: options.reconcileEveryMs,
         runIncidentSetup: (id, runOptions) => setup.run(id, runOptions),
+        paging:
+          escalation && notifier
+            ? {
+                fireStep: (timer) => escalation.fireStep(timer),
+                fireAckTimeout: (timer) => escalation.fireAckTimeout(timer),
+                sendPage: (pageId) => notifier.sendPage(pageId),
+                announceAcknowledged: (id) => notifier.announceAcknowledged(id),
+                announceExhausted: (id) => notifier.announceExhausted(id),
+              }
+            : null,
         async reconcile() {
+          await escalation?.reconcile();
           const pending = await listIncidentsAwaitingSetup(
             pool,
             new Date(clock.now().getTime() - staleAfter),
@@ -147,6 +176,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       const { app, receiver } = createSlackApp({
         slack,
         incidents,
+        escalation,
         pool,
         clock,
         logger,
@@ -188,6 +218,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     await stop();
     throw error;
   }
+}
+
+async function loadOncall(path: string | undefined, fallback: string): Promise<OncallConfig | null> {
+  if (path) return loadOncallConfig(path);
+  return existsSync(fallback) ? loadOncallConfig(fallback) : null;
 }
 
 async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
-import { asDatabaseError, type Pool, withTransaction } from '../db/pool.js';
+import type { Severity } from '../config.js';
+import { asDatabaseError, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
@@ -21,11 +22,22 @@ export interface IncidentFollowUps {
   incidentDeclared(incident: Incident): Promise<void>;
 }
 
+/** Paging, when an oncall.yaml is configured: started in the declare transaction for auto-paged severities. */
+export interface IncidentPaging {
+  autoPage: Severity[];
+  startInTransaction(
+    tx: PoolClient,
+    incidentId: number,
+    options: { service: string | null },
+  ): Promise<(() => Promise<void>) | null>;
+}
+
 export interface IncidentServiceDeps {
   pool: Pool;
   clock: Clock;
   followUps: IncidentFollowUps;
   logger: Logger;
+  paging?: IncidentPaging | null;
 }
 
 export interface DeclareResult {
@@ -36,7 +48,7 @@ export interface DeclareResult {
 
 export type IncidentService = ReturnType<typeof createIncidentService>;
 
-export function createIncidentService({ pool, clock, followUps, logger }: IncidentServiceDeps) {
+export function createIncidentService({ pool, clock, followUps, logger, paging }: IncidentServiceDeps) {
   return {
     /**
      * Declares an incident exactly once per idempotency key: the incident and its
@@ -48,7 +60,7 @@ export function createIncidentService({ pool, clock, followUps, logger }: Incide
           const existing = await findIncidentByIdempotencyKey(tx, options.idempotencyKey);
           if (!existing)
             throw new AppError('conflict', `idempotency key ${options.idempotencyKey} has no incident`);
-          return { incident: existing, created: false };
+          return { incident: existing, created: false, afterCommit: null };
         }
         const declaredAt = clock.now();
         const number = await nextIncidentNumber(tx);

@@ -1,6 +1,9 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { EscalationJobs } from '../escalation/escalation-service.js';
+import { ackTimeoutJobId, stepJobId } from '../escalation/escalation-steps.js';
+import type { Logger } from '../logger.js';
 
 /**
  * All queues share one hash-tagged prefix so BullMQ's multi-key scripts work on Redis Cluster.
@@ -15,7 +18,12 @@ export const QueueName = {
   timers: 'timers',
 } as const;
 
+const incidentRef = z.object({ incidentId: z.number().int().positive() });
+
 export const slackJobSchema = z.discriminatedUnion('name', [
+  z.object({ name: z.literal('page.send'), data: z.object({ pageId: z.number().int().positive() }) }),
+  z.object({ name: z.literal('escalation.acknowledged'), data: incidentRef }),
+  z.object({ name: z.literal('escalation.exhausted'), data: incidentRef }),
   z.object({
     name: z.literal('incident.setup'),
     data: z.object({ incidentId: z.number().int().positive(), fromReconciler: z.boolean().optional() }),
@@ -25,6 +33,19 @@ export type SlackJob = z.infer<typeof slackJobSchema>;
 
 export const timerJobSchema = z.discriminatedUnion('name', [
   z.object({ name: z.literal('reconcile'), data: z.object({}) }),
+  z.object({
+    name: z.literal('escalation.step'),
+    data: z.object({
+      incidentId: z.number().int().positive(),
+      epoch: z.number().int().min(0),
+      step: z.number().int().min(0),
+      loop: z.number().int().min(0),
+    }),
+  }),
+  z.object({
+    name: z.literal('escalation.ack_timeout'),
+    data: z.object({ incidentId: z.number().int().positive(), epoch: z.number().int().min(0) }),
+  }),
 ]);
 
 export const RECONCILE_EVERY_MS = 15_000;
@@ -34,6 +55,8 @@ export interface Queues {
   timers: Queue;
   /** `fromReconciler` tells the worker an earlier run may have died mid-way. */
   enqueueIncidentSetup(incidentId: number, options?: { fromReconciler?: boolean }): Promise<void>;
+  /** The escalation engine's wake-ups and Slack work, enqueued after its commits. Never throws. */
+  escalationJobs(logger: Logger): EscalationJobs;
   close(): Promise<void>;
 }
 
@@ -50,6 +73,21 @@ const SETUP_JOB_OPTIONS: JobsOptions = {
   removeOnFail: true,
 };
 
+/** Escalation timers are short DB jobs: many quick retries; ids carry the epoch, so duplicates are no-ops. */
+const TIMER_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
+  removeOnComplete: true,
+  removeOnFail: true,
+};
+
+const SLACK_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.2 },
+  removeOnComplete: true,
+  removeOnFail: true,
+};
+
 export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): Queues {
   const slack = new Queue(QueueName.slack, { connection, prefix });
   const timers = new Queue(QueueName.timers, { connection, prefix });
@@ -62,6 +100,60 @@ export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): 
         ...SETUP_JOB_OPTIONS,
         jobId: incidentSetupJobId(incidentId),
       });
+    },
+    escalationJobs(logger) {
+      const attempt = async (what: string, fn: () => Promise<unknown>) => {
+        try {
+          await fn();
+        } catch (error) {
+          // The reconciler re-enqueues from Postgres, so a failed enqueue only delays.
+          logger.warn({ err: error, what }, 'could not enqueue escalation work; the reconciler will');
+        }
+      };
+      return {
+        scheduleStep: (t) =>
+          attempt('step', () =>
+            timers.add(
+              'escalation.step',
+              { incidentId: t.incidentId, epoch: t.epoch, step: t.step, loop: t.loop },
+              {
+                ...TIMER_JOB_OPTIONS,
+                jobId: stepJobId(t.incidentId, t.epoch, t),
+                delay: Math.max(0, t.dueAt.getTime() - Date.now()),
+              },
+            ),
+          ),
+        scheduleAckTimeout: (t) =>
+          attempt('ack timeout', () =>
+            timers.add(
+              'escalation.ack_timeout',
+              { incidentId: t.incidentId, epoch: t.epoch },
+              {
+                ...TIMER_JOB_OPTIONS,
+                jobId: ackTimeoutJobId(t.incidentId, t.epoch),
+                delay: Math.max(0, t.dueAt.getTime() - Date.now()),
+              },
+            ),
+          ),
+        sendPages: (pageIds) =>
+          attempt('pages', () =>
+            slack.addBulk(
+              pageIds.map((pageId) => ({
+                name: 'page.send',
+                data: { pageId },
+                opts: { ...SLACK_JOB_OPTIONS, jobId: `page-${pageId}` },
+              })),
+            ),
+          ),
+        announceAcknowledged: (incidentId) =>
+          attempt('ack announcement', () =>
+            slack.add('escalation.acknowledged', { incidentId }, SLACK_JOB_OPTIONS),
+          ),
+        announceExhausted: (incidentId) =>
+          attempt('exhausted announcement', () =>
+            slack.add('escalation.exhausted', { incidentId }, SLACK_JOB_OPTIONS),
+          ),
+      };
     },
     async close() {
       await Promise.all([slack.close(), timers.close()]);

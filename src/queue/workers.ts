@@ -2,7 +2,7 @@ import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
-import { QueueName, type Queues, RECONCILE_EVERY_MS, slackJobSchema } from './queues.js';
+import { QueueName, type Queues, RECONCILE_EVERY_MS, slackJobSchema, timerJobSchema } from './queues.js';
 
 export interface WorkerDeps {
   connection: Redis;
@@ -14,6 +14,14 @@ export interface WorkerDeps {
   runIncidentSetup(incidentId: number, options: { mayRepeat: boolean; finalAttempt: boolean }): Promise<void>;
   /** Finds work the database says is due but Redis may not know about, and enqueues it. */
   reconcile(): Promise<void>;
+  /** Paging: null when no oncall.yaml is configured. */
+  paging: {
+    fireStep(timer: { incidentId: number; epoch: number; step: number; loop: number }): Promise<unknown>;
+    fireAckTimeout(timer: { incidentId: number; epoch: number }): Promise<unknown>;
+    sendPage(pageId: number): Promise<void>;
+    announceAcknowledged(incidentId: number): Promise<void>;
+    announceExhausted(incidentId: number): Promise<void>;
+  } | null;
   reconcileEveryMs?: number;
 }
 
@@ -30,6 +38,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       const parsed = slackJobSchema.parse({ name: job.name, data: job.data });
       const attempts = job.opts.attempts ?? 1;
       switch (parsed.name) {
+        case 'page.send':
+          return deps.paging?.sendPage(parsed.data.pageId);
+        case 'escalation.acknowledged':
+          return deps.paging?.announceAcknowledged(parsed.data.incidentId);
+        case 'escalation.exhausted':
+          return deps.paging?.announceExhausted(parsed.data.incidentId);
         case 'incident.setup':
           await deps.runIncidentSetup(parsed.data.incidentId, {
             mayRepeat: job.attemptsMade > 0 || parsed.data.fromReconciler === true,
@@ -44,9 +58,27 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const timersWorker = new Worker(
     QueueName.timers,
     async (job: Job) => {
-      if (job.name === 'reconcile') await deps.reconcile();
+      const parsed = timerJobSchema.parse({ name: job.name, data: job.data });
+      switch (parsed.name) {
+        case 'reconcile':
+          return deps.reconcile();
+        case 'escalation.step':
+          return deps.paging?.fireStep(parsed.data);
+        case 'escalation.ack_timeout':
+          return deps.paging?.fireAckTimeout(parsed.data);
+      }
     },
-    { connection, prefix, concurrency: 4, autorun: true },
+    // Timer jobs are one short transaction each: a crashed worker's job is picked up again within
+    // about 10 s instead of BullMQ's default minute.
+    {
+      connection,
+      prefix,
+      concurrency: 20,
+      autorun: true,
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 3,
+    },
   );
 
   for (const [queue, worker] of [

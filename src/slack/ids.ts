@@ -5,6 +5,8 @@ export const CallbackId = {
 
 export const ActionId = {
   joinIncident: 'incident-join',
+  acknowledgePage: 'escalation-ack',
+  escalateNow: 'escalation-escalate',
   declareTitle: 'title-input',
   declareSeverity: 'severity-select',
   declareSummary: 'summary-input',
@@ -22,6 +24,7 @@ export const BlockId = {
   declarePrivate: 'visibility',
   headlineActions: 'incident-actions',
   announceActions: 'announce-actions',
+  pageActions: 'page-actions',
 } as const;
 
 /** Message metadata type on the headline card, so a retried set-up can find a card it already posted. */

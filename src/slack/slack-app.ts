@@ -3,11 +3,13 @@ import { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Severity } from '../config.js';
 import type { Pool } from '../db/pool.js';
+import type { EscalationService } from '../escalation/escalation-service.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import { createSlackLogger, type Logger } from '../logger.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerIncidentCommand } from './listeners/incident-command.js';
 import { registerJoinButton } from './listeners/join-button.js';
+import { registerPagingButtons } from './listeners/paging-buttons.js';
 
 export interface SlackConnection {
   botToken: string;
@@ -19,6 +21,7 @@ export interface SlackConnection {
 export interface SlackAppDeps {
   slack: SlackConnection;
   incidents: IncidentService;
+  escalation: EscalationService | null;
   pool: Pool;
   clock: Clock;
   logger: Logger;
@@ -73,6 +76,7 @@ export function createSlackApp(deps: SlackAppDeps): {
   });
   registerDeclareModal(app, { incidents: deps.incidents, logger: deps.logger });
   registerJoinButton(app, { pool: deps.pool, logger: deps.logger });
+  registerPagingButtons(app, { escalation: deps.escalation, logger: deps.logger });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled Slack listener error');
   });

@@ -25,6 +25,33 @@ export const timelineEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('incident.setup_step_failed'),
     details: z.object({ step: z.string(), error: z.string() }),
   }),
+  z.object({
+    kind: z.literal('escalation.started'),
+    details: z.object({ policy: z.string(), levels: z.number().int(), repeat: z.number().int() }),
+  }),
+  z.object({
+    kind: z.literal('escalation.paged'),
+    details: z.object({
+      level: z.number().int(),
+      pass: z.number().int(),
+      targets: z.array(z.object({ target: z.string(), via: z.string() })),
+    }),
+  }),
+  z.object({
+    kind: z.literal('escalation.level_skipped'),
+    details: z.object({ level: z.number().int(), pass: z.number().int(), reason: z.string() }),
+  }),
+  z.object({ kind: z.literal('escalation.acknowledged'), details: z.object({ by: z.string() }) }),
+  z.object({
+    kind: z.literal('escalation.escalated'),
+    details: z.object({ by: z.string().nullable(), reason: z.enum(['escalate_now', 'ack_timeout']) }),
+  }),
+  z.object({ kind: z.literal('escalation.exhausted'), details: z.object({ passes: z.number().int() }) }),
+  z.object({ kind: z.literal('escalation.stopped'), details: z.object({ reason: z.string() }) }),
+  z.object({
+    kind: z.literal('escalation.page_failed'),
+    details: z.object({ target: z.string(), error: z.string() }),
+  }),
 ]);
 
 export type TimelineEventInput = z.infer<typeof timelineEventSchema>;

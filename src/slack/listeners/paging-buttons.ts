@@ -1,0 +1,62 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { EscalationService } from '../../escalation/escalation-service.js';
+import type { Logger } from '../../logger.js';
+import { ActionId } from '../ids.js';
+import { slackDate } from '../views/format.js';
+import { userFacingError } from './reply.js';
+
+export interface PagingButtonDeps {
+  escalation: EscalationService | null;
+  logger: Logger;
+}
+
+/** Acknowledge and Escalate now on a page DM. The DM itself is edited by the worker after an ack. */
+export function registerPagingButtons(app: App, deps: PagingButtonDeps): void {
+  app.action<BlockButtonAction>(ActionId.acknowledgePage, async ({ ack, body, action, respond }) => {
+    await ack();
+    const reply = (text: string) =>
+      respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error) =>
+        deps.logger.warn({ err: error }, 'could not answer an acknowledge click'),
+      );
+    if (!deps.escalation) return void (await reply('Paging is not configured on this bot.'));
+    try {
+      const result = await deps.escalation.acknowledge(Number(action.value), body.user.id);
+      if (result.ok) return;
+      if (result.reason === 'already_acknowledged') {
+        const who = result.by === body.user.id ? 'you' : `<@${result.by}>`;
+        await reply(`Already acknowledged by ${who} at ${slackDate(result.at, '{time}')}.`);
+      } else {
+        await reply(
+          result.state === 'resolved'
+            ? 'This incident is resolved; there is nothing to acknowledge.'
+            : 'This incident is not paging anyone right now.',
+        );
+      }
+    } catch (error) {
+      await reply(
+        userFacingError(error, deps.logger, { action: ActionId.acknowledgePage, user: body.user.id }),
+      );
+    }
+  });
+
+  app.action<BlockButtonAction>(ActionId.escalateNow, async ({ ack, body, action, respond }) => {
+    await ack();
+    const reply = (text: string) =>
+      respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error) =>
+        deps.logger.warn({ err: error }, 'could not answer an escalate click'),
+      );
+    if (!deps.escalation) return void (await reply('Paging is not configured on this bot.'));
+    const match = /^(\d+)-(\d+)$/.exec(action.value ?? '');
+    if (!match) return void (await reply('This button is out of date.'));
+    try {
+      const escalated = await deps.escalation.escalateNow(Number(match[1]), body.user.id, Number(match[2]));
+      await reply(
+        escalated
+          ? ':arrow_double_up: Escalating to the next level now.'
+          : 'The escalation has moved on since this page (acknowledged, escalated or resolved); nothing changed.',
+      );
+    } catch (error) {
+      await reply(userFacingError(error, deps.logger, { action: ActionId.escalateNow, user: body.user.id }));
+    }
+  });
+}

@@ -1,0 +1,169 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../clock.js';
+import type { Pool } from '../db/pool.js';
+import {
+  findEscalation,
+  findPage,
+  listPages,
+  markPageSent,
+  markPageUnsent,
+} from '../escalation/escalation-repo.js';
+import { findIncidentById } from '../incidents/incident-repo.js';
+import type { Logger } from '../logger.js';
+import { appendTimelineEvent } from '../timeline/timeline-repo.js';
+import { describeSlackError, isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
+import { slackDate } from './views/format.js';
+import { buildPageAcknowledgedMessage, buildPageMessage } from './views/page-message.js';
+
+export interface PagingNotifierDeps {
+  pool: Pool;
+  client: WebClient;
+  clock: Clock;
+  logger: Logger;
+}
+
+export type PagingNotifier = ReturnType<typeof createPagingNotifier>;
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/**
+ * The Slack half of paging, run by the Slack-sends queue: DMs with Acknowledge / Escalate now,
+ * their edits after an ack, and the lines in the incident channel. Retries come from the queue.
+ */
+export function createPagingNotifier({ pool, client, clock, logger }: PagingNotifierDeps) {
+  // Email → Slack id; people rarely change address, and a miss is looked up again next time.
+  const emailCache = new Map<string, string>();
+
+  async function resolveUser(target: string): Promise<string | null> {
+    if (SLACK_USER_ID.test(target)) return target;
+    const cached = emailCache.get(target.toLowerCase());
+    if (cached) return cached;
+    const found = await tolerate(['users_not_found'], () => client.users.lookupByEmail({ email: target }));
+    const id = found?.user?.id ?? null;
+    if (id) emailCache.set(target.toLowerCase(), id);
+    return id;
+  }
+
+  async function postInChannel(channelId: string | null, text: string): Promise<void> {
+    if (!channelId) return;
+    await tolerate(['is_archived', 'channel_not_found', 'not_in_channel'], () =>
+      client.chat.postMessage({ channel: channelId, text }),
+    );
+  }
+
+  return {
+    /** Sends one page, unless the escalation moved on (ack, resolve) since it was decided. */
+    async sendPage(pageId: number): Promise<void> {
+      const page = await findPage(pool, pageId);
+      if (!page || page.status !== 'pending') return;
+      const [escalation, incident] = await Promise.all([
+        findEscalation(pool, page.incidentId),
+        findIncidentById(pool, page.incidentId),
+      ]);
+      if (!escalation || !incident || escalation.state !== 'triggered' || escalation.epoch !== page.epoch) {
+        await markPageUnsent(pool, page.id, 'skipped', 'escalation moved on before the page was sent');
+        return;
+      }
+      const userId = await resolveUser(page.target);
+      if (!userId) {
+        await markPageUnsent(pool, page.id, 'failed', 'no Slack user with that email');
+        await appendTimelineEvent(
+          pool,
+          page.incidentId,
+          { kind: 'escalation.page_failed', details: { target: page.target, error: 'users_not_found' } },
+          { occurredAt: clock.now() },
+        );
+        await postInChannel(
+          incident.channelId,
+          `:warning: Could not page ${page.target}: no Slack user has that email. Fix \`oncall.yaml\`.`,
+        );
+        return;
+      }
+      let sent: { channel?: string; ts?: string };
+      try {
+        sent = await client.chat.postMessage({
+          channel: userId,
+          ...buildPageMessage(incident, {
+            level: page.step + 1,
+            pass: page.loop + 1,
+            via: page.via,
+            epoch: page.epoch,
+          }),
+        });
+      } catch (error) {
+        if (isTransientSlackError(error)) throw error;
+        await markPageUnsent(pool, page.id, 'failed', describeSlackError(error));
+        await appendTimelineEvent(
+          pool,
+          page.incidentId,
+          {
+            kind: 'escalation.page_failed',
+            details: { target: page.target, error: describeSlackError(error) },
+          },
+          { occurredAt: clock.now() },
+        );
+        await postInChannel(
+          incident.channelId,
+          `:warning: Could not page <@${userId}>: \`${describeSlackError(error)}\`.`,
+        );
+        return;
+      }
+      await markPageSent(pool, page.id, {
+        userId,
+        dmChannelId: sent.channel!,
+        dmTs: sent.ts!,
+        at: clock.now(),
+      });
+      const via = page.via === 'user' ? '' : `, on call in ${page.via.replace('schedule:', '')}`;
+      await postInChannel(incident.channelId, `:pager: Paged <@${userId}> (level ${page.step + 1}${via}).`);
+    },
+
+    /** After an ack: every sent DM says who acknowledged; the channel hears it once. */
+    async announceAcknowledged(incidentId: number): Promise<void> {
+      const [escalation, incident, pages] = await Promise.all([
+        findEscalation(pool, incidentId),
+        findIncidentById(pool, incidentId),
+        listPages(pool, incidentId),
+      ]);
+      if (!escalation?.acknowledgedBy || !escalation.acknowledgedAt || !incident) return;
+      const message = buildPageAcknowledgedMessage(
+        incident,
+        escalation.acknowledgedBy,
+        escalation.acknowledgedAt,
+      );
+      for (const page of pages) {
+        if (page.status !== 'sent' || !page.dmChannelId || !page.dmTs) continue;
+        try {
+          await client.chat.update({ channel: page.dmChannelId, ts: page.dmTs, ...message });
+        } catch (error) {
+          if (isTransientSlackError(error)) throw error;
+          logger.warn({ page: page.id, code: slackErrorCode(error) }, 'could not edit a page DM');
+        }
+      }
+      await postInChannel(
+        incident.channelId,
+        `:white_check_mark: <@${escalation.acknowledgedBy}> acknowledged the page at ${slackDate(escalation.acknowledgedAt, '{time}')}. Escalation stopped.`,
+      );
+    },
+
+    async announceExhausted(incidentId: number): Promise<void> {
+      const [escalation, incident] = await Promise.all([
+        findEscalation(pool, incidentId),
+        findIncidentById(pool, incidentId),
+      ]);
+      if (!escalation || escalation.state !== 'exhausted' || !incident) return;
+      const text = `:rotating_light: Nobody acknowledged the pages for incident #${incident.number} after ${escalation.loop + 1} pass${escalation.loop ? 'es' : ''} through the "${escalation.policyName}" policy. Page someone by hand: \`/incident escalate\` starts again.`;
+      await postInChannel(incident.channelId, text);
+      if (incident.announceChannelId && incident.announceTs) {
+        await tolerate(['is_archived', 'channel_not_found', 'not_in_channel', 'thread_not_found'], () =>
+          client.chat.postMessage({
+            channel: incident.announceChannelId!,
+            thread_ts: incident.announceTs!,
+            text,
+            reply_broadcast: true,
+          }),
+        );
+      }
+    },
+  };
+}
