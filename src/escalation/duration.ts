@@ -4,9 +4,11 @@
  * The patterns are shared with the zod schema, so the JSON Schema editors see checks the same strings.
  */
 
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
 const UNIT_WORDS: Record<string, keyof typeof UNIT_MS> = {
+  // Milliseconds exist for tests and benchmarks (with paging.allow_fast_escalation).
+  ms: 'ms',
   s: 's',
   sec: 's',
   secs: 's',
@@ -32,7 +34,7 @@ const UNIT_WORDS: Record<string, keyof typeof UNIT_MS> = {
   weeks: 'w',
 };
 
-const UNIT = '(?:seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)';
+const UNIT = '(?:ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)';
 
 /** One or more `<number> <unit>` parts: `90s`, `5m`, `1 day`, `1h 30m`. Months are refused: they vary. */
 export const DURATION_PATTERN = new RegExp(`^\\d+ ?${UNIT}(?: ?\\d+ ?${UNIT})*$`);
