@@ -82,7 +82,12 @@ export function createIncidentService({ pool, clock, followUps, logger, paging }
           { occurredAt: declaredAt, actorId: input.reporterId },
         );
         await bindIdempotencyKey(tx, options.idempotencyKey, incident.id);
-        return { incident, created: true };
+        // Paging starts in the same transaction: a crash after commit delays the page, never loses it.
+        const afterCommit =
+          paging && paging.autoPage.includes(incident.severity)
+            ? await paging.startInTransaction(tx, incident.id, { service: incident.service })
+            : null;
+        return { incident, created: true, afterCommit };
       });
       if (result.created) {
         logger.info(
@@ -90,8 +95,9 @@ export function createIncidentService({ pool, clock, followUps, logger, paging }
           'incident declared',
         );
         await followUps.incidentDeclared(result.incident);
+        await result.afterCommit?.();
       }
-      return result;
+      return { incident: result.incident, created: result.created };
     },
 
     async listOpen(): Promise<Incident[]> {

@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { type Role, type RunningBot, startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
@@ -37,6 +40,8 @@ export interface HarnessOptions {
   /** Reuse a started local Slack (several bots against one Slack); see startSeededFake. */
   slack?: { fake: SlackFake; people: People };
   queuePrefix?: string;
+  /** oncall.yaml content; `{bob}`, `{carol}`, `{alice}` are replaced by the seeded people's Slack ids. */
+  oncallYaml?: string;
 }
 
 /**
@@ -52,6 +57,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const databaseUrl = options.databaseUrl ?? (await createDatabase(inject('postgresAdminUrl')));
   const redisUrl = options.redisUrl ?? inject('redisUrl');
   const queuePrefix = options.queuePrefix ?? `{ibt-${Math.random().toString(36).slice(2, 10)}}`;
+  let oncallPath: string | undefined;
+  if (options.oncallYaml) {
+    const dir = await mkdtemp(join(tmpdir(), 'oncall-'));
+    oncallPath = join(dir, 'oncall.yaml');
+    const yaml = options.oncallYaml.replace(/\{(alice|bob|carol)\}/g, (_, who: keyof People) => people[who]);
+    await writeFile(oncallPath, yaml);
+  }
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -61,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     INCIDENT_ANNOUNCE_CHANNEL: announce.id,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(oncallPath ? { ONCALL_CONFIG: oncallPath } : {}),
     ...options.env,
   });
   const bot = await startBot({

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../helpers/bot-harness.js';
+import { queryRows } from '../helpers/incidents-db.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+// Bob is on call in the primary schedule; Carol (by email) is level 2. Delays are scaled down.
+const ONCALL = `
+timezone: UTC
+schedules:
+  primary:
+    timezone: UTC
+    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
+    participants: ["{bob}"]
+escalation_policies:
+  default:
+    levels:
+      - { notify: [schedule:primary], escalate_after: 1200ms }
+      - { notify: [user:carol@acme.test], escalate_after: 1200ms }
+    repeat: 1
+  slow:
+    levels:
+      - { notify: [schedule:primary], escalate_after: 20s }
+      - { notify: [user:carol@acme.test], escalate_after: 20s }
+services:
+  search: { escalation_policy: slow }
+paging:
+  default_policy: default
+  auto_page: [SEV1, SEV2]
+  allow_fast_escalation: true
+`;
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ oncallYaml: ONCALL });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function declare(text: string): Promise<number> {
+  const response = await h.driver.slashCommand({
+    userId: h.people.alice,
+    channelId: h.generalId,
+    text: `create ${text}`,
+  });
+  return Number(/#(\d+)/.exec((response.body as { text: string }).text)![1]);
+}
+
+const incidentId = async (number: number) =>
+  (await queryRows<{ id: number }>(h.databaseUrl, 'SELECT id FROM incidents WHERE number = $1', [number]))[0]!
+    .id;
+const pages = (id: number) =>
+  queryRows<{
+    step: number;
+    loop: number;
+    target: string;
+    user_id: string;
+    status: string;
+    created_at: Date;
+  }>(h.databaseUrl, 'SELECT * FROM pages WHERE incident_id = $1 ORDER BY id', [id]);
+const timeline = async (id: number) =>
+  (
+    await queryRows<{ kind: string }>(
+      h.databaseUrl,
+      'SELECT kind FROM timeline_events WHERE incident_id = $1 ORDER BY id',
+      [id],
+    )
+  ).map((e) => e.kind);
+const pageDm = (userId: string, number: number) =>
+  waitFor(
+    () =>
+      h.fake
+        .messages(h.fake.dmChannelId(userId) ?? 'none')
+        .find((m) => m.text.includes(`incident #${number} `)),
+    {
+      what: `a page DM to ${userId} for #${number}`,
+    },
+  );
+
+describe('paging through an escalation policy', () => {
+  it('pages level 1, then level 2 after its delay, loops, and says when nobody acknowledged', async () => {
+    const number = await declare('--severity SEV1 --title "Nobody answers"');
+    const id = await incidentId(number);
+    const bobDm = await pageDm(h.people.bob, number);
+    expect(bobDm.text).toContain('You are paged for incident');
+    expect(JSON.stringify(bobDm.blocks)).toContain('escalation-ack');
+    expect(JSON.stringify(bobDm.blocks)).toContain('escalation-escalate');
+    await pageDm(h.people.carol, number);
+    const all = await waitFor(
+      async () => {
+        const [esc] = await queryRows<{ state: string }>(
+          h.databaseUrl,
+          'SELECT state FROM escalations WHERE incident_id = $1',
+          [id],
+        );
+        return esc?.state === 'exhausted' ? pages(id) : null;
+      },
+      { timeoutMs: 15_000, what: 'the escalation to run out' },
+    );
+    expect(all.map((p) => [p.loop, p.step, p.user_id])).toEqual([
+      [0, 0, h.people.bob],
+      [0, 1, h.people.carol],
+      [1, 0, h.people.bob],
+      [1, 1, h.people.carol],
+    ]);
+    // Level 2 waited for level 1's delay (generous bounds: timing is the benchmark's job).
+    expect(all[1]!.created_at.getTime() - all[0]!.created_at.getTime()).toBeGreaterThanOrEqual(1100);
+    const [row] = await queryRows(h.databaseUrl, 'SELECT channel_id FROM incidents WHERE id = $1', [id]);
+    const nobody = await waitFor(() =>
+      h.fake.messages(row!.channel_id as string).find((m) => m.text.includes('Nobody acknowledged')),
+    );
+    expect(nobody.text).toContain('after 2 passes');
+    expect(
+      h.fake.messages(row!.channel_id as string).filter((m) => m.text.startsWith(':pager: Paged')),
+    ).toHaveLength(4);
+    expect(await timeline(id)).toEqual(
+      expect.arrayContaining(['escalation.started', 'escalation.paged', 'escalation.exhausted']),
+    );
+  });
+
+  it('stops at the first acknowledgement, edits the DM and tells the channel', async () => {
+    const number = await declare('--severity SEV2 --title "Ack me" --service search');
+    const id = await incidentId(number);
+    const dm = await pageDm(h.people.bob, number);
+    const channel = h.fake.dmChannelId(h.people.bob)!;
+    const click = await h.driver.clickButton({
+      userId: h.people.bob,
+      channelId: channel,
+      messageTs: dm.ts,
+      actionId: 'escalation-ack',
+    });
+    expect(click.status).toBe(200);
+    const edited = await waitFor(() => {
+      const m = h.fake.getMessage(channel, dm.ts);
+      return m?.text.includes('acknowledged by') ? m : null;
+    });
+    expect(edited.text).toBe(`Incident #${number} was acknowledged by <@${h.people.bob}>`);
+    const [row] = await queryRows(h.databaseUrl, 'SELECT channel_id FROM incidents WHERE id = $1', [id]);
+    await waitFor(() =>
+      h.fake.messages(row!.channel_id as string).find((m) => m.text.includes('acknowledged the page')),
+    );
+    expect(await timeline(id)).toContain('escalation.acknowledged');
+    expect((await pages(id)).map((p) => p.user_id)).toEqual([h.people.bob]);
+  });
+
+  it('lets exactly one of 50 concurrent acknowledgements win; the others are told who acknowledged', async () => {
+    const number = await declare('--severity SEV2 --title "Click storm" --service search');
+    const id = await incidentId(number);
+    const dm = await pageDm(h.people.bob, number);
+    const channel = h.fake.dmChannelId(h.people.bob)!;
+    const clicks = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        h.driver.clickButton({
+          userId: h.people.bob,
+          channelId: channel,
+          messageTs: dm.ts,
+          actionId: 'escalation-ack',
+        }),
+      ),
+    );
+    for (const c of clicks) expect(c.status).toBe(200);
+    const refusals = await waitFor(() => {
+      const answered = clicks.map((c) => h.fake.responses(c.responseUrl).at(-1)).filter(Boolean);
+      return answered.length >= 49 ? answered : null;
+    });
+    expect(refusals.filter((r) => JSON.stringify(r).includes('Already acknowledged'))).toHaveLength(49);
+    expect((await timeline(id)).filter((k) => k === 'escalation.acknowledged')).toHaveLength(1);
+  });
+
+  it('escalates to the next level at once on Escalate now, and ignores a stale button', async () => {
+    const number = await declare('--severity SEV1 --title "Escalate me" --service search');
+    const id = await incidentId(number);
+    const dm = await pageDm(h.people.bob, number);
+    const channel = h.fake.dmChannelId(h.people.bob)!;
+    await h.driver.clickButton({
+      userId: h.people.bob,
+      channelId: channel,
+      messageTs: dm.ts,
+      actionId: 'escalation-escalate',
+    });
+    // Carol is paged long before the policy's 20 s.
+    await pageDm(h.people.carol, number);
+    const stale = await h.driver.clickButton({
+      userId: h.people.bob,
+      channelId: channel,
+      messageTs: dm.ts,
+      actionId: 'escalation-escalate',
+    });
+    const answer = await waitFor(() => h.fake.responses(stale.responseUrl).at(-1));
+    expect(JSON.stringify(answer)).toContain('moved on');
+    expect((await pages(id)).map((p) => p.user_id)).toEqual([h.people.bob, h.people.carol]);
+  });
+
+  it('does not page for severities outside auto_page', async () => {
+    const number = await declare('--severity SEV3 --title "Minor"');
+    const id = await incidentId(number);
+    await waitFor(
+      async () =>
+        (await queryRows(h.databaseUrl, 'SELECT setup_completed_at FROM incidents WHERE id = $1', [id]))[0]!
+          .setup_completed_at,
+    );
+    expect(await queryRows(h.databaseUrl, 'SELECT * FROM escalations WHERE incident_id = $1', [id])).toEqual(
+      [],
+    );
+  });
+});
