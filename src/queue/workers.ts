@@ -52,7 +52,17 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
           return;
       }
     },
-    { connection, prefix, concurrency: 8, autorun: true },
+    // Locks are renewed while a job runs (even while a 429 waits), so a short lock only shortens how
+    // long a crashed worker's job waits before another worker takes it.
+    {
+      connection,
+      prefix,
+      concurrency: 8,
+      autorun: true,
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 3,
+    },
   );
 
   const timersWorker = new Worker(

@@ -60,8 +60,20 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
         findEscalation(pool, page.incidentId),
         findIncidentById(pool, page.incidentId),
       ]);
-      if (!escalation || !incident || escalation.state !== 'triggered' || escalation.epoch !== page.epoch) {
-        await markPageUnsent(pool, page.id, 'skipped', 'escalation moved on before the page was sent');
+      // A page decided but delayed (a crashed worker, a Slack outage) still goes out unless someone
+      // has taken the incident in the meantime: acknowledged it or resolved it.
+      if (
+        !escalation ||
+        !incident ||
+        escalation.state === 'acknowledged' ||
+        escalation.state === 'resolved'
+      ) {
+        await markPageUnsent(
+          pool,
+          page.id,
+          'skipped',
+          `not sent: the incident was ${escalation?.state ?? 'gone'} first`,
+        );
         return;
       }
       const userId = await resolveUser(page.target);

@@ -1,0 +1,205 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createSlackDriver } from '../../src/sandbox/slack-driver.js';
+import { type Harness, SIGNING_SECRET, startHarness, startSeededFake } from '../helpers/bot-harness.js';
+import { type BotProcess, startBotProcess } from '../helpers/bot-process.js';
+import { queryRows } from '../helpers/incidents-db.js';
+import { createDatabase } from '../helpers/postgres-server.js';
+import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const oncall = (delay: string) => `
+timezone: UTC
+schedules:
+  primary:
+    timezone: UTC
+    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
+    participants: ["{bob}"]
+escalation_policies:
+  default:
+    levels:
+      - { notify: [schedule:primary], escalate_after: ${delay} }
+      - { notify: ["user:{carol}"], escalate_after: ${delay} }
+      - { notify: ["user:{alice}"], escalate_after: ${delay} }
+paging:
+  default_policy: default
+  allow_fast_escalation: true
+`;
+
+type PageRow = {
+  step: number;
+  loop: number;
+  user_id: string | null;
+  target: string;
+  status: string;
+  created_at: Date;
+};
+const pagesOf = (url: string) => queryRows<PageRow>(url, 'SELECT * FROM pages ORDER BY id');
+const stateOf = async (url: string) =>
+  (await queryRows<{ state: string }>(url, 'SELECT state FROM escalations'))[0]?.state;
+
+describe('escalation under faults (own Redis)', () => {
+  let redis: RedisServer;
+  let h: Harness;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    h = await startHarness({ redisUrl: redis.url, oncallYaml: oncall('1500ms') });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await redis?.stop();
+  });
+
+  it('rebuilds the timers from Postgres after Redis loses everything (FLUSHALL)', async () => {
+    await h.driver.slashCommand({
+      userId: h.people.alice,
+      channelId: h.generalId,
+      text: 'create --severity SEV1 --title "Flushed"',
+    });
+    await waitFor(async () => (await pagesOf(h.databaseUrl)).length === 1);
+    const admin = new Redis(redis.url);
+    await admin.flushall();
+    admin.disconnect();
+    const pages = await waitFor(
+      async () => ((await stateOf(h.databaseUrl)) === 'exhausted' ? pagesOf(h.databaseUrl) : null),
+      { timeoutMs: 20_000, what: 'every level to fire after the flush' },
+    );
+    expect(pages.map((p) => [p.step, p.target])).toEqual([
+      [0, h.people.bob],
+      [1, h.people.carol],
+      [2, h.people.alice],
+    ]);
+  });
+
+  it('keeps escalation on time while Slack answers chat.postMessage with 429s', async () => {
+    await queryRows(
+      h.databaseUrl,
+      'TRUNCATE pages, escalations, timeline_events, idempotency_keys, incidents CASCADE',
+    );
+    h.fake.injectFault('chat.postMessage', { rateLimited: { retryAfterSec: 3 } }, 40);
+    await h.driver.slashCommand({
+      userId: h.people.alice,
+      channelId: h.generalId,
+      text: 'create --severity SEV1 --title "Storm"',
+    });
+    const pages = await waitFor(
+      async () => {
+        const rows = await pagesOf(h.databaseUrl);
+        return rows.length === 3 ? rows : null;
+      },
+      { timeoutMs: 20_000, what: 'all three levels' },
+    );
+    // Decisions are not held up by the Slack queue: levels are ~1.5 s apart, not 3 s + retries.
+    const gaps = [1, 2].map((i) => pages[i]!.created_at.getTime() - pages[i - 1]!.created_at.getTime());
+    for (const gap of gaps) expect(gap).toBeLessThan(2900);
+    h.fake.clearFaults();
+    // …and the DMs still arrive once Slack lets them through.
+    await waitFor(async () => (await pagesOf(h.databaseUrl)).every((p) => p.status === 'sent'), {
+      timeoutMs: 30_000,
+      what: 'every page DM to be sent',
+    });
+    expect(
+      h.fake.messages(h.fake.dmChannelId(h.people.carol)!).filter((m) => m.text.includes('Storm')),
+    ).toHaveLength(1);
+  });
+
+  it('resumes after Redis drops every client connection', async () => {
+    await queryRows(
+      h.databaseUrl,
+      'TRUNCATE pages, escalations, timeline_events, idempotency_keys, incidents CASCADE',
+    );
+    await h.driver.slashCommand({
+      userId: h.people.alice,
+      channelId: h.generalId,
+      text: 'create --severity SEV1 --title "Blip"',
+    });
+    await waitFor(async () => (await pagesOf(h.databaseUrl)).length === 1);
+    const admin = new Redis(redis.url);
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'normal');
+    admin.disconnect();
+    const pages = await waitFor(
+      async () => ((await stateOf(h.databaseUrl)) === 'exhausted' ? pagesOf(h.databaseUrl) : null),
+      { timeoutMs: 20_000, what: 'the escalation to finish after the blip' },
+    );
+    expect(pages.map((p) => p.step)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('a worker killed with SIGKILL mid-escalation (separate processes)', () => {
+  let redis: RedisServer;
+  let slack: Awaited<ReturnType<typeof startSeededFake>>;
+  let databaseUrl: string;
+  const procs: BotProcess[] = [];
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    [redis, slack, databaseUrl] = await Promise.all([
+      startRedisServer(),
+      startSeededFake(),
+      createDatabase(inject('postgresAdminUrl')),
+    ]);
+    const dir = await mkdtemp(join(tmpdir(), 'oncall-'));
+    const path = join(dir, 'oncall.yaml');
+    const { alice, bob, carol } = slack.people;
+    await writeFile(
+      path,
+      oncall('2s').replace('{bob}', bob).replace('{carol}', carol).replace('{alice}', alice),
+    );
+    env = {
+      SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.fake.apiUrl,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis.url,
+      ONCALL_CONFIG: path,
+    };
+    procs.push(await startBotProcess('web', env), await startBotProcess('worker', env));
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const p of procs) p.kill('SIGKILL');
+    await Promise.all(procs.map((p) => p.exited));
+    await Promise.all([redis?.stop(), slack?.fake.stop()]);
+  });
+
+  it('completes the escalation after a restart with no lost level and no duplicate page', async () => {
+    const [web, worker] = procs as [BotProcess, BotProcess];
+    const driver = createSlackDriver({
+      fake: slack.fake,
+      appUrl: `${web.url}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+    });
+    await driver.slashCommand({
+      userId: slack.people.alice,
+      channelId: slack.fake.getChannel('general')!.id,
+      text: 'create --severity SEV1 --title "Worker dies"',
+    });
+    await waitFor(async () => (await pagesOf(databaseUrl)).length === 1, {
+      timeoutMs: 15_000,
+      what: 'level 1',
+    });
+    worker.kill('SIGKILL');
+    await worker.exited;
+    // While no worker runs, level 2 falls due; a new worker picks everything up.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    procs.push(await startBotProcess('worker', env));
+    const pages = await waitFor(
+      async () => {
+        if ((await stateOf(databaseUrl)) !== 'exhausted') return null;
+        const rows = await pagesOf(databaseUrl);
+        return rows.every((p) => p.status === 'sent') ? rows : null;
+      },
+      { timeoutMs: 45_000, what: 'the escalation to finish and every page to be sent' },
+    );
+    expect(pages.map((p) => p.step)).toEqual([0, 1, 2]);
+    const dms = [slack.people.bob, slack.people.carol, slack.people.alice].map(
+      (u) =>
+        slack.fake.messages(slack.fake.dmChannelId(u) ?? '').filter((m) => m.text.includes('Worker dies'))
+          .length,
+    );
+    expect(dms).toEqual([1, 1, 1]);
+  }, 90_000);
+});
