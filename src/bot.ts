@@ -177,6 +177,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         slack,
         incidents,
         escalation,
+        oncall,
         pool,
         clock,
         logger,

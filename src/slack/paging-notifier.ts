@@ -62,12 +62,10 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
       ]);
       // A page decided but delayed (a crashed worker, a Slack outage) still goes out unless someone
       // has taken the incident in the meantime: acknowledged it or resolved it.
-      if (
-        !escalation ||
-        !incident ||
-        escalation.state === 'acknowledged' ||
-        escalation.state === 'resolved'
-      ) {
+      // A page by hand (step -1) goes out even after an ack: someone asked for that person's help.
+      const byHand = page.step < 0;
+      const taken = escalation?.state === 'resolved' || (!byHand && escalation?.state === 'acknowledged');
+      if (!escalation || !incident || taken) {
         await markPageUnsent(
           pool,
           page.id,
@@ -127,7 +125,8 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
         at: clock.now(),
       });
       const via = page.via === 'user' ? '' : `, on call in ${page.via.replace('schedule:', '')}`;
-      await postInChannel(incident.channelId, `:pager: Paged <@${userId}> (level ${page.step + 1}${via}).`);
+      const level = byHand ? 'by hand' : `level ${page.step + 1}`;
+      await postInChannel(incident.channelId, `:pager: Paged <@${userId}> (${level}${via}).`);
     },
 
     /** After an ack: every sent DM says who acknowledged; the channel hears it once. */

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Severity } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
+import type { OncallConfig } from '../escalation/oncall-config.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import { createSlackLogger, type Logger } from '../logger.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
@@ -22,6 +23,7 @@ export interface SlackAppDeps {
   slack: SlackConnection;
   incidents: IncidentService;
   escalation: EscalationService | null;
+  oncall: OncallConfig | null;
   pool: Pool;
   clock: Clock;
   logger: Logger;
@@ -70,6 +72,9 @@ export function createSlackApp(deps: SlackAppDeps): {
   });
   registerIncidentCommand(app, {
     incidents: deps.incidents,
+    escalation: deps.escalation,
+    oncall: deps.oncall,
+    pool: deps.pool,
     clock: deps.clock,
     logger: deps.logger,
     defaultSeverity: deps.defaultSeverity,

@@ -204,3 +204,74 @@ describe('paging through an escalation policy', () => {
     );
   });
 });
+
+describe('paging commands', () => {
+  const channelOf = async (number: number) =>
+    (await waitFor(async () => {
+      const [r] = await queryRows<{ channel_id: string | null }>(
+        h.databaseUrl,
+        'SELECT channel_id FROM incidents WHERE number = $1',
+        [number],
+      );
+      return r?.channel_id;
+    }))!;
+  const say = async (channelId: string, text: string, userId = h.people.alice) => {
+    const response = await h.driver.slashCommand({ userId, channelId, text });
+    return (response.body as { text: string }).text;
+  };
+
+  it('pages a person by hand from the incident channel, with the same ack flow', async () => {
+    const number = await declare('--severity SEV3 --title "Hand page"');
+    const channel = await channelOf(number);
+    expect(await say(channel, `page <@${h.people.carol}|carol>`)).toContain(`Paging <@${h.people.carol}>`);
+    const dm = await pageDm(h.people.carol, number);
+    expect(dm.text).toContain('You are paged');
+    await h.driver.clickButton({
+      userId: h.people.carol,
+      channelId: h.fake.dmChannelId(h.people.carol)!,
+      messageTs: dm.ts,
+      actionId: 'escalation-ack',
+    });
+    const id = await incidentId(number);
+    await waitFor(async () => (await timeline(id)).includes('escalation.acknowledged'));
+  });
+
+  it('pages whoever is on call in a schedule, for an incident named by reference', async () => {
+    const number = await declare('--severity SEV4 --title "Schedule page"');
+    await channelOf(number);
+    expect(await say(h.generalId, `page primary #${number}`)).toContain(`Paging <@${h.people.bob}>`);
+    await pageDm(h.people.bob, number);
+    expect(await say(h.generalId, 'page nosuchschedule #1')).toContain(
+      'There is no schedule called "nosuchschedule"',
+    );
+  });
+
+  it('needs an incident: outside one, without a reference, it says what to do', async () => {
+    expect(await say(h.generalId, `page <@${h.people.bob}>`)).toContain('This is not an incident channel');
+  });
+
+  it('escalates from the channel at once', async () => {
+    const number = await declare('--severity SEV1 --title "Escalate by command" --service search');
+    const channel = await channelOf(number);
+    await pageDm(h.people.bob, number);
+    expect(await say(channel, 'escalate')).toContain('Escalating incident');
+    await pageDm(h.people.carol, number);
+  });
+
+  it('shows who is on call, and an override takes the pager for new pages', async () => {
+    expect(await say(h.generalId, 'oncall')).toMatch(
+      new RegExp(`\\*primary\\* — now: <@${h.people.bob}> until <!date\\^`),
+    );
+    expect(
+      await say(h.generalId, `oncall override <@${h.people.carol}|carol> 2h --schedule primary`),
+    ).toContain(`<@${h.people.carol}> is on call for primary until`);
+    expect(await say(h.generalId, 'oncall')).toContain(`*primary* — now: <@${h.people.carol}>`);
+    const number = await declare('--severity SEV1 --title "After override" --service search');
+    const id = await incidentId(number);
+    await pageDm(h.people.carol, number);
+    expect((await pages(id)).map((p) => p.user_id)).toEqual([h.people.carol]);
+    expect(await say(h.generalId, `oncall override <@${h.people.carol}> 3 weeks`)).toContain(
+      'between 1 minute and 14 days',
+    );
+  });
+});

@@ -52,6 +52,8 @@ describe('manifest.yml', () => {
     const manifest = await load('manifest.yml');
     const [command] = manifest.features.slash_commands;
     expect(command.command).toBe('/incident');
+    // Mentions must arrive as <@U…> ids for `/incident page @person`.
+    expect(command.should_escape).toBe(true);
     const urls = [
       command.url,
       manifest.settings.interactivity.request_url,

@@ -13,7 +13,14 @@ export type IncidentCommand =
       severity: Severity | null;
       service: string | null;
       isPrivate: boolean;
-    };
+    }
+  /** Page a person or a schedule's on-call now, on the incident of this channel or `reference`. */
+  | { name: 'page'; target: PageTarget; reference: string | null }
+  | { name: 'escalate'; reference: string | null }
+  | { name: 'oncall' }
+  | { name: 'oncall-override'; userId: string; durationText: string; schedule: string | null };
+
+export type PageTarget = { kind: 'user'; userId: string } | { kind: 'schedule'; schedule: string };
 
 export type ParseResult = { ok: true; command: IncidentCommand } | { ok: false; error: string };
 
@@ -23,6 +30,10 @@ export const USAGE = [
   '• `/incident create Checkout is down` — declare with a title (default severity)',
   '• `/incident create --severity SEV2 --title "API Latency Spike" [--service checkout] [--private]`',
   '• `/incident list` — open incidents',
+  '• `/incident page @person` or `/incident page <schedule>` — page now (in the incident channel, or add `#12`)',
+  '• `/incident escalate` — page the next escalation level now',
+  '• `/incident oncall` — who is on call now and next, per schedule',
+  '• `/incident oncall override @person 2h [--schedule primary]` — take the pager for a while',
   '• `/incident help` — this message',
   'Severities: SEV1 (critical) · SEV2 (high) · SEV3 (medium) · SEV4 (low).',
 ].join('\n');
@@ -43,6 +54,15 @@ export function parseIncidentCommand(text: string): ParseResult {
     return { ok: true, command: { name: 'list' } };
   }
   if (CREATE_ALIASES.has(name)) return parseCreate(rest);
+  if (name === 'page') return parsePage(rest);
+  if (name === 'escalate') {
+    const [reference, extra] = rest;
+    if (extra !== undefined || (reference !== undefined && !isReference(reference))) {
+      return fail('Use `/incident escalate` in the incident channel, or `/incident escalate #12` elsewhere.');
+    }
+    return { ok: true, command: { name: 'escalate', reference: reference ?? null } };
+  }
+  if (name === 'oncall' || name === 'on-call') return parseOncall(rest);
   return { ok: false, error: `Unknown command \`${truncate(verb ?? '', 40)}\`.` };
 }
 
@@ -113,11 +133,97 @@ function parseCreate(tokens: string[]): ParseResult {
   if (flagTitle !== null && freeTitle !== '') {
     return fail('Give the title either as text or with `--title`, not both.');
   }
-  const title = flagTitle ?? (freeTitle === '' ? null : freeTitle);
+  const raw = flagTitle ?? (freeTitle === '' ? null : freeTitle);
+  const title = raw === null ? null : unescapeSlackText(raw);
   if (title !== null && [...title].length > MAX_TITLE_LENGTH) {
     return fail(`The title is ${[...title].length} characters long; keep it to ${MAX_TITLE_LENGTH}.`);
   }
   return { ok: true, command: { name: 'create', title, severity, service, isPrivate } };
+}
+
+const REFERENCE = /^(?:#|inc-)\d{1,9}(?:-[a-z0-9_-]*)?$/i;
+const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+function isReference(token: string): boolean {
+  return REFERENCE.test(token);
+}
+
+/** `<@U123|alice>` (Slack escapes mentions for commands with should_escape), `<@U123>` or a bare id. */
+export function parseUserMention(token: string): string | null {
+  const match = /^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$/.exec(token) ?? /^([UW][A-Z0-9]{8,})$/.exec(token);
+  return match ? match[1]! : null;
+}
+
+function parsePage(tokens: string[]): ParseResult {
+  const [who, reference, extra] = tokens;
+  const usage =
+    'Use `/incident page @person` or `/incident page <schedule>`, plus `#12` outside the incident channel.';
+  if (who === undefined || extra !== undefined) return fail(usage);
+  if (reference !== undefined && !isReference(reference)) return fail(usage);
+  const userId = parseUserMention(who);
+  if (userId)
+    return {
+      ok: true,
+      command: { name: 'page', target: { kind: 'user', userId }, reference: reference ?? null },
+    };
+  if (who.startsWith('@') || who.startsWith('<')) {
+    return fail(
+      `I could not read "${truncate(who, 30)}" as a person: pick them from Slack's @-mention list.`,
+    );
+  }
+  if (!SCHEDULE_NAME.test(who)) return fail(usage);
+  return {
+    ok: true,
+    command: { name: 'page', target: { kind: 'schedule', schedule: who }, reference: reference ?? null },
+  };
+}
+
+function parseOncall(tokens: string[]): ParseResult {
+  if (tokens.length === 0) return { ok: true, command: { name: 'oncall' } };
+  const [sub, who, ...rest] = tokens;
+  const usage = 'Use `/incident oncall`, or `/incident oncall override @person 2h [--schedule primary]`.';
+  if (sub?.toLowerCase() !== 'override' || who === undefined) return fail(usage);
+  const userId = parseUserMention(who);
+  if (!userId)
+    return fail(
+      `I could not read "${truncate(who, 30)}" as a person: pick them from Slack's @-mention list.`,
+    );
+  // The duration may be several words (`1 day`, `1h 30m`), up to the optional --schedule flag.
+  const flagAt = rest.findIndex((t) => t.startsWith('--'));
+  const durationWords = flagAt === -1 ? rest : rest.slice(0, flagAt);
+  if (durationWords.length === 0) return fail(usage);
+  let schedule: string | null = null;
+  if (flagAt !== -1) {
+    const [flag, value, extra] = rest.slice(flagAt);
+    const inline = flag?.startsWith('--schedule=') ? flag.slice('--schedule='.length) : undefined;
+    const name = inline ?? (flag === '--schedule' ? value : undefined);
+    if (
+      name === undefined ||
+      !SCHEDULE_NAME.test(name) ||
+      (inline === undefined ? extra : value) !== undefined
+    )
+      return fail(usage);
+    schedule = name;
+  }
+  return {
+    ok: true,
+    command: { name: 'oncall-override', userId, durationText: durationWords.join(' '), schedule },
+  };
+}
+
+/**
+ * The command is escaped by Slack (should_escape): mentions arrive as `<@U…|name>`, channels as
+ * `<#C…|name>`, links as `<url|label>`, and `&<>` as entities. A title wants the readable text.
+ */
+export function unescapeSlackText(text: string): string {
+  return text
+    .replace(/<([@#])[A-Z0-9]+\|([^>]*)>/g, '$1$2')
+    .replace(/<(?:[@#!])([^>|]+)>/g, '$1')
+    .replace(/<([^>|]+)\|([^>]*)>/g, '$2')
+    .replace(/<([^>]+)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 export function parseSeverity(value: string): Severity | null {

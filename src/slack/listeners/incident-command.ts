@@ -4,6 +4,7 @@ import type { Severity } from '../../config.js';
 import type { IncidentService } from '../../incidents/incident-service.js';
 import type { Incident } from '../../incidents/incident-types.js';
 import type { Logger } from '../../logger.js';
+import { type PagingCommandDeps, runPagingCommand } from '../commands/paging-commands.js';
 import { type IncidentCommand, parseIncidentCommand, USAGE } from '../commands/parse-command.js';
 import { buildDeclareModal } from '../views/declare-modal.js';
 import { channelMention } from '../views/format.js';
@@ -11,7 +12,7 @@ import { buildIncidentList } from '../views/incident-list.js';
 import { raceDeadline } from './deadline.js';
 import { userFacingError } from './reply.js';
 
-export interface CommandDeps {
+export interface CommandDeps extends PagingCommandDeps {
   incidents: IncidentService;
   clock: Clock;
   logger: Logger;
@@ -106,6 +107,11 @@ async function runCommand(cmd: IncidentCommand, command: SlashCommand, deps: Com
       );
       return ephemeral(declaredMessage(incident, created));
     }
+    case 'page':
+    case 'escalate':
+    case 'oncall':
+    case 'oncall-override':
+      return ephemeral(await runPagingCommand(cmd, command, deps));
   }
 }
 

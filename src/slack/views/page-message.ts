@@ -27,7 +27,9 @@ export function buildPageMessage(incident: Incident, page: PageDetails): SlackMe
           text: [
             `:pager: *You are paged for incident #${incident.number}: ${escapeMrkdwn(incident.title)}*`,
             `${incident.severity} · ${level.name} · respond within ${level.respondWithin} · ${channelMention(incident.channelId, incident.channelName)}`,
-            `Level ${page.level}${page.pass > 1 ? `, pass ${page.pass}` : ''}: ${how}.`,
+            page.level < 1
+              ? 'Paged by hand from the incident channel.'
+              : `Level ${page.level}${page.pass > 1 ? `, pass ${page.pass}` : ''}: ${how}.`,
           ].join('\n'),
         },
       },

@@ -46,6 +46,19 @@ describe('/incident create', () => {
     });
   });
 
+  it('turns Slack’s escaping back into readable titles', () => {
+    expect(
+      create(
+        'create Errors in <#C0123ABCD|payments> after <@U012ABCDEF|bob> deploy &amp; rollback &lt;v2&gt;',
+      ),
+    ).toMatchObject({
+      title: 'Errors in #payments after @bob deploy & rollback <v2>',
+    });
+    expect(create('create <https://status.example.com|Status page> down')).toMatchObject({
+      title: 'Status page down',
+    });
+  });
+
   it('keeps apostrophes inside words', () => {
     expect(create("create Can't log in")).toMatchObject({ title: "Can't log in" });
   });
@@ -65,6 +78,45 @@ describe('/incident create', () => {
     expect(error(`create ${'x'.repeat(151)}`)).toMatch(/151 characters long; keep it to 150/);
     expect(error('create --service "bad name!" Outage')).toMatch(/--service/);
     expect(error('create --private=yes Outage')).toMatch(/takes no value/);
+  });
+});
+
+describe('paging commands', () => {
+  it('pages a mentioned person or a schedule, optionally for a referenced incident', () => {
+    expect(create('page <@U012ABCDEF|bob>')).toEqual({
+      name: 'page',
+      target: { kind: 'user', userId: 'U012ABCDEF' },
+      reference: null,
+    });
+    expect(create('page primary #12')).toEqual({
+      name: 'page',
+      target: { kind: 'schedule', schedule: 'primary' },
+      reference: '#12',
+    });
+    expect(error('page @bob')).toMatch(/pick them from Slack's @-mention list/);
+    expect(error('page')).toMatch(/Use `\/incident page @person`/);
+    expect(error('page primary tomorrow')).toMatch(/Use `\/incident page @person`/);
+  });
+
+  it('escalates here or for a referenced incident', () => {
+    expect(create('escalate')).toEqual({ name: 'escalate', reference: null });
+    expect(create('escalate inc-7')).toEqual({ name: 'escalate', reference: 'inc-7' });
+    expect(error('escalate everything')).toMatch(/incident escalate #12/);
+  });
+
+  it('shows on-call and takes the pager', () => {
+    expect(create('oncall')).toEqual({ name: 'oncall' });
+    expect(create('oncall override <@U012ABCDEF> 2h')).toEqual({
+      name: 'oncall-override',
+      userId: 'U012ABCDEF',
+      durationText: '2h',
+      schedule: null,
+    });
+    expect(create('oncall override <@U012ABCDEF> 30m --schedule secondary')).toMatchObject({
+      schedule: 'secondary',
+    });
+    expect(error('oncall override bob 2h')).toMatch(/as a person/);
+    expect(error('oncall override <@U012ABCDEF>')).toMatch(/oncall override @person 2h/);
   });
 });
 
