@@ -102,17 +102,19 @@ export async function acknowledgeEscalation(
   db: Queryable,
   incidentId: number,
   userId: string,
-  at: Date,
-  nextStepAt: (policy: EscalationPolicy) => Date | null,
+  clockNow: () => Date,
+  nextStepAt: (policy: EscalationPolicy, at: Date) => Date | null,
 ): Promise<Escalation | null> {
   const current = await findEscalationForUpdate(db, incidentId);
   if (!current || current.state !== 'triggered') return null;
+  // Read the time only once the lock is ours: a level that fired while we waited came first.
+  const at = clockNow();
   const { rows } = await db.query<EscalationRow>(
     `UPDATE escalations SET state = 'acknowledged', acknowledged_by = $2, acknowledged_at = $3,
        epoch = epoch + 1, next_step_at = $4, updated_at = now()
      WHERE incident_id = $1 AND state = 'triggered'
      RETURNING ${COLUMNS}`,
-    [incidentId, userId, at, nextStepAt(current.policy)],
+    [incidentId, userId, at, nextStepAt(current.policy, at)],
   );
   return rows[0] ? toEscalation(rows[0]) : null;
 }

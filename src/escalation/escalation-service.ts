@@ -221,17 +221,20 @@ export function createEscalationService(deps: EscalationServiceDeps) {
 
     /** One compare-and-set: exactly one of any number of concurrent clicks succeeds. */
     async acknowledge(incidentId: number, userId: string): Promise<AckResult> {
-      const now = clock.now();
       const acked = await withTransaction(pool, async (tx) => {
-        const esc = await acknowledgeEscalation(tx, incidentId, userId, now, (policy) =>
-          policy.ackTimeoutMs ? new Date(now.getTime() + policy.ackTimeoutMs) : null,
+        const esc = await acknowledgeEscalation(
+          tx,
+          incidentId,
+          userId,
+          () => clock.now(),
+          (policy, at) => (policy.ackTimeoutMs ? new Date(at.getTime() + policy.ackTimeoutMs) : null),
         );
         if (esc) {
           await appendTimelineEvent(
             tx,
             incidentId,
             { kind: 'escalation.acknowledged', details: { by: userId } },
-            { occurredAt: now, actorId: userId },
+            { occurredAt: esc.acknowledgedAt!, actorId: userId },
           );
         }
         return esc;

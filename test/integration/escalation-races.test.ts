@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../helpers/bot-harness.js';
+import { queryRows } from '../helpers/incidents-db.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const DELAY_MS = 300;
+const ONCALL = `
+timezone: UTC
+schedules:
+  primary:
+    timezone: UTC
+    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
+    participants: ["{bob}"]
+escalation_policies:
+  default:
+    levels:
+      - { notify: [schedule:primary], escalate_after: ${DELAY_MS}ms }
+      - { notify: ["user:{carol}"], escalate_after: ${DELAY_MS}ms }
+      - { notify: ["user:{alice}"], escalate_after: ${DELAY_MS}ms }
+paging:
+  default_policy: default
+  allow_fast_escalation: true
+`;
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ oncallYaml: ONCALL });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('acknowledging at the moment a level fires', () => {
+  it('never creates a page after the acknowledgement, over a hundred trials', async () => {
+    const trials = 100;
+    const batch = 10;
+    const dmChannel = () => h.fake.dmChannelId(h.people.bob)!;
+    let acked = 0;
+    for (let start = 0; start < trials; start += batch) {
+      await Promise.all(
+        Array.from({ length: batch }, async (_, i) => {
+          const n = start + i;
+          const response = await h.driver.slashCommand({
+            userId: h.people.alice,
+            channelId: h.generalId,
+            text: `create --severity SEV1 --title "Race ${n}"`,
+          });
+          const number = Number(/#(\d+)/.exec((response.body as { text: string }).text)![1]);
+          const [first] = await waitFor(async () => {
+            const rows = await queryRows<{ created_at: Date }>(
+              h.databaseUrl,
+              'SELECT p.created_at FROM pages p JOIN incidents i ON i.id = p.incident_id WHERE i.number = $1 ORDER BY p.id',
+              [number],
+            );
+            return rows.length ? rows : null;
+          });
+          const dm = await waitFor(() =>
+            h.fake
+              .messages(dmChannel())
+              .find((m) => m.text.includes(`incident #${number} `) && m.text.includes('You are paged')),
+          );
+          // Aim the click at level 2's firing time, ± 60 ms.
+          const target = first!.created_at.getTime() + DELAY_MS + (Math.random() * 120 - 60);
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, target - Date.now())));
+          await h.driver.clickButton({
+            userId: h.people.bob,
+            channelId: dmChannel(),
+            messageTs: dm.ts,
+            actionId: 'escalation-ack',
+          });
+          acked++;
+        }),
+      );
+    }
+    expect(acked).toBe(trials);
+    // Let any timer that lost the race run (and find itself stale).
+    await new Promise((resolve) => setTimeout(resolve, DELAY_MS * 3));
+    const late = await queryRows(
+      h.databaseUrl,
+      `SELECT p.id FROM pages p JOIN escalations e ON e.incident_id = p.incident_id
+       WHERE e.acknowledged_at IS NOT NULL AND p.created_at > e.acknowledged_at`,
+    );
+    expect(late).toEqual([]);
+    const states = await queryRows<{ state: string; n: number }>(
+      h.databaseUrl,
+      'SELECT state, count(*)::int AS n FROM escalations GROUP BY state',
+    );
+    expect(states).toEqual([{ state: 'acknowledged', n: trials }]);
+    // Each incident was paged at level 1, and some at level 2 when the ack came just after it fired.
+    const perIncident = await queryRows<{ n: number }>(
+      h.databaseUrl,
+      'SELECT count(*)::int AS n FROM pages GROUP BY incident_id',
+    );
+    expect(perIncident.every((r) => r.n >= 1 && r.n <= 2)).toBe(true);
+  }, 120_000);
+});
