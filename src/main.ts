@@ -50,6 +50,8 @@ try {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 } catch (error) {
+  // Configuration problems are for a person at a terminal: say them plainly, not only as a log line.
+  if (isAppError(error)) console.error(`\n${error.message}\n`);
   logger.fatal({ err: error }, isAppError(error) ? error.message : 'start-up failed');
   process.exit(1);
 }
