@@ -21,8 +21,13 @@ escalation_policies:
     levels:
       - { notify: [schedule:primary], escalate_after: 20s }
       - { notify: [user:carol@acme.test], escalate_after: 20s }
+  flappy:
+    levels:
+      - { notify: [schedule:primary], escalate_after: 20s }
+    ack_timeout: 1s
 services:
   search: { escalation_policy: slow }
+  flaky: { escalation_policy: flappy }
 paging:
   default_policy: default
   auto_page: [SEV1, SEV2]
@@ -189,6 +194,36 @@ describe('paging through an escalation policy', () => {
     const answer = await waitFor(() => h.fake.responses(stale.responseUrl).at(-1));
     expect(JSON.stringify(answer)).toContain('moved on');
     expect((await pages(id)).map((p) => p.user_id)).toEqual([h.people.bob, h.people.carol]);
+  });
+
+  it('pages again when an acknowledged incident stays unresolved past the ack timeout', async () => {
+    const number = await declare('--severity SEV1 --title "Acked then forgotten" --service flaky');
+    const id = await incidentId(number);
+    const dm = await pageDm(h.people.bob, number);
+    const channel = h.fake.dmChannelId(h.people.bob)!;
+    await h.driver.clickButton({
+      userId: h.people.bob,
+      channelId: channel,
+      messageTs: dm.ts,
+      actionId: 'escalation-ack',
+    });
+    const again = await waitFor(
+      async () => {
+        const rows = await pages(id);
+        return rows.length === 2 ? rows : null;
+      },
+      { timeoutMs: 10_000, what: 'the re-page after the ack timeout' },
+    );
+    expect(again.map((p) => p.user_id)).toEqual([h.people.bob, h.people.bob]);
+    expect(await timeline(id)).toEqual(
+      expect.arrayContaining(['escalation.acknowledged', 'escalation.escalated', 'escalation.paged']),
+    );
+    const [esc] = await queryRows<{ state: string; epoch: number }>(
+      h.databaseUrl,
+      'SELECT state, epoch FROM escalations WHERE incident_id = $1',
+      [id],
+    );
+    expect(esc).toEqual({ state: 'triggered', epoch: 2 });
   });
 
   it('does not page for severities outside auto_page', async () => {
