@@ -39,6 +39,13 @@ const envShape = z.object({
     .optional(),
   INCIDENT_DEFAULT_SEVERITY: z.enum(SEVERITIES).default('SEV3'),
   ONCALL_CONFIG: z.string().min(1).optional(),
+  INCIDENT_UPDATE_REMINDERS: z
+    .string()
+    .regex(
+      /^\s*SEV[1-4]\s*=\s*(off|\d+ ?(ms|s|m|h|d))\s*(,\s*SEV[1-4]\s*=\s*(off|\d+ ?(ms|s|m|h|d))\s*)*$/i,
+      'must look like SEV1=30m,SEV2=60m,SEV3=4h,SEV4=off',
+    )
+    .default('SEV1=30m,SEV2=60m,SEV3=4h,SEV4=off'),
   PUBLIC_URL: z
     .url('must be the public base URL of the bot, e.g. https://incident-bot.example.com')
     .optional(),
@@ -64,6 +71,8 @@ export interface Config {
   announceChannelId: string | undefined;
   defaultSeverity: Severity;
   oncallConfigPath: string | undefined;
+  /** How long an incident may go without a status update before the commander is nudged; null = never. */
+  updateReminders: Record<Severity, number | null>;
   publicUrl: string | undefined;
   logLevel: (typeof logLevels)[number];
 }
@@ -98,7 +107,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     announceChannelId: e.INCIDENT_ANNOUNCE_CHANNEL,
     defaultSeverity: e.INCIDENT_DEFAULT_SEVERITY,
     oncallConfigPath: e.ONCALL_CONFIG,
+    updateReminders: parseReminders(e.INCIDENT_UPDATE_REMINDERS),
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function parseReminders(text: string): Record<Severity, number | null> {
+  const result: Record<Severity, number | null> = { SEV1: null, SEV2: null, SEV3: null, SEV4: null };
+  for (const part of text.split(',')) {
+    const match = /^\s*(SEV[1-4])\s*=\s*(?:(off)|(\d+) ?(ms|s|m|h|d))\s*$/i.exec(part);
+    if (!match) continue;
+    const severity = match[1]!.toUpperCase() as Severity;
+    result[severity] = match[2] ? null : Number(match[3]) * UNIT_MS[match[4]!.toLowerCase()]!;
+  }
+  return result;
 }

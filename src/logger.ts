@@ -58,11 +58,12 @@ const join = (msg: unknown[]) =>
 /** Bolt and WebClient log through this, so their lines share our format and redaction. */
 export function createSlackLogger(logger: Logger): SlackLogger {
   let child = logger.child({ component: 'slack' });
+  // Bolt logs a few debug lines per request: skip building them when the level is off.
   return {
-    debug: (...msg: unknown[]) => child.debug(join(msg)),
-    info: (...msg: unknown[]) => child.info(join(msg)),
-    warn: (...msg: unknown[]) => child.warn(join(msg)),
-    error: (...msg: unknown[]) => child.error(join(msg)),
+    debug: (...msg: unknown[]) => child.isLevelEnabled('debug') && child.debug(join(msg)),
+    info: (...msg: unknown[]) => child.isLevelEnabled('info') && child.info(join(msg)),
+    warn: (...msg: unknown[]) => child.isLevelEnabled('warn') && child.warn(join(msg)),
+    error: (...msg: unknown[]) => child.isLevelEnabled('error') && child.error(join(msg)),
     setLevel: (level: LogLevel) => {
       child.level = boltToPino[level] ?? 'info';
     },

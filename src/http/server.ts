@@ -24,7 +24,9 @@ const KNOWN_ROUTES = new Set(['/slack/events', '/healthz', '/readyz', '/metrics'
 export function createHttpServer({ slackListener, routes, metrics, logger }: HttpServerOptions): Server {
   return createServer((req, res) => {
     const started = process.hrtime.bigint();
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
     const route = KNOWN_ROUTES.has(path) || routes[path] ? path : 'other';
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -31,11 +31,19 @@ interface IncidentRow {
   setup_steps: SetupStep[];
   setup_completed_at: Date | null;
   setup_failed_at: Date | null;
+  comms_id: string | null;
+  scribe_id: string | null;
+  last_update_text: string | null;
+  last_update_at: Date | null;
+  version: number;
+  reminder_due_at: Date | null;
+  reminder_epoch: number;
 }
 
 const COLUMNS = `id, number, title, summary, severity, status, is_private, service, reporter_id, commander_id,
   origin_channel_id, declared_at, resolved_at, closed_at, updated_at, channel_id, channel_name, headline_ts,
-  announce_channel_id, announce_ts, setup_steps, setup_completed_at, setup_failed_at`;
+  announce_channel_id, announce_ts, setup_steps, setup_completed_at, setup_failed_at, comms_id, scribe_id,
+  last_update_text, last_update_at, version, reminder_due_at, reminder_epoch`;
 
 function toIncident(row: IncidentRow): Incident {
   return {
@@ -62,6 +70,13 @@ function toIncident(row: IncidentRow): Incident {
     setupSteps: row.setup_steps,
     setupCompletedAt: row.setup_completed_at,
     setupFailedAt: row.setup_failed_at,
+    commsId: row.comms_id,
+    scribeId: row.scribe_id,
+    lastUpdateText: row.last_update_text,
+    lastUpdateAt: row.last_update_at,
+    version: row.version,
+    reminderDueAt: row.reminder_due_at,
+    reminderEpoch: row.reminder_epoch,
   };
 }
 
@@ -212,4 +227,57 @@ export async function markSetupFinished(
 ): Promise<void> {
   const column = outcome === 'completed' ? 'setup_completed_at' : 'setup_failed_at';
   await db.query(`UPDATE incidents SET ${column} = now() WHERE id = $1 AND ${column} IS NULL`, [id]);
+}
+
+export interface IncidentChanges {
+  status?: IncidentStatus;
+  severity?: Severity;
+  commanderId?: string | null;
+  commsId?: string | null;
+  scribeId?: string | null;
+  lastUpdate?: { text: string; at: Date };
+  resolvedAt?: Date | null;
+  closedAt?: Date | null;
+  /** Undefined leaves the reminder alone; null stops it; a date re-arms it (new epoch). */
+  reminderDueAt?: Date | null;
+}
+
+/** Applies a change the headline shows: bumps `version` (and the reminder epoch when re-armed). */
+export async function updateIncident(db: Queryable, id: number, changes: IncidentChanges): Promise<Incident> {
+  const sets: string[] = ['version = version + 1', 'updated_at = now()'];
+  const params: unknown[] = [id];
+  const set = (column: string, value: unknown) => {
+    params.push(value);
+    sets.push(`${column} = $${params.length}`);
+  };
+  if (changes.status !== undefined) set('status', changes.status);
+  if (changes.severity !== undefined) set('severity', changes.severity);
+  if (changes.commanderId !== undefined) set('commander_id', changes.commanderId);
+  if (changes.commsId !== undefined) set('comms_id', changes.commsId);
+  if (changes.scribeId !== undefined) set('scribe_id', changes.scribeId);
+  if (changes.lastUpdate !== undefined) {
+    set('last_update_text', changes.lastUpdate.text);
+    set('last_update_at', changes.lastUpdate.at);
+  }
+  if (changes.resolvedAt !== undefined) set('resolved_at', changes.resolvedAt);
+  if (changes.closedAt !== undefined) set('closed_at', changes.closedAt);
+  if (changes.reminderDueAt !== undefined) {
+    set('reminder_due_at', changes.reminderDueAt);
+    sets.push('reminder_epoch = reminder_epoch + 1');
+  }
+  const { rows } = await db.query<IncidentRow>(
+    `UPDATE incidents SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
+    params,
+  );
+  return toIncident(rows[0]!);
+}
+
+/** Open incidents whose update reminder is overdue: the reconciler re-enqueues their wake-ups. */
+export async function listOverdueReminders(db: Queryable, before: Date): Promise<Incident[]> {
+  const { rows } = await db.query<IncidentRow>(
+    `SELECT ${COLUMNS} FROM incidents WHERE reminder_due_at IS NOT NULL AND reminder_due_at < $1
+     AND status NOT IN ('resolved', 'closed') ORDER BY reminder_due_at LIMIT 1000`,
+    [before],
+  );
+  return rows.map(toIncident);
 }

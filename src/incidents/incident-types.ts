@@ -67,7 +67,17 @@ export interface Incident {
   setupSteps: SetupStep[];
   setupCompletedAt: Date | null;
   setupFailedAt: Date | null;
+  commsId: string | null;
+  scribeId: string | null;
+  lastUpdateText: string | null;
+  lastUpdateAt: Date | null;
+  version: number;
+  reminderDueAt: Date | null;
+  reminderEpoch: number;
 }
+
+export const INCIDENT_ROLES = ['commander', 'comms', 'scribe'] as const;
+export type IncidentRole = (typeof INCIDENT_ROLES)[number];
 
 export interface DeclareIncidentInput {
   title: string;

@@ -26,6 +26,46 @@ export const timelineEventSchema = z.discriminatedUnion('kind', [
     details: z.object({ step: z.string(), error: z.string() }),
   }),
   z.object({
+    kind: z.literal('incident.status_changed'),
+    details: z.object({ from: z.string(), to: z.string() }),
+  }),
+  z.object({
+    kind: z.literal('incident.severity_changed'),
+    details: z.object({ from: z.enum(SEVERITIES), to: z.enum(SEVERITIES) }),
+  }),
+  z.object({
+    kind: z.literal('incident.role_assigned'),
+    details: z.object({ role: z.string(), userId: z.string(), previous: z.string().nullable() }),
+  }),
+  z.object({ kind: z.literal('incident.update_posted'), details: z.object({ text: z.string() }) }),
+  z.object({ kind: z.literal('incident.note_added'), details: z.object({ text: z.string() }) }),
+  z.object({
+    kind: z.literal('incident.followup_added'),
+    details: z.object({
+      followupId: z.number().int(),
+      text: z.string(),
+      ownerId: z.string().nullable(),
+      due: z.string().nullable(),
+    }),
+  }),
+  z.object({ kind: z.literal('incident.reopened'), details: z.object({ from: z.string() }) }),
+  z.object({
+    kind: z.literal('timeline.message_added'),
+    details: z.object({
+      channelId: z.string(),
+      ts: z.string(),
+      authorId: z.string().nullable(),
+      text: z.string(),
+      permalink: z.string().nullable(),
+      via: z.enum(['shortcut', 'pin', 'reaction']),
+    }),
+  }),
+  z.object({
+    kind: z.literal('reminder.sent'),
+    details: z.object({ to: z.string().nullable(), overdueMinutes: z.number() }),
+  }),
+  z.object({ kind: z.literal('reminder.snoozed'), details: z.object({ minutes: z.number() }) }),
+  z.object({
     kind: z.literal('escalation.started'),
     details: z.object({ policy: z.string(), levels: z.number().int(), repeat: z.number().int() }),
   }),

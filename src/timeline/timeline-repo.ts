@@ -40,10 +40,46 @@ export async function appendTimelineEvent(
   return toTimelineEvent(rows[0]!);
 }
 
+/**
+ * Adds an event that stands for an outside thing (a Slack message) at most once: a second add of the
+ * same `sourceRef` returns null, unless the first was removed, in which case it comes back.
+ */
+export async function appendSourcedTimelineEvent(
+  db: Queryable,
+  incidentId: number,
+  sourceRef: string,
+  event: TimelineEventInput,
+  meta: { occurredAt: Date; actorId?: string | null },
+): Promise<TimelineEvent | null> {
+  const valid = timelineEventSchema.parse(event);
+  const { rows } = await db.query<TimelineRow>(
+    `INSERT INTO timeline_events (incident_id, kind, occurred_at, actor_id, details, source_ref)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (incident_id, source_ref) WHERE source_ref IS NOT NULL
+       DO UPDATE SET removed_at = NULL WHERE timeline_events.removed_at IS NOT NULL
+     RETURNING id, incident_id, kind, occurred_at, recorded_at, actor_id, details`,
+    [incidentId, valid.kind, meta.occurredAt, meta.actorId ?? null, JSON.stringify(valid.details), sourceRef],
+  );
+  return rows[0] ? toTimelineEvent(rows[0]) : null;
+}
+
+/** Takes a sourced event off the timeline (an un-pin); the row stays, marked removed. */
+export async function removeSourcedTimelineEvent(
+  db: Queryable,
+  incidentId: number,
+  sourceRef: string,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE timeline_events SET removed_at = now() WHERE incident_id = $1 AND source_ref = $2 AND removed_at IS NULL',
+    [incidentId, sourceRef],
+  );
+  return rowCount === 1;
+}
+
 export async function listTimelineEvents(db: Queryable, incidentId: number): Promise<TimelineEvent[]> {
   const { rows } = await db.query<TimelineRow>(
     `SELECT id, incident_id, kind, occurred_at, recorded_at, actor_id, details
-     FROM timeline_events WHERE incident_id = $1 ORDER BY occurred_at, id`,
+     FROM timeline_events WHERE incident_id = $1 AND removed_at IS NULL ORDER BY occurred_at, id`,
     [incidentId],
   );
   return rows.map(toTimelineEvent);

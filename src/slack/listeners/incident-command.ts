@@ -34,6 +34,11 @@ export function registerIncidentCommand(app: App, deps: CommandDeps): void {
       return;
     }
     const cmd = parsed.command;
+    if (cmd.name === 'help') {
+      // The hot path (and the ack benchmark's): nothing to wait for, so no deadline race.
+      await ack(ephemeral(USAGE));
+      return;
+    }
     if (cmd.name === 'create' && cmd.title === null) {
       // Trigger ids live 3 s: ack, then open the modal at once.
       await ack();
