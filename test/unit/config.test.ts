@@ -41,6 +41,24 @@ describe('configuration', () => {
     expect(message).toContain('REDIS_URL: is required when Slack credentials are set');
   });
 
+  it('reads update reminder cadences per severity', () => {
+    expect(loadConfig(production).updateReminders).toEqual({
+      SEV1: 1_800_000,
+      SEV2: 3_600_000,
+      SEV3: 14_400_000,
+      SEV4: null,
+    });
+    expect(
+      loadConfig({ ...production, INCIDENT_UPDATE_REMINDERS: 'SEV1=500ms, sev2=off' }).updateReminders,
+    ).toMatchObject({
+      SEV1: 500,
+      SEV2: null,
+    });
+    expect(() => loadConfig({ ...production, INCIDENT_UPDATE_REMINDERS: 'SEV1=soon' })).toThrow(
+      /SEV1=30m,SEV2=60m/,
+    );
+  });
+
   it('treats no Slack credentials as the sandbox and empty variables as unset', () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: '', PORT: '' });
     expect(config.sandbox).toBe(true);
@@ -53,6 +71,7 @@ describe('configuration', () => {
         'DATABASE_URL',
         'INCIDENT_ANNOUNCE_CHANNEL',
         'INCIDENT_DEFAULT_SEVERITY',
+        'INCIDENT_UPDATE_REMINDERS',
         'LOG_LEVEL',
         'ONCALL_CONFIG',
         'PORT',

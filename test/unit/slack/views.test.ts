@@ -31,6 +31,13 @@ const incident: Incident = {
   setupSteps: [],
   setupCompletedAt: null,
   setupFailedAt: null,
+  commsId: null,
+  scribeId: null,
+  lastUpdateText: null,
+  lastUpdateAt: null,
+  version: 0,
+  reminderDueAt: null,
+  reminderEpoch: 0,
 };
 
 describe('headline card', () => {
