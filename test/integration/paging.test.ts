@@ -115,9 +115,13 @@ describe('paging through an escalation policy', () => {
       h.fake.messages(row!.channel_id as string).find((m) => m.text.includes('Nobody acknowledged')),
     );
     expect(nobody.text).toContain('after 2 passes');
-    expect(
-      h.fake.messages(row!.channel_id as string).filter((m) => m.text.startsWith(':pager: Paged')),
-    ).toHaveLength(4);
+    // The channel hears of each page once its DM went out (the last may still be in flight).
+    await waitFor(
+      () =>
+        h.fake.messages(row!.channel_id as string).filter((m) => m.text.startsWith(':pager: Paged'))
+          .length === 4,
+      { what: 'a channel line per page' },
+    );
     expect(await timeline(id)).toEqual(
       expect.arrayContaining(['escalation.started', 'escalation.paged', 'escalation.exhausted']),
     );
@@ -210,7 +214,7 @@ describe('paging through an escalation policy', () => {
     const again = await waitFor(
       async () => {
         const rows = await pages(id);
-        return rows.length === 2 ? rows : null;
+        return rows.length === 2 && rows.every((p) => p.user_id) ? rows : null;
       },
       { timeoutMs: 10_000, what: 'the re-page after the ack timeout' },
     );
