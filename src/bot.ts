@@ -10,12 +10,14 @@ import { createEscalationService } from './escalation/escalation-service.js';
 import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { createHttpServer, listen, sendJson, sendText } from './http/server.js';
-import { listIncidentsAwaitingSetup } from './incidents/incident-repo.js';
+import { listIncidentsAwaitingSetup, listOverdueReminders } from './incidents/incident-repo.js';
 import { createIncidentService } from './incidents/incident-service.js';
+import { createLifecycleService } from './incidents/lifecycle-service.js';
 import { createLogger, type Logger } from './logger.js';
 import { createQueues, DEFAULT_QUEUE_PREFIX, type Queues } from './queue/queues.js';
 import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
 import { startWorkers, type Workers } from './queue/workers.js';
+import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createIncidentSetup } from './slack/incident-setup.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
 import { createPagingNotifier } from './slack/paging-notifier.js';
@@ -95,16 +97,37 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       ? createEscalationService({ pool, clock, logger, oncall, jobs: queues.escalationJobs(logger) })
       : null;
 
+    const lifecycleJobs = queues.lifecycleJobs(logger);
+    const lifecycle = createLifecycleService({
+      pool,
+      clock,
+      logger,
+      followUps: lifecycleJobs,
+      reminders: config.updateReminders,
+      paging:
+        escalation && oncall
+          ? {
+              autoPage: oncall.paging.autoPage,
+              stop: (id, reason) => escalation.stop(id, reason),
+              startIfIdle: (id, service) => escalation.start(id, { service }),
+            }
+          : null,
+    });
+
     const incidents = createIncidentService({
       pool,
       clock,
       logger,
+      armReminder: (tx, incident) => lifecycle.armReminderInTransaction(tx, incident),
       paging:
         escalation && oncall
           ? { autoPage: oncall.paging.autoPage, startInTransaction: escalation.startInTransaction }
           : null,
       followUps: {
         async incidentDeclared(incident) {
+          if (incident.reminderDueAt) {
+            await lifecycleJobs.scheduleReminder(incident.id, incident.reminderEpoch, incident.reminderDueAt);
+          }
           // After commit; if Redis is down the reconciler enqueues it later.
           await queues.enqueueIncidentSetup(incident.id).catch((error) => {
             logger.warn(
@@ -137,6 +160,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         },
       });
       const notifier = escalation ? createPagingNotifier({ pool, client, clock, logger }) : null;
+      const presenter = createIncidentPresenter({ pool, client, clock, logger });
       const staleAfter = options.setupStaleAfterMs ?? 20_000;
       workers = await startWorkers({
         connection,
@@ -152,12 +176,32 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
                 fireStep: (timer) => escalation.fireStep(timer),
                 fireAckTimeout: (timer) => escalation.fireAckTimeout(timer),
                 sendPage: (pageId) => notifier.sendPage(pageId),
-                announceAcknowledged: (id) => notifier.announceAcknowledged(id),
-                announceExhausted: (id) => notifier.announceExhausted(id),
+                // The headline shows who acknowledged, or that nobody did.
+                announceAcknowledged: async (id) => {
+                  await notifier.announceAcknowledged(id);
+                  await presenter.refresh(id);
+                },
+                announceExhausted: async (id) => {
+                  await notifier.announceExhausted(id);
+                  await presenter.refresh(id);
+                },
               }
             : null,
+        lifecycle: {
+          refresh: (id) => presenter.refresh(id),
+          postUpdate: (id, text, by) => presenter.postUpdate(id, text, by),
+          sendReminder: (id) => presenter.sendReminder(id),
+          fireReminder: (id, epoch) => lifecycle.fireReminder(id, epoch),
+        },
         async reconcile() {
           await escalation?.reconcile();
+          for (const incident of await listOverdueReminders(pool, new Date(clock.now().getTime() - 2000))) {
+            await lifecycleJobs.scheduleReminder(
+              incident.id,
+              incident.reminderEpoch,
+              incident.reminderDueAt!,
+            );
+          }
           const pending = await listIncidentsAwaitingSetup(
             pool,
             new Date(clock.now().getTime() - staleAfter),
@@ -177,6 +221,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         slack,
         incidents,
         escalation,
+        lifecycle,
         oncall,
         pool,
         clock,

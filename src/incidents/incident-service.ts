@@ -38,6 +38,8 @@ export interface IncidentServiceDeps {
   followUps: IncidentFollowUps;
   logger: Logger;
   paging?: IncidentPaging | null;
+  /** Arms the first update reminder inside the declare transaction. */
+  armReminder?: (tx: PoolClient, incident: Incident) => Promise<Incident>;
 }
 
 export interface DeclareResult {
@@ -48,7 +50,14 @@ export interface DeclareResult {
 
 export type IncidentService = ReturnType<typeof createIncidentService>;
 
-export function createIncidentService({ pool, clock, followUps, logger, paging }: IncidentServiceDeps) {
+export function createIncidentService({
+  pool,
+  clock,
+  followUps,
+  logger,
+  paging,
+  armReminder,
+}: IncidentServiceDeps) {
   return {
     /**
      * Declares an incident exactly once per idempotency key: the incident and its
@@ -64,7 +73,8 @@ export function createIncidentService({ pool, clock, followUps, logger, paging }
         }
         const declaredAt = clock.now();
         const number = await nextIncidentNumber(tx);
-        const incident = await insertIncident(tx, { ...input, number, declaredAt });
+        const inserted = await insertIncident(tx, { ...input, number, declaredAt });
+        const incident = armReminder ? await armReminder(tx, inserted) : inserted;
         await appendTimelineEvent(
           tx,
           incident.id,

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { EscalationJobs } from '../escalation/escalation-service.js';
 import { ackTimeoutJobId, stepJobId } from '../escalation/escalation-steps.js';
+import type { LifecycleFollowUps } from '../incidents/lifecycle-service.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -22,6 +23,12 @@ const incidentRef = z.object({ incidentId: z.number().int().positive() });
 
 export const slackJobSchema = z.discriminatedUnion('name', [
   z.object({ name: z.literal('page.send'), data: z.object({ pageId: z.number().int().positive() }) }),
+  z.object({ name: z.literal('incident.refresh'), data: incidentRef }),
+  z.object({
+    name: z.literal('incident.update_posted'),
+    data: z.object({ incidentId: z.number().int().positive(), text: z.string(), by: z.string() }),
+  }),
+  z.object({ name: z.literal('reminder.send'), data: incidentRef }),
   z.object({ name: z.literal('escalation.acknowledged'), data: incidentRef }),
   z.object({ name: z.literal('escalation.exhausted'), data: incidentRef }),
   z.object({
@@ -43,6 +50,10 @@ export const timerJobSchema = z.discriminatedUnion('name', [
     }),
   }),
   z.object({
+    name: z.literal('reminder.fire'),
+    data: z.object({ incidentId: z.number().int().positive(), epoch: z.number().int().min(0) }),
+  }),
+  z.object({
     name: z.literal('escalation.ack_timeout'),
     data: z.object({ incidentId: z.number().int().positive(), epoch: z.number().int().min(0) }),
   }),
@@ -57,6 +68,8 @@ export interface Queues {
   enqueueIncidentSetup(incidentId: number, options?: { fromReconciler?: boolean }): Promise<void>;
   /** The escalation engine's wake-ups and Slack work, enqueued after its commits. Never throws. */
   escalationJobs(logger: Logger): EscalationJobs;
+  /** The lifecycle service's Slack work and reminder wake-ups. Never throws. */
+  lifecycleJobs(logger: Logger): LifecycleFollowUps;
   close(): Promise<void>;
 }
 
@@ -153,6 +166,47 @@ export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): 
           attempt('exhausted announcement', () =>
             slack.add('escalation.exhausted', { incidentId }, SLACK_JOB_OPTIONS),
           ),
+      };
+    },
+    lifecycleJobs(logger) {
+      const attempt = async (what: string, fn: () => Promise<unknown>) => {
+        try {
+          await fn();
+        } catch (error) {
+          logger.warn({ err: error, what }, 'could not enqueue incident work; the reconciler will');
+        }
+      };
+      return {
+        incidentChanged: (incident) =>
+          attempt('refresh', () =>
+            slack.add(
+              'incident.refresh',
+              { incidentId: incident.id },
+              // At most one waiting refresh per incident: it renders whatever is newest when it runs.
+              {
+                ...SLACK_JOB_OPTIONS,
+                deduplication: { id: `refresh-${incident.id}`, keepLastIfActive: true },
+              },
+            ),
+          ),
+        updatePosted: (incident, text, by) =>
+          attempt('update', () =>
+            slack.add('incident.update_posted', { incidentId: incident.id, text, by }, SLACK_JOB_OPTIONS),
+          ),
+        scheduleReminder: (incidentId, epoch, dueAt) =>
+          attempt('reminder', () =>
+            timers.add(
+              'reminder.fire',
+              { incidentId, epoch },
+              {
+                ...TIMER_JOB_OPTIONS,
+                jobId: `remind-${incidentId}-e${epoch}`,
+                delay: Math.max(0, dueAt.getTime() - Date.now()),
+              },
+            ),
+          ),
+        sendReminder: (incidentId) =>
+          attempt('reminder send', () => slack.add('reminder.send', { incidentId }, SLACK_JOB_OPTIONS)),
       };
     },
     async close() {

@@ -22,6 +22,13 @@ export interface WorkerDeps {
     announceAcknowledged(incidentId: number): Promise<void>;
     announceExhausted(incidentId: number): Promise<void>;
   } | null;
+  /** Running incidents: headline refreshes, updates, reminders (absent in benchmarks of paging alone). */
+  lifecycle?: {
+    refresh(incidentId: number): Promise<void>;
+    postUpdate(incidentId: number, text: string, by: string): Promise<void>;
+    sendReminder(incidentId: number): Promise<void>;
+    fireReminder(incidentId: number, epoch: number): Promise<unknown>;
+  };
   reconcileEveryMs?: number;
 }
 
@@ -38,6 +45,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       const parsed = slackJobSchema.parse({ name: job.name, data: job.data });
       const attempts = job.opts.attempts ?? 1;
       switch (parsed.name) {
+        case 'incident.refresh':
+          return deps.lifecycle?.refresh(parsed.data.incidentId);
+        case 'incident.update_posted':
+          return deps.lifecycle?.postUpdate(parsed.data.incidentId, parsed.data.text, parsed.data.by);
+        case 'reminder.send':
+          return deps.lifecycle?.sendReminder(parsed.data.incidentId);
         case 'page.send':
           return deps.paging?.sendPage(parsed.data.pageId);
         case 'escalation.acknowledged':
@@ -72,6 +85,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       switch (parsed.name) {
         case 'reconcile':
           return deps.reconcile();
+        case 'reminder.fire':
+          return deps.lifecycle?.fireReminder(parsed.data.incidentId, parsed.data.epoch);
         case 'escalation.step':
           return deps.paging?.fireStep(parsed.data);
         case 'escalation.ack_timeout':

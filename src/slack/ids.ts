@@ -1,12 +1,29 @@
 /** Every id Slack echoes back to us, in one place, so listeners and views cannot drift apart. */
 export const CallbackId = {
   declareModal: 'incident-declare',
+  updateModal: 'incident-update',
+  statusModal: 'incident-status',
+  severityModal: 'incident-severity',
+  roleModal: 'incident-role',
+  addToTimelineShortcut: 'timeline-add',
 } as const;
 
 export const ActionId = {
   joinIncident: 'incident-join',
   acknowledgePage: 'escalation-ack',
   escalateNow: 'escalation-escalate',
+  headlineUpdate: 'headline-update',
+  headlineStatus: 'headline-status',
+  headlineSeverity: 'headline-severity',
+  headlineRole: 'headline-role',
+  headlineResolve: 'headline-resolve',
+  headlineReopen: 'headline-reopen',
+  snoozeReminder: 'reminder-snooze',
+  updateText: 'update-text',
+  statusSelect: 'status-select',
+  severitySelect: 'severity-select-change',
+  roleSelect: 'role-select',
+  roleUser: 'role-user',
   declareTitle: 'title-input',
   declareSeverity: 'severity-select',
   declareSummary: 'summary-input',
@@ -25,6 +42,12 @@ export const BlockId = {
   headlineActions: 'incident-actions',
   announceActions: 'announce-actions',
   pageActions: 'page-actions',
+  reminderActions: 'reminder-actions',
+  updateText: 'update',
+  statusSelect: 'status',
+  severitySelect: 'severity',
+  roleSelect: 'role',
+  roleUser: 'person',
 } as const;
 
 /** Message metadata type on the headline card, so a retried set-up can find a card it already posted. */

@@ -6,11 +6,16 @@ import type { Pool } from '../db/pool.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
 import type { IncidentService } from '../incidents/incident-service.js';
+import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import { createSlackLogger, type Logger } from '../logger.js';
+import { registerAppHome } from './listeners/app-home.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
+import { registerHeadlineButtons } from './listeners/headline-buttons.js';
 import { registerIncidentCommand } from './listeners/incident-command.js';
 import { registerJoinButton } from './listeners/join-button.js';
 import { registerPagingButtons } from './listeners/paging-buttons.js';
+import { registerReminderButtons } from './listeners/reminder-buttons.js';
+import { registerTimelineCapture } from './listeners/timeline-capture.js';
 
 export interface SlackConnection {
   botToken: string;
@@ -23,6 +28,7 @@ export interface SlackAppDeps {
   slack: SlackConnection;
   incidents: IncidentService;
   escalation: EscalationService | null;
+  lifecycle: LifecycleService;
   oncall: OncallConfig | null;
   pool: Pool;
   clock: Clock;
@@ -75,6 +81,8 @@ export function createSlackApp(deps: SlackAppDeps): {
     escalation: deps.escalation,
     oncall: deps.oncall,
     pool: deps.pool,
+    lifecycle: deps.lifecycle,
+    admins: deps.oncall?.admins ?? [],
     clock: deps.clock,
     logger: deps.logger,
     defaultSeverity: deps.defaultSeverity,
@@ -82,6 +90,19 @@ export function createSlackApp(deps: SlackAppDeps): {
   registerDeclareModal(app, { incidents: deps.incidents, logger: deps.logger });
   registerJoinButton(app, { pool: deps.pool, logger: deps.logger });
   registerPagingButtons(app, { escalation: deps.escalation, logger: deps.logger });
+  registerHeadlineButtons(app, {
+    lifecycle: deps.lifecycle,
+    admins: deps.oncall?.admins ?? [],
+    logger: deps.logger,
+  });
+  registerReminderButtons(app, { lifecycle: deps.lifecycle, logger: deps.logger });
+  registerTimelineCapture(app, {
+    pool: deps.pool,
+    incidents: deps.incidents,
+    lifecycle: deps.lifecycle,
+    logger: deps.logger,
+  });
+  registerAppHome(app, { pool: deps.pool, clock: deps.clock, oncall: deps.oncall, logger: deps.logger });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled Slack listener error');
   });

@@ -16,7 +16,7 @@ escalation_policies:
     levels:
       - { notify: [schedule:primary], escalate_after: ${DELAY_MS}ms }
       - { notify: ["user:{carol}"], escalate_after: ${DELAY_MS}ms }
-      - { notify: ["user:{alice}"], escalate_after: ${DELAY_MS}ms }
+      - { notify: ["user:{alice}"], escalate_after: 30s }
 paging:
   default_policy: default
   allow_fast_escalation: true

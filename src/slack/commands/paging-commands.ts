@@ -8,8 +8,8 @@ import type { OncallConfig } from '../../escalation/oncall-config.js';
 import { effectiveSchedules, insertOverride } from '../../escalation/overrides-repo.js';
 import { nextShifts, whoIsOnCall } from '../../escalation/schedule.js';
 import type { IncidentService } from '../../incidents/incident-service.js';
-import type { Incident } from '../../incidents/incident-types.js';
 import { slackDate } from '../views/format.js';
+import { incidentFor } from './incident-context.js';
 import type { IncidentCommand } from './parse-command.js';
 
 export interface PagingCommandDeps {
@@ -105,20 +105,6 @@ export async function runPagingCommand(
       return `:repeat: ${person(cmd.userId)} is on call for ${names.join(', ')} until ${slackDate(endsAt)}.`;
     }
   }
-}
-
-async function incidentFor(
-  reference: string | null,
-  channelId: string,
-  incidents: IncidentService,
-): Promise<Incident> {
-  if (reference) return incidents.getByReference(reference);
-  const incident = await incidents.findByChannel(channelId);
-  if (incident) return incident;
-  throw new AppError('command_invalid', 'no incident in this channel', {
-    userMessage:
-      'This is not an incident channel: run the command in the incident’s channel, or add its number, like `#12`.',
-  });
 }
 
 function person(idOrEmail: string): string {

@@ -18,7 +18,23 @@ export type IncidentCommand =
   | { name: 'page'; target: PageTarget; reference: string | null }
   | { name: 'escalate'; reference: string | null }
   | { name: 'oncall' }
-  | { name: 'oncall-override'; userId: string; durationText: string; schedule: string | null };
+  | { name: 'oncall-override'; userId: string; durationText: string; schedule: string | null }
+  | { name: 'status'; status: LifecycleStatus; reference: string | null }
+  | { name: 'severity'; severity: Severity; reference: string | null }
+  | { name: 'role'; role: 'commander' | 'comms' | 'scribe'; userId: string; reference: string | null }
+  | { name: 'update' | 'note'; text: string; reference: string | null }
+  | {
+      name: 'followup';
+      text: string;
+      ownerId: string | null;
+      dueDate: string | null;
+      reference: string | null;
+    }
+  | { name: 'timeline'; page: number; reference: string | null }
+  | { name: 'show' | 'reopen'; reference: string | null };
+
+export type LifecycleStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+const LIFECYCLE_STATUSES: LifecycleStatus[] = ['investigating', 'identified', 'monitoring', 'resolved'];
 
 export type PageTarget = { kind: 'user'; userId: string } | { kind: 'schedule'; schedule: string };
 
@@ -34,6 +50,10 @@ export const USAGE = [
   '• `/incident escalate` — page the next escalation level now',
   '• `/incident oncall` — who is on call now and next, per schedule',
   '• `/incident oncall override @person 2h [--schedule primary]` — take the pager for a while',
+  '*In an incident channel* (elsewhere add the incident, like `#12`):',
+  '• `/incident status investigating|identified|monitoring|resolved` · `/incident severity SEV1..SEV4`',
+  '• `/incident role commander|comms|scribe @person` · `/incident update <text>` · `/incident note <text>`',
+  '• `/incident followup <text> [@owner] [due YYYY-MM-DD]` · `/incident timeline` · `/incident show` · `/incident reopen`',
   '• `/incident help` — this message',
   'Severities: SEV1 (critical) · SEV2 (high) · SEV3 (medium) · SEV4 (low).',
 ].join('\n');
@@ -42,6 +62,15 @@ const CREATE_ALIASES = new Set(['create', 'declare', 'new', 'open']);
 
 /** Never throws: every input is a command or a message that says what to fix. */
 export function parseIncidentCommand(text: string): ParseResult {
+  try {
+    return parseCommandText(text);
+  } catch {
+    // The parser must answer every input; a bug here becomes a usage message, never a trace.
+    return { ok: false, error: 'I could not read that command.' };
+  }
+}
+
+function parseCommandText(text: string): ParseResult {
   const tokenized = tokenize(text.trim());
   if (!tokenized.ok) return { ok: false, error: tokenized.error };
   const [verb, ...rest] = tokenized.tokens;
@@ -63,6 +92,40 @@ export function parseIncidentCommand(text: string): ParseResult {
     return { ok: true, command: { name: 'escalate', reference: reference ?? null } };
   }
   if (name === 'oncall' || name === 'on-call') return parseOncall(rest);
+  if (name === 'status')
+    return parseWithReference(rest, 1, ([value]) => {
+      const status = LIFECYCLE_STATUSES.find((st) => st === value?.toLowerCase());
+      return status
+        ? { name: 'status', status }
+        : 'Use `/incident status investigating|identified|monitoring|resolved`.';
+    });
+  if (name === 'severity' || name === 'sev')
+    return parseWithReference(rest, 1, ([value]) => {
+      const severity = value ? parseSeverity(value) : null;
+      return severity ? { name: 'severity', severity } : 'Use `/incident severity SEV1|SEV2|SEV3|SEV4`.';
+    });
+  if (name === 'role')
+    return parseWithReference(rest, 2, ([role, who]) => {
+      const r = role?.toLowerCase();
+      if (r !== 'commander' && r !== 'comms' && r !== 'scribe')
+        return 'Use `/incident role commander|comms|scribe @person`.';
+      const userId = who ? parseUserMention(who) : null;
+      if (!userId)
+        return `I could not read "${truncate(who ?? '', 30)}" as a person: pick them from Slack's @-mention list.`;
+      return { name: 'role', role: r, userId };
+    });
+  if (name === 'timeline')
+    return parseWithReference(rest, 1, ([page]) => {
+      if (page === undefined) return { name: 'timeline', page: 1 };
+      return /^\d{1,4}$/.test(page) && Number(page) > 0
+        ? { name: 'timeline', page: Number(page) }
+        : 'Use `/incident timeline [page]`.';
+    });
+  if (name === 'show' || name === 'reopen') {
+    return parseWithReference(rest, 0, () => ({ name: name as 'show' | 'reopen' }));
+  }
+  if (name === 'update' || name === 'note') return parseFreeText(name, afterVerb(text));
+  if (name === 'followup' || name === 'follow-up' || name === 'action') return parseFollowup(afterVerb(text));
   return { ok: false, error: `Unknown command \`${truncate(verb ?? '', 40)}\`.` };
 }
 
@@ -152,6 +215,82 @@ function isReference(token: string): boolean {
 export function parseUserMention(token: string): string | null {
   const match = /^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$/.exec(token) ?? /^([UW][A-Z0-9]{8,})$/.exec(token);
   return match ? match[1]! : null;
+}
+
+type Partial<C> = C extends { reference: string | null } ? Omit<C, 'reference'> : never;
+
+/** `args` then an optional incident reference (`#12`, `inc-12`) at the end. */
+function parseWithReference(
+  tokens: string[],
+  arity: number,
+  build: (args: (string | undefined)[]) => Partial<IncidentCommand> | string,
+): ParseResult {
+  const last = tokens.at(-1);
+  const reference = tokens.length === arity + 1 && last !== undefined && isReference(last) ? last : null;
+  const args = reference ? tokens.slice(0, -1) : tokens;
+  if (args.length > arity)
+    return fail('Too many words: ' + (typeof build([]) === 'string' ? build([]) : 'see `/incident help`.'));
+  const built = build(args);
+  if (typeof built === 'string') return fail(built);
+  return { ok: true, command: { ...built, reference } as IncidentCommand };
+}
+
+function afterVerb(text: string): string {
+  return text.trim().replace(/^\S+\s*/, '');
+}
+
+/** Free text is taken as typed (quotes and all); an incident reference may lead it. */
+function splitReference(rest: string): { reference: string | null; body: string } {
+  const match = /^((?:#|inc-)\d{1,9})(?:\s+|$)/i.exec(rest);
+  return match
+    ? { reference: match[1]!, body: rest.slice(match[0].length).trim() }
+    : { reference: null, body: rest.trim() };
+}
+
+const MAX_FREE_TEXT = 3000;
+
+function parseFreeText(name: 'update' | 'note', rest: string): ParseResult {
+  const { reference, body } = splitReference(rest);
+  if (body === '')
+    return fail(`Write the ${name} after the command: \`/incident ${name} Rolled back the deploy\`.`);
+  if (body.length > MAX_FREE_TEXT) return fail(`Keep the ${name} to ${MAX_FREE_TEXT} characters.`);
+  return { ok: true, command: { name, text: body, reference } };
+}
+
+function parseFollowup(rest: string): ParseResult {
+  let { reference, body } = splitReference(rest);
+  let ownerId: string | null = null;
+  let dueDate: string | null = null;
+  // Owner and due date are read off the end, in either order.
+  for (let i = 0; i < 2; i++) {
+    const due = /\s*\bdue\s+(\d{4}-\d{2}-\d{2})$/i.exec(body);
+    if (due && dueDate === null) {
+      if (!isRealDate(due[1]!)) return fail(`"${due[1]}" is not a date: use YYYY-MM-DD.`);
+      dueDate = due[1]!;
+      body = body.slice(0, due.index).trim();
+      continue;
+    }
+    const owner = /\s*(<@[UW][A-Z0-9]{2,}(?:\|[^>]*)?>)$/.exec(body);
+    if (owner && ownerId === null) {
+      ownerId = parseUserMention(owner[1]!);
+      body = body.slice(0, owner.index).trim();
+    }
+  }
+  if (body === '')
+    return fail(
+      'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
+    );
+  if (body.length > MAX_FREE_TEXT) return fail(`Keep the action item to ${MAX_FREE_TEXT} characters.`);
+  reference ??= null;
+  return {
+    ok: true,
+    command: { name: 'followup', text: unescapeSlackText(body), ownerId, dueDate, reference },
+  };
+}
+
+function isRealDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
 function parsePage(tokens: string[]): ParseResult {

@@ -1,9 +1,11 @@
 import type { App, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.js';
 import type { Severity } from '../../config.js';
 import type { IncidentService } from '../../incidents/incident-service.js';
 import type { Incident } from '../../incidents/incident-types.js';
 import type { Logger } from '../../logger.js';
+import { type LifecycleCommandDeps, runLifecycleCommand } from '../commands/lifecycle-commands.js';
 import { type PagingCommandDeps, runPagingCommand } from '../commands/paging-commands.js';
 import { type IncidentCommand, parseIncidentCommand, USAGE } from '../commands/parse-command.js';
 import { buildDeclareModal } from '../views/declare-modal.js';
@@ -12,7 +14,7 @@ import { buildIncidentList } from '../views/incident-list.js';
 import { raceDeadline } from './deadline.js';
 import { userFacingError } from './reply.js';
 
-export interface CommandDeps extends PagingCommandDeps {
+export interface CommandDeps extends PagingCommandDeps, LifecycleCommandDeps {
   incidents: IncidentService;
   clock: Clock;
   logger: Logger;
@@ -64,7 +66,7 @@ export function registerIncidentCommand(app: App, deps: CommandDeps): void {
     }
     const failure = (error: unknown) =>
       ephemeral(userFacingError(error, deps.logger, { command: cmd.name, user: command.user_id }));
-    const work = runCommand(cmd, command, deps).catch(failure);
+    const work = runCommand(cmd, command, client, deps).catch(failure);
     const raced = await raceDeadline(work);
     if (raced.done) {
       await ack(raced.value);
@@ -82,7 +84,12 @@ export function registerIncidentCommand(app: App, deps: CommandDeps): void {
   });
 }
 
-async function runCommand(cmd: IncidentCommand, command: SlashCommand, deps: CommandDeps): Promise<Reply> {
+async function runCommand(
+  cmd: IncidentCommand,
+  command: SlashCommand,
+  client: WebClient,
+  deps: CommandDeps,
+): Promise<Reply> {
   switch (cmd.name) {
     case 'help':
       return ephemeral(USAGE);
@@ -117,6 +124,10 @@ async function runCommand(cmd: IncidentCommand, command: SlashCommand, deps: Com
     case 'oncall':
     case 'oncall-override':
       return ephemeral(await runPagingCommand(cmd, command, deps));
+    default: {
+      const answer = await runLifecycleCommand(cmd, command, client, deps);
+      return ephemeral(answer.text, answer.blocks);
+    }
   }
 }
 

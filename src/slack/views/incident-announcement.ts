@@ -1,6 +1,6 @@
 import { type Incident, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
 import { ActionId, BlockId } from '../ids.js';
-import { channelMention, escapeMrkdwn, slackDate, statusLabel, userMention } from './format.js';
+import { channelMention, escapeMrkdwn, slackDate, statusLabel, truncate, userMention } from './format.js';
 import type { SlackMessage } from './incident-headline.js';
 
 /** The mirror of the headline in the announce channel, with a Join button. Never for private incidents. */
@@ -17,6 +17,11 @@ export function buildIncidentAnnouncement(incident: Incident): SlackMessage {
             `:rotating_light: *Incident #${incident.number}: ${escapeMrkdwn(incident.title)}*`,
             `${incident.severity} · ${level.name} · ${statusLabel(incident.status)} · started ${slackDate(incident.declaredAt)}`,
             `Commander ${userMention(incident.commanderId)} · Reporter ${userMention(incident.reporterId)} · ${channelMention(incident.channelId, incident.channelName)}`,
+            ...(incident.lastUpdateText && incident.lastUpdateAt
+              ? [
+                  `*Latest update* (${slackDate(incident.lastUpdateAt, '{time}')}): ${truncate(incident.lastUpdateText, 500)}`,
+                ]
+              : []),
           ].join('\n'),
         },
       },

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { type Incident, incidentReference, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
-import { HEADLINE_EVENT_TYPE } from '../ids.js';
+import { ActionId, BlockId, HEADLINE_EVENT_TYPE } from '../ids.js';
 import { escapeMrkdwn, slackDate, statusLabel, truncate, userMention } from './format.js';
 
 export interface SlackMessage {
@@ -19,8 +19,18 @@ export function headlineFallbackText(incident: Incident): string {
   return `Incident #${incident.number} (${incident.severity}, ${incident.status}): ${incident.title}`;
 }
 
+/** What the card shows of paging: buttons while someone is being paged, who acknowledged after. */
+export interface HeadlinePaging {
+  state: 'triggered' | 'acknowledged' | 'resolved' | 'exhausted';
+  epoch: number;
+  acknowledgedBy: string | null;
+}
+
 /** The headline card pinned in the incident channel; edited in place as the incident changes. */
-export function buildIncidentHeadline(incident: Incident): SlackMessage & { metadata: object } {
+export function buildIncidentHeadline(
+  incident: Incident,
+  paging: HeadlinePaging | null = null,
+): SlackMessage & { metadata: object } {
   const level = SEVERITY_LEVELS[incident.severity];
   const fields = [
     {
@@ -33,6 +43,15 @@ export function buildIncidentHeadline(incident: Incident): SlackMessage & { meta
     { type: 'mrkdwn' as const, text: `*Started*\n${slackDate(incident.declaredAt)}` },
   ];
   if (incident.service) fields.push({ type: 'mrkdwn', text: `*Service*\n${escapeMrkdwn(incident.service)}` });
+  if (incident.commsId) fields.push({ type: 'mrkdwn', text: `*Comms*\n${userMention(incident.commsId)}` });
+  if (incident.scribeId) fields.push({ type: 'mrkdwn', text: `*Scribe*\n${userMention(incident.scribeId)}` });
+  if (paging?.state === 'triggered')
+    fields.push({ type: 'mrkdwn', text: '*Paging*\n:pager: waiting for an ack' });
+  if (paging?.acknowledgedBy && paging.state === 'acknowledged') {
+    fields.push({ type: 'mrkdwn', text: `*Acknowledged by*\n<@${paging.acknowledgedBy}>` });
+  }
+  if (paging?.state === 'exhausted')
+    fields.push({ type: 'mrkdwn', text: '*Paging*\n:warning: nobody acknowledged' });
   const blocks: KnownBlock[] = [
     {
       type: 'header',
@@ -50,6 +69,16 @@ export function buildIncidentHeadline(incident: Incident): SlackMessage & { meta
       text: { type: 'mrkdwn', text: `*Summary*\n${escapeMrkdwn(truncate(incident.summary, 2900))}` },
     });
   }
+  if (incident.lastUpdateText && incident.lastUpdateAt) {
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*Latest update* (${slackDate(incident.lastUpdateAt, '{time}')})\n${truncate(incident.lastUpdateText, 2800)}`,
+      },
+    });
+  }
+  blocks.push(headlineActions(incident, paging));
   blocks.push({
     type: 'context',
     elements: [
@@ -64,6 +93,47 @@ export function buildIncidentHeadline(incident: Incident): SlackMessage & { meta
     blocks,
     metadata: { event_type: HEADLINE_EVENT_TYPE, event_payload: { incident_id: incident.id } },
   };
+}
+
+function button(actionId: string, text: string, value: string, style?: 'primary' | 'danger') {
+  return {
+    type: 'button' as const,
+    action_id: actionId,
+    text: { type: 'plain_text' as const, text },
+    value,
+    ...(style ? { style } : {}),
+  };
+}
+
+/** Buttons that open small modals; Acknowledge / Escalate now while someone is being paged. */
+function headlineActions(incident: Incident, paging: HeadlinePaging | null): KnownBlock {
+  const id = String(incident.id);
+  const open = incident.status !== 'resolved' && incident.status !== 'closed';
+  const elements = open
+    ? [
+        button(ActionId.headlineUpdate, 'Post update', id, 'primary'),
+        button(ActionId.headlineStatus, 'Change status', id),
+        button(ActionId.headlineSeverity, 'Change severity', id),
+        button(ActionId.headlineRole, 'Assign role', id),
+        {
+          ...button(ActionId.headlineResolve, 'Resolve', id, 'danger'),
+          confirm: {
+            title: { type: 'plain_text' as const, text: 'Resolve this incident?' },
+            text: {
+              type: 'plain_text' as const,
+              text: 'Paging and update reminders stop. You can reopen it later.',
+            },
+            confirm: { type: 'plain_text' as const, text: 'Resolve' },
+            deny: { type: 'plain_text' as const, text: 'Not yet' },
+          },
+        },
+      ]
+    : [button(ActionId.headlineUpdate, 'Post update', id), button(ActionId.headlineReopen, 'Reopen', id)];
+  if (open && paging?.state === 'triggered') {
+    elements.push(button(ActionId.acknowledgePage, 'Acknowledge', id, 'primary'));
+    elements.push(button(ActionId.escalateNow, 'Escalate now', `${incident.id}-${paging.epoch}`));
+  }
+  return { type: 'actions', block_id: BlockId.headlineActions, elements } as KnownBlock;
 }
 
 /** The topic line: what someone glancing at the channel header needs (Slack caps it at 250). */

@@ -1,0 +1,144 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../clock.js';
+import { type Pool, withTransaction } from '../db/pool.js';
+import { findEscalation } from '../escalation/escalation-repo.js';
+import { findIncidentById } from '../incidents/incident-repo.js';
+import type { Logger } from '../logger.js';
+import { ActionId, BlockId } from './ids.js';
+import { isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
+import { formatDuration } from './views/format.js';
+import { buildIncidentAnnouncement } from './views/incident-announcement.js';
+import { buildIncidentHeadline, buildIncidentTopic } from './views/incident-headline.js';
+
+export interface IncidentPresenterDeps {
+  pool: Pool;
+  client: WebClient;
+  clock: Clock;
+  logger: Logger;
+}
+
+export type IncidentPresenter = ReturnType<typeof createIncidentPresenter>;
+
+/**
+ * Keeps Slack a faithful view of an incident: one headline card (and its mirror in the announce
+ * channel) edited in place, never re-posted; the topic; updates and reminders in the channel.
+ */
+export function createIncidentPresenter({ pool, client, clock, logger }: IncidentPresenterDeps) {
+  const ignorable = [
+    'message_not_found',
+    'channel_not_found',
+    'is_archived',
+    'not_in_channel',
+    'cant_update_message',
+  ];
+
+  return {
+    /** Re-renders the headline, the announcement and the topic from Postgres. */
+    async refresh(incidentId: number): Promise<void> {
+      // One refresh at a time per incident, so an older render never lands after a newer one.
+      await withTransaction(pool, async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock(7246002, $1::int)', [incidentId]);
+        const incident = await findIncidentById(tx, incidentId);
+        if (!incident?.channelId) return;
+        const escalation = await findEscalation(tx, incidentId);
+        const paging = escalation
+          ? { state: escalation.state, epoch: escalation.epoch, acknowledgedBy: escalation.acknowledgedBy }
+          : null;
+        if (incident.headlineTs) {
+          const card = buildIncidentHeadline(incident, paging);
+          await tolerate(ignorable, () =>
+            client.chat.update({
+              channel: incident.channelId!,
+              ts: incident.headlineTs!,
+              text: card.text,
+              blocks: card.blocks,
+            }),
+          );
+        }
+        if (incident.announceChannelId && incident.announceTs && !incident.isPrivate) {
+          const mirror = buildIncidentAnnouncement(incident);
+          await tolerate(ignorable, () =>
+            client.chat.update({ channel: incident.announceChannelId!, ts: incident.announceTs!, ...mirror }),
+          );
+        }
+        const topic = buildIncidentTopic(incident);
+        const info = await tolerate(ignorable, () =>
+          client.conversations.info({ channel: incident.channelId! }),
+        );
+        if (info && info.channel?.topic?.value !== topic) {
+          await tolerate([...ignorable, 'too_long'], () =>
+            client.conversations.setTopic({ channel: incident.channelId!, topic }),
+          );
+        }
+      });
+    },
+
+    /** A status update: in the channel, and threaded under the announcement. */
+    async postUpdate(incidentId: number, text: string, by: string): Promise<void> {
+      const incident = await findIncidentById(pool, incidentId);
+      if (!incident?.channelId) return;
+      const message = `:loudspeaker: *Update on incident #${incident.number}* from <@${by}>:\n${text}`;
+      await tolerate(ignorable, () =>
+        client.chat.postMessage({ channel: incident.channelId!, text: message }),
+      );
+      if (incident.announceChannelId && incident.announceTs && !incident.isPrivate) {
+        await tolerate([...ignorable, 'thread_not_found'], () =>
+          client.chat.postMessage({
+            channel: incident.announceChannelId!,
+            thread_ts: incident.announceTs!,
+            text: message,
+          }),
+        );
+      }
+    },
+
+    /** Nudges the commander (or the channel, when there is none) to post an update. */
+    async sendReminder(incidentId: number): Promise<void> {
+      const incident = await findIncidentById(pool, incidentId);
+      if (!incident?.channelId || incident.status === 'resolved' || incident.status === 'closed') return;
+      const since = incident.lastUpdateAt ?? incident.declaredAt;
+      const quiet = formatDuration(clock.now().getTime() - since.getTime());
+      const lead = incident.commanderId
+        ? `:alarm_clock: <@${incident.commanderId}>, incident #${incident.number} has had no status update for ${quiet}.`
+        : `:alarm_clock: Incident #${incident.number} has no commander and no status update for ${quiet}. Take it with \`/incident role commander @you\`.`;
+      const text = `${lead} Post one with \`/incident update <text>\` or the button.`;
+      const snooze = (minutes: number, label: string) => ({
+        type: 'button' as const,
+        action_id: ActionId.snoozeReminder,
+        text: { type: 'plain_text' as const, text: label },
+        value: `${incident.id}-${minutes}`,
+      });
+      try {
+        await client.chat.postMessage({
+          channel: incident.channelId,
+          text,
+          blocks: [
+            { type: 'section', text: { type: 'mrkdwn', text } },
+            {
+              type: 'actions',
+              block_id: BlockId.reminderActions,
+              elements: [
+                {
+                  type: 'button',
+                  action_id: ActionId.headlineUpdate,
+                  text: { type: 'plain_text', text: 'Post update' },
+                  style: 'primary',
+                  value: String(incident.id),
+                },
+                snooze(30, 'Snooze 30 min'),
+                snooze(60, 'Snooze 1 h'),
+                snooze(120, 'Snooze 2 h'),
+              ],
+            },
+          ],
+        });
+      } catch (error) {
+        if (isTransientSlackError(error)) throw error;
+        logger.warn(
+          { incident: incident.number, code: slackErrorCode(error) },
+          'could not post an update reminder',
+        );
+      }
+    },
+  };
+}

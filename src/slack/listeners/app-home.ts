@@ -1,0 +1,47 @@
+import type { App } from '@slack/bolt';
+import type { Clock } from '../../clock.js';
+import type { Pool } from '../../db/pool.js';
+import type { OncallConfig } from '../../escalation/oncall-config.js';
+import { effectiveSchedules } from '../../escalation/overrides-repo.js';
+import { whoIsOnCall } from '../../escalation/schedule.js';
+import { findIncidentById, listOpenIncidents } from '../../incidents/incident-repo.js';
+import type { Incident } from '../../incidents/incident-types.js';
+import type { Logger } from '../../logger.js';
+import { buildAppHome } from '../views/app-home.js';
+
+export interface AppHomeDeps {
+  pool: Pool;
+  clock: Clock;
+  oncall: OncallConfig | null;
+  logger: Logger;
+}
+
+/** Publishes the App Home tab each time someone opens it. */
+export function registerAppHome(app: App, deps: AppHomeDeps): void {
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    try {
+      const now = deps.clock.now();
+      const incidents = await listOpenIncidents(deps.pool, 100);
+      const { rows } = await deps.pool.query<{ incident_id: number }>(
+        `SELECT DISTINCT p.incident_id FROM pages p JOIN escalations e ON e.incident_id = p.incident_id
+         WHERE p.user_id = $1 AND p.status = 'sent' AND e.state = 'triggered'`,
+        [event.user],
+      );
+      const waiting = (await Promise.all(rows.map((r) => findIncidentById(deps.pool, r.incident_id)))).filter(
+        (i): i is Incident => i !== null,
+      );
+      const schedules = deps.oncall ? await effectiveSchedules(deps.pool, deps.oncall, now) : {};
+      const onCall = Object.values(schedules).map((s) => ({
+        schedule: s.name,
+        user: whoIsOnCall(s, now)?.user ?? null,
+      }));
+      await client.views.publish({
+        user_id: event.user,
+        view: buildAppHome({ viewerId: event.user, incidents, waiting, onCall, now }),
+      });
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'could not publish the App Home');
+    }
+  });
+}

@@ -1,0 +1,31 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { LifecycleService } from '../../incidents/lifecycle-service.js';
+import type { Logger } from '../../logger.js';
+import { ActionId } from '../ids.js';
+import { userFacingError } from './reply.js';
+
+/** Snooze buttons on an update reminder: value `<incidentId>-<minutes>`. */
+export function registerReminderButtons(
+  app: App,
+  deps: { lifecycle: LifecycleService; logger: Logger },
+): void {
+  app.action<BlockButtonAction>(ActionId.snoozeReminder, async ({ ack, body, action, respond }) => {
+    await ack();
+    const match = /^(\d+)-(\d+)$/.exec(action.value ?? '');
+    try {
+      if (!match) throw new Error(`bad snooze value ${action.value}`);
+      const minutes = Number(match[2]);
+      await deps.lifecycle.snoozeReminder(Number(match[1]), minutes, body.user.id);
+      await respond({
+        replace_original: true,
+        text: `:zzz: <@${body.user.id}> snoozed the update reminder for ${minutes >= 60 ? `${minutes / 60} h` : `${minutes} min`}.`,
+      });
+    } catch (error) {
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: userFacingError(error, deps.logger, { action: ActionId.snoozeReminder }),
+      }).catch(() => {});
+    }
+  });
+}

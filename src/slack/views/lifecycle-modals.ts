@@ -1,0 +1,134 @@
+import type { ModalView } from '@slack/types';
+import { SEVERITIES } from '../../config.js';
+import { type Incident, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
+import { ActionId, BlockId, CallbackId } from '../ids.js';
+import { statusLabel } from './format.js';
+
+/** Every lifecycle modal carries the incident it acts on. */
+export interface LifecycleModalMetadata {
+  incidentId: number;
+}
+
+function base(
+  callbackId: string,
+  title: string,
+  submit: string,
+  incident: Incident,
+): Omit<ModalView, 'blocks'> {
+  const metadata: LifecycleModalMetadata = { incidentId: incident.id };
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    private_metadata: JSON.stringify(metadata),
+    title: { type: 'plain_text', text: title },
+    submit: { type: 'plain_text', text: submit },
+    close: { type: 'plain_text', text: 'Cancel' },
+  };
+}
+
+const context = (incident: Incident) => ({
+  type: 'context' as const,
+  elements: [{ type: 'mrkdwn' as const, text: `Incident #${incident.number}: ${incident.title}` }],
+});
+
+export function buildUpdateModal(incident: Incident): ModalView {
+  return {
+    ...base(CallbackId.updateModal, 'Post an update', 'Post', incident),
+    blocks: [
+      context(incident),
+      {
+        type: 'input',
+        block_id: BlockId.updateText,
+        label: { type: 'plain_text', text: 'What changed, what is next' },
+        element: {
+          type: 'plain_text_input',
+          action_id: ActionId.updateText,
+          multiline: true,
+          max_length: 3000,
+        },
+      },
+    ],
+  };
+}
+
+const STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+
+export function buildStatusModal(incident: Incident): ModalView {
+  const option = (s: (typeof STATUSES)[number]) => ({
+    text: { type: 'plain_text' as const, text: statusLabel(s) },
+    value: s,
+  });
+  const current = STATUSES.find((s) => s === incident.status);
+  return {
+    ...base(CallbackId.statusModal, 'Change status', 'Change', incident),
+    blocks: [
+      context(incident),
+      {
+        type: 'input',
+        block_id: BlockId.statusSelect,
+        label: { type: 'plain_text', text: 'Status' },
+        element: {
+          type: 'static_select',
+          action_id: ActionId.statusSelect,
+          options: STATUSES.map(option),
+          ...(current ? { initial_option: option(current) } : {}),
+        },
+      },
+    ],
+  };
+}
+
+export function buildSeverityModal(incident: Incident): ModalView {
+  const option = (s: (typeof SEVERITIES)[number]) => ({
+    text: { type: 'plain_text' as const, text: `${s} · ${SEVERITY_LEVELS[s].name}` },
+    value: s,
+  });
+  return {
+    ...base(CallbackId.severityModal, 'Change severity', 'Change', incident),
+    blocks: [
+      context(incident),
+      {
+        type: 'input',
+        block_id: BlockId.severitySelect,
+        label: { type: 'plain_text', text: 'Severity' },
+        element: {
+          type: 'static_select',
+          action_id: ActionId.severitySelect,
+          options: SEVERITIES.map(option),
+          initial_option: option(incident.severity),
+        },
+      },
+    ],
+  };
+}
+
+export function buildRoleModal(incident: Incident): ModalView {
+  const option = (value: string, text: string) => ({ text: { type: 'plain_text' as const, text }, value });
+  return {
+    ...base(CallbackId.roleModal, 'Assign a role', 'Assign', incident),
+    blocks: [
+      context(incident),
+      {
+        type: 'input',
+        block_id: BlockId.roleSelect,
+        label: { type: 'plain_text', text: 'Role' },
+        element: {
+          type: 'static_select',
+          action_id: ActionId.roleSelect,
+          options: [
+            option('commander', 'Commander'),
+            option('comms', 'Communications'),
+            option('scribe', 'Scribe'),
+          ],
+          initial_option: option('commander', 'Commander'),
+        },
+      },
+      {
+        type: 'input',
+        block_id: BlockId.roleUser,
+        label: { type: 'plain_text', text: 'Person' },
+        element: { type: 'users_select', action_id: ActionId.roleUser },
+      },
+    ],
+  };
+}
