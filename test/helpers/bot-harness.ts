@@ -108,8 +108,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** A started local Slack with three people, #general and #incidents. */
+/** Shifts the local Slack's clock, so a test can post a message "ten minutes ago". */
+export const slackClock = { offsetMs: 0, now: () => Date.now() + slackClock.offsetMs };
+
 export async function startSeededFake(): Promise<{ fake: SlackFake; people: People }> {
-  const fake = createSlackFake({ triggerIdTtlMs: 3000 });
+  const fake = createSlackFake({ triggerIdTtlMs: 3000, clock: () => slackClock.now() });
   await fake.start();
   const alice = fake.addUser({
     name: 'alice',

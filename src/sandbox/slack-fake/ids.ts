@@ -53,14 +53,15 @@ export function createIdFactory(): IdFactory {
 }
 
 /**
- * Message timestamps: `"<seconds>.<6 digits>"` from the clock, strictly increasing even when the clock
- * stands still (a fixed test clock), because Slack uses `ts` as the message's identity within a channel.
+ * Message timestamps: `"<seconds>.<6 digits>"` from the clock, strictly increasing within a channel even
+ * when the clock stands still (a fixed test clock), because Slack uses `ts` as a message's identity in
+ * its channel. Channels are independent, as in Slack, so a clock set back gives older messages there.
  */
-export function createTsSource(now: () => number): () => string {
-  let last = 0;
-  return () => {
-    const micros = Math.max(Math.floor(now()) * 1000, last + 1);
-    last = micros;
+export function createTsSource(now: () => number): (channelId?: string) => string {
+  const last = new Map<string, number>();
+  return (channelId = '') => {
+    const micros = Math.max(Math.floor(now()) * 1000, (last.get(channelId) ?? 0) + 1);
+    last.set(channelId, micros);
     const seconds = Math.floor(micros / 1_000_000);
     return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
   };

@@ -61,7 +61,7 @@ export function appendMessage(
   fields: Omit<SlackMessage, 'type' | 'ts'>,
 ): SlackMessage {
   const list = channelMessages(state, channelId);
-  const ts = state.nextTs();
+  const ts = state.nextTs(channelId);
   const message: SlackMessage = { type: 'message', ...fields, ts };
   const parent = fields.thread_ts ? threadParent(state, channelId, fields.thread_ts) : undefined;
   if (parent) {

@@ -49,7 +49,7 @@ export interface FakeState {
   readonly config: FakeConfig;
   readonly ids: IdFactory;
   now(): number;
-  nextTs(): string;
+  nextTs(channelId?: string): string;
   emit(change: FakeChange): void;
   /** Origin of the URLs the fake hands out (uploads, response_url, permalinks); set by `start()`. */
   baseUrl: string;
