@@ -65,6 +65,15 @@ describe('manifest.yml', () => {
     expect(manifest.display_information.description.length).toBeLessThanOrEqual(140);
   });
 
+  it('subscribes to the events and shortcut the bot handles', async () => {
+    const manifest = await load('manifest.yml');
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['app_home_opened', 'pin_added', 'pin_removed', 'reaction_added', 'reaction_removed']),
+    );
+    expect(manifest.features.shortcuts).toContainEqual(expect.objectContaining({ type: 'message', callback_id: 'timeline-add' }));
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+  });
+
   it('asks for the bot scopes of every Web API method the bot calls', async () => {
     const scopes: string[] = (await load('manifest.yml')).oauth_config.scopes.bot;
     const needed: Record<string, string[]> = {
@@ -73,6 +82,7 @@ describe('manifest.yml', () => {
       'conversations.list': ['channels:read', 'groups:read'],
       'conversations.history': ['channels:history', 'groups:history'],
       'pins.add': ['pins:write'],
+      'pin and reaction events': ['pins:read', 'reactions:read'],
       'users.lookupByEmail (needs users:read too)': ['users:read', 'users:read.email'],
       'files upload v2': ['files:write'],
       '/incident': ['commands'],
