@@ -175,7 +175,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             ? {
                 fireStep: (timer) => escalation.fireStep(timer),
                 fireAckTimeout: (timer) => escalation.fireAckTimeout(timer),
-                sendPage: (pageId) => notifier.sendPage(pageId),
+                sendPage: (pageId, sendOptions) => notifier.sendPage(pageId, sendOptions),
                 // The headline shows who acknowledged, or that nobody did.
                 announceAcknowledged: async (id) => {
                   await notifier.announceAcknowledged(id);

@@ -18,7 +18,8 @@ export interface WorkerDeps {
   paging: {
     fireStep(timer: { incidentId: number; epoch: number; step: number; loop: number }): Promise<unknown>;
     fireAckTimeout(timer: { incidentId: number; epoch: number }): Promise<unknown>;
-    sendPage(pageId: number): Promise<void>;
+    /** `mayRepeat`: an earlier run of this job may have sent the DM and died before recording it. */
+    sendPage(pageId: number, options: { mayRepeat: boolean }): Promise<void>;
     announceAcknowledged(incidentId: number): Promise<void>;
     announceExhausted(incidentId: number): Promise<void>;
   } | null;
@@ -52,7 +53,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
         case 'reminder.send':
           return deps.lifecycle?.sendReminder(parsed.data.incidentId);
         case 'page.send':
-          return deps.paging?.sendPage(parsed.data.pageId);
+          return deps.paging?.sendPage(parsed.data.pageId, {
+            mayRepeat: job.attemptsStarted > 1 || job.attemptsMade > 0,
+          });
         case 'escalation.acknowledged':
           return deps.paging?.announceAcknowledged(parsed.data.incidentId);
         case 'escalation.exhausted':

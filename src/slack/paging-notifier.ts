@@ -26,6 +26,9 @@ export type PagingNotifier = ReturnType<typeof createPagingNotifier>;
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
+/** Message metadata on a page DM, so a repeated send can find the DM it already posted. */
+export const PAGE_EVENT_TYPE = 'incident_page';
+
 /**
  * The Slack half of paging, run by the Slack-sends queue: DMs with Acknowledge / Escalate now,
  * their edits after an ack, and the lines in the incident channel. Retries come from the queue.
@@ -44,6 +47,24 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
     return id;
   }
 
+  async function findPageDm(userId: string, pageId: number): Promise<{ channel: string; ts: string } | null> {
+    const dm = await tolerate(['user_not_found', 'user_disabled'], () =>
+      client.conversations.open({ users: userId }),
+    );
+    const channel = dm?.channel?.id;
+    if (!channel) return null;
+    const history = await tolerate(['channel_not_found', 'not_in_channel', 'missing_scope'], () =>
+      client.conversations.history({ channel, limit: 30, include_all_metadata: true }),
+    );
+    const found = history?.messages?.find((m) => {
+      const metadata = m.metadata as
+        | { event_type?: string; event_payload?: { page_id?: number } }
+        | undefined;
+      return metadata?.event_type === PAGE_EVENT_TYPE && metadata.event_payload?.page_id === pageId;
+    });
+    return found?.ts ? { channel, ts: found.ts } : null;
+  }
+
   async function postInChannel(channelId: string | null, text: string): Promise<void> {
     if (!channelId) return;
     await tolerate(['is_archived', 'channel_not_found', 'not_in_channel'], () =>
@@ -53,7 +74,7 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
 
   return {
     /** Sends one page, unless the escalation moved on (ack, resolve) since it was decided. */
-    async sendPage(pageId: number): Promise<void> {
+    async sendPage(pageId: number, options: { mayRepeat: boolean } = { mayRepeat: false }): Promise<void> {
       const page = await findPage(pool, pageId);
       if (!page || page.status !== 'pending') return;
       const [escalation, incident] = await Promise.all([
@@ -89,10 +110,25 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
         );
         return;
       }
+      // A worker killed between Slack's answer and our record would otherwise page twice: on a
+      // repeated run, look for this page's DM (tagged with its id) before sending another.
+      if (options.mayRepeat) {
+        const earlier = await findPageDm(userId, page.id);
+        if (earlier) {
+          await markPageSent(pool, page.id, {
+            userId,
+            dmChannelId: earlier.channel,
+            dmTs: earlier.ts,
+            at: clock.now(),
+          });
+          return;
+        }
+      }
       let sent: { channel?: string; ts?: string };
       try {
         sent = await client.chat.postMessage({
           channel: userId,
+          metadata: { event_type: PAGE_EVENT_TYPE, event_payload: { page_id: page.id } },
           ...buildPageMessage(incident, {
             level: page.step + 1,
             pass: page.loop + 1,

@@ -202,4 +202,55 @@ describe('a worker killed with SIGKILL mid-escalation (separate processes)', () 
     );
     expect(dms).toEqual([1, 1, 1]);
   }, 90_000);
+
+  it('does not page twice when the worker dies after Slack took the DM but before it was recorded', async () => {
+    const web = procs.find((p) => p.role === 'web')!;
+    const driver = createSlackDriver({
+      fake: slack.fake,
+      appUrl: `${web.url}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+    });
+    const general = slack.fake.getChannel('general')!.id;
+    const declared = await driver.slashCommand({
+      userId: slack.people.alice,
+      channelId: general,
+      text: 'create --severity SEV3 --title "Crash after send"',
+    });
+    const number = Number(/#(\d+)/.exec((declared.body as { text: string }).text)![1]);
+    await waitFor(
+      async () =>
+        (
+          await queryRows(databaseUrl, 'SELECT setup_completed_at FROM incidents WHERE number = $1', [number])
+        )[0]?.setup_completed_at,
+      { timeoutMs: 20_000 },
+    );
+    // Slack will post the DM, then answer only after 5 s: the worker is killed in between.
+    slack.fake.injectFault('chat.postMessage', { delayResponseMs: 5000 }, 1);
+    await driver.slashCommand({
+      userId: slack.people.alice,
+      channelId: general,
+      text: `page <@${slack.people.carol}> #${number}`,
+    });
+    const dmCount = () =>
+      slack.fake
+        .messages(slack.fake.dmChannelId(slack.people.carol) ?? '')
+        .filter((m) => m.text.includes('Crash after send')).length;
+    await waitFor(() => dmCount() === 1, { timeoutMs: 15_000, what: 'the DM to reach Slack' });
+    const worker = procs.filter((p) => p.role === 'worker').at(-1)!;
+    worker.kill('SIGKILL');
+    await worker.exited;
+    procs.push(await startBotProcess('worker', env));
+    await waitFor(
+      async () => {
+        const rows = await queryRows<{ status: string }>(
+          databaseUrl,
+          'SELECT p.status FROM pages p JOIN incidents i ON i.id = p.incident_id WHERE i.number = $1',
+          [number],
+        );
+        return rows.length === 1 && rows[0]!.status === 'sent';
+      },
+      { timeoutMs: 45_000, what: 'the page to be recorded as sent' },
+    );
+    expect(dmCount()).toBe(1);
+  }, 90_000);
 });

@@ -68,9 +68,17 @@ describe('manifest.yml', () => {
   it('subscribes to the events and shortcut the bot handles', async () => {
     const manifest = await load('manifest.yml');
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(
-      expect.arrayContaining(['app_home_opened', 'pin_added', 'pin_removed', 'reaction_added', 'reaction_removed']),
+      expect.arrayContaining([
+        'app_home_opened',
+        'pin_added',
+        'pin_removed',
+        'reaction_added',
+        'reaction_removed',
+      ]),
     );
-    expect(manifest.features.shortcuts).toContainEqual(expect.objectContaining({ type: 'message', callback_id: 'timeline-add' }));
+    expect(manifest.features.shortcuts).toContainEqual(
+      expect.objectContaining({ type: 'message', callback_id: 'timeline-add' }),
+    );
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
   });
 

@@ -71,6 +71,19 @@ export function createDispatcher(deps: {
         if ('delayMs' in fault) {
           await sleep(fault.delayMs);
           faulted = false;
+        } else if ('delayResponseMs' in fault) {
+          faulted = false;
+          let result: Parameters<typeof finish>[1];
+          try {
+            result = { ok: true, ...handler(state, request.args) };
+          } catch (error) {
+            result =
+              error instanceof SlackApiError
+                ? { ok: false, error: error.code, ...error.extra }
+                : { ok: false, error: 'fatal_error' };
+          }
+          await sleep(fault.delayResponseMs);
+          return finish(200, result);
         } else if ('rateLimited' in fault) {
           return finish(
             429,

@@ -311,7 +311,9 @@ export type FakeFault =
   | { httpStatus: 500 | 502 | 503 | 504 }
   | { error: string }
   /** Answer normally, but only after this delay (slow-Slack and timeout tests). */
-  | { delayMs: number };
+  | { delayMs: number }
+  /** Does the work, then answers late: the caller may die before it hears that the call succeeded. */
+  | { delayResponseMs: number };
 
 export interface CallRecord {
   method: string;
