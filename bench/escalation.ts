@@ -1,0 +1,924 @@
+/**
+ * Escalation timing under load: how late the engine pages each level when 1,000 escalations run at once
+ * with sub-second delays, beside raw BullMQ delayed jobs measured in the same run (the baseline), so the
+ * ratio holds on a noisy machine. Target from issue 3: p99 lateness ≤ 1 s and ≤ 2× the raw figure.
+ *
+ *   npx tsx bench/escalation.ts [--escalations 1000] [--delays 500,500,500] [--start-concurrency 8]
+ *                               [--pool-max 10] [--warmup 100] [--timeout 60]
+ *
+ * (or ESC_BENCH_ESCALATIONS, ESC_BENCH_DELAYS, ESC_BENCH_START_CONCURRENCY, ESC_BENCH_POOL_MAX,
+ * ESC_BENCH_WARMUP, ESC_BENCH_TIMEOUT).
+ *
+ * Engine: the real engine (createEscalationService) on a real Postgres and Redis, driven by the real
+ * workers (startWorkers: timer worker concurrency 20, the reconciler) with the pool the bot uses
+ * (createPool's default size unless --pool-max). Only the Slack side is a no-op: sending a page DM
+ * resolves at once, since this measures escalation decisions, not Slack. `--escalations` incidents start
+ * paging at once (at most `--start-concurrency` start transactions in flight, so the pool is not
+ * exhausted) through a policy of one level per `--delays` entry, and every level fires.
+ *   lateness of level 1 = its page's created_at − the escalation's start (the `escalation.started` time);
+ *   lateness of level k = its page's created_at − (level k−1's decision time + level k−1's delay), the
+ *   exact due time the engine wrote to next_step_at (the `escalation.paged` event of level k−1 carries
+ *   that decision time).
+ * Level 1's lateness starts when its start transaction ran, so time spent waiting for a turn to start is
+ * not in it; the line "level 1 from the start request" measures from the moment all starts were asked
+ * for. The check that follows the last level (which marks the escalation exhausted) is reported on its
+ * own line; it pages nobody, so it is not one of the fired levels. Also printed, to explain the figures:
+ * how long each fireStep took, how many callers waited for a pool connection, the CPU of this process
+ * (and how busy its event loop was), of Postgres, of Redis and of other processes on the machine, and
+ * Redis commands and transactions per escalation.
+ *
+ * Baseline: a plain BullMQ Worker (same concurrency, same worker settings, same Redis) on a queue of its
+ * own, fed the same shape of work: as many chains as escalations, each a job due at once followed by one
+ * delayed job per further level, added by the processor of the previous job with the same delay.
+ *   lateness = processing start − (add time + delay).
+ *
+ * A warm-up of `--warmup` escalations and chains runs first and is not reported. Benchmarks report; they
+ * do not assert: exit 1 only if something failed to start or run.
+ */
+import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { type Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import pg from 'pg';
+import { systemClock } from '../src/clock.js';
+import { runMigrations } from '../src/db/migrate.js';
+import { createPool } from '../src/db/pool.js';
+import { createEscalationService, type EscalationService } from '../src/escalation/escalation-service.js';
+import { parseOncallConfig } from '../src/escalation/oncall-config.js';
+import { createMetrics, type Metrics } from '../src/http/metrics.js';
+import { createLogger } from '../src/logger.js';
+import { createQueues } from '../src/queue/queues.js';
+import { createProducerConnection, createWorkerConnection } from '../src/queue/redis.js';
+import { startWorkers } from '../src/queue/workers.js';
+import { createDatabase, type PostgresServer, startPostgresServer } from '../test/helpers/postgres-server.js';
+import { type RedisServer, startRedisServer } from '../test/helpers/redis-server.js';
+
+const P99_TARGET_MS = 1000;
+const P99_TARGET_RATIO = 2;
+/** The timer worker's concurrency in src/queue/workers.ts; the baseline worker uses the same. */
+const TIMER_WORKER_CONCURRENCY = 20;
+const QUEUE_PREFIX = '{bench-escalation}';
+const RAW_QUEUE = 'bench-raw-delayed';
+
+interface Options {
+  escalations: number;
+  delaysMs: number[];
+  startConcurrency: number;
+  poolMax: number | undefined;
+  warmup: number;
+  timeoutSec: number;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      escalations: { type: 'string' },
+      delays: { type: 'string' },
+      'start-concurrency': { type: 'string' },
+      'pool-max': { type: 'string' },
+      warmup: { type: 'string' },
+      timeout: { type: 'string' },
+    },
+    strict: true,
+  });
+  const env = process.env;
+  const int = (name: string, flag: string | undefined, fallback: string | undefined, min: number) => {
+    const raw = flag ?? fallback;
+    if (raw === undefined || raw === '') return undefined;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
+    return value;
+  };
+  const delaysText = values.delays ?? env.ESC_BENCH_DELAYS ?? '500,500,500';
+  const delaysMs = delaysText.split(',').map((part) => Number(part.trim().replace(/ms$/, '')));
+  if (delaysMs.length === 0 || delaysMs.some((d) => !Number.isInteger(d) || d < 1 || d > 59_999)) {
+    throw new Error(
+      '--delays must be a comma-separated list of milliseconds, each 1…59999 (e.g. 500,500,500)',
+    );
+  }
+  return {
+    escalations: int('escalations', values.escalations, env.ESC_BENCH_ESCALATIONS, 1) ?? 1000,
+    delaysMs,
+    startConcurrency:
+      int('start-concurrency', values['start-concurrency'], env.ESC_BENCH_START_CONCURRENCY, 1) ?? 8,
+    poolMax: int('pool-max', values['pool-max'], env.ESC_BENCH_POOL_MAX, 1),
+    warmup: int('warmup', values.warmup, env.ESC_BENCH_WARMUP, 0) ?? 100,
+    timeoutSec: int('timeout', values.timeout, env.ESC_BENCH_TIMEOUT, 1) ?? 60,
+  };
+}
+
+/** One schedule with one person on call, and a policy whose levels page it (or a user) with short delays. */
+function oncallYaml(delaysMs: number[]): string {
+  const levels = delaysMs.map((delay, i) => {
+    const target = i % 2 === 0 ? 'schedule:primary' : `user:U0BENCH${String(i + 1).padStart(3, '0')}`;
+    return `      - { notify: ["${target}"], escalate_after: ${delay}ms }`;
+  });
+  return [
+    'timezone: UTC',
+    'schedules:',
+    '  primary:',
+    '    rotation: { length: weekly, handoff: "09:00", start: 2024-01-01 }',
+    '    participants: [U0BENCH001]',
+    'escalation_policies:',
+    '  bench:',
+    '    levels:',
+    ...levels,
+    '    repeat: 0',
+    'paging:',
+    '  default_policy: bench',
+    '  auto_page: []',
+    '  allow_fast_escalation: true',
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Statistics and machine load.
+
+interface Stats {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** Nearest-rank percentiles. */
+function stats(values: number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  if (sorted.length === 0) return { count: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
+  return { count: sorted.length, p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1]! };
+}
+
+/** Busy CPU time of the whole machine (all cores, including steal), from /proc/stat; null off Linux. */
+function machineBusyMicros(): number | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+    // USER_HZ is 100 on every Linux Node runs on.
+    return (user + nice + system + irq + softirq + steal) * 10_000;
+  } catch {
+    return null;
+  }
+}
+
+type CpuGroup = 'node' | 'postgres' | 'redis';
+
+/**
+ * CPU time of this process and of what it started (Postgres and its backends, redis-server), from
+ * /proc/<pid>/stat; empty off Linux. Other processes on the machine are what the machine total leaves.
+ */
+function processTreeMicros(): Record<CpuGroup, number> {
+  const totals: Record<CpuGroup, number> = { node: 0, postgres: 0, redis: 0 };
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return totals;
+  }
+  const procs = new Map<number, { ppid: number; comm: string; micros: number }>();
+  for (const name of entries) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      // Fields after the name: state(0) ppid(1) … utime(11) stime(12).
+      procs.set(Number(name), {
+        ppid: Number(fields[1]),
+        comm,
+        micros: (Number(fields[11]) + Number(fields[12])) * 10_000,
+      });
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  const isOurs = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; hops++) {
+      if (p === process.pid) return true;
+      p = procs.get(p)?.ppid ?? 0;
+    }
+    return false;
+  };
+  for (const [pid, proc] of procs) {
+    if (!isOurs(pid)) continue;
+    if (pid === process.pid) totals.node += proc.micros;
+    else if (proc.comm.startsWith('postgres')) totals.postgres += proc.micros;
+    else if (proc.comm.startsWith('redis')) totals.redis += proc.micros;
+  }
+  return totals;
+}
+
+interface CpuReading {
+  seconds: number;
+  /** Average cores busy over the phase: this process, its Postgres, its Redis, and everything else. */
+  node: number;
+  postgres: number;
+  redis: number;
+  other: number | null;
+}
+
+/** Commands Redis executed so far (all clients) and the time it spent in them, from INFO commandstats. */
+async function redisCommandStats(redis: Redis): Promise<{ calls: number; usec: number }> {
+  const text = await redis.info('commandstats');
+  let calls = 0;
+  let usec = 0;
+  for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    if (match[1] === 'info') continue;
+    calls += Number(match[2]);
+    usec += Number(match[3]);
+  }
+  return { calls, usec };
+}
+
+interface PhaseReading extends CpuReading {
+  /** Share of the time this process's event loop was busy. */
+  eventLoopUtilization: number;
+  redisCommands: number;
+  /** Time Redis spent executing commands, as cores. */
+  redisBusy: number;
+}
+
+/** Starts measuring a phase; the returned function reads CPU, event-loop and Redis figures since. */
+async function startPhaseMeter(redis: Redis): Promise<() => Promise<PhaseReading>> {
+  const redisBefore = await redisCommandStats(redis);
+  const elu = performance.eventLoopUtilization();
+  const wall = performance.now();
+  const machine = machineBusyMicros();
+  const tree = processTreeMicros();
+  return async () => {
+    const seconds = (performance.now() - wall) / 1000;
+    const machineNow = machineBusyMicros();
+    const treeNow = processTreeMicros();
+    const eventLoopUtilization = performance.eventLoopUtilization(elu).utilization;
+    const redisAfter = await redisCommandStats(redis);
+    const coresOf = (group: CpuGroup) => (treeNow[group] - tree[group]) / 1e6 / seconds;
+    const ours = coresOf('node') + coresOf('postgres') + coresOf('redis');
+    return {
+      seconds,
+      node: coresOf('node'),
+      postgres: coresOf('postgres'),
+      redis: coresOf('redis'),
+      other:
+        machine === null || machineNow === null
+          ? null
+          : Math.max(0, (machineNow - machine) / 1e6 / seconds - ours),
+      eventLoopUtilization,
+      redisCommands: redisAfter.calls - redisBefore.calls,
+      redisBusy: (redisAfter.usec - redisBefore.usec) / 1e6 / seconds,
+    };
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; collects failures instead of throwing. */
+async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        await fn(item).catch((error: unknown) => failures.push(error));
+      }
+    }),
+  );
+  return failures;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Warnings and errors the engine logs (failed jobs, enqueue failures): counted, the first few kept. */
+function warningSink() {
+  const sink = { count: 0, first: [] as string[] };
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.trim()) continue;
+        sink.count += 1;
+        if (sink.first.length < 3) {
+          try {
+            const entry = JSON.parse(line) as { msg?: string; err?: { message?: string }; what?: string };
+            sink.first.push(`${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`);
+          } catch {
+            sink.first.push(line.slice(0, 200));
+          }
+        }
+      }
+      callback();
+    },
+  });
+  return { sink, stream };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Engine round.
+
+interface EngineResult {
+  escalations: number;
+  startFailures: number;
+  firstStartError: string | null;
+  startSeconds: number;
+  /** Seconds from the first start until every escalation was exhausted (or the timeout). */
+  seconds: number;
+  lateness: number[];
+  byLevel: number[][];
+  exhaustionLateness: number[];
+  /** Level 1's page − the moment every start was asked for (all at once): includes waiting to start. */
+  levelOneFromRequest: number[];
+  /** Connections taken from the engine's pool: one per transaction. */
+  poolCheckouts: number;
+  /** Most clients seen waiting for a pool connection (sampled every 20 ms). */
+  maxPoolWaiting: number;
+  /** Wall time of each fireStep (lock, decide, commit, enqueue), ms. */
+  fireDurations: number[];
+  incomplete: number;
+  /** The first few incidents that did not get every level. */
+  incompleteIds: number[];
+  duplicates: number;
+  notExhausted: number;
+  jobFailures: number;
+  reconcilerTimers: number;
+  cpu: PhaseReading;
+}
+
+interface EngineRig {
+  redis: Redis;
+  poolCheckouts(): number;
+  /** Clients waiting for a connection from the engine's pool right now. */
+  poolWaiting(): number;
+  /** Wall time of every fireStep call (the timer job's work), appended as they finish. */
+  fireDurations: number[];
+  service: EscalationService;
+  metrics: Metrics;
+  reconciled: { timers: number; pages: number };
+}
+
+async function createIncidents(client: pg.Client, count: number): Promise<number[]> {
+  const { rows } = await client.query<{ id: string }>(
+    `WITH counter AS (
+       UPDATE incident_counter SET last_number = last_number + $1 RETURNING last_number - $1 AS base
+     )
+     INSERT INTO incidents (number, title, severity, reporter_id, declared_at)
+     SELECT counter.base + g, 'bench escalation ' || (counter.base + g), 'SEV1', 'U0BENCH000', now()
+     FROM counter, generate_series(1, $1::int) AS g
+     RETURNING id`,
+    [count],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+async function failedJobs(metrics: Metrics): Promise<number> {
+  const { values } = await metrics.jobs.get();
+  return values
+    .filter((v) => v.labels.outcome === 'failed' && v.labels.name !== 'reconcile')
+    .reduce((sum, v) => sum + v.value, 0);
+}
+
+async function runEngineRound(
+  rig: EngineRig,
+  client: pg.Client,
+  count: number,
+  options: Options,
+): Promise<EngineResult> {
+  const levels = options.delaysMs.length;
+  const ids = await createIncidents(client, count);
+  const failuresBefore = await failedJobs(rig.metrics);
+  const timersBefore = rig.reconciled.timers;
+  const meter = await startPhaseMeter(rig.redis);
+  const checkoutsBefore = rig.poolCheckouts();
+  rig.fireDurations.length = 0;
+  let maxPoolWaiting = 0;
+  const poolSampler = setInterval(() => {
+    maxPoolWaiting = Math.max(maxPoolWaiting, rig.poolWaiting());
+  }, 20);
+  const requestedAt = Date.now();
+  const t0 = performance.now();
+  const startFailures = await forEachLimited(ids, options.startConcurrency, async (id) => {
+    const started = await rig.service.start(id, { service: null });
+    if (!started) throw new Error(`incident ${id}: start() found no policy or an escalation already`);
+  });
+  const startSeconds = (performance.now() - t0) / 1000;
+
+  // Every escalation ends exhausted once its last level's delay has passed: then all work is done.
+  const deadline = t0 + options.timeoutSec * 1000;
+  let exhausted = 0;
+  while (performance.now() < deadline) {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM escalations WHERE incident_id = ANY($1::bigint[]) AND state = 'exhausted'`,
+      [ids],
+    );
+    exhausted = rows[0]!.n;
+    if (exhausted >= ids.length - startFailures.length) break;
+    await sleep(100);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = await meter();
+  clearInterval(poolSampler);
+  const poolCheckouts = rig.poolCheckouts() - checkoutsBefore;
+  const fireDurations = [...rig.fireDurations];
+
+  const pages = await client.query<{ incident_id: string; step: number; loop: number; at: number }>(
+    `SELECT incident_id, step, loop, extract(epoch FROM created_at) * 1000 AS at
+     FROM pages WHERE incident_id = ANY($1::bigint[])`,
+    [ids],
+  );
+  const events = await client.query<{ incident_id: string; kind: string; level: number | null; at: number }>(
+    `SELECT incident_id, kind, (details->>'level')::int AS level, extract(epoch FROM occurred_at) * 1000 AS at
+     FROM timeline_events
+     WHERE incident_id = ANY($1::bigint[])
+       AND kind IN ('escalation.started', 'escalation.paged', 'escalation.exhausted')`,
+    [ids],
+  );
+
+  interface Trace {
+    startedAt?: number;
+    decidedAt: Map<number, number>;
+    firedAt: Map<number, number[]>;
+    exhaustedAt?: number;
+  }
+  const traces = new Map<number, Trace>(ids.map((id) => [id, { decidedAt: new Map(), firedAt: new Map() }]));
+  for (const e of events.rows) {
+    const trace = traces.get(Number(e.incident_id))!;
+    if (e.kind === 'escalation.started') trace.startedAt = Number(e.at);
+    else if (e.kind === 'escalation.exhausted') trace.exhaustedAt = Number(e.at);
+    else if (e.level !== null) trace.decidedAt.set(e.level - 1, Number(e.at));
+  }
+  for (const p of pages.rows) {
+    const trace = traces.get(Number(p.incident_id))!;
+    const step = p.loop * levels + p.step;
+    trace.firedAt.set(step, [...(trace.firedAt.get(step) ?? []), Number(p.at)]);
+  }
+
+  const lateness: number[] = [];
+  const byLevel: number[][] = options.delaysMs.map(() => []);
+  const exhaustionLateness: number[] = [];
+  const levelOneFromRequest: number[] = [];
+  const incompleteIds: number[] = [];
+  let duplicates = 0;
+  for (const [id, trace] of traces) {
+    let complete = trace.startedAt !== undefined;
+    // A level paged more than once, or a page beyond the policy's levels, is a duplicate.
+    for (const [step, times] of trace.firedAt) duplicates += step < levels ? times.length - 1 : times.length;
+    for (let step = 0; step < levels; step++) {
+      const fired = trace.firedAt.get(step)?.[0];
+      const due =
+        step === 0
+          ? trace.startedAt
+          : (trace.decidedAt.get(step - 1) ?? Number.NaN) + options.delaysMs[step - 1]!;
+      if (fired === undefined || due === undefined || Number.isNaN(due)) {
+        complete = false;
+        continue;
+      }
+      lateness.push(fired - due);
+      byLevel[step]!.push(fired - due);
+    }
+    const levelOne = trace.firedAt.get(0)?.[0];
+    if (levelOne !== undefined) levelOneFromRequest.push(levelOne - requestedAt);
+    const lastDecided = trace.decidedAt.get(levels - 1);
+    if (trace.exhaustedAt !== undefined && lastDecided !== undefined) {
+      exhaustionLateness.push(trace.exhaustedAt - (lastDecided + options.delaysMs[levels - 1]!));
+    }
+    if (!complete) incompleteIds.push(id);
+  }
+
+  return {
+    escalations: count,
+    startFailures: startFailures.length,
+    firstStartError: startFailures.length
+      ? String((startFailures[0] as Error)?.message ?? startFailures[0])
+      : null,
+    startSeconds,
+    seconds,
+    lateness,
+    byLevel,
+    exhaustionLateness,
+    levelOneFromRequest,
+    poolCheckouts,
+    maxPoolWaiting,
+    fireDurations,
+    incomplete: incompleteIds.length,
+    incompleteIds: incompleteIds.slice(0, 10),
+    duplicates,
+    notExhausted: ids.length - exhausted,
+    jobFailures: (await failedJobs(rig.metrics)) - failuresBefore,
+    reconcilerTimers: rig.reconciled.timers - timersBefore,
+    cpu,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Raw BullMQ round.
+
+interface RawJobData {
+  round: number;
+  chain: number;
+  step: number;
+  /** Epoch ms: add time + delay. */
+  dueAt: number;
+}
+
+interface RawResult {
+  chains: number;
+  seconds: number;
+  lateness: number[];
+  byLevel: number[][];
+  missing: number;
+  addFailures: number;
+  cpu: PhaseReading;
+}
+
+interface RawRig {
+  redis: Redis;
+  queue: Queue;
+  /** Set by the current round: called by the processor for every job. */
+  onJob: ((data: RawJobData, startedAt: number) => Promise<void>) | null;
+}
+
+const RAW_JOB_OPTIONS = { attempts: 10, removeOnComplete: true, removeOnFail: true } as const;
+
+function addRawJob(queue: Queue, data: Omit<RawJobData, 'dueAt'>, delayMs: number): Promise<unknown> {
+  const addedAt = Date.now();
+  return queue.add(
+    'raw.step',
+    { ...data, dueAt: addedAt + delayMs },
+    { ...RAW_JOB_OPTIONS, jobId: `raw-${data.round}-${data.chain}-s${data.step}`, delay: delayMs },
+  );
+}
+
+async function runRawRound(rig: RawRig, round: number, chains: number, options: Options): Promise<RawResult> {
+  const levels = options.delaysMs.length;
+  const byLevel: number[][] = options.delaysMs.map(() => []);
+  const lateness: number[] = [];
+  let addFailures = 0;
+  let processed = 0;
+  let allDone!: () => void;
+  const done = new Promise<void>((resolve) => {
+    allDone = resolve;
+  });
+  rig.onJob = async (data, startedAt) => {
+    if (data.round !== round) return;
+    lateness.push(startedAt - data.dueAt);
+    byLevel[data.step]!.push(startedAt - data.dueAt);
+    processed += 1;
+    if (data.step + 1 < levels) {
+      await addRawJob(
+        rig.queue,
+        { round, chain: data.chain, step: data.step + 1 },
+        options.delaysMs[data.step]!,
+      );
+    }
+    if (processed === chains * levels) allDone();
+  };
+  const meter = await startPhaseMeter(rig.redis);
+  const t0 = performance.now();
+  const failures = await forEachLimited(
+    Array.from({ length: chains }, (_, i) => i),
+    options.startConcurrency,
+    async (chain) => {
+      await addRawJob(rig.queue, { round, chain, step: 0 }, 0);
+    },
+  );
+  addFailures = failures.length;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    done,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, options.timeoutSec * 1000);
+    }),
+  ]);
+  clearTimeout(timer);
+  const seconds = (performance.now() - t0) / 1000;
+  rig.onJob = null;
+  return {
+    chains,
+    seconds,
+    lateness,
+    byLevel,
+    missing: chains * levels - processed,
+    addFailures,
+    cpu: await meter(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Report.
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+const round1 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10) / 10 : null);
+const statsJson = (s: Stats) => ({
+  count: s.count,
+  p50Ms: round1(s.p50),
+  p99Ms: round1(s.p99),
+  maxMs: round1(s.max),
+});
+const cores = (n: number | null) => (n === null ? '-' : n.toFixed(2));
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const cpuJson = (c: PhaseReading) => ({
+  node: round2(c.node),
+  postgres: round2(c.postgres),
+  redis: round2(c.redis),
+  other: c.other === null ? null : round2(c.other),
+  eventLoopUtilization: round2(c.eventLoopUtilization),
+  redisCommands: c.redisCommands,
+  redisBusy: round2(c.redisBusy),
+});
+
+function report(options: Options, poolMax: number, engine: EngineResult, raw: RawResult): void {
+  const levels = options.delaysMs.length;
+  const engineAll = stats(engine.lateness);
+  const rawAll = stats(raw.lateness);
+  const ratio = engineAll.p99 / rawAll.p99;
+  const meetsAbsolute = engineAll.p99 <= P99_TARGET_MS;
+  const meetsRatio = ratio <= P99_TARGET_RATIO;
+  const healthy =
+    engine.incomplete === 0 && engine.duplicates === 0 && engine.startFailures === 0 && raw.missing === 0;
+  const pass = meetsAbsolute && meetsRatio && healthy;
+
+  console.log(
+    `escalation lateness: ${options.escalations} concurrent escalations of ${levels} levels ` +
+      `(delays ${options.delaysMs.join(', ')} ms; level 1 due at start), pool max ${poolMax}, ` +
+      `timer worker concurrency ${TIMER_WORKER_CONCURRENCY}, start concurrency ${options.startConcurrency}; ` +
+      `baseline: ${raw.chains} chains of raw BullMQ jobs with the same delays on a plain Worker (concurrency ${TIMER_WORKER_CONCURRENCY}), same Redis`,
+  );
+  const row = (name: string, s: Stats) => [name, String(s.count), fmt(s.p50), fmt(s.p99), fmt(s.max)];
+  console.log(
+    table([
+      ['lateness (ms)', 'count', 'p50', 'p99', 'max'],
+      row('engine: fired levels', engineAll),
+      ...engine.byLevel.map((values, i) => row(`  level ${i + 1}`, stats(values))),
+      row('  level 1 from the start request', stats(engine.levelOneFromRequest)),
+      row('  exhaustion check', stats(engine.exhaustionLateness)),
+      row('raw BullMQ: delayed jobs', rawAll),
+      ...raw.byLevel.map((values, i) => row(`  job ${i + 1} of chain`, stats(values))),
+    ]),
+  );
+  console.log(
+    `engine: ${engine.lateness.length}/${engine.escalations * levels} levels fired; incomplete escalations ${engine.incomplete}; ` +
+      `duplicate pages ${engine.duplicates}; not exhausted ${engine.notExhausted}; start failures ${engine.startFailures}; ` +
+      `failed timer/send jobs ${engine.jobFailures}; timers re-enqueued by the reconciler ${engine.reconcilerTimers}; ` +
+      `starts took ${engine.startSeconds.toFixed(2)} s, all done in ${engine.seconds.toFixed(2)} s`,
+  );
+  if (engine.firstStartError) console.log(`first start failure: ${engine.firstStartError}`);
+  if (engine.incomplete > 0)
+    console.log(`incomplete escalations (first incident ids): ${engine.incompleteIds.join(', ')}`);
+  const fire = stats(engine.fireDurations);
+  console.log(
+    `engine decisions: fireStep (lock, decide, commit, enqueue) took p50 ${fmt(fire.p50)} ms, p99 ${fmt(fire.p99)} ms, max ${fmt(fire.max)} ms over ${fire.count} timer jobs; ` +
+      `at most ${engine.maxPoolWaiting} callers waited for one of the pool's ${poolMax} connections`,
+  );
+  console.log(
+    `raw: ${raw.lateness.length}/${raw.chains * levels} jobs processed; missing ${raw.missing}; add failures ${raw.addFailures}; done in ${raw.seconds.toFixed(2)} s`,
+  );
+  const cpu = (c: PhaseReading) =>
+    `bench node ${cores(c.node)} (event loop ${(c.eventLoopUtilization * 100).toFixed(0)}% busy), ` +
+    `Postgres ${cores(c.postgres)}, Redis ${cores(c.redis)}, other processes ${cores(c.other)}`;
+  console.log(
+    `cpu (average cores of ${availableParallelism()}): engine round ${cpu(engine.cpu)}; raw round ${cpu(raw.cpu)}`,
+  );
+  const perEscalation = (n: number) => (n / engine.escalations).toFixed(1);
+  console.log(
+    `work: engine ${perEscalation(engine.cpu.redisCommands)} Redis commands and ${perEscalation(engine.poolCheckouts)} pool checkouts ` +
+      `(transactions) per escalation, ${(((engine.cpu.node + engine.cpu.postgres + engine.cpu.redis) * engine.cpu.seconds * 1000) / engine.escalations).toFixed(1)} ms CPU (node + Postgres + Redis) per escalation; ` +
+      `raw ${(raw.cpu.redisCommands / raw.chains).toFixed(1)} Redis commands and ${(((raw.cpu.node + raw.cpu.redis) * raw.cpu.seconds * 1000) / raw.chains).toFixed(1)} ms CPU per chain`,
+  );
+  const busiest = Math.max(engine.cpu.other ?? 0, raw.cpu.other ?? 0);
+  if (busiest > 0.3) {
+    console.log(
+      `warning: other processes kept ${busiest.toFixed(2)} cores busy during a round; the figures are likely inflated`,
+    );
+  }
+  console.log(
+    `p99 engine/raw: ${fmt(engineAll.p99)} / ${fmt(rawAll.p99)} ms = ${Number.isFinite(ratio) ? ratio.toFixed(2) : '-'}×  ` +
+      `(target p99 ≤ ${P99_TARGET_MS} ms: ${meetsAbsolute ? 'met' : 'missed'}; ≤ ${P99_TARGET_RATIO}× raw: ${meetsRatio ? 'met' : 'missed'})  ` +
+      `${pass ? 'PASS' : 'MISS'}${healthy ? '' : ' (incomplete, duplicate or failed work: see above)'}`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'escalation',
+      escalations: options.escalations,
+      delaysMs: options.delaysMs,
+      poolMax,
+      timerConcurrency: TIMER_WORKER_CONCURRENCY,
+      startConcurrency: options.startConcurrency,
+      engine: {
+        ...statsJson(engineAll),
+        byLevel: engine.byLevel.map((v) => statsJson(stats(v))),
+        levelOneFromRequest: statsJson(stats(engine.levelOneFromRequest)),
+        exhaustionCheck: statsJson(stats(engine.exhaustionLateness)),
+        poolCheckouts: engine.poolCheckouts,
+        maxPoolWaiting: engine.maxPoolWaiting,
+        fireStepMs: statsJson(fire),
+        expected: engine.escalations * levels,
+        incomplete: engine.incomplete,
+        duplicates: engine.duplicates,
+        notExhausted: engine.notExhausted,
+        startFailures: engine.startFailures,
+        failedJobs: engine.jobFailures,
+        reconcilerTimers: engine.reconcilerTimers,
+        startSec: round1(engine.startSeconds),
+        totalSec: round1(engine.seconds),
+        cpu: cpuJson(engine.cpu),
+      },
+      raw: {
+        ...statsJson(rawAll),
+        byLevel: raw.byLevel.map((v) => statsJson(stats(v))),
+        expected: raw.chains * levels,
+        missing: raw.missing,
+        cpu: cpuJson(raw.cpu),
+      },
+      ratio: { p99: Number.isFinite(ratio) ? Math.round(ratio * 100) / 100 : null },
+      target: { p99MaxMs: P99_TARGET_MS, p99MaxRatio: P99_TARGET_RATIO },
+      pass,
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Main.
+
+async function main(): Promise<number> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const cleanups: Array<[string, () => Promise<unknown>]> = [];
+  try {
+    const options = readOptions();
+    const oncall = parseOncallConfig(oncallYaml(options.delaysMs), 'bench oncall.yaml');
+
+    log('starting Postgres and Redis…');
+    const [pgStarted, redisStarted] = await Promise.allSettled([startPostgresServer(), startRedisServer()]);
+    if (pgStarted.status === 'fulfilled') cleanups.push(['Postgres', () => pgStarted.value.destroy()]);
+    if (redisStarted.status === 'fulfilled') cleanups.push(['Redis', () => redisStarted.value.stop()]);
+    for (const settled of [pgStarted, redisStarted]) if (settled.status === 'rejected') throw settled.reason;
+    const postgres = (pgStarted as PromiseFulfilledResult<PostgresServer>).value;
+    const redis = (redisStarted as PromiseFulfilledResult<RedisServer>).value;
+    const databaseUrl = await createDatabase(postgres.url(), 'bench');
+
+    const pool = createPool(databaseUrl, { max: options.poolMax, applicationName: 'bench-escalation' });
+    cleanups.push(['pool', () => pool.end()]);
+    const poolMax = pool.options.max;
+    let poolCheckouts = 0;
+    pool.on('acquire', () => {
+      poolCheckouts += 1;
+    });
+    await runMigrations(pool);
+    // The benchmark's own reads go through a connection of their own, never the engine's pool.
+    const client = new pg.Client({
+      connectionString: databaseUrl,
+      application_name: 'bench-escalation-reader',
+    });
+    await client.connect();
+    cleanups.push(['reader', () => client.end()]);
+
+    const producer = createProducerConnection(redis.url);
+    cleanups.push(['producer connection', () => producer.quit()]);
+    if (producer.status !== 'ready') await once(producer, 'ready');
+    const connection = createWorkerConnection(redis.url);
+    cleanups.push(['worker connection', async () => connection.disconnect()]);
+
+    const { sink, stream } = warningSink();
+    const logger = createLogger({ level: 'warn', destination: stream });
+    const metrics = createMetrics();
+    const queues = createQueues(producer, QUEUE_PREFIX);
+    cleanups.push(['queues', () => queues.close()]);
+    const service = createEscalationService({
+      pool,
+      clock: systemClock,
+      logger,
+      oncall,
+      jobs: queues.escalationJobs(logger),
+    });
+    const reconciled = { timers: 0, pages: 0 };
+    const fireDurations: number[] = [];
+    const workers = await startWorkers({
+      connection,
+      prefix: QUEUE_PREFIX,
+      queues,
+      metrics,
+      logger,
+      runIncidentSetup: () => Promise.resolve(),
+      async reconcile() {
+        const result = await service.reconcile();
+        reconciled.timers += result.timers;
+        reconciled.pages += result.pages;
+      },
+      // Slack is not what is measured: sends succeed at once. Decisions are the real engine's.
+      paging: {
+        fireStep: async (timer) => {
+          const began = performance.now();
+          try {
+            return await service.fireStep(timer);
+          } finally {
+            fireDurations.push(performance.now() - began);
+          }
+        },
+        fireAckTimeout: (timer) => service.fireAckTimeout(timer),
+        sendPage: () => Promise.resolve(),
+        announceAcknowledged: () => Promise.resolve(),
+        announceExhausted: () => Promise.resolve(),
+      },
+    });
+    cleanups.push(['workers', () => workers.close()]);
+
+    const rawQueue = new Queue(RAW_QUEUE, { connection: producer, prefix: QUEUE_PREFIX });
+    cleanups.push(['raw queue', () => rawQueue.close()]);
+    const rawRig: RawRig = { redis: producer, queue: rawQueue, onJob: null };
+    // The timer worker's settings (src/queue/workers.ts), with a processor that only takes the time.
+    const rawWorker = new Worker(
+      RAW_QUEUE,
+      async (job: Job<RawJobData>) => {
+        const startedAt = Date.now();
+        await rawRig.onJob?.(job.data, startedAt);
+      },
+      {
+        connection,
+        prefix: QUEUE_PREFIX,
+        concurrency: TIMER_WORKER_CONCURRENCY,
+        autorun: true,
+        lockDuration: 10_000,
+        stalledInterval: 5_000,
+        maxStalledCount: 3,
+      },
+    );
+    rawWorker.on('error', (error) => log(`raw worker error: ${error.message}`));
+    cleanups.push(['raw worker', () => rawWorker.close()]);
+    await rawWorker.waitUntilReady();
+
+    const engineRig: EngineRig = {
+      redis: producer,
+      poolCheckouts: () => poolCheckouts,
+      poolWaiting: () => pool.waitingCount,
+      fireDurations,
+      service,
+      metrics,
+      reconciled,
+    };
+    if (options.warmup > 0) {
+      log(
+        `warm-up: ${options.warmup} chains of raw jobs, then ${options.warmup} escalations (not reported)…`,
+      );
+      const raw = await runRawRound(rawRig, 0, options.warmup, options);
+      const engine = await runEngineRound(engineRig, client, options.warmup, options);
+      if (raw.missing > 0 || engine.incomplete > 0 || engine.startFailures > 0) {
+        throw new Error(
+          `warm-up did not complete: raw missing ${raw.missing}, engine incomplete ${engine.incomplete}, ` +
+            `start failures ${engine.startFailures} (${engine.firstStartError ?? 'no error'}); warnings: ${sink.first.join(' | ')}`,
+        );
+      }
+      await sleep(500);
+    }
+
+    log(`raw BullMQ: ${options.escalations} chains of ${options.delaysMs.length} jobs…`);
+    const raw = await runRawRound(rawRig, 1, options.escalations, options);
+    await sleep(500);
+    log(`engine: ${options.escalations} escalations of ${options.delaysMs.length} levels…`);
+    const warningsBefore = sink.count;
+    const engine = await runEngineRound(engineRig, client, options.escalations, options);
+
+    report(options, poolMax, engine, raw);
+    const warnings = sink.count - warningsBefore;
+    if (warnings > 0)
+      console.log(
+        `engine logged ${warnings} warnings or errors; first in the run: ${sink.first.join(' | ')}`,
+      );
+    return 0;
+  } catch (error) {
+    console.error('escalation bench failed:', error);
+    return 1;
+  } finally {
+    // Workers first (they need Redis and Postgres to finish), then queues, connections and the servers.
+    for (const [name, cleanup] of cleanups.reverse()) {
+      await cleanup().catch((error) => console.error(`could not stop ${name}:`, error));
+    }
+  }
+}
+
+process.exitCode = await main();
+// Everything is closed; whatever still holds the event loop open must not keep the benchmark running.
+setTimeout(() => {
+  console.error('handles still open 3 s after shutdown; exiting');
+  process.exit(process.exitCode ?? 0);
+}, 3000).unref();
