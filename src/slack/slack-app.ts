@@ -8,6 +8,7 @@ import type { OncallConfig } from '../escalation/oncall-config.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import { createSlackLogger, type Logger } from '../logger.js';
+import { claimSlackEvent } from './event-dedupe.js';
 import { registerAppHome } from './listeners/app-home.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerHeadlineButtons } from './listeners/headline-buttons.js';
@@ -16,6 +17,7 @@ import { registerJoinButton } from './listeners/join-button.js';
 import { registerPagingButtons } from './listeners/paging-buttons.js';
 import { registerReminderButtons } from './listeners/reminder-buttons.js';
 import { registerTimelineCapture } from './listeners/timeline-capture.js';
+import { createSlackRouter } from './slack-router.js';
 
 export interface SlackConnection {
   botToken: string;
@@ -76,6 +78,13 @@ export function createSlackApp(deps: SlackAppDeps): {
       timeout: 2500,
     },
   });
+  // Every Events API delivery is handled once across all instances, whatever Slack retries.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: string }).event_id;
+    if (eventId && !(await claimSlackEvent(deps.pool, eventId))) return;
+    await next();
+  });
+  const router = createSlackRouter(app);
   registerIncidentCommand(app, {
     incidents: deps.incidents,
     escalation: deps.escalation,
@@ -87,22 +96,22 @@ export function createSlackApp(deps: SlackAppDeps): {
     logger: deps.logger,
     defaultSeverity: deps.defaultSeverity,
   });
-  registerDeclareModal(app, { incidents: deps.incidents, logger: deps.logger });
-  registerJoinButton(app, { pool: deps.pool, logger: deps.logger });
-  registerPagingButtons(app, { escalation: deps.escalation, logger: deps.logger });
-  registerHeadlineButtons(app, {
+  registerDeclareModal(router, { incidents: deps.incidents, logger: deps.logger });
+  registerJoinButton(router, { pool: deps.pool, logger: deps.logger });
+  registerPagingButtons(router, { escalation: deps.escalation, logger: deps.logger });
+  registerHeadlineButtons(router, {
     lifecycle: deps.lifecycle,
     admins: deps.oncall?.admins ?? [],
     logger: deps.logger,
   });
-  registerReminderButtons(app, { lifecycle: deps.lifecycle, logger: deps.logger });
-  registerTimelineCapture(app, {
+  registerReminderButtons(router, { lifecycle: deps.lifecycle, logger: deps.logger });
+  registerTimelineCapture(router, {
     pool: deps.pool,
     incidents: deps.incidents,
     lifecycle: deps.lifecycle,
     logger: deps.logger,
   });
-  registerAppHome(app, { pool: deps.pool, clock: deps.clock, oncall: deps.oncall, logger: deps.logger });
+  registerAppHome(router, { pool: deps.pool, clock: deps.clock, oncall: deps.oncall, logger: deps.logger });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled Slack listener error');
   });

@@ -314,3 +314,32 @@ describe('paging commands', () => {
     );
   });
 });
+
+describe('paging on the headline card', () => {
+  it('shows Acknowledge while paging; acknowledging from the card stops paging and the card says who', async () => {
+    const number = await declare('--severity SEV1 --title "Card ack" --service search');
+    const id = await incidentId(number);
+    const [incident] = await queryRows<{ channel_id: string; headline_ts: string }>(
+      h.databaseUrl,
+      'SELECT channel_id, headline_ts FROM incidents WHERE id = $1',
+      [id],
+    );
+    const card = () => h.fake.getMessage(incident!.channel_id, incident!.headline_ts)!;
+    // Whoever is on call now (an earlier test took the pager with an override).
+    await waitFor(async () => (await pages(id)).some((p) => p.status === 'sent'));
+    await waitFor(() => JSON.stringify(card().blocks).includes('escalation-ack'), {
+      what: 'the Acknowledge button on the card',
+    });
+    await h.driver.clickButton({
+      userId: h.people.alice,
+      channelId: incident!.channel_id,
+      messageTs: incident!.headline_ts,
+      actionId: 'escalation-ack',
+    });
+    await waitFor(() => JSON.stringify(card().blocks).includes(`*Acknowledged by*\\n<@${h.people.alice}>`), {
+      what: 'the card to show who acknowledged',
+    });
+    expect(JSON.stringify(card().blocks)).not.toContain('escalation-ack');
+    expect(await timeline(id)).toContain('escalation.acknowledged');
+  });
+});

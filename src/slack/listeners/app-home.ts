@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { AppHomeOpenedEvent } from '@slack/types';
 import type { Clock } from '../../clock.js';
 import type { Pool } from '../../db/pool.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
@@ -7,6 +7,7 @@ import { whoIsOnCall } from '../../escalation/schedule.js';
 import { findIncidentById, listOpenIncidents } from '../../incidents/incident-repo.js';
 import type { Incident } from '../../incidents/incident-types.js';
 import type { Logger } from '../../logger.js';
+import type { SlackRouter } from '../slack-router.js';
 import { buildAppHome } from '../views/app-home.js';
 
 export interface AppHomeDeps {
@@ -17,8 +18,9 @@ export interface AppHomeDeps {
 }
 
 /** Publishes the App Home tab each time someone opens it. */
-export function registerAppHome(app: App, deps: AppHomeDeps): void {
-  app.event('app_home_opened', async ({ event, client }) => {
+export function registerAppHome(router: SlackRouter, deps: AppHomeDeps): void {
+  router.event('app_home_opened', async ({ event: e, client }) => {
+    const event = e as AppHomeOpenedEvent;
     if (event.tab !== 'home') return;
     try {
       const now = deps.clock.now();

@@ -1,8 +1,8 @@
-import type { App } from '@slack/bolt';
 import type { IncidentService } from '../../incidents/incident-service.js';
 import type { Logger } from '../../logger.js';
 import { parseDeclareForm } from '../forms/declare-form.js';
 import { BlockId, CallbackId } from '../ids.js';
+import type { SlackRouter } from '../slack-router.js';
 import { raceDeadline } from './deadline.js';
 import { userFacingError } from './reply.js';
 
@@ -12,8 +12,8 @@ export interface DeclareModalDeps {
 }
 
 /** The declare modal's submit: field errors stay in the modal; success closes it. */
-export function registerDeclareModal(app: App, deps: DeclareModalDeps): void {
-  app.view(CallbackId.declareModal, async ({ ack, body, view, client }) => {
+export function registerDeclareModal(router: SlackRouter, deps: DeclareModalDeps): void {
+  router.view(CallbackId.declareModal, async ({ ack, body, view, client }) => {
     const form = parseDeclareForm(view.state.values, view.private_metadata);
     if (!form.ok) {
       await ack({ response_action: 'errors', errors: form.errors });

@@ -1,4 +1,3 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { SEVERITIES } from '../../config.js';
@@ -7,6 +6,7 @@ import type { LifecycleService } from '../../incidents/lifecycle-service.js';
 import type { Logger } from '../../logger.js';
 import { assertMayChange } from '../authorization.js';
 import { ActionId, BlockId, CallbackId } from '../ids.js';
+import type { SlackRouter } from '../slack-router.js';
 import {
   buildRoleModal,
   buildSeverityModal,
@@ -24,7 +24,7 @@ export interface HeadlineButtonDeps {
 const metadataSchema = z.object({ incidentId: z.number().int().positive() });
 
 /** The headline card's buttons open small modals; their submissions call the lifecycle service. */
-export function registerHeadlineButtons(app: App, deps: HeadlineButtonDeps): void {
+export function registerHeadlineButtons(router: SlackRouter, deps: HeadlineButtonDeps): void {
   const openers = [
     [ActionId.headlineUpdate, buildUpdateModal, null],
     [ActionId.headlineStatus, buildStatusModal, 'change the status'],
@@ -32,7 +32,7 @@ export function registerHeadlineButtons(app: App, deps: HeadlineButtonDeps): voi
     [ActionId.headlineRole, buildRoleModal, 'assign roles'],
   ] as const;
   for (const [actionId, build, guarded] of openers) {
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
+    router.action(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       try {
         const incident = await deps.lifecycle.get(Number(action.value));
@@ -62,7 +62,7 @@ export function registerHeadlineButtons(app: App, deps: HeadlineButtonDeps): voi
     ],
   ] as const;
   for (const [actionId, what, run] of direct) {
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
+    router.action(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       try {
         const incident = await deps.lifecycle.get(Number(action.value));
@@ -78,13 +78,13 @@ export function registerHeadlineButtons(app: App, deps: HeadlineButtonDeps): voi
     });
   }
 
-  registerModal(app, deps, CallbackId.updateModal, null, async (incident, values, user) => {
+  registerModal(router, deps, CallbackId.updateModal, null, async (incident, values, user) => {
     const text = (values[BlockId.updateText]?.[ActionId.updateText]?.value ?? '').trim();
     if (!text) return { [BlockId.updateText]: 'Write what changed and what happens next.' };
     await deps.lifecycle.postUpdate(incident.id, text, user);
     return null;
   });
-  registerModal(app, deps, CallbackId.statusModal, 'change the status', async (incident, values, user) => {
+  registerModal(router, deps, CallbackId.statusModal, 'change the status', async (incident, values, user) => {
     const status = values[BlockId.statusSelect]?.[ActionId.statusSelect]?.selected_option?.value;
     const valid = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
     const chosen = valid.find((s) => s === status);
@@ -94,7 +94,7 @@ export function registerHeadlineButtons(app: App, deps: HeadlineButtonDeps): voi
     return null;
   });
   registerModal(
-    app,
+    router,
     deps,
     CallbackId.severityModal,
     'change the severity',
@@ -108,7 +108,7 @@ export function registerHeadlineButtons(app: App, deps: HeadlineButtonDeps): voi
       return null;
     },
   );
-  registerModal(app, deps, CallbackId.roleModal, 'assign roles', async (incident, values, user) => {
+  registerModal(router, deps, CallbackId.roleModal, 'assign roles', async (incident, values, user) => {
     const role = values[BlockId.roleSelect]?.[ActionId.roleSelect]?.selected_option?.value;
     const person = values[BlockId.roleUser]?.[ActionId.roleUser]?.selected_user;
     const errors: Record<string, string> = {};
@@ -130,13 +130,13 @@ type StateValues = Record<
 >;
 
 function registerModal(
-  app: App,
+  router: SlackRouter,
   deps: HeadlineButtonDeps,
   callbackId: string,
   guarded: string | null,
   submit: (incident: Incident, values: StateValues, user: string) => Promise<Record<string, string> | null>,
 ): void {
-  app.view(callbackId, async ({ ack, body, view, client }) => {
+  router.view(callbackId, async ({ ack, body, view, client }) => {
     const firstBlock = view.blocks.find((b) => b.type === 'input')?.block_id ?? 'input';
     try {
       const { incidentId } = metadataSchema.parse(JSON.parse(view.private_metadata || '{}'));

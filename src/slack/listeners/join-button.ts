@@ -1,9 +1,9 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
 import type { Pool } from '../../db/pool.js';
 import { findIncidentById } from '../../incidents/incident-repo.js';
 import type { Logger } from '../../logger.js';
 import { ActionId } from '../ids.js';
 import { describeSlackError, slackErrorCode } from '../slack-errors.js';
+import type { SlackRouter } from '../slack-router.js';
 import { userFacingError } from './reply.js';
 
 export interface JoinButtonDeps {
@@ -12,8 +12,8 @@ export interface JoinButtonDeps {
 }
 
 /** "Join incident channel" on the announcement: invites the clicker, tolerating "already in". */
-export function registerJoinButton(app: App, deps: JoinButtonDeps): void {
-  app.action<BlockButtonAction>(ActionId.joinIncident, async ({ ack, body, action, client, respond }) => {
+export function registerJoinButton(router: SlackRouter, deps: JoinButtonDeps): void {
+  router.action(ActionId.joinIncident, async ({ ack, body, action, client, respond }) => {
     await ack();
     const reply = (text: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error) =>

@@ -1,7 +1,7 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
 import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { Logger } from '../../logger.js';
 import { ActionId } from '../ids.js';
+import type { SlackRouter } from '../slack-router.js';
 import { slackDate } from '../views/format.js';
 import { userFacingError } from './reply.js';
 
@@ -11,8 +11,8 @@ export interface PagingButtonDeps {
 }
 
 /** Acknowledge and Escalate now on a page DM. The DM itself is edited by the worker after an ack. */
-export function registerPagingButtons(app: App, deps: PagingButtonDeps): void {
-  app.action<BlockButtonAction>(ActionId.acknowledgePage, async ({ ack, body, action, respond }) => {
+export function registerPagingButtons(router: SlackRouter, deps: PagingButtonDeps): void {
+  router.action(ActionId.acknowledgePage, async ({ ack, body, action, respond }) => {
     await ack();
     const reply = (text: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error) =>
@@ -39,7 +39,7 @@ export function registerPagingButtons(app: App, deps: PagingButtonDeps): void {
     }
   });
 
-  app.action<BlockButtonAction>(ActionId.escalateNow, async ({ ack, body, action, respond }) => {
+  router.action(ActionId.escalateNow, async ({ ack, body, action, respond }) => {
     await ack();
     const reply = (text: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error) =>

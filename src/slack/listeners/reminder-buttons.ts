@@ -1,15 +1,15 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
 import type { LifecycleService } from '../../incidents/lifecycle-service.js';
 import type { Logger } from '../../logger.js';
 import { ActionId } from '../ids.js';
+import type { SlackRouter } from '../slack-router.js';
 import { userFacingError } from './reply.js';
 
 /** Snooze buttons on an update reminder: value `<incidentId>-<minutes>`. */
 export function registerReminderButtons(
-  app: App,
+  router: SlackRouter,
   deps: { lifecycle: LifecycleService; logger: Logger },
 ): void {
-  app.action<BlockButtonAction>(ActionId.snoozeReminder, async ({ ack, body, action, respond }) => {
+  router.action(ActionId.snoozeReminder, async ({ ack, body, action, respond }) => {
     await ack();
     const match = /^(\d+)-(\d+)$/.exec(action.value ?? '');
     try {

@@ -1,12 +1,12 @@
-import type { App, MessageShortcut } from '@slack/bolt';
+import type { ReactionAddedEvent, ReactionRemovedEvent } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Pool } from '../../db/pool.js';
 import type { IncidentService } from '../../incidents/incident-service.js';
 import type { CapturedMessage, LifecycleService } from '../../incidents/lifecycle-service.js';
 import type { Logger } from '../../logger.js';
-import { claimSlackEvent } from '../event-dedupe.js';
 import { CallbackId } from '../ids.js';
 import { tolerate } from '../slack-errors.js';
+import type { SlackRouter } from '../slack-router.js';
 import { userFacingError } from './reply.js';
 
 export interface TimelineCaptureDeps {
@@ -26,45 +26,35 @@ export function tsToDate(ts: string): Date {
  * message shortcut, a Slack pin, or a :pushpin: reaction. Each message lands once; un-pinning or
  * removing the reaction takes it off again.
  */
-export function registerTimelineCapture(app: App, deps: TimelineCaptureDeps): void {
-  // Every Events API delivery is handled once across all instances, whatever Slack retries.
-  app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !(await claimSlackEvent(deps.pool, eventId))) return;
-    await next();
+export function registerTimelineCapture(router: SlackRouter, deps: TimelineCaptureDeps): void {
+  router.shortcut(CallbackId.addToTimelineShortcut, async ({ ack, shortcut, client, respond }) => {
+    await ack();
+    const reply = (text: string) =>
+      respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error) =>
+        deps.logger.warn({ err: error }, 'could not answer the timeline shortcut'),
+      );
+    try {
+      const incident = await deps.incidents.findByChannel(shortcut.channel.id);
+      if (!incident)
+        return void (await reply('Only messages of an incident channel can go on an incident timeline.'));
+      const message = shortcut.message as { ts: string; user?: string; text?: string };
+      const added = await deps.lifecycle.captureMessage(
+        incident.id,
+        await describeMessage(client, shortcut.channel.id, message, 'shortcut'),
+        tsToDate(message.ts),
+        shortcut.user.id,
+      );
+      await reply(
+        added
+          ? `:pushpin: Added to the timeline of incident #${incident.number}.`
+          : 'That message is already on the timeline.',
+      );
+    } catch (error) {
+      await reply(userFacingError(error, deps.logger, { shortcut: CallbackId.addToTimelineShortcut }));
+    }
   });
 
-  app.shortcut<MessageShortcut>(
-    CallbackId.addToTimelineShortcut,
-    async ({ ack, shortcut, client, respond }) => {
-      await ack();
-      const reply = (text: string) =>
-        respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error) =>
-          deps.logger.warn({ err: error }, 'could not answer the timeline shortcut'),
-        );
-      try {
-        const incident = await deps.incidents.findByChannel(shortcut.channel.id);
-        if (!incident)
-          return void (await reply('Only messages of an incident channel can go on an incident timeline.'));
-        const message = shortcut.message as { ts: string; user?: string; text?: string };
-        const added = await deps.lifecycle.captureMessage(
-          incident.id,
-          await describeMessage(client, shortcut.channel.id, message, 'shortcut'),
-          tsToDate(message.ts),
-          shortcut.user.id,
-        );
-        await reply(
-          added
-            ? `:pushpin: Added to the timeline of incident #${incident.number}.`
-            : 'That message is already on the timeline.',
-        );
-      } catch (error) {
-        await reply(userFacingError(error, deps.logger, { shortcut: CallbackId.addToTimelineShortcut }));
-      }
-    },
-  );
-
-  app.event('pin_added', async ({ event, client }) => {
+  router.event('pin_added', async ({ event, client }) => {
     const e = event as unknown as {
       channel_id: string;
       user: string;
@@ -74,11 +64,12 @@ export function registerTimelineCapture(app: App, deps: TimelineCaptureDeps): vo
     if (!message) return;
     await capture(e.channel_id, message, 'pin', e.user, client);
   });
-  app.event('pin_removed', async ({ event }) => {
+  router.event('pin_removed', async ({ event }) => {
     const e = event as unknown as { channel_id: string; item: { message?: { ts: string } } };
     if (e.item.message) await uncapture(e.channel_id, e.item.message.ts);
   });
-  app.event('reaction_added', async ({ event, client }) => {
+  router.event('reaction_added', async ({ event: e, client }) => {
+    const event = e as ReactionAddedEvent;
     if (event.reaction !== 'pushpin' || event.item.type !== 'message') return;
     const message = await findMessage(client, event.item.channel, event.item.ts);
     await capture(
@@ -89,7 +80,8 @@ export function registerTimelineCapture(app: App, deps: TimelineCaptureDeps): vo
       client,
     );
   });
-  app.event('reaction_removed', async ({ event }) => {
+  router.event('reaction_removed', async ({ event: e }) => {
+    const event = e as ReactionRemovedEvent;
     if (event.reaction !== 'pushpin' || event.item.type !== 'message') return;
     await uncapture(event.item.channel, event.item.ts);
   });
