@@ -319,11 +319,14 @@ describe('paging on the headline card', () => {
   it('shows Acknowledge while paging; acknowledging from the card stops paging and the card says who', async () => {
     const number = await declare('--severity SEV1 --title "Card ack" --service search');
     const id = await incidentId(number);
-    const [incident] = await queryRows<{ channel_id: string; headline_ts: string }>(
-      h.databaseUrl,
-      'SELECT channel_id, headline_ts FROM incidents WHERE id = $1',
-      [id],
-    );
+    const incident = await waitFor(async () => {
+      const [r] = await queryRows<{ channel_id: string; headline_ts: string | null }>(
+        h.databaseUrl,
+        'SELECT channel_id, headline_ts FROM incidents WHERE id = $1',
+        [id],
+      );
+      return r?.headline_ts ? (r as { channel_id: string; headline_ts: string }) : null;
+    });
     const card = () => h.fake.getMessage(incident!.channel_id, incident!.headline_ts)!;
     // Whoever is on call now (an earlier test took the pager with an override).
     await waitFor(async () => (await pages(id)).some((p) => p.status === 'sent'));
