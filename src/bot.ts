@@ -145,7 +145,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       await assertNoEviction(connection);
       const client = createSlackClient(slack, logger);
       let botUserId: Promise<string> | null = null;
+      const notifier = escalation ? createPagingNotifier({ pool, client, clock, logger }) : null;
       const setup = createIncidentSetup({
+        afterSetup: async (id) => notifier?.notePagesSentBeforeChannel(id),
         pool,
         client,
         clock,
@@ -159,7 +161,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           return botUserId;
         },
       });
-      const notifier = escalation ? createPagingNotifier({ pool, client, clock, logger }) : null;
       const presenter = createIncidentPresenter({ pool, client, clock, logger });
       const staleAfter = options.setupStaleAfterMs ?? 20_000;
       workers = await startWorkers({

@@ -35,6 +35,8 @@ export interface EscalationJobs {
   /** Edit every sent DM of the incident and tell the channel (after an ack). */
   announceAcknowledged(incidentId: number): Promise<void>;
   announceExhausted(incidentId: number): Promise<void>;
+  /** Paging state changed (started, acknowledged, escalated, stopped): the headline card shows it. */
+  stateChanged(incidentId: number): Promise<void>;
 }
 
 export interface EscalationServiceDeps {
@@ -97,7 +99,10 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       },
       { occurredAt: now },
     );
-    return () => jobs.scheduleStep({ incidentId, epoch: 0, step: 0, loop: 0, dueAt: now });
+    return async () => {
+      await jobs.scheduleStep({ incidentId, epoch: 0, step: 0, loop: 0, dueAt: now });
+      await jobs.stateChanged(incidentId);
+    };
   }
 
   /** A step timer fired: page its level, or do nothing if the escalation moved on. */
@@ -257,6 +262,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
         await jobs.scheduleAckTimeout({ incidentId, epoch: acked.epoch, dueAt: acked.nextStepAt });
       }
       await jobs.announceAcknowledged(incidentId);
+      await jobs.stateChanged(incidentId);
       return { ok: true, escalation: acked };
     },
 
@@ -302,6 +308,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
           loop: escalated.loop,
           dueAt: now,
         });
+        await jobs.stateChanged(incidentId);
       }
       return escalated;
     },
@@ -373,9 +380,9 @@ export function createEscalationService(deps: EscalationServiceDeps) {
     /** Resolving stops everything: no timer of an older epoch will page. */
     async stop(incidentId: number, reason: string): Promise<boolean> {
       const now = clock.now();
-      return withTransaction(pool, async (tx) => {
-        const stopped = await resolveEscalation(tx, incidentId);
-        if (stopped) {
+      const stopped = await withTransaction(pool, async (tx) => {
+        const resolved = await resolveEscalation(tx, incidentId);
+        if (resolved) {
           await appendTimelineEvent(
             tx,
             incidentId,
@@ -383,8 +390,10 @@ export function createEscalationService(deps: EscalationServiceDeps) {
             { occurredAt: now },
           );
         }
-        return stopped !== null;
+        return resolved !== null;
       });
+      if (stopped) await jobs.stateChanged(incidentId);
+      return stopped;
     },
 
     /** Re-enqueues timers and page sends Postgres says are due: repairs crashes and lost Redis data. */

@@ -104,6 +104,13 @@ const SLACK_JOB_OPTIONS: JobsOptions = {
 export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): Queues {
   const slack = new Queue(QueueName.slack, { connection, prefix });
   const timers = new Queue(QueueName.timers, { connection, prefix });
+  // At most one waiting refresh per incident: it renders whatever is newest when it runs.
+  const enqueueRefresh = (incidentId: number) =>
+    slack.add(
+      'incident.refresh',
+      { incidentId },
+      { ...SLACK_JOB_OPTIONS, deduplication: { id: `refresh-${incidentId}`, keepLastIfActive: true } },
+    );
   return {
     slack,
     timers,
@@ -166,6 +173,7 @@ export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): 
           attempt('exhausted announcement', () =>
             slack.add('escalation.exhausted', { incidentId }, SLACK_JOB_OPTIONS),
           ),
+        stateChanged: (incidentId) => attempt('refresh', () => enqueueRefresh(incidentId)),
       };
     },
     lifecycleJobs(logger) {

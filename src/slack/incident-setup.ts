@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { findEscalation } from '../escalation/escalation-repo.js';
 import { incidentChannelName } from '../incidents/channel-name.js';
 import {
   findIncidentByChannelId,
@@ -27,6 +28,8 @@ export interface IncidentSetupDeps {
   announceChannelId: string | undefined;
   /** The bot's own user id (auth.test), to skip inviting itself and to recognise its channels. */
   botUserId: () => Promise<string>;
+  /** Runs once the channel is set up: e.g. note pages that went out before it existed. */
+  afterSetup?: (incidentId: number) => Promise<void>;
 }
 
 export interface SetupRunOptions {
@@ -85,6 +88,7 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
         incident = (await findIncidentById(pool, incident.id))!;
       }
     }
+    await deps.afterSetup?.(incident.id);
     await markSetupFinished(pool, incident.id, 'completed');
     log.info({ channel: incident.channelName }, 'incident set-up complete');
   }
@@ -223,11 +227,16 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
     const existing = options.mayRepeat
       ? await findPostedMessage(channel, HEADLINE_EVENT_TYPE, incident.id)
       : null;
+    const paging = await pagingState(incident.id);
     const ts =
       existing ??
       (
         await permanentAs('headline', () =>
-          client.chat.postMessage({ channel, ...buildIncidentHeadline(incident), unfurl_links: false }),
+          client.chat.postMessage({
+            channel,
+            ...buildIncidentHeadline(incident, paging),
+            unfurl_links: false,
+          }),
         )
       ).ts!;
     await recordSetupStep(pool, incident.id, 'headline', { headlineTs: ts });
@@ -376,6 +385,14 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
       );
     }
     return error;
+  }
+
+  /** What the card shows of paging when it is first posted (paging may have started already). */
+  async function pagingState(incidentId: number) {
+    const escalation = await findEscalation(pool, incidentId);
+    return escalation
+      ? { state: escalation.state, epoch: escalation.epoch, acknowledgedBy: escalation.acknowledgedBy }
+      : null;
   }
 
   return { run };

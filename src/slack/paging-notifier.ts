@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
-import type { Pool } from '../db/pool.js';
+import { type Pool, withTransaction } from '../db/pool.js';
 import {
   findEscalation,
   findPage,
@@ -65,6 +65,33 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
     return found?.ts ? { channel, ts: found.ts } : null;
   }
 
+  /**
+   * "Paged @x (level 1)" in the incident channel, once per page. Pages can go out before the channel
+   * exists; the set-up calls this again for them once it does. The row lock makes it happen once.
+   */
+  async function noteInChannel(pageId: number): Promise<void> {
+    await withTransaction(pool, async (tx) => {
+      const { rows } = await tx.query<{
+        step: number;
+        via: string;
+        user_id: string | null;
+        status: string;
+        noted: boolean;
+        channel_id: string | null;
+      }>(
+        `SELECT p.step, p.via, p.user_id, p.status, p.channel_noted_at IS NOT NULL AS noted, i.channel_id
+         FROM pages p JOIN incidents i ON i.id = p.incident_id WHERE p.id = $1 FOR UPDATE OF p`,
+        [pageId],
+      );
+      const page = rows[0];
+      if (!page || page.noted || page.status !== 'sent' || !page.user_id || !page.channel_id) return;
+      const via = page.via === 'user' ? '' : `, on call in ${page.via.replace('schedule:', '')}`;
+      const level = page.step < 0 ? 'by hand' : `level ${page.step + 1}`;
+      await postInChannel(page.channel_id, `:pager: Paged <@${page.user_id}> (${level}${via}).`);
+      await tx.query('UPDATE pages SET channel_noted_at = now() WHERE id = $1', [pageId]);
+    });
+  }
+
   async function postInChannel(channelId: string | null, text: string): Promise<void> {
     if (!channelId) return;
     await tolerate(['is_archived', 'channel_not_found', 'not_in_channel'], () =>
@@ -73,6 +100,17 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
   }
 
   return {
+    noteInChannel,
+
+    /** Lines for pages that went out before the incident channel existed. */
+    async notePagesSentBeforeChannel(incidentId: number): Promise<void> {
+      const { rows } = await pool.query<{ id: number }>(
+        "SELECT id FROM pages WHERE incident_id = $1 AND status = 'sent' AND channel_noted_at IS NULL ORDER BY id",
+        [incidentId],
+      );
+      for (const row of rows) await noteInChannel(row.id);
+    },
+
     /** Sends one page, unless the escalation moved on (ack, resolve) since it was decided. */
     async sendPage(pageId: number, options: { mayRepeat: boolean } = { mayRepeat: false }): Promise<void> {
       const page = await findPage(pool, pageId);
@@ -160,9 +198,7 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
         dmTs: sent.ts!,
         at: clock.now(),
       });
-      const via = page.via === 'user' ? '' : `, on call in ${page.via.replace('schedule:', '')}`;
-      const level = byHand ? 'by hand' : `level ${page.step + 1}`;
-      await postInChannel(incident.channelId, `:pager: Paged <@${userId}> (${level}${via}).`);
+      await noteInChannel(page.id);
     },
 
     /** After an ack: every sent DM says who acknowledged; the channel hears it once. */
