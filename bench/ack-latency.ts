@@ -144,7 +144,9 @@ async function startRealBot(config: ChildConfig): Promise<{ url: string; stop():
   });
   const bot = await startBot({
     config: botConfig,
-    role: 'all',
+    // The web role is what answers Slack in a deployment (docker-compose runs workers apart);
+    // ACK_BENCH_ROLE=all measures the single-process `npm start` instead.
+    role: process.env.ACK_BENCH_ROLE === 'all' ? 'all' : 'web',
     logger: createLogger({ level: 'silent' }),
     queuePrefix: `{bench-${randomBytes(4).toString('hex')}}`,
     host: '127.0.0.1',
