@@ -71,7 +71,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const slackFetch = createMeteredFetch(metrics, options.fetch);
   const slack = { botToken, signingSecret, apiUrl: config.slack.apiUrl, fetch: slackFetch };
 
-  const pool = createPool(config.databaseUrl, { applicationName: `incident-bot-${role}` });
+  // Workers run up to 20 timer and 8 Slack jobs at once, each needing a connection; a smaller pool
+  // makes jobs queue for one, and the 1.5 s connect timeout would fail them under load.
+  const pool = createPool(config.databaseUrl, {
+    applicationName: `incident-bot-${role}`,
+    max: role === 'web' ? 10 : 32,
+  });
   const closers: Array<() => Promise<unknown>> = [() => pool.end()];
   let workers: Workers | null = null;
   let server: Server | null = null;
