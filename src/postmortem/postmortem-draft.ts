@@ -1,0 +1,238 @@
+import type { Followup } from '../incidents/followup-repo.js';
+import { type Incident, SEVERITY_LEVELS } from '../incidents/incident-types.js';
+import type { TimelineEvent } from '../timeline/timeline-events.js';
+import { errorBudget } from './error-budget.js';
+
+/** What a responder wrote when resolving or closing; every field optional. */
+export interface PostmortemNarrative {
+  resolution: string | null;
+  rootCause: string | null;
+  usersAffected: string | null;
+  requestsImpacted: string | null;
+  revenueImpact: string | null;
+  wentWell: string | null;
+  wentWrong: string | null;
+  lessons: string | null;
+  prevention: string | null;
+}
+
+export interface PostmortemInput {
+  incident: Incident;
+  narrative: PostmortemNarrative;
+  events: TimelineEvent[];
+  followups: Followup[];
+  /** The service's SLO from oncall.yaml, when it has one. */
+  slo: { target: number; windowMs: number } | null;
+  /** Slack user id → display name, for people mentioned anywhere. */
+  names: Record<string, string>;
+  generatedAt: Date;
+}
+
+const NONE = (what: string) => `_No ${what} recorded yet._`;
+
+/**
+ * The blameless postmortem draft, as Markdown: mostly written from what the bot recorded, with the
+ * sections people write themselves saying plainly when they are still empty. Pure: same input,
+ * same text (golden-file tested).
+ */
+export function buildPostmortemMarkdown(input: PostmortemInput): string {
+  const { incident, narrative, events, followups, slo, generatedAt } = input;
+  const name = (id: string | null) => (id ? `@${input.names[id] ?? id}` : 'nobody');
+  const plain = (text: string) => slackToMarkdown(text, input.names);
+  const end = incident.resolvedAt ?? incident.closedAt ?? generatedAt;
+  const durationMs = end.getTime() - incident.declaredAt.getTime();
+  const firstPage = events.find((e) => e.kind === 'escalation.paged')?.occurredAt ?? null;
+  const firstAck = events.find((e) => e.kind === 'escalation.acknowledged')?.occurredAt ?? null;
+  const level = SEVERITY_LEVELS[incident.severity];
+  const impactLine = [
+    narrative.usersAffected && `${plain(narrative.usersAffected)} users affected`,
+    narrative.requestsImpacted && `${plain(narrative.requestsImpacted)} requests impacted`,
+    narrative.revenueImpact && `revenue impact ${plain(narrative.revenueImpact)}`,
+  ].filter(Boolean);
+
+  const lines: string[] = [];
+  lines.push(`# Postmortem: Incident #${incident.number} — ${plain(incident.title)}`, '');
+  lines.push(`- **Date:** ${utcDate(incident.declaredAt)}`);
+  lines.push(
+    `- **Duration:** ${formatDuration(durationMs)}${incident.resolvedAt || incident.closedAt ? '' : ' (still open)'}`,
+  );
+  lines.push(`- **Severity:** ${incident.severity} (${level.name})`);
+  lines.push(`- **Impact:** ${impactLine.length ? impactLine.join('; ') : 'not recorded yet'}`);
+  lines.push(`- **Status:** ${incident.status}`);
+  lines.push(`- **Commander:** ${name(incident.commanderId)} · **Reporter:** ${name(incident.reporterId)}`);
+  if (incident.service) lines.push(`- **Service:** ${incident.service}`);
+  lines.push('', '_This is a blameless postmortem: it is about systems and decisions, not people._', '');
+
+  section(lines, 'Summary', [
+    incident.summary ? plain(incident.summary) : NONE('summary'),
+    ...(narrative.resolution ? ['', `**Resolution:** ${plain(narrative.resolution)}`] : []),
+  ]);
+
+  lines.push('## Timeline', '');
+  if (events.length === 0) lines.push(NONE('timeline'));
+  else {
+    lines.push('| Time (UTC) | Event |', '|---|---|');
+    for (const event of events)
+      lines.push(`| ${utcDateTime(event.occurredAt)} | ${cell(describe(event, name, plain))} |`);
+  }
+  lines.push('');
+
+  section(lines, 'Root cause', [narrative.rootCause ? plain(narrative.rootCause) : NONE('root cause')]);
+
+  const impact: string[] = [];
+  if (narrative.usersAffected) impact.push(`- Users affected: ${plain(narrative.usersAffected)}`);
+  if (narrative.requestsImpacted) impact.push(`- Requests impacted: ${plain(narrative.requestsImpacted)}`);
+  if (narrative.revenueImpact) impact.push(`- Revenue impact: ${plain(narrative.revenueImpact)}`);
+  impact.push(`- Duration: ${formatDuration(durationMs)}`);
+  if (slo) {
+    const budget = errorBudget(slo, durationMs);
+    impact.push(
+      `- Error budget: the ${slo.target}% SLO over ${formatDuration(slo.windowMs)} allows ${formatDuration(budget.allowedMs)} of downtime; this incident consumed ${formatPercent(budget.consumedFraction)} of it${budget.consumedFraction > 1 ? ' (more than the whole budget)' : ''}.`,
+    );
+  } else {
+    impact.push(
+      `- Error budget: no SLO is configured for ${incident.service ? `service "${incident.service}"` : 'this incident (no service)'}.`,
+    );
+  }
+  section(lines, 'Impact', impact);
+
+  section(lines, 'Metrics', [
+    `- Declared: ${utcDateTime(incident.declaredAt)}`,
+    `- First page: ${firstPage ? utcDateTime(firstPage) : 'nobody was paged'}`,
+    `- First acknowledgement: ${firstAck ? utcDateTime(firstAck) : 'none'}`,
+    `- Resolved: ${incident.resolvedAt ? utcDateTime(incident.resolvedAt) : 'not yet'}`,
+    `- Time to acknowledge: ${firstAck ? formatDuration(firstAck.getTime() - (firstPage ?? incident.declaredAt).getTime()) : 'n/a'}`,
+    `- Time to resolve: ${incident.resolvedAt ? formatDuration(incident.resolvedAt.getTime() - incident.declaredAt.getTime()) : 'n/a'}`,
+  ]);
+
+  section(lines, 'What went well', [
+    narrative.wentWell ? plain(narrative.wentWell) : NONE('notes on what went well'),
+  ]);
+  section(lines, 'What went wrong', [
+    narrative.wentWrong ? plain(narrative.wentWrong) : NONE('notes on what went wrong'),
+  ]);
+
+  lines.push('## Action items', '');
+  if (followups.length === 0) lines.push(NONE('action items'));
+  else {
+    lines.push('| Action | Owner | Due | Priority |', '|---|---|---|---|');
+    for (const f of followups) {
+      lines.push(
+        `| ${cell(plain(f.text))} | ${f.ownerId ? cell(name(f.ownerId)) : 'unassigned'} | ${f.dueDate ?? 'none'} | ${f.priority} |`,
+      );
+    }
+  }
+  lines.push('');
+
+  section(lines, 'Lessons learned', [narrative.lessons ? plain(narrative.lessons) : NONE('lessons')]);
+  section(lines, 'Prevention', [
+    narrative.prevention ? plain(narrative.prevention) : NONE('prevention work'),
+  ]);
+  lines.push(
+    `_Draft generated by incident-bot on ${utcDateTime(generatedAt)} UTC from the recorded timeline._`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+function section(lines: string[], title: string, body: string[]): void {
+  lines.push(`## ${title}`, '', ...body, '');
+}
+
+function describe(
+  event: TimelineEvent,
+  name: (id: string | null) => string,
+  plain: (t: string) => string,
+): string {
+  const by = event.actorId ? ` by ${name(event.actorId)}` : '';
+  switch (event.kind) {
+    case 'incident.declared':
+      return `Declared${by} as ${event.details.severity}: ${plain(event.details.title)}`;
+    case 'incident.channel_created':
+      return `Channel #${event.details.channelName} created`;
+    case 'incident.setup_step_failed':
+      return `Slack set-up step "${event.details.step}" failed: ${event.details.error}`;
+    case 'incident.status_changed':
+      return `Status ${event.details.from} → ${event.details.to}${by}`;
+    case 'incident.severity_changed':
+      return `Severity ${event.details.from} → ${event.details.to}${by}`;
+    case 'incident.role_assigned':
+      return `${name(event.details.userId)} is ${event.details.role}${by}`;
+    case 'incident.update_posted':
+      return `Update${by}: ${plain(event.details.text)}`;
+    case 'incident.note_added':
+      return `Note${by}: ${plain(event.details.text)}`;
+    case 'incident.followup_added':
+      return `Follow-up${by}: ${plain(event.details.text)}`;
+    case 'incident.reopened':
+      return `Reopened${by}`;
+    case 'timeline.message_added':
+      return `${name(event.details.authorId)} in the channel: ${plain(event.details.text)}`;
+    case 'reminder.sent':
+      return `Reminder: no update for ${event.details.overdueMinutes} min`;
+    case 'reminder.snoozed':
+      return `Update reminder snoozed for ${event.details.minutes} min${by}`;
+    case 'escalation.started':
+      return `Paging started (policy "${event.details.policy}")`;
+    case 'escalation.paged':
+      return `Paged ${event.details.targets.map((t) => (/^[UW][A-Z0-9]+$/.test(t.target) ? name(t.target) : t.target)).join(', ')}${event.details.level > 0 ? ` (level ${event.details.level})` : ' by hand'}`;
+    case 'escalation.level_skipped':
+      return `Level ${event.details.level} skipped: ${event.details.reason}`;
+    case 'escalation.acknowledged':
+      return `Page acknowledged by ${name(event.details.by)}`;
+    case 'escalation.escalated':
+      return event.details.reason === 'ack_timeout'
+        ? 'Paged again: acknowledged but not resolved in time'
+        : `Escalated${by}`;
+    case 'escalation.exhausted':
+      return `Nobody acknowledged after ${event.details.passes} pass(es)`;
+    case 'escalation.stopped':
+      return `Paging stopped (${event.details.reason})`;
+    case 'escalation.page_failed':
+      return `Could not page ${event.details.target}: ${event.details.error}`;
+  }
+}
+
+/** Slack's mrkdwn entities (`<@U…>`, `<#C…|name>`, `<url|label>`, `&amp;`) as readable Markdown text. */
+export function slackToMarkdown(text: string, names: Record<string, string>): string {
+  return text
+    .replace(
+      /<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g,
+      (_, id: string, label?: string) => `@${names[id] ?? label ?? id}`,
+    )
+    .replace(/<#[A-Z0-9]+\|([^>]*)>/g, '#$1')
+    .replace(/<(https?:[^>|]+)\|([^>]*)>/g, '[$2]($1)')
+    .replace(/<(https?:[^>]+)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+function utcDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function utcDateTime(date: Date): string {
+  return `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)}`;
+}
+
+/** "1 h 5 min", "45 min", "43.2 min" (sub-minute precision only below an hour). */
+export function formatDuration(ms: number): string {
+  const minutes = ms / 60_000;
+  if (minutes < 1) return `${Math.round(ms / 1000)} s`;
+  if (minutes < 60)
+    return `${Number.isInteger(Math.round(minutes * 10) / 10) ? Math.round(minutes) : (Math.round(minutes * 10) / 10).toFixed(1)} min`;
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = Math.round(minutes % 60);
+  return [days && `${days} d`, hours && `${hours} h`, mins && `${mins} min`].filter(Boolean).join(' ');
+}
+
+function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return 'all';
+  return `${(fraction * 100).toFixed(1)}%`;
+}
