@@ -14,6 +14,9 @@ import { listIncidentsAwaitingSetup, listOverdueReminders } from './incidents/in
 import { createIncidentService } from './incidents/incident-service.js';
 import { createLifecycleService } from './incidents/lifecycle-service.js';
 import { createLogger, type Logger } from './logger.js';
+import { findLatestPostmortem } from './postmortem/postmortem-repo.js';
+import { createPostmortemService } from './postmortem/postmortem-service.js';
+import { verifyPostmortemLink } from './postmortem/signed-links.js';
 import { createQueues, DEFAULT_QUEUE_PREFIX, type Queues } from './queue/queues.js';
 import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
 import { startWorkers, type Workers } from './queue/workers.js';
@@ -21,6 +24,7 @@ import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createIncidentSetup } from './slack/incident-setup.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
 import { createPagingNotifier } from './slack/paging-notifier.js';
+import { createPostmortemPublisher } from './slack/postmortem-publisher.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
 
 export type Role = 'web' | 'worker' | 'all';
@@ -79,6 +83,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   });
   const closers: Array<() => Promise<unknown>> = [() => pool.end()];
   let workers: Workers | null = null;
+  // Known once the server listens; links in Slack messages use it when PUBLIC_URL is unset.
+  let listeningPort = config.port;
   let server: Server | null = null;
   const stop = async () => {
     if (server) await new Promise((resolve) => server!.close(resolve));
@@ -167,6 +173,23 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         },
       });
       const presenter = createIncidentPresenter({ pool, client, clock, logger });
+      let publisherRef: ReturnType<typeof createPostmortemPublisher> | null = null;
+      const postmortems = createPostmortemService({
+        pool,
+        clock,
+        oncall,
+        lookupNames: (ids) => publisherRef!.lookupNames(ids),
+      });
+      const publisher = createPostmortemPublisher({
+        pool,
+        client,
+        clock,
+        logger,
+        postmortems,
+        baseUrl: () => config.publicUrl ?? `http://${options.host ?? 'localhost'}:${listeningPort}`,
+        linkSecret: signingSecret,
+      });
+      publisherRef = publisher;
       const staleAfter = options.setupStaleAfterMs ?? 20_000;
       workers = await startWorkers({
         connection,
@@ -198,6 +221,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           postUpdate: (id, text, by) => presenter.postUpdate(id, text, by),
           sendReminder: (id) => presenter.sendReminder(id),
           fireReminder: (id, epoch) => lifecycle.fireReminder(id, epoch),
+          publishPostmortem: (id, by) => publisher.publish(id, by),
         },
         async reconcile() {
           await escalation?.reconcile();
@@ -242,6 +266,23 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       slackListener,
       metrics,
       logger,
+      // Signed, expiring links to the latest postmortem draft (see postmortem/signed-links.ts).
+      fallback: async (req, res) => {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const check = verifyPostmortemLink(signingSecret, url.pathname, url.searchParams, clock.now());
+        if (!check.ok) {
+          const why = {
+            malformed: 'not a postmortem link',
+            bad_signature: 'this link is not valid',
+            expired: 'this link has expired; ask the bot for a new one with /incident postmortem',
+          };
+          return sendText(res, check.reason === 'malformed' ? 404 : 403, `${why[check.reason]}\n`);
+        }
+        const postmortem = await findLatestPostmortem(pool, check.incidentId);
+        if (!postmortem) return sendText(res, 404, 'no postmortem draft for this incident yet\n');
+        res.setHeader('content-disposition', `inline; filename="incident-${check.incidentId}-postmortem.md"`);
+        sendText(res, 200, postmortem.markdown, 'text/markdown; charset=utf-8');
+      },
       routes: {
         '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok', role }),
         '/readyz': async (_req, res) => {
@@ -263,6 +304,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       },
     });
     const port = await listen(server, config.port, options.host);
+    listeningPort = port;
     const url = `http://${options.host ?? 'localhost'}:${port}`;
     logger.info({ role, port }, 'incident-bot started');
     return { port, url, pool, metrics, queues, stop };

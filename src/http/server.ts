@@ -15,13 +15,21 @@ export interface HttpServerOptions {
   slackListener: RequestListener | null;
   /** Exact-path GET routes: /healthz, /readyz, /metrics and later additions. */
   routes: Record<string, RouteHandler>;
+  /** GET requests no exact route matched (e.g. `/incidents/<id>/postmortem.md`); 404 when absent. */
+  fallback?: RouteHandler;
   metrics: Metrics;
   logger: Logger;
 }
 
 const KNOWN_ROUTES = new Set(['/slack/events', '/healthz', '/readyz', '/metrics']);
 
-export function createHttpServer({ slackListener, routes, metrics, logger }: HttpServerOptions): Server {
+export function createHttpServer({
+  slackListener,
+  routes,
+  fallback,
+  metrics,
+  logger,
+}: HttpServerOptions): Server {
   return createServer((req, res) => {
     const started = process.hrtime.bigint();
     const url = req.url ?? '/';
@@ -38,7 +46,7 @@ export function createHttpServer({ slackListener, routes, metrics, logger }: Htt
         if (req.method !== 'POST') return sendText(res, 405, 'Slack posts to this URL; use POST.\n');
         return slackListener(req, res);
       }
-      const handler = routes[path];
+      const handler = routes[path] ?? (path.startsWith('/incidents/') ? fallback : undefined);
       if (handler && (req.method === 'GET' || req.method === 'HEAD')) {
         Promise.resolve(handler(req, res)).catch((error) => {
           logger.error({ err: error, path }, 'route failed');

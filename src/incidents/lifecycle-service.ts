@@ -3,6 +3,8 @@ import type { Severity } from '../config.js';
 import { asDatabaseError, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { PostmortemNarrative } from '../postmortem/postmortem-draft.js';
+import { updateNarrative } from '../postmortem/postmortem-repo.js';
 import type { TimelineEvent } from '../timeline/timeline-events.js';
 import {
   appendSourcedTimelineEvent,
@@ -25,6 +27,8 @@ export interface LifecycleFollowUps {
   updatePosted(incident: Incident, text: string, by: string): Promise<void>;
   scheduleReminder(incidentId: number, epoch: number, dueAt: Date): Promise<void>;
   sendReminder(incidentId: number, epoch: number): Promise<void>;
+  /** Generate the postmortem draft and deliver it (file upload, stored copy, signed link). */
+  publishPostmortem(incidentId: number, by: string): Promise<void>;
 }
 
 /** Paging hooks, when paging is configured. */
@@ -263,6 +267,41 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
           reminderDueAt: reminderDue(incident.severity, now),
         });
       });
+    },
+
+    /** Closes the incident with what the responders wrote; the postmortem draft follows. */
+    async close(
+      incidentId: number,
+      narrative: Partial<PostmortemNarrative>,
+      actor: string,
+    ): Promise<Incident> {
+      const closed = await change(incidentId, async (tx, incident, now) => {
+        if (incident.status === 'closed') {
+          throw new AppError('conflict', 'closed', {
+            userMessage: `Incident #${incident.number} is already closed. \`/incident postmortem\` regenerates its draft.`,
+          });
+        }
+        await updateNarrative(tx, incident.id, narrative);
+        await appendTimelineEvent(
+          tx,
+          incident.id,
+          { kind: 'incident.closed', details: { resolution: narrative.resolution ?? null } },
+          { occurredAt: now, actorId: actor },
+        );
+        return updateIncident(tx, incident.id, {
+          status: 'closed',
+          closedAt: now,
+          ...(incident.resolvedAt ? {} : { resolvedAt: now }),
+          reminderDueAt: null,
+        });
+      });
+      await deps.paging?.stop(incidentId, 'closed');
+      await followUps.publishPostmortem(incidentId, actor);
+      return closed;
+    },
+
+    async regeneratePostmortem(incidentId: number, actor: string): Promise<void> {
+      await followUps.publishPostmortem(incidentId, actor);
     },
 
     /** A message of the incident channel onto the timeline, at its own time; once, however often asked. */

@@ -166,6 +166,8 @@ function describe(
       return `Follow-up${by}: ${plain(event.details.text)}`;
     case 'incident.reopened':
       return `Reopened${by}`;
+    case 'incident.closed':
+      return `Closed${by}${event.details.resolution ? `: ${plain(event.details.resolution)}` : ''}`;
     case 'timeline.message_added':
       return `${name(event.details.authorId)} in the channel: ${plain(event.details.text)}`;
     case 'reminder.sent':

@@ -29,6 +29,10 @@ export const slackJobSchema = z.discriminatedUnion('name', [
     data: z.object({ incidentId: z.number().int().positive(), text: z.string(), by: z.string() }),
   }),
   z.object({ name: z.literal('reminder.send'), data: incidentRef }),
+  z.object({
+    name: z.literal('postmortem.publish'),
+    data: z.object({ incidentId: z.number().int().positive(), by: z.string() }),
+  }),
   z.object({ name: z.literal('escalation.acknowledged'), data: incidentRef }),
   z.object({ name: z.literal('escalation.exhausted'), data: incidentRef }),
   z.object({
@@ -215,6 +219,8 @@ export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): 
           ),
         sendReminder: (incidentId) =>
           attempt('reminder send', () => slack.add('reminder.send', { incidentId }, SLACK_JOB_OPTIONS)),
+        publishPostmortem: (incidentId, by) =>
+          attempt('postmortem', () => slack.add('postmortem.publish', { incidentId, by }, SLACK_JOB_OPTIONS)),
       };
     },
     async close() {

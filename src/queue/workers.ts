@@ -29,6 +29,7 @@ export interface WorkerDeps {
     postUpdate(incidentId: number, text: string, by: string): Promise<void>;
     sendReminder(incidentId: number): Promise<void>;
     fireReminder(incidentId: number, epoch: number): Promise<unknown>;
+    publishPostmortem(incidentId: number, by: string): Promise<void>;
   };
   reconcileEveryMs?: number;
 }
@@ -50,6 +51,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
           return deps.lifecycle?.refresh(parsed.data.incidentId);
         case 'incident.update_posted':
           return deps.lifecycle?.postUpdate(parsed.data.incidentId, parsed.data.text, parsed.data.by);
+        case 'postmortem.publish':
+          return deps.lifecycle?.publishPostmortem(parsed.data.incidentId, parsed.data.by);
         case 'reminder.send':
           return deps.lifecycle?.sendReminder(parsed.data.incidentId);
         case 'page.send':

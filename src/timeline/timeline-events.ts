@@ -49,6 +49,7 @@ export const timelineEventSchema = z.discriminatedUnion('kind', [
     }),
   }),
   z.object({ kind: z.literal('incident.reopened'), details: z.object({ from: z.string() }) }),
+  z.object({ kind: z.literal('incident.closed'), details: z.object({ resolution: z.string().nullable() }) }),
   z.object({
     kind: z.literal('timeline.message_added'),
     details: z.object({

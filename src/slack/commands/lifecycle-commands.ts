@@ -18,7 +18,21 @@ export interface LifecycleCommandDeps {
 
 type LifecycleCommand = Extract<
   IncidentCommand,
-  { name: 'status' | 'severity' | 'role' | 'update' | 'note' | 'followup' | 'timeline' | 'show' | 'reopen' }
+  {
+    name:
+      | 'status'
+      | 'severity'
+      | 'role'
+      | 'update'
+      | 'note'
+      | 'followup'
+      | 'timeline'
+      | 'show'
+      | 'reopen'
+      | 'resolve'
+      | 'close'
+      | 'postmortem';
+  }
 >;
 
 export interface CommandAnswer {
@@ -79,6 +93,25 @@ export async function runLifecycleCommand(
       // The card without its buttons: this copy is only for the person who asked.
       return { text: card.text, blocks: card.blocks.filter((b) => b.type !== 'actions') };
     }
+    case 'resolve': {
+      await guard('resolve this incident');
+      const updated = await deps.lifecycle.setStatus(incident.id, 'resolved', actor);
+      return {
+        text: `Incident #${updated.number} is now *resolved*. Paging and reminders stopped. \`/incident close\` when you are done.`,
+      };
+    }
+    case 'close': {
+      await guard('close this incident');
+      const closed = await deps.lifecycle.close(incident.id, { resolution: cmd.resolution }, actor);
+      return {
+        text: `Incident #${closed.number} is closed. The postmortem draft is on its way to <#${closed.channelId}>.`,
+      };
+    }
+    case 'postmortem':
+      await deps.lifecycle.regeneratePostmortem(incident.id, actor);
+      return {
+        text: `Regenerating the postmortem draft of incident #${incident.number} from the latest data.`,
+      };
     case 'reopen': {
       await guard('reopen this incident');
       const updated = await deps.lifecycle.reopen(incident.id, actor);

@@ -31,7 +31,8 @@ export type IncidentCommand =
       reference: string | null;
     }
   | { name: 'timeline'; page: number; reference: string | null }
-  | { name: 'show' | 'reopen'; reference: string | null };
+  | { name: 'show' | 'reopen' | 'resolve' | 'postmortem'; reference: string | null }
+  | { name: 'close'; resolution: string | null; reference: string | null };
 
 export type LifecycleStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
 const LIFECYCLE_STATUSES: LifecycleStatus[] = ['investigating', 'identified', 'monitoring', 'resolved'];
@@ -54,6 +55,7 @@ export const USAGE = [
   '• `/incident status investigating|identified|monitoring|resolved` · `/incident severity SEV1..SEV4`',
   '• `/incident role commander|comms|scribe @person` · `/incident update <text>` · `/incident note <text>`',
   '• `/incident followup <text> [@owner] [due YYYY-MM-DD]` · `/incident timeline` · `/incident show` · `/incident reopen`',
+  '• `/incident resolve` · `/incident close --resolution "Rolled back to v1.2.3"` · `/incident postmortem` (regenerate the draft)',
   '• `/incident help` — this message',
   'Severities: SEV1 (critical) · SEV2 (high) · SEV3 (medium) · SEV4 (low).',
 ].join('\n');
@@ -121,9 +123,12 @@ function parseCommandText(text: string): ParseResult {
         ? { name: 'timeline', page: Number(page) }
         : 'Use `/incident timeline [page]`.';
     });
-  if (name === 'show' || name === 'reopen') {
-    return parseWithReference(rest, 0, () => ({ name: name as 'show' | 'reopen' }));
+  if (name === 'show' || name === 'reopen' || name === 'resolve' || name === 'postmortem') {
+    return parseWithReference(rest, 0, () => ({
+      name: name as 'show' | 'reopen' | 'resolve' | 'postmortem',
+    }));
   }
+  if (name === 'close') return parseClose(rest);
   if (name === 'update' || name === 'note') return parseFreeText(name, afterVerb(text));
   if (name === 'followup' || name === 'follow-up' || name === 'action') return parseFollowup(afterVerb(text));
   return { ok: false, error: `Unknown command \`${truncate(verb ?? '', 40)}\`.` };
@@ -291,6 +296,28 @@ function parseFollowup(rest: string): ParseResult {
 function isRealDate(text: string): boolean {
   const date = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+/** `close [--resolution "…"] [#12]`: the form incident runbooks use. */
+function parseClose(tokens: string[]): ParseResult {
+  let resolution: string | null = null;
+  let reference: string | null = null;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token === '--resolution' || token.startsWith('--resolution=')) {
+      const value = token.startsWith('--resolution=') ? token.slice('--resolution='.length) : tokens[++i];
+      if (value === undefined || value.trim() === '')
+        return fail('`--resolution` needs a value, e.g. `--resolution "Rolled back to v1.2.3"`.');
+      resolution = value.trim();
+    } else if (isReference(token) && reference === null) {
+      reference = token;
+    } else {
+      return fail(
+        'Use `/incident close --resolution "Rolled back to v1.2.3"` (add `#12` outside the incident channel).',
+      );
+    }
+  }
+  return { ok: true, command: { name: 'close', resolution, reference } };
 }
 
 function parsePage(tokens: string[]): ParseResult {

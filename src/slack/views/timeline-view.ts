@@ -30,6 +30,8 @@ export function describeEvent(event: TimelineEvent): string {
       return `Follow-up${by}: ${truncate(event.details.text, 200)}${event.details.ownerId ? ` (owner <@${event.details.ownerId}>)` : ''}${event.details.due ? `, due ${event.details.due}` : ''}`;
     case 'incident.reopened':
       return `Reopened${by}`;
+    case 'incident.closed':
+      return `Closed${by}${event.details.resolution ? `: ${truncate(event.details.resolution, 300)}` : ''}`;
     case 'timeline.message_added':
       return `${event.details.authorId ? `<@${event.details.authorId}>` : 'Message'}: ${truncate(event.details.text, 300)}${event.details.permalink ? ` (<${event.details.permalink}|message>)` : ''}`;
     case 'reminder.sent':

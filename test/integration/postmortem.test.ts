@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signPostmortemPath } from '../../src/postmortem/signed-links.js';
+import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/bot-harness.js';
+import { queryRows } from '../helpers/incidents-db.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const ONCALL = `
+timezone: UTC
+schedules:
+  primary:
+    timezone: UTC
+    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
+    participants: ["{bob}"]
+escalation_policies:
+  default:
+    levels:
+      - { notify: [schedule:primary], escalate_after: 10m }
+services:
+  checkout:
+    escalation_policy: default
+    slo: { target: 99.9, window: 30d }
+paging:
+  default_policy: default
+  auto_page: [SEV1]
+`;
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ oncallYaml: ONCALL });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const say = async (channelId: string, text: string) =>
+  ((await h.driver.slashCommand({ userId: h.people.alice, channelId, text })).body as { text: string }).text;
+
+describe('closing an incident and its postmortem draft', () => {
+  it('closes with a resolution, uploads the draft through Slack’s upload flow, stores it, and serves it behind a signed link', async () => {
+    const declared = await say(
+      h.generalId,
+      'create --severity SEV2 --service checkout --title "Checkout 502s"',
+    );
+    const number = Number(/#(\d+)/.exec(declared)![1]);
+    const incident = await waitFor(async () => {
+      const [r] = await queryRows<{ id: number; channel_id: string; setup_completed_at: Date | null }>(
+        h.databaseUrl,
+        'SELECT id, channel_id, setup_completed_at FROM incidents WHERE number = $1',
+        [number],
+      );
+      return r?.setup_completed_at ? r : null;
+    });
+    await say(incident.channel_id, 'note Load balancer returned 502 for /pay');
+    await say(
+      incident.channel_id,
+      `followup Add a 502 alert on the LB <@${h.people.bob}|bob> due 2026-12-01`,
+    );
+    expect(await say(incident.channel_id, 'close --resolution "Rolled back to v1.2.3"')).toContain(
+      'is closed',
+    );
+
+    const file = await waitFor(
+      () => h.fake.files().find((f) => f.name === `incident-${number}-postmortem.md`),
+      {
+        what: 'the uploaded postmortem',
+      },
+    );
+    expect(h.fake.calls('files.getUploadURLExternal').length).toBeGreaterThan(0);
+    expect(
+      h.fake.calls('files.completeUploadExternal').some((c) => c.args.channel_id === incident.channel_id),
+    ).toBe(true);
+    const markdown = h.fake.fileContent(file.id).toString('utf8');
+    expect(markdown).toContain(`# Postmortem: Incident #${number} — Checkout 502s`);
+    expect(markdown).toContain('**Resolution:** Rolled back to v1.2.3');
+    expect(markdown).toContain('| Add a 502 alert on the LB | @bob | 2026-12-01 | normal |');
+    expect(markdown).toContain('the 99.9% SLO over 30 d allows 43.2 min of downtime');
+    expect(markdown).toContain('Note by @alice: Load balancer returned 502 for /pay');
+    const shared = await waitFor(() =>
+      h.fake.messages(incident.channel_id).find((m) => (m as { files?: unknown[] }).files?.length),
+    );
+    expect(shared.text).toContain('/postmortem.md?expires=');
+
+    const [stored] = await queryRows<{ markdown: string; slack_file_id: string }>(
+      h.databaseUrl,
+      'SELECT markdown, slack_file_id FROM postmortems WHERE incident_id = $1',
+      [incident.id],
+    );
+    expect(stored!.markdown).toBe(markdown);
+    expect(stored!.slack_file_id).toBe(file.id);
+
+    const link = /<(http[^|>]+)\|postmortem\.md>/.exec(shared.text)![1]!;
+    const served = await fetch(link);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toContain('text/markdown');
+    expect(await served.text()).toBe(markdown);
+
+    const tampered = link.replace(/sig=([0-9a-f])/, (_, c: string) => `sig=${c === '0' ? '1' : '0'}`);
+    expect((await fetch(tampered)).status).toBe(403);
+    const otherIncident = link.replace(`/incidents/${incident.id}/`, `/incidents/${incident.id + 1}/`);
+    expect((await fetch(otherIncident)).status).toBe(403);
+    const expired = `${h.bot.url}${signPostmortemPath(SIGNING_SECRET, incident.id, new Date(Date.now() - 1000))}`;
+    const expiredResponse = await fetch(expired);
+    expect(expiredResponse.status).toBe(403);
+    expect(await expiredResponse.text()).toContain('expired');
+
+    const [row] = await queryRows(
+      h.databaseUrl,
+      'SELECT status, closed_at, resolved_at FROM incidents WHERE id = $1',
+      [incident.id],
+    );
+    expect(row).toMatchObject({ status: 'closed' });
+    expect(row!.resolved_at).not.toBeNull();
+  });
+
+  it('regenerates the draft from the latest data, and reopening undoes a close', async () => {
+    const declared = await say(h.generalId, 'create --title "Regenerate me"');
+    const number = Number(/#(\d+)/.exec(declared)![1]);
+    const incident = await waitFor(async () => {
+      const [r] = await queryRows<{ id: number; channel_id: string; setup_completed_at: Date | null }>(
+        h.databaseUrl,
+        'SELECT id, channel_id, setup_completed_at FROM incidents WHERE number = $1',
+        [number],
+      );
+      return r?.setup_completed_at ? r : null;
+    });
+    await say(incident.channel_id, 'close');
+    await waitFor(
+      async () =>
+        (await queryRows(h.databaseUrl, 'SELECT id FROM postmortems WHERE incident_id = $1', [incident.id]))
+          .length === 1,
+    );
+    await say(incident.channel_id, 'followup Write the runbook');
+    expect(await say(incident.channel_id, 'postmortem')).toContain('Regenerating');
+    const drafts = await waitFor(async () => {
+      const rows = await queryRows<{ markdown: string }>(
+        h.databaseUrl,
+        'SELECT markdown FROM postmortems WHERE incident_id = $1 ORDER BY id',
+        [incident.id],
+      );
+      return rows.length === 2 ? rows : null;
+    });
+    expect(drafts[0]!.markdown).toContain('_No action items recorded yet._');
+    expect(drafts[1]!.markdown).toContain('| Write the runbook | unassigned | none | normal |');
+    expect(await say(incident.channel_id, 'close')).toContain('already closed');
+    expect(await say(incident.channel_id, 'reopen')).toContain('reopened');
+    const [row] = await queryRows(h.databaseUrl, 'SELECT status, closed_at FROM incidents WHERE id = $1', [
+      incident.id,
+    ]);
+    expect(row).toEqual({ status: 'investigating', closed_at: null });
+  });
+});
