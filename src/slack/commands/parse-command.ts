@@ -234,7 +234,7 @@ function parseWithReference(
   const reference = tokens.length === arity + 1 && last !== undefined && isReference(last) ? last : null;
   const args = reference ? tokens.slice(0, -1) : tokens;
   if (args.length > arity)
-    return fail('Too many words: ' + (typeof build([]) === 'string' ? build([]) : 'see `/incident help`.'));
+    return fail(`Too many words. ${typeof build([]) === 'string' ? build([]) : 'See `/incident help`.'}`);
   const built = build(args);
   if (typeof built === 'string') return fail(built);
   return { ok: true, command: { ...built, reference } as IncidentCommand };
