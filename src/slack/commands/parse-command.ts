@@ -32,7 +32,8 @@ export type IncidentCommand =
     }
   | { name: 'timeline'; page: number; reference: string | null }
   | { name: 'show' | 'reopen' | 'resolve' | 'postmortem'; reference: string | null }
-  | { name: 'close'; resolution: string | null; reference: string | null };
+  | { name: 'close'; resolution: string | null; reference: string | null }
+  | { name: 'stats'; windowDays: 7 | 30 | 90 };
 
 export type LifecycleStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
 const LIFECYCLE_STATUSES: LifecycleStatus[] = ['investigating', 'identified', 'monitoring', 'resolved'];
@@ -46,7 +47,7 @@ export const USAGE = [
   '• `/incident create` — open the form to declare an incident',
   '• `/incident create Checkout is down` — declare with a title (default severity)',
   '• `/incident create --severity SEV2 --title "API Latency Spike" [--service checkout] [--private]`',
-  '• `/incident list` — open incidents',
+  '• `/incident list` — open incidents · `/incident stats [7d|30d|90d]` — counts, response times, DORA tier',
   '• `/incident page @person` or `/incident page <schedule>` — page now (in the incident channel, or add `#12`)',
   '• `/incident escalate` — page the next escalation level now',
   '• `/incident oncall` — who is on call now and next, per schedule',
@@ -129,6 +130,14 @@ function parseCommandText(text: string): ParseResult {
     }));
   }
   if (name === 'close') return parseClose(rest);
+  if (name === 'stats') {
+    const [window, extra] = rest;
+    if (extra !== undefined) return fail('Use `/incident stats [7d|30d|90d]`.');
+    const days =
+      window === undefined ? 30 : ({ '7d': 7, '30d': 30, '90d': 90 } as const)[window.toLowerCase() as '7d'];
+    if (!days) return fail('Use `/incident stats [7d|30d|90d]`.');
+    return { ok: true, command: { name: 'stats', windowDays: days } };
+  }
   if (name === 'update' || name === 'note') return parseFreeText(name, afterVerb(text));
   if (name === 'followup' || name === 'follow-up' || name === 'action') return parseFollowup(afterVerb(text));
   return { ok: false, error: `Unknown command \`${truncate(verb ?? '', 40)}\`.` };

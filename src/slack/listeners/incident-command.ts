@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.js';
 import type { Severity } from '../../config.js';
 import type { IncidentService } from '../../incidents/incident-service.js';
+import { computeStats, listIncidentTimes } from '../../incidents/incident-stats.js';
 import type { Incident } from '../../incidents/incident-types.js';
 import type { Logger } from '../../logger.js';
 import { type LifecycleCommandDeps, runLifecycleCommand } from '../commands/lifecycle-commands.js';
@@ -11,6 +12,7 @@ import { type IncidentCommand, parseIncidentCommand, USAGE } from '../commands/p
 import { buildDeclareModal } from '../views/declare-modal.js';
 import { channelMention } from '../views/format.js';
 import { buildIncidentList } from '../views/incident-list.js';
+import { buildStatsMessage } from '../views/stats-view.js';
 import { raceDeadline } from './deadline.js';
 import { userFacingError } from './reply.js';
 
@@ -118,6 +120,11 @@ async function runCommand(
         { idempotencyKey: `command-${command.trigger_id}` },
       );
       return ephemeral(declaredMessage(incident, created));
+    }
+    case 'stats': {
+      const since = new Date(deps.clock.now().getTime() - cmd.windowDays * 86_400_000);
+      const view = buildStatsMessage(computeStats(await listIncidentTimes(deps.pool, since)), cmd.windowDays);
+      return ephemeral(view.text, view.blocks);
     }
     case 'page':
     case 'escalate':

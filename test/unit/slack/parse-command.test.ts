@@ -120,6 +120,23 @@ describe('paging commands', () => {
   });
 });
 
+describe('closing commands', () => {
+  it('reads resolve, close with a resolution, postmortem and stats', () => {
+    expect(create('resolve')).toEqual({ name: 'resolve', reference: null });
+    expect(create('close --resolution "Rolled back to v1.2.3"')).toEqual({
+      name: 'close',
+      resolution: 'Rolled back to v1.2.3',
+      reference: null,
+    });
+    expect(create('close #12')).toEqual({ name: 'close', resolution: null, reference: '#12' });
+    expect(create('postmortem inc-4')).toEqual({ name: 'postmortem', reference: 'inc-4' });
+    expect(create('stats')).toEqual({ name: 'stats', windowDays: 30 });
+    expect(create('stats 90d')).toEqual({ name: 'stats', windowDays: 90 });
+    expect(error('close --resolution')).toMatch(/needs a value/);
+    expect(error('close now please')).toMatch(/incident close --resolution/);
+  });
+});
+
 describe('other commands', () => {
   it('answers help for empty input and help words', () => {
     for (const text of ['', '   ', 'help', '--help', '?']) expect(create(text)).toEqual({ name: 'help' });
