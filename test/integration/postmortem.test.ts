@@ -153,7 +153,9 @@ describe('closing an incident and its postmortem draft', () => {
     const text = await say(h.generalId, 'stats 7d');
     expect(text).toContain('*Incidents in the last 7 days: 2*');
     expect(text).toContain('SEV1 0 · SEV2 1 · SEV3 1 · SEV4 0');
-    expect(text).toMatch(/Time to resolve \(declared → resolved\): p50 \d+s · p90 \d+s · p95 \d+s \(1 incident\)/);
+    expect(text).toMatch(
+      /Time to resolve \(declared → resolved\): p50 \d+s · p90 \d+s · p95 \d+s \(1 incident\)/,
+    );
     expect(text).toContain('DORA time-to-restore tier (p50): Elite (under 1 hour)');
     expect(await say(h.generalId, 'stats 1y')).toContain('Use `/incident stats [7d|30d|90d]`');
   });

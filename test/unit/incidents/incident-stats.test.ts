@@ -3,7 +3,7 @@ import { computeStats, doraTier, percentile } from '../../../src/incidents/incid
 
 const MIN = 60_000;
 const t0 = new Date('2026-11-01T00:00:00Z');
-const after = (ms: number) => new Date(t0.getTime() + ms);
+const plus = (ms: number) => new Date(t0.getTime() + ms);
 
 describe('incident stats', () => {
   it('uses nearest-rank percentiles', () => {
@@ -19,16 +19,16 @@ describe('incident stats', () => {
       {
         severity: 'SEV1',
         declaredAt: t0,
-        resolvedAt: after(30 * MIN),
-        firstPageAt: after(1 * MIN),
-        firstAckAt: after(4 * MIN),
+        resolvedAt: plus(30 * MIN),
+        firstPageAt: plus(1 * MIN),
+        firstAckAt: plus(4 * MIN),
       },
       {
         severity: 'SEV1',
         declaredAt: t0,
-        resolvedAt: after(90 * MIN),
-        firstPageAt: after(0),
-        firstAckAt: after(10 * MIN),
+        resolvedAt: plus(90 * MIN),
+        firstPageAt: plus(0),
+        firstAckAt: plus(10 * MIN),
       },
       { severity: 'SEV3', declaredAt: t0, resolvedAt: null, firstPageAt: null, firstAckAt: null },
     ]);
