@@ -5,6 +5,7 @@ export const CallbackId = {
   statusModal: 'incident-status',
   severityModal: 'incident-severity',
   roleModal: 'incident-role',
+  closeModal: 'incident-close',
   addToTimelineShortcut: 'timeline-add',
 } as const;
 

@@ -123,7 +123,25 @@ describe('closing an incident and its postmortem draft', () => {
       );
       return r?.setup_completed_at ? r : null;
     });
-    await say(incident.channel_id, 'close');
+    // `/incident close` without a resolution opens the close form.
+    const before = new Set(h.fake.openViews(h.people.alice).map((v) => v.view.id));
+    expect(
+      (await h.driver.slashCommand({ userId: h.people.alice, channelId: incident.channel_id, text: 'close' }))
+        .body,
+    ).toBe('');
+    const form = await waitFor(() => h.fake.openViews(h.people.alice).find((v) => !before.has(v.view.id)));
+    expect(form.view.callback_id).toBe('incident-close');
+    const submitted = await h.driver.submitView({
+      userId: h.people.alice,
+      viewId: form.view.id,
+      values: {
+        resolution: { resolution: 'Restarted the consumer' },
+        rootCause: { rootCause: 'A poison message blocked the queue' },
+        usersAffected: { usersAffected: '~300' },
+        wentWell: { wentWell: 'Fast diagnosis' },
+      },
+    });
+    expect(submitted.outcome).toBe('closed');
     await waitFor(
       async () =>
         (await queryRows(h.databaseUrl, 'SELECT id FROM postmortems WHERE incident_id = $1', [incident.id]))
@@ -140,8 +158,17 @@ describe('closing an incident and its postmortem draft', () => {
       return rows.length === 2 ? rows : null;
     });
     expect(drafts[0]!.markdown).toContain('_No action items recorded yet._');
+    expect(drafts[0]!.markdown).toContain('A poison message blocked the queue');
+    expect(drafts[0]!.markdown).toContain('**Impact:** ~300 users affected');
     expect(drafts[1]!.markdown).toContain('| Write the runbook | unassigned | none | normal |');
-    expect(await say(incident.channel_id, 'close')).toContain('already closed');
+    const again = await h.driver.slashCommand({
+      userId: h.people.alice,
+      channelId: incident.channel_id,
+      text: 'close',
+    });
+    expect(JSON.stringify(await waitFor(() => h.fake.responses(again.responseUrl).at(-1)))).toContain(
+      'already closed',
+    );
     expect(await say(incident.channel_id, 'reopen')).toContain('reopened');
     const [row] = await queryRows(h.databaseUrl, 'SELECT status, closed_at FROM incidents WHERE id = $1', [
       incident.id,

@@ -12,6 +12,7 @@ import {
   buildSeverityModal,
   buildStatusModal,
   buildUpdateModal,
+  CLOSE_FIELDS,
 } from '../views/lifecycle-modals.js';
 import { userFacingError } from './reply.js';
 
@@ -105,6 +106,18 @@ export function registerHeadlineButtons(router: SlackRouter, deps: HeadlineButto
       if (severity === incident.severity)
         return { [BlockId.severitySelect]: `The incident is already ${severity}.` };
       await deps.lifecycle.setSeverity(incident.id, severity, user);
+      return null;
+    },
+  );
+  registerModal(
+    router,
+    deps,
+    CallbackId.closeModal,
+    'close this incident',
+    async (incident, values, user) => {
+      const narrative: Record<string, string | null> = {};
+      for (const [field] of CLOSE_FIELDS) narrative[field] = values[field]?.[field]?.value?.trim() || null;
+      await deps.lifecycle.close(incident.id, narrative, user);
       return null;
     },
   );

@@ -6,12 +6,15 @@ import type { IncidentService } from '../../incidents/incident-service.js';
 import { computeStats, listIncidentTimes } from '../../incidents/incident-stats.js';
 import type { Incident } from '../../incidents/incident-types.js';
 import type { Logger } from '../../logger.js';
+import { assertMayChange } from '../authorization.js';
+import { incidentFor } from '../commands/incident-context.js';
 import { type LifecycleCommandDeps, runLifecycleCommand } from '../commands/lifecycle-commands.js';
 import { type PagingCommandDeps, runPagingCommand } from '../commands/paging-commands.js';
 import { type IncidentCommand, parseIncidentCommand, USAGE } from '../commands/parse-command.js';
 import { buildDeclareModal } from '../views/declare-modal.js';
 import { channelMention } from '../views/format.js';
 import { buildIncidentList } from '../views/incident-list.js';
+import { buildCloseModal } from '../views/lifecycle-modals.js';
 import { buildStatsMessage } from '../views/stats-view.js';
 import { raceDeadline } from './deadline.js';
 import { userFacingError } from './reply.js';
@@ -38,6 +41,32 @@ export function registerIncidentCommand(app: App, deps: CommandDeps): void {
       return;
     }
     const cmd = parsed.command;
+    if (cmd.name === 'close' && cmd.resolution === null) {
+      // Like declare: the form opens at once (trigger ids live 3 s); checks happen before it opens.
+      await ack();
+      try {
+        const incident = await incidentFor(cmd.reference, command.channel_id, deps.incidents);
+        await assertMayChange(incident, command.user_id, {
+          client,
+          admins: deps.admins,
+          what: 'close this incident',
+        });
+        if (incident.status === 'closed') {
+          await respond(
+            ephemeral(
+              `Incident #${incident.number} is already closed. \`/incident postmortem\` regenerates its draft.`,
+            ),
+          );
+          return;
+        }
+        await client.views.open({ trigger_id: command.trigger_id, view: buildCloseModal(incident) });
+      } catch (error) {
+        await respond(
+          ephemeral(userFacingError(error, deps.logger, { command: 'close', user: command.user_id })),
+        ).catch(() => {});
+      }
+      return;
+    }
     if (cmd.name === 'help') {
       // The hot path (and the ack benchmark's): nothing to wait for, so no deadline race.
       await ack(ephemeral(USAGE));

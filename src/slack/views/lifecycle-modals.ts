@@ -132,3 +132,37 @@ export function buildRoleModal(incident: Incident): ModalView {
     ],
   };
 }
+
+/** The fields of the close modal: block id = action id = the narrative field it fills. */
+export const CLOSE_FIELDS = [
+  ['resolution', 'Resolution', 'What ended the impact (e.g. rolled back to v1.2.3)', true],
+  ['rootCause', 'Root cause', 'Why it happened, as far as you know', true],
+  ['usersAffected', 'Users affected', 'e.g. ~12,000', false],
+  ['requestsImpacted', 'Requests impacted', 'e.g. 1.4 M', false],
+  ['revenueImpact', 'Revenue impact', 'e.g. €8,000 estimated', false],
+  ['wentWell', 'What went well', '', true],
+  ['wentWrong', 'What went wrong', '', true],
+  ['lessons', 'Lessons learned', '', true],
+] as const;
+
+export function buildCloseModal(incident: Incident): ModalView {
+  return {
+    ...base(CallbackId.closeModal, 'Close the incident', 'Close', incident),
+    blocks: [
+      context(incident),
+      ...CLOSE_FIELDS.map(([id, label, placeholder, multiline]) => ({
+        type: 'input' as const,
+        block_id: id,
+        optional: true,
+        label: { type: 'plain_text' as const, text: label },
+        element: {
+          type: 'plain_text_input' as const,
+          action_id: id,
+          multiline,
+          max_length: 3000,
+          ...(placeholder ? { placeholder: { type: 'plain_text' as const, text: placeholder } } : {}),
+        },
+      })),
+    ],
+  };
+}
