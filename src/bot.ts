@@ -115,6 +115,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger,
       followUps: lifecycleJobs,
       reminders: config.updateReminders,
+      archiveAfterMs: config.archiveAfterMs,
       paging:
         escalation && oncall
           ? {
@@ -222,6 +223,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           sendReminder: (id) => presenter.sendReminder(id),
           fireReminder: (id, epoch) => lifecycle.fireReminder(id, epoch),
           publishPostmortem: (id, by) => publisher.publish(id, by),
+          archive: (id, closedAtMs) => presenter.archive(id, closedAtMs),
         },
         async reconcile() {
           await escalation?.reconcile();

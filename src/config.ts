@@ -46,6 +46,10 @@ const envShape = z.object({
       'must look like SEV1=30m,SEV2=60m,SEV3=4h,SEV4=off',
     )
     .default('SEV1=30m,SEV2=60m,SEV3=4h,SEV4=off'),
+  INCIDENT_ARCHIVE_AFTER: z
+    .string()
+    .regex(/^(off|\d+ ?(ms|s|m|h|d))$/i, 'must be off or a duration such as 1h or 7d')
+    .default('off'),
   PUBLIC_URL: z
     .url('must be the public base URL of the bot, e.g. https://incident-bot.example.com')
     .optional(),
@@ -73,6 +77,8 @@ export interface Config {
   oncallConfigPath: string | undefined;
   /** How long an incident may go without a status update before the commander is nudged; null = never. */
   updateReminders: Record<Severity, number | null>;
+  /** Archive an incident's channel this long after it is closed; null = never (the default). */
+  archiveAfterMs: number | null;
   publicUrl: string | undefined;
   logLevel: (typeof logLevels)[number];
 }
@@ -108,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultSeverity: e.INCIDENT_DEFAULT_SEVERITY,
     oncallConfigPath: e.ONCALL_CONFIG,
     updateReminders: parseReminders(e.INCIDENT_UPDATE_REMINDERS),
+    archiveAfterMs: parseOptionalDuration(e.INCIDENT_ARCHIVE_AFTER),
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
   };
@@ -124,4 +131,9 @@ function parseReminders(text: string): Record<Severity, number | null> {
     result[severity] = match[2] ? null : Number(match[3]) * UNIT_MS[match[4]!.toLowerCase()]!;
   }
   return result;
+}
+
+function parseOptionalDuration(text: string): number | null {
+  const match = /^(\d+) ?(ms|s|m|h|d)$/i.exec(text.trim());
+  return match ? Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()]! : null;
 }

@@ -29,6 +29,8 @@ export interface LifecycleFollowUps {
   sendReminder(incidentId: number, epoch: number): Promise<void>;
   /** Generate the postmortem draft and deliver it (file upload, stored copy, signed link). */
   publishPostmortem(incidentId: number, by: string): Promise<void>;
+  /** Archive the channel at `dueAt` if the incident is still closed then (optional feature). */
+  scheduleArchive(incidentId: number, closedAt: Date, dueAt: Date): Promise<void>;
 }
 
 /** Paging hooks, when paging is configured. */
@@ -47,6 +49,8 @@ export interface LifecycleServiceDeps {
   followUps: LifecycleFollowUps;
   reminders: Record<Severity, number | null>;
   paging: LifecyclePaging | null;
+  /** Null: closed incidents keep their channel. */
+  archiveAfterMs?: number | null;
 }
 
 export type LifecycleService = ReturnType<typeof createLifecycleService>;
@@ -297,6 +301,13 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
       });
       await deps.paging?.stop(incidentId, 'closed');
       await followUps.publishPostmortem(incidentId, actor);
+      if (deps.archiveAfterMs && closed.closedAt) {
+        await followUps.scheduleArchive(
+          closed.id,
+          closed.closedAt,
+          new Date(closed.closedAt.getTime() + deps.archiveAfterMs),
+        );
+      }
       return closed;
     },
 

@@ -30,6 +30,10 @@ export const slackJobSchema = z.discriminatedUnion('name', [
   }),
   z.object({ name: z.literal('reminder.send'), data: incidentRef }),
   z.object({
+    name: z.literal('incident.archive'),
+    data: z.object({ incidentId: z.number().int().positive(), closedAtMs: z.number().int() }),
+  }),
+  z.object({
     name: z.literal('postmortem.publish'),
     data: z.object({ incidentId: z.number().int().positive(), by: z.string() }),
   }),
@@ -219,6 +223,18 @@ export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): 
           ),
         sendReminder: (incidentId) =>
           attempt('reminder send', () => slack.add('reminder.send', { incidentId }, SLACK_JOB_OPTIONS)),
+        scheduleArchive: (incidentId, closedAt, dueAt) =>
+          attempt('archive', () =>
+            slack.add(
+              'incident.archive',
+              { incidentId, closedAtMs: closedAt.getTime() },
+              {
+                ...SLACK_JOB_OPTIONS,
+                jobId: `archive-${incidentId}-${closedAt.getTime()}`,
+                delay: Math.max(0, dueAt.getTime() - Date.now()),
+              },
+            ),
+          ),
         publishPostmortem: (incidentId, by) =>
           attempt('postmortem', () => slack.add('postmortem.publish', { incidentId, by }, SLACK_JOB_OPTIONS)),
       };

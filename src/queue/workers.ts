@@ -30,6 +30,7 @@ export interface WorkerDeps {
     sendReminder(incidentId: number): Promise<void>;
     fireReminder(incidentId: number, epoch: number): Promise<unknown>;
     publishPostmortem(incidentId: number, by: string): Promise<void>;
+    archive(incidentId: number, closedAtMs: number): Promise<void>;
   };
   reconcileEveryMs?: number;
 }
@@ -51,6 +52,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
           return deps.lifecycle?.refresh(parsed.data.incidentId);
         case 'incident.update_posted':
           return deps.lifecycle?.postUpdate(parsed.data.incidentId, parsed.data.text, parsed.data.by);
+        case 'incident.archive':
+          return deps.lifecycle?.archive(parsed.data.incidentId, parsed.data.closedAtMs);
         case 'postmortem.publish':
           return deps.lifecycle?.publishPostmortem(parsed.data.incidentId, parsed.data.by);
         case 'reminder.send':

@@ -44,8 +44,29 @@ export function createIncidentPresenter({ pool, client, clock, logger }: Inciden
         const paging = escalation
           ? { state: escalation.state, epoch: escalation.epoch, acknowledgedBy: escalation.acknowledgedBy }
           : null;
+        let metrics = null;
+        if (incident.status === 'resolved' || incident.status === 'closed') {
+          const { rows } = await tx.query<{ first_page: Date | null; first_ack: Date | null }>(
+            `SELECT min(occurred_at) FILTER (WHERE kind = 'escalation.paged') AS first_page,
+                    min(occurred_at) FILTER (WHERE kind = 'escalation.acknowledged') AS first_ack
+             FROM timeline_events WHERE incident_id = $1 AND removed_at IS NULL`,
+            [incidentId],
+          );
+          const { first_page: firstPage, first_ack: firstAck } = rows[0] ?? {
+            first_page: null,
+            first_ack: null,
+          };
+          metrics = {
+            timeToAcknowledgeMs: firstAck
+              ? firstAck.getTime() - (firstPage ?? incident.declaredAt).getTime()
+              : null,
+            timeToResolveMs: incident.resolvedAt
+              ? incident.resolvedAt.getTime() - incident.declaredAt.getTime()
+              : null,
+          };
+        }
         if (incident.headlineTs) {
-          const card = buildIncidentHeadline(incident, paging);
+          const card = buildIncidentHeadline(incident, paging, metrics);
           await tolerate(ignorable, () =>
             client.chat.update({
               channel: incident.channelId!,
@@ -62,15 +83,39 @@ export function createIncidentPresenter({ pool, client, clock, logger }: Inciden
           );
         }
         const topic = buildIncidentTopic(incident);
-        const info = await tolerate(ignorable, () =>
+        let info = await tolerate(ignorable, () =>
           client.conversations.info({ channel: incident.channelId! }),
         );
+        // A reopened incident gets its (auto-archived) channel back.
+        if (info?.channel?.is_archived && incident.status !== 'closed') {
+          await tolerate([...ignorable, 'not_archived'], () =>
+            client.conversations.unarchive({ channel: incident.channelId! }),
+          );
+          info = await tolerate(ignorable, () => client.conversations.info({ channel: incident.channelId! }));
+        }
         if (info && info.channel?.topic?.value !== topic) {
           await tolerate([...ignorable, 'too_long'], () =>
             client.conversations.setTopic({ channel: incident.channelId!, topic }),
           );
         }
       });
+    },
+
+    /** Archives the channel of an incident still closed since `closedAtMs` (a reopen cancels it). */
+    async archive(incidentId: number, closedAtMs: number): Promise<void> {
+      const incident = await findIncidentById(pool, incidentId);
+      if (!incident?.channelId || incident.status !== 'closed' || incident.closedAt?.getTime() !== closedAtMs)
+        return;
+      await tolerate(
+        [
+          'already_archived',
+          'channel_not_found',
+          'not_in_channel',
+          'cant_archive_general',
+          'restricted_action',
+        ],
+        () => client.conversations.archive({ channel: incident.channelId! }),
+      );
     },
 
     /** A status update: in the channel, and threaded under the announcement. */

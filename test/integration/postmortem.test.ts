@@ -26,7 +26,7 @@ paging:
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ oncallYaml: ONCALL });
+  h = await startHarness({ oncallYaml: ONCALL, env: { INCIDENT_ARCHIVE_AFTER: '1500ms' } });
 });
 afterAll(async () => {
   await h?.stop();
@@ -103,6 +103,22 @@ describe('closing an incident and its postmortem draft', () => {
     expect(expiredResponse.status).toBe(403);
     expect(await expiredResponse.text()).toContain('expired');
 
+    // The card shows the final state and the metrics; the channel is archived after the configured delay.
+    const [card] = await queryRows<{ headline_ts: string }>(
+      h.databaseUrl,
+      'SELECT headline_ts FROM incidents WHERE id = $1',
+      [incident.id],
+    );
+    await waitFor(
+      () => {
+        const blocks = JSON.stringify(h.fake.getMessage(incident.channel_id, card!.headline_ts)?.blocks);
+        return blocks.includes('*Time to resolve*') && blocks.includes('Closed');
+      },
+      { what: 'the closed card with its metrics' },
+    );
+    await waitFor(() => h.fake.getChannel(incident.channel_id)?.is_archived, {
+      what: 'the channel to be archived',
+    });
     const [row] = await queryRows(
       h.databaseUrl,
       'SELECT status, closed_at, resolved_at FROM incidents WHERE id = $1',
@@ -174,6 +190,11 @@ describe('closing an incident and its postmortem draft', () => {
       incident.id,
     ]);
     expect(row).toEqual({ status: 'investigating', closed_at: null });
+    // Whether or not the archive delay had passed, a reopened incident has a live channel.
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+    await waitFor(() => h.fake.getChannel(incident.channel_id)?.is_archived === false, {
+      what: 'the channel to be live',
+    });
   });
 
   it('reports counts, response times and the DORA tier with /incident stats', async () => {

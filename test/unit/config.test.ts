@@ -72,6 +72,7 @@ describe('configuration', () => {
         'INCIDENT_ANNOUNCE_CHANNEL',
         'INCIDENT_DEFAULT_SEVERITY',
         'INCIDENT_UPDATE_REMINDERS',
+        'INCIDENT_ARCHIVE_AFTER',
         'LOG_LEVEL',
         'ONCALL_CONFIG',
         'PORT',

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { type Incident, incidentReference, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
 import { ActionId, BlockId, HEADLINE_EVENT_TYPE } from '../ids.js';
-import { escapeMrkdwn, slackDate, statusLabel, truncate, userMention } from './format.js';
+import { escapeMrkdwn, formatDuration, slackDate, statusLabel, truncate, userMention } from './format.js';
 
 export interface SlackMessage {
   text: string;
@@ -27,9 +27,16 @@ export interface HeadlinePaging {
 }
 
 /** The headline card pinned in the incident channel; edited in place as the incident changes. */
+/** Shown once an incident is resolved or closed. */
+export interface HeadlineMetrics {
+  timeToAcknowledgeMs: number | null;
+  timeToResolveMs: number | null;
+}
+
 export function buildIncidentHeadline(
   incident: Incident,
   paging: HeadlinePaging | null = null,
+  metrics: HeadlineMetrics | null = null,
 ): SlackMessage & { metadata: object } {
   const level = SEVERITY_LEVELS[incident.severity];
   const fields = [
@@ -75,6 +82,16 @@ export function buildIncidentHeadline(
       text: {
         type: 'mrkdwn',
         text: `*Latest update* (${slackDate(incident.lastUpdateAt, '{time}')})\n${truncate(incident.lastUpdateText, 2800)}`,
+      },
+    });
+  }
+  if (metrics && (incident.status === 'resolved' || incident.status === 'closed')) {
+    const f = (ms: number | null) => (ms === null ? 'n/a' : formatDuration(ms));
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*Time to acknowledge* ${f(metrics.timeToAcknowledgeMs)} · *Time to resolve* ${f(metrics.timeToResolveMs)}${incident.closedAt ? ` · closed ${slackDate(incident.closedAt)}` : ''}`,
       },
     });
   }
