@@ -31,7 +31,8 @@ export interface StepTimer {
 export interface EscalationJobs {
   scheduleStep(timer: StepTimer): Promise<void>;
   scheduleAckTimeout(timer: { incidentId: number; epoch: number; dueAt: Date }): Promise<void>;
-  sendPages(pageIds: number[]): Promise<void>;
+  /** `mayRepeat`: the send may already have happened (reconciler), so look before sending again. */
+  sendPages(pageIds: number[], options?: { mayRepeat?: boolean }): Promise<void>;
   /** Edit every sent DM of the incident and tell the channel (after an ack). */
   announceAcknowledged(incidentId: number): Promise<void>;
   announceExhausted(incidentId: number): Promise<void>;
@@ -415,7 +416,11 @@ export function createEscalationService(deps: EscalationServiceDeps) {
         pool,
         new Date(clock.now().getTime() - Math.max(graceMs, 5000)),
       );
-      if (pending.length > 0) await jobs.sendPages(pending.map((p) => p.id));
+      if (pending.length > 0)
+        await jobs.sendPages(
+          pending.map((p) => p.id),
+          { mayRepeat: true },
+        );
       if (overdue.length + pending.length > 0) {
         logger.info(
           { timers: overdue.length, pages: pending.length },

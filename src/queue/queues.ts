@@ -22,7 +22,10 @@ export const QueueName = {
 const incidentRef = z.object({ incidentId: z.number().int().positive() });
 
 export const slackJobSchema = z.discriminatedUnion('name', [
-  z.object({ name: z.literal('page.send'), data: z.object({ pageId: z.number().int().positive() }) }),
+  z.object({
+    name: z.literal('page.send'),
+    data: z.object({ pageId: z.number().int().positive(), mayRepeat: z.boolean().optional() }),
+  }),
   z.object({ name: z.literal('incident.refresh'), data: incidentRef }),
   z.object({
     name: z.literal('incident.update_posted'),
@@ -163,12 +166,12 @@ export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): 
               },
             ),
           ),
-        sendPages: (pageIds) =>
+        sendPages: (pageIds, options = {}) =>
           attempt('pages', () =>
             slack.addBulk(
               pageIds.map((pageId) => ({
                 name: 'page.send',
-                data: { pageId },
+                data: options.mayRepeat ? { pageId, mayRepeat: true } : { pageId },
                 opts: { ...SLACK_JOB_OPTIONS, jobId: `page-${pageId}` },
               })),
             ),

@@ -60,7 +60,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
           return deps.lifecycle?.sendReminder(parsed.data.incidentId);
         case 'page.send':
           return deps.paging?.sendPage(parsed.data.pageId, {
-            mayRepeat: job.attemptsStarted > 1 || job.attemptsMade > 0,
+            mayRepeat: parsed.data.mayRepeat === true || job.attemptsStarted > 1 || job.attemptsMade > 0,
           });
         case 'escalation.acknowledged':
           return deps.paging?.announceAcknowledged(parsed.data.incidentId);
