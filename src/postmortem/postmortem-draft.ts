@@ -219,7 +219,8 @@ function utcDate(date: Date): string {
 }
 
 function utcDateTime(date: Date): string {
-  return `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)}`;
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
 /** "1 h 5 min", "45 min", "43.2 min" (sub-minute precision only below an hour). */

@@ -1,9 +1,13 @@
 import type { Clock } from '../clock.js';
 import type { Pool } from '../db/pool.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
+import type { Followup } from '../incidents/followup-repo.js';
 import { listFollowups } from '../incidents/followup-repo.js';
 import { findIncidentById } from '../incidents/incident-repo.js';
-import { listTimelineEvents } from '../timeline/timeline-repo.js';
+import type { Incident } from '../incidents/incident-types.js';
+import type { TimelineEvent } from '../timeline/timeline-events.js';
+import { listTimelineEventsForExport } from '../timeline/timeline-repo.js';
+import type { PostmortemNarrative } from './postmortem-draft.js';
 import { buildPostmortemMarkdown } from './postmortem-draft.js';
 import { findNarrative, insertPostmortem, type StoredPostmortem } from './postmortem-repo.js';
 
@@ -25,16 +29,10 @@ export function createPostmortemService(deps: PostmortemServiceDeps) {
       if (!incident) return null;
       const [narrative, events, followups] = await Promise.all([
         findNarrative(deps.pool, incidentId),
-        listTimelineEvents(deps.pool, incidentId),
+        listTimelineEventsForExport(deps.pool, incidentId),
         listFollowups(deps.pool, incidentId),
       ]);
-      const ids = new Set<string>();
-      for (const id of [incident.reporterId, incident.commanderId, incident.commsId, incident.scribeId])
-        if (id) ids.add(id);
-      for (const e of events) if (e.actorId) ids.add(e.actorId);
-      for (const f of followups) if (f.ownerId) ids.add(f.ownerId);
-      const text = JSON.stringify(events) + followups.map((f) => f.text).join(' ');
-      for (const m of text.matchAll(/\b([UW][A-Z0-9]{8,})\b/g)) ids.add(m[1]!);
+      const ids = peopleNamedIn(incident, events, followups, narrative);
       const names = await deps.lookupNames([...ids]);
       const slo = incident.service ? (deps.oncall?.services[incident.service]?.slo ?? null) : null;
       const markdown = buildPostmortemMarkdown({
@@ -49,4 +47,54 @@ export function createPostmortemService(deps: PostmortemServiceDeps) {
       return insertPostmortem(deps.pool, { incidentId, markdown, generatedBy: by });
     },
   };
+}
+
+const MENTION = /<@([UW][A-Z0-9]+)/g;
+
+/** Everyone the draft names: roles, actors, people paged or acknowledging, and @-mentions in texts. */
+export function peopleNamedIn(
+  incident: Incident,
+  events: TimelineEvent[],
+  followups: Followup[],
+  narrative: PostmortemNarrative,
+): string[] {
+  const ids = new Set<string>();
+  const add = (id: string | null | undefined) => {
+    if (id) ids.add(id);
+  };
+  const mentions = (text: string | null | undefined) => {
+    if (text?.includes('<@')) for (const m of text.matchAll(MENTION)) ids.add(m[1]!);
+  };
+  for (const id of [incident.reporterId, incident.commanderId, incident.commsId, incident.scribeId]) add(id);
+  mentions(incident.title);
+  mentions(incident.summary);
+  for (const text of Object.values(narrative)) mentions(text);
+  for (const event of events) {
+    add(event.actorId);
+    switch (event.kind) {
+      case 'incident.role_assigned':
+        add(event.details.userId);
+        break;
+      case 'escalation.acknowledged':
+        add(event.details.by);
+        break;
+      case 'escalation.paged':
+        for (const t of event.details.targets) if (/^[UW][A-Z0-9]+$/.test(t.target)) add(t.target);
+        break;
+      case 'timeline.message_added':
+        add(event.details.authorId);
+        mentions(event.details.text);
+        break;
+      case 'incident.update_posted':
+      case 'incident.note_added':
+      case 'incident.followup_added':
+        mentions(event.details.text);
+        break;
+    }
+  }
+  for (const f of followups) {
+    add(f.ownerId);
+    mentions(f.text);
+  }
+  return [...ids];
 }

@@ -241,3 +241,33 @@ describe('postmortem draft', () => {
     expect(markdown).toContain('Time to resolve: n/a');
   });
 });
+
+describe('people named in the draft', () => {
+  it('are the roles, actors, paged and acknowledging people, owners and @-mentions', async () => {
+    const { peopleNamedIn } = await import('../../../src/postmortem/postmortem-service.js');
+    const ids = peopleNamedIn(
+      { ...incident, commsId: 'UCOMMS0001' },
+      [
+        ...events,
+        event('14:13', { kind: 'incident.note_added', details: { text: 'asked <@UDBA000001|dba> to look' } }),
+        event('14:14', {
+          kind: 'incident.role_assigned',
+          details: { role: 'scribe', userId: 'USCRIBE001', previous: 'UOLD000001' },
+        }),
+      ],
+      followups,
+      { ...narrative, lessons: 'thanks <@ULESSON001>' },
+    ).sort();
+    expect(ids).toEqual(
+      [
+        'UALICE0001',
+        'UBOB000001',
+        'UCAROL0001',
+        'UCOMMS0001',
+        'UDBA000001',
+        'ULESSON001',
+        'USCRIBE001',
+      ].sort(),
+    );
+  });
+});
