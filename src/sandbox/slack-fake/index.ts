@@ -17,6 +17,7 @@ import { renderChannel, renderFile } from './render.js';
 import { createResponseUrl, listResponses, postToResponseUrl, resolveContext } from './response-urls.js';
 import { addChannel, addUser, type NewChannel, type NewUser, seedWorkspace } from './seed.js';
 import { createFakeHttpServer } from './server.js';
+import { restoreState, snapshotState } from './snapshot.js';
 import { clearState, createFakeState, type FakeConfig } from './state.js';
 import { issueTrigger } from './triggers.js';
 import type {
@@ -83,6 +84,9 @@ export interface SlackFake {
   stop(): Promise<void>;
   /** Back to a fresh workspace (bot + #general); call log and faults are cleared too. */
   reset(): void;
+  /** The workspace as JSON (users, channels, messages, pins, views, files…), to persist across restarts. */
+  exportState(): string;
+  importState(json: string): void;
 
   addUser(user: NewUser): SlackUser;
   addChannel(channel: NewChannel): SlackChannel;
@@ -201,6 +205,11 @@ export function createSlackFake(options: SlackFakeOptions = {}): SlackFake {
     async stop() {
       await server.close();
       origin = undefined;
+    },
+    exportState: () => snapshotState(state),
+    importState(text) {
+      restoreState(state, text);
+      events.emit('change', { type: 'channel' } as FakeChange);
     },
     reset() {
       clearState(state);
