@@ -20,38 +20,38 @@ try {
 const logger = createLogger({ level: config.logLevel });
 
 if (config.sandbox) {
-  console.error(
-    [
-      'No Slack credentials are configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET).',
-      'To run against Slack, create the app from manifest.yml and set them with DATABASE_URL and REDIS_URL (see README.md).',
-      'The no-credentials sandbox is not built yet (issue "Sandbox: the whole bot on one machine").',
-    ].join('\n'),
-  );
-  process.exit(1);
-}
-
-try {
-  const bot = await startBot({ config, role, logger });
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const hardExit = setTimeout(() => process.exit(1), 20_000);
-    hardExit.unref();
-    bot.stop().then(
-      () => process.exit(0),
-      (error) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-} catch (error) {
-  // Configuration problems are for a person at a terminal: say them plainly, not only as a log line.
-  if (isAppError(error)) console.error(`\n${error.message}\n`);
-  logger.fatal({ err: error }, isAppError(error) ? error.message : 'start-up failed');
-  process.exit(1);
+  // No Slack credentials: run everything on this machine with the local Slack and its page.
+  const { runSandbox } = await import('./sandbox/run-sandbox.js');
+  try {
+    await runSandbox({ fresh: process.argv.includes('--fresh'), port: config.port, logger });
+  } catch (error) {
+    console.error(`The sandbox could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+} else {
+  try {
+    const bot = await startBot({ config, role, logger });
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      const hardExit = setTimeout(() => process.exit(1), 20_000);
+      hardExit.unref();
+      bot.stop().then(
+        () => process.exit(0),
+        (error) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+  } catch (error) {
+    // Configuration problems are for a person at a terminal: say them plainly, not only as a log line.
+    if (isAppError(error)) console.error(`\n${error.message}\n`);
+    logger.fatal({ err: error }, isAppError(error) ? error.message : 'start-up failed');
+    process.exit(1);
+  }
 }

