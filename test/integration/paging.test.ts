@@ -150,6 +150,8 @@ describe('paging through an escalation policy', () => {
     );
     expect(await timeline(id)).toContain('escalation.acknowledged');
     expect((await pages(id)).map((p) => p.user_id)).toEqual([h.people.bob]);
+    // The acknowledger is brought into the incident channel.
+    expect(h.fake.members(row!.channel_id as string)).toContain(h.people.bob);
   });
 
   it('lets exactly one of 50 concurrent acknowledgements win; the others are told who acknowledged', async () => {

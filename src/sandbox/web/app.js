@@ -804,7 +804,9 @@ function renderMain() {
         { testid: 'channel-title' },
         channel.kind === 'dm' ? channel.name : `${channel.isPrivate ? '🔒' : '#'} ${channel.name}`,
       ),
-      channel.topic ? el('div', { class: 'topic', testid: 'channel-topic' }, channel.topic) : null,
+      channel.topic
+        ? el('div', { class: 'topic', testid: 'channel-topic', html: mrkdwn(channel.topic) })
+        : null,
       channel.isMember
         ? null
         : el(

@@ -8,6 +8,7 @@ import { assertMayChange } from '../authorization.js';
 import { ActionId, BlockId, CallbackId } from '../ids.js';
 import type { SlackRouter } from '../slack-router.js';
 import {
+  buildCloseModal,
   buildRoleModal,
   buildSeverityModal,
   buildStatusModal,
@@ -31,6 +32,7 @@ export function registerHeadlineButtons(router: SlackRouter, deps: HeadlineButto
     [ActionId.headlineStatus, buildStatusModal, 'change the status'],
     [ActionId.headlineSeverity, buildSeverityModal, 'change the severity'],
     [ActionId.headlineRole, buildRoleModal, 'assign roles'],
+    [ActionId.headlineClose, buildCloseModal, 'close this incident'],
   ] as const;
   for (const [actionId, build, guarded] of openers) {
     router.action(actionId, async ({ ack, body, action, client, respond }) => {

@@ -145,7 +145,14 @@ function headlineActions(incident: Incident, paging: HeadlinePaging | null): Kno
           },
         },
       ]
-    : [button(ActionId.headlineUpdate, 'Post update', id), button(ActionId.headlineReopen, 'Reopen', id)];
+    : incident.status === 'resolved'
+      ? [
+          // Resolved is the moment to write it up: closing asks for the narrative and drafts the postmortem.
+          button(ActionId.headlineClose, 'Close & draft postmortem', id, 'primary'),
+          button(ActionId.headlineUpdate, 'Post update', id),
+          button(ActionId.headlineReopen, 'Reopen', id),
+        ]
+      : [button(ActionId.headlineUpdate, 'Post update', id), button(ActionId.headlineReopen, 'Reopen', id)];
   if (open && paging?.state === 'triggered') {
     elements.push(button(ActionId.acknowledgePage, 'Acknowledge', id, 'primary'));
     elements.push(button(ActionId.escalateNow, 'Escalate now', `${incident.id}-${paging.epoch}`));
