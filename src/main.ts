@@ -25,7 +25,8 @@ if (config.sandbox) {
   try {
     const dataDirFlag = process.argv.indexOf('--data-dir');
     const dataDir = dataDirFlag > 0 ? process.argv[dataDirFlag + 1] : undefined;
-    if (dataDirFlag > 0 && !dataDir) throw new Error('--data-dir needs a folder, e.g. --data-dir /tmp/sandbox');
+    if (dataDirFlag > 0 && !dataDir)
+      throw new Error('--data-dir needs a folder, e.g. --data-dir /tmp/sandbox');
     await runSandbox({ fresh: process.argv.includes('--fresh'), port: config.port, logger, dataDir });
   } catch (error) {
     console.error(`The sandbox could not start: ${error instanceof Error ? error.message : String(error)}`);
