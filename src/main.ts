@@ -17,7 +17,10 @@ try {
   console.error(isAppError(error) ? error.message : error);
   process.exit(1);
 }
-const logger = createLogger({ level: config.logLevel });
+// The sandbox prints one URL for a person; its logs stay quiet unless LOG_LEVEL asks for more.
+const logger = createLogger({
+  level: config.sandbox && !process.env.LOG_LEVEL ? 'warn' : config.logLevel,
+});
 
 if (config.sandbox) {
   // No Slack credentials: run everything on this machine with the local Slack and its page.

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { freePort } from './free-port.js';
 import { createSlackDriver } from './slack-driver.js';
 import { createSlackFake } from './slack-fake/index.js';
+import { ensurePrograms, REDIS_SERVER } from './system-packages.js';
 import { createSandboxServer } from './web/sandbox-server.js';
 
 /**
@@ -150,7 +151,7 @@ async function startPostgres(dataDir: string): Promise<string> {
 }
 
 async function startRedis(dataDir: string): Promise<string> {
-  if (spawnSync('redis-server', ['--version']).status !== 0) installRedis();
+  ensurePrograms([REDIS_SERVER], { why: 'The sandbox' });
   const dir = join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
@@ -167,6 +168,9 @@ async function startRedis(dataDir: string): Promise<string> {
       'yes',
       '--maxmemory-policy',
       'noeviction',
+      // A run that was killed leaves it behind; the file names it so it can be stopped by pid.
+      '--pidfile',
+      join(dir, 'redis.pid'),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -182,23 +186,4 @@ async function startRedis(dataDir: string): Promise<string> {
     child.kill('SIGTERM');
   });
   return `redis://127.0.0.1:${port}`;
-}
-
-/** redis-server is missing: install it where we can (root on Debian/Ubuntu), else say exactly how. */
-function installRedis(): void {
-  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-    console.log('redis-server is not installed; installing it with apt-get…');
-    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    const result = spawnSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'inherit' });
-    if (result.status === 0) return;
-  }
-  console.error(
-    [
-      'The sandbox needs redis-server (or set REDIS_URL). Install it with:',
-      '  Debian/Ubuntu: sudo apt-get install -y redis-server',
-      '  macOS:         brew install redis',
-      '  Docker:        docker run -d -p 6379:6379 redis:7 --maxmemory-policy noeviction  (then REDIS_URL=redis://127.0.0.1:6379)',
-    ].join('\n'),
-  );
-  process.exit(1);
 }

@@ -1,5 +1,6 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
+import { CHROMIUM, ensurePrograms, REDIS_SERVER } from '../../src/sandbox/system-packages.js';
 import { startPostgresServer } from './postgres-server.js';
 import { startRedisServer } from './redis-server.js';
 
@@ -12,6 +13,8 @@ declare module 'vitest' {
 
 /** One real Postgres and one real Redis for the whole run; each test file takes its own database and queue prefix. */
 export default async function setup(project: TestProject) {
+  // redis-server for every integration test, Chromium for the browser test (CHROMIUM_PATH names another).
+  ensurePrograms(process.env.CHROMIUM_PATH ? [REDIS_SERVER] : [REDIS_SERVER, CHROMIUM], { why: 'npm test' });
   const [postgres, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
   project.provide('postgresAdminUrl', postgres.url());
   project.provide('redisUrl', redis.url);

@@ -96,12 +96,14 @@ export function buildIncidentHeadline(
     });
   }
   blocks.push(headlineActions(incident, paging));
+  // The response target matters while the incident is on; a resolved card does not nag.
+  const ongoing = incident.status !== 'resolved' && incident.status !== 'closed';
   blocks.push({
     type: 'context',
     elements: [
       {
         type: 'mrkdwn',
-        text: `${incident.isPrivate ? ':lock: Private incident · ' : ''}Respond within ${level.respondWithin} · \`${incidentReference(incident)}\` · \`/incident help\` for commands`,
+        text: `${incident.isPrivate ? ':lock: Private incident · ' : ''}${ongoing ? `Respond within ${level.respondWithin} · ` : ''}\`${incidentReference(incident)}\` · \`/incident help\` for commands`,
       },
     ],
   });

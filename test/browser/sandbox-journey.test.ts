@@ -1,0 +1,225 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, findOnPath } from '../../src/sandbox/system-packages.js';
+import { type SandboxProcess, startSandboxProcess, stopSandboxServers } from '../helpers/sandbox-process.js';
+
+/**
+ * The sandbox as a newcomer meets it: `npm start` without Slack credentials (its own embedded Postgres
+ * and redis-server, data in a folder), driven in Debian's Chromium through the page it serves. Every
+ * click reaches the bot as a signed request; nothing here talks to the bot or the database directly.
+ * Screenshots go to test-output/browser/.
+ */
+
+const SHOTS = fileURLToPath(new URL('../../test-output/browser/', import.meta.url));
+const TITLE = 'Checkout is failing for EU customers';
+
+let dataDir: string;
+let sandbox: SandboxProcess | null = null;
+let browser: Browser;
+let shot = 0;
+/** Script errors on the page fail the test that caused them. */
+const pageErrors: string[] = [];
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  shot += 1;
+  await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`) });
+}
+
+async function openPage(url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  await page.goto(url);
+  await page.locator('body[data-ready=true]').waitFor();
+  return page;
+}
+
+async function actAs(page: Page, label: RegExp): Promise<void> {
+  const switcher = page.getByTestId('user-switcher');
+  const option = await switcher.locator('option').filter({ hasText: label }).first().getAttribute('value');
+  await switcher.selectOption(option!);
+}
+
+async function command(page: Page, text: string): Promise<void> {
+  await page.getByTestId('composer').fill(text);
+  await page.getByTestId('composer-send').click();
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'incident-bot-sandbox-'));
+  const executablePath = process.env.CHROMIUM_PATH ?? findOnPath(CHROMIUM.commands);
+  if (!executablePath) throw new Error('Chromium is missing: sudo apt-get install -y chromium');
+  [sandbox, browser] = await Promise.all([
+    startSandboxProcess(dataDir, ['--fresh']),
+    chromium.launch({
+      executablePath,
+      // Root in CI needs --no-sandbox; the rest keeps Chromium off the network it cannot reach.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    }),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+  stopSandboxServers(dataDir);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the sandbox in a real browser', () => {
+  it('declares, pages, acknowledges, updates, resolves and closes with a postmortem', async () => {
+    const page = await openPage(sandbox!.url);
+    await actAs(page, /Alice/);
+    await page.getByTestId('channel-general').click();
+
+    // Declare from the composer through the modal; an empty title is refused with a field error.
+    await command(page, '/incident create');
+    const modal = page.getByTestId('modal');
+    await expect.poll(() => modal.getByTestId('modal-title').textContent()).toBe('Declare an incident');
+    await modal.getByLabel('Title').fill('   ');
+    await page.getByTestId('modal-submit').click();
+    await expect.poll(() => modal.getByTestId('field-error').first().textContent()).toMatch(/title/i);
+    await modal.getByLabel('Title').fill(TITLE);
+    await modal.getByLabel('Severity').selectOption('SEV1');
+    await modal.getByLabel(/Summary/).fill('Payments return 502 since 14:05');
+    await screenshot(page, 'declare-modal');
+    await page.getByTestId('modal-submit').click();
+    await modal.waitFor({ state: 'detached' });
+
+    // The channel appears with its pinned headline.
+    const channelLink = page.locator('[data-testid^="channel-inc-1-"]');
+    await channelLink.waitFor();
+    expect(await channelLink.getAttribute('data-testid')).toBe(
+      'channel-inc-1-checkout-is-failing-for-eu-customers',
+    );
+    await channelLink.click();
+    const headline = page.locator('[data-testid=message][data-pinned=true]');
+    await expect.poll(() => headline.innerText(), { timeout: 15_000 }).toContain(`Incident #1: ${TITLE}`);
+    expect(await headline.innerText()).toMatch(/SEV1[\s\S]*Investigating/);
+    await expect.poll(() => page.getByTestId('channel-topic').innerText()).toContain('Commander: @Alice');
+    await screenshot(page, 'incident-channel');
+
+    // The on-call engineer has a page in their DMs and acknowledges it there.
+    await actAs(page, /Bob/);
+    await page.getByTestId('dm-incident-bot').click();
+    const ack = page.locator('[data-testid=message] [data-action-id=escalation-ack]');
+    await ack.first().waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('message').last().innerText()).toContain(TITLE);
+    await screenshot(page, 'page-dm');
+    await ack.first().click();
+    await expect
+      .poll(() => page.getByTestId('message').last().innerText(), { timeout: 15_000 })
+      .toContain('acknowledged by @Bob');
+    expect(await ack.count()).toBe(0);
+
+    // The headline shows who acknowledged; Bob was brought into the channel.
+    await channelLink.click();
+    await expect
+      .poll(() => headline.innerText(), { timeout: 15_000 })
+      .toMatch(/Acknowledged by\s+@Bob \(on call\)/);
+    expect(await channelLink.getAttribute('title')).not.toContain('not joined');
+    await screenshot(page, 'acknowledged');
+
+    // Post an update from the card's button.
+    await headline.locator('[data-action-id=headline-update]').click();
+    await expect.poll(() => modal.getByTestId('modal-title').textContent()).toBe('Post an update');
+    await modal.getByLabel(/What changed/).fill('Rolled back payments-api to v1.2.3; error rate falling.');
+    await page.getByTestId('modal-submit').click();
+    await modal.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => page.getByTestId('message').last().innerText(), { timeout: 15_000 })
+      .toContain('Rolled back payments-api to v1.2.3');
+    await expect.poll(() => headline.innerText()).toContain('Latest update');
+
+    // Resolve, through Slack's confirmation dialog.
+    const dialogs: string[] = [];
+    page.once('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.accept();
+    });
+    await headline.locator('[data-action-id=headline-resolve]').click();
+    await expect.poll(() => headline.innerText(), { timeout: 15_000 }).toMatch(/Status\s+Resolved/);
+    expect(dialogs[0]).toContain('Resolve this incident?');
+    await screenshot(page, 'resolved');
+
+    // Close from the resolved card: the close form, then the postmortem draft in the channel.
+    await headline.locator('[data-action-id=headline-close]').click();
+    await expect.poll(() => modal.getByTestId('modal-title').textContent()).toBe('Close the incident');
+    await modal.getByLabel(/Resolution/).fill('Rolled back payments-api to v1.2.3');
+    await modal.getByLabel(/Root cause/).fill('A config change disabled the EU payment provider');
+    await page.getByTestId('modal-submit').click();
+    await modal.waitFor({ state: 'detached' });
+    const file = page.getByTestId('file-link');
+    await file.first().waitFor({ timeout: 20_000 });
+    expect(await file.first().innerText()).toMatch(/postmortem/i);
+    await expect.poll(() => headline.innerText(), { timeout: 15_000 }).toMatch(/Status\s+Closed/);
+    await screenshot(page, 'postmortem-posted');
+
+    // The file opens, and it is the draft of this incident.
+    const [opened] = await Promise.all([page.context().waitForEvent('page'), file.first().click()]);
+    await opened.waitForLoadState();
+    const markdown = await opened.locator('body').innerText();
+    expect(markdown).toContain(TITLE);
+    expect(markdown).toContain('A config change disabled the EU payment provider');
+    expect(markdown).toMatch(/acknowledged/i);
+    await opened.close();
+
+    // No block the bot sent was left unrendered on the way.
+    expect(await page.getByTestId('unsupported').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps its incidents across a restart, and shows the other journeys', async () => {
+    expect(await sandbox!.stop()).toBe(0);
+    sandbox = await startSandboxProcess(dataDir);
+    const page = await openPage(sandbox.url);
+    await actAs(page, /Alice/);
+
+    // Incident #1 and its channel survived; the next one is #2.
+    const first = page.locator('[data-testid^="channel-inc-1-"]');
+    await first.click();
+    const headline = page.locator('[data-testid=message][data-pinned=true]');
+    await expect.poll(() => headline.innerText()).toMatch(/Incident #1[\s\S]*Status\s+Closed/);
+    expect(await page.getByTestId('file-link').count()).toBeGreaterThan(0);
+
+    await command(page, '/incident timeline');
+    const ephemeral = page.getByTestId('ephemeral');
+    await expect.poll(() => ephemeral.last().innerText(), { timeout: 15_000 }).toMatch(/acknowledged/i);
+
+    await page.getByTestId('channel-general').click();
+    await command(page, '/incident create --severity SEV3 --title "Search results are stale"');
+    const second = page.locator('[data-testid^="channel-inc-2-"]');
+    await second.waitFor({ timeout: 15_000 });
+    expect(await second.getAttribute('data-testid')).toBe('channel-inc-2-search-results-are-stale');
+
+    await command(page, '/incident oncall');
+    await expect.poll(() => ephemeral.last().innerText(), { timeout: 15_000 }).toContain('Bob');
+    await command(page, '/incident list');
+    await expect
+      .poll(() => ephemeral.last().innerText(), { timeout: 15_000 })
+      .toContain('Search results are stale');
+
+    // App Home lists the open incident.
+    await page.getByTestId('home-tab').click();
+    await expect
+      .poll(() => page.getByTestId('home-view').innerText(), { timeout: 15_000 })
+      .toContain('Search results are stale');
+    await screenshot(page, 'app-home-after-restart');
+    expect(await page.getByTestId('unsupported').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+});
