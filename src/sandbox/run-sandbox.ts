@@ -50,7 +50,7 @@ export async function runSandbox(options: {
   const users = people.map((p) => {
     const found = fake.findUserByEmail(p.email);
     if (!found)
-      throw new Error(`${p.email} is missing from .data/slack.json; start with --fresh to reset the sandbox`);
+      throw new Error(`${p.email} is missing from ${slackFile}; start with --fresh to reset the sandbox`);
     return { id: found.id, label: p.realName };
   });
   let saveTimer: NodeJS.Timeout | null = null;

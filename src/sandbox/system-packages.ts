@@ -23,7 +23,8 @@ export const REDIS_SERVER: SystemProgram = {
 export const CHROMIUM: SystemProgram = {
   commands: ['chromium', 'chromium-browser'],
   apt: 'chromium',
-  macos: 'brew install --cask chromium  (then CHROMIUM_PATH=/Applications/Chromium.app/Contents/MacOS/Chromium)',
+  macos:
+    'brew install --cask chromium  (then CHROMIUM_PATH=/Applications/Chromium.app/Contents/MacOS/Chromium)',
 };
 
 /** The absolute path of the first of `names` found on the PATH, or null. */

@@ -20,7 +20,11 @@ export interface SandboxProcess {
  * `dataDir`: its own embedded Postgres and redis-server, not the test run's.
  */
 export async function startSandboxProcess(dataDir: string, flags: string[] = []): Promise<SandboxProcess> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    PORT: '0',
+  };
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/main.ts', 'all', '--data-dir', dataDir, ...flags],
