@@ -48,11 +48,12 @@ export class MissingProgramError extends Error {}
  */
 export function ensurePrograms(
   programs: readonly SystemProgram[],
-  options: { log?: (line: string) => void; why: string },
+  options: { log?: (line: string) => void; why: string; install?: boolean },
 ): string[] {
   const log = options.log ?? ((line: string) => console.log(line));
   const missing = programs.filter((p) => !findOnPath(p.commands));
-  if (missing.length > 0 && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  const canInstall = options.install !== false && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (missing.length > 0 && canInstall) {
     const packages = missing.map((p) => p.apt);
     log(`${options.why} needs ${packages.join(' and ')}; installing with apt-get…`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
