@@ -98,6 +98,31 @@ export interface SlackDriver {
     text: string;
     threadTs?: string;
   }): Promise<DriverResponse & { message: SlackMessage; eventId: string }>;
+  /**
+   * A person pins or un-pins a message: stored in the fake, then `pin_added` / `pin_removed` is
+   * delivered if the bot is in the channel (Slack sends channel events only to members).
+   */
+  pinMessage(input: {
+    userId: string;
+    channelId: string;
+    ts: string;
+    pinned: boolean;
+  }): Promise<{ message: SlackMessage; response: DriverResponse | null }>;
+  /** A person adds or removes a reaction; `reaction_added` / `reaction_removed` as for pins. */
+  react(input: {
+    userId: string;
+    channelId: string;
+    ts: string;
+    name: string;
+    added: boolean;
+  }): Promise<{ message: SlackMessage; response: DriverResponse | null }>;
+  /** A person runs a message shortcut (`message_action`) on a message. */
+  messageShortcut(input: {
+    userId: string;
+    channelId: string;
+    ts: string;
+    callbackId: string;
+  }): Promise<DriverResponse & { triggerId: string; responseUrl: string }>;
   post(rawBody: string, options?: PostOptions): Promise<DriverResponse>;
 }
 
@@ -146,6 +171,7 @@ export function createSlackDriver(options: SlackDriverOptions): SlackDriver {
     }
     return channel;
   };
+  const botIsIn = (channelId: string) => fake.members(channelId).includes(fake.config.botUserId);
   const channelName = (channel: SlackChannel) => (channel.is_im ? 'directmessage' : (channel.name ?? ''));
   const actionTs = () => (now() / 1000).toFixed(6);
 
@@ -322,6 +348,72 @@ export function createSlackDriver(options: SlackDriverOptions): SlackDriver {
         is_enterprise_install: false,
         enterprise: null,
       });
+    },
+
+    async pinMessage({ userId, channelId, ts, pinned }) {
+      const channel = channelSeenBy(channelId, userId);
+      const message = fake.pinAsUser({ userId, channelId: channel.id, ts, pinned });
+      if (!botIsIn(channel.id)) return { message, response: null };
+      const pinCount = fake.pins(channel.id).length;
+      const response = await event({
+        event: {
+          type: pinned ? 'pin_added' : 'pin_removed',
+          user: userId,
+          channel_id: channel.id,
+          item: {
+            type: 'message',
+            channel: channel.id,
+            created: Math.floor(now() / 1000),
+            created_by: userId,
+            message,
+          },
+          item_user: message.user,
+          pin_count: pinCount,
+          pinned_info: { channel: channel.id, pinned_by: userId, pinned_ts: Math.floor(now() / 1000) },
+          ...(pinned ? {} : { has_pins: pinCount > 0 }),
+        },
+      });
+      return { message, response };
+    },
+
+    async react({ userId, channelId, ts, name, added }) {
+      const channel = channelSeenBy(channelId, userId);
+      const message = fake.reactAsUser({ userId, channelId: channel.id, ts, name, added });
+      if (!botIsIn(channel.id)) return { message, response: null };
+      const response = await event({
+        event: {
+          type: added ? 'reaction_added' : 'reaction_removed',
+          user: userId,
+          reaction: name,
+          ...(message.user ? { item_user: message.user } : {}),
+          item: { type: 'message', channel: channel.id, ts: message.ts },
+        },
+      });
+      return { message, response };
+    },
+
+    async messageShortcut({ userId, channelId, ts, callbackId }) {
+      const channel = channelSeenBy(channelId, userId);
+      const message = fake.getMessage(channel.id, ts);
+      if (!message) throw new Error(`slack driver: no message ${ts} in ${channel.id}`);
+      const triggerId = fake.issueTriggerId(userId);
+      const responseUrl = fake.createResponseUrl({ channelId: channel.id, userId });
+      const response = await postPayload({
+        type: 'message_action',
+        token,
+        action_ts: actionTs(),
+        team,
+        user: userRef(userId),
+        channel: { id: channel.id, name: channelName(channel) },
+        is_enterprise_install: false,
+        enterprise: null,
+        callback_id: callbackId,
+        trigger_id: triggerId,
+        response_url: responseUrl,
+        message_ts: message.ts,
+        message,
+      });
+      return { ...response, triggerId, responseUrl };
     },
 
     async userMessage({ userId, channelId, text, threadTs }) {

@@ -266,14 +266,12 @@ describe('timeline capture', () => {
       retryNum: 1,
       retryReason: 'http_timeout',
     });
-    await h.driver.event({
-      event: {
-        type: 'reaction_added',
-        user: h.people.carol,
-        reaction: 'pushpin',
-        item_user: h.people.bob,
-        item: { type: 'message', channel: incident.channel_id, ts: message.ts },
-      },
+    await h.driver.react({
+      userId: h.people.carol,
+      channelId: incident.channel_id,
+      ts: message.ts,
+      name: 'pushpin',
+      added: true,
     });
     const captured = await waitFor(async () => {
       const rows = await queryRows<{ occurred_at: Date; details: { text: string } }>(
@@ -308,24 +306,14 @@ describe('timeline capture', () => {
       channelId: incident.channel_id,
       text: 'Saw 502s from the LB',
     });
-    const payload = {
-      type: 'message_action',
-      callback_id: 'timeline-add',
-      trigger_id: h.fake.issueTriggerId(h.people.bob),
-      response_url: h.fake.createResponseUrl({ channelId: incident.channel_id, userId: h.people.bob }),
-      team: { id: h.fake.config.teamId, domain: h.fake.config.teamDomain },
-      channel: { id: incident.channel_id, name: 'inc' },
-      user: { id: h.people.bob, name: 'bob' },
-      message: { type: 'message', user: h.people.bob, ts: message.ts, text: message.text },
-      message_ts: message.ts,
-      action_ts: `${Date.now() / 1000}`,
-      token: 'sandbox-verification-token',
-    };
-    const response = await h.driver.post(
-      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-    );
+    const response = await h.driver.messageShortcut({
+      userId: h.people.bob,
+      channelId: incident.channel_id,
+      ts: message.ts,
+      callbackId: 'timeline-add',
+    });
     expect(response.status).toBe(200);
-    const answer = await waitFor(() => h.fake.responses(payload.response_url).at(-1));
+    const answer = await waitFor(() => h.fake.responses(response.responseUrl).at(-1));
     expect(JSON.stringify(answer)).toContain('Added to the timeline');
     expect(await say(incident.channel_id, 'timeline')).toContain('Saw 502s from the LB');
   });

@@ -12,6 +12,8 @@ import { createFaultRegistry } from './faults.js';
 import { applyResponseMessage, resolveViewSubmission, type ViewSubmissionOutcome } from './interactions.js';
 import { appendMessage, findMessage, isTopLevel, threadReplies } from './message-store.js';
 import { receiveUpload } from './methods/files.js';
+import { addPin, removePin } from './methods/pins.js';
+import { addReaction, removeReaction } from './methods/reactions.js';
 import { slackMethods } from './methods/index.js';
 import { renderChannel, renderFile } from './render.js';
 import { createResponseUrl, listResponses, postToResponseUrl, resolveContext } from './response-urls.js';
@@ -97,6 +99,17 @@ export interface SlackFake {
     text: string;
     threadTs?: string;
     blocks?: SlackBlock[];
+  }): SlackMessage;
+
+  /** A person pins or un-pins a message, as in Slack's message menu (no event is sent: the driver does that). */
+  pinAsUser(input: { userId: string; channelId: string; ts: string; pinned: boolean }): SlackMessage;
+  /** A person adds or removes an emoji reaction (`name` without colons). */
+  reactAsUser(input: {
+    userId: string;
+    channelId: string;
+    ts: string;
+    name: string;
+    added: boolean;
   }): SlackMessage;
 
   issueTriggerId(userId?: string): string;
@@ -222,6 +235,19 @@ export function createSlackFake(options: SlackFakeOptions = {}): SlackFake {
 
     addUser: (user) => copy(addUser(state, user)),
     addChannel: (channel) => renderChannel(state, addChannel(state, channel)),
+    pinAsUser({ userId, channelId, ts, pinned }) {
+      const channel = channelRecord(channelId);
+      if (!channel.members.has(userId)) throw new Error(`slack fake: ${userId} is not in ${channel.id}`);
+      if (pinned) addPin(state, channel.id, ts, userId);
+      else removePin(state, channel.id, ts);
+      return copy(findMessage(state, channel.id, ts)!);
+    },
+    reactAsUser({ userId, channelId, ts, name, added }) {
+      const channel = channelRecord(channelId);
+      if (added) addReaction(state, channel.id, ts, name, userId);
+      else removeReaction(state, channel.id, ts, name, userId);
+      return copy(findMessage(state, channel.id, ts)!);
+    },
     postAsUser({ userId, channelId, text, threadTs, blocks }) {
       const channel = channelRecord(channelId);
       if (!channel.members.has(userId)) throw new Error(`slack fake: ${userId} is not in ${channel.id}`);

@@ -190,6 +190,85 @@ describe('slack driver: signed requests', () => {
       authorizations: [{ user_id: 'UBOT00001', is_bot: true }],
     });
   });
+
+  it('pins and reacts as a person: stored in the local Slack, delivered only where the bot is a member', async () => {
+    const { fake } = await startFake();
+    const recorder = await startRecorder();
+    const driver = createSlackDriver({ fake, appUrl: recorder.url, signingSecret: SIGNING_SECRET });
+    const alice = fake.addUser({ name: 'alice' });
+    const general = fake.getChannel('general')!;
+    fake.addChannel({ name: 'quiet', members: [alice.id] });
+    const quiet = fake.getChannel('quiet')!;
+    if (!fake.members(general.id).includes(alice.id)) throw new Error('alice should be in #general');
+    const message = fake.postAsUser({ userId: alice.id, channelId: general.id, text: 'DB CPU at 100%' });
+
+    const pinned = await driver.pinMessage({
+      userId: alice.id,
+      channelId: general.id,
+      ts: message.ts,
+      pinned: true,
+    });
+    expect(pinned.response?.status).toBe(200);
+    expect(fake.pins(general.id).map((p) => [p.ts, p.created_by])).toEqual([[message.ts, alice.id]]);
+    await driver.react({
+      userId: alice.id,
+      channelId: general.id,
+      ts: message.ts,
+      name: 'pushpin',
+      added: true,
+    });
+    expect(fake.getMessage(general.id, message.ts)?.reactions).toEqual([
+      { name: 'pushpin', users: [alice.id], count: 1 },
+    ]);
+    await driver.pinMessage({ userId: alice.id, channelId: general.id, ts: message.ts, pinned: false });
+    expect(fake.pins(general.id)).toEqual([]);
+    const events = recorder.received.map((r) => JSON.parse(r.body).event);
+    expect(events.map((e) => e.type)).toEqual(['pin_added', 'reaction_added', 'pin_removed']);
+    expect(events[0]).toMatchObject({
+      user: alice.id,
+      channel_id: general.id,
+      item: { type: 'message', channel: general.id, message: { ts: message.ts, text: 'DB CPU at 100%' } },
+    });
+    expect(events[1]).toMatchObject({ reaction: 'pushpin', item: { channel: general.id, ts: message.ts } });
+
+    // The bot is not in #quiet: Slack keeps the pin but tells the app nothing.
+    const inQuiet = fake.postAsUser({ userId: alice.id, channelId: quiet.id, text: 'hush' });
+    const silent = await driver.pinMessage({
+      userId: alice.id,
+      channelId: quiet.id,
+      ts: inQuiet.ts,
+      pinned: true,
+    });
+    expect(silent.response).toBeNull();
+    expect(fake.pins(quiet.id)).toHaveLength(1);
+    expect(recorder.received).toHaveLength(3);
+  });
+
+  it('runs a message shortcut with a message_action payload', async () => {
+    const { fake } = await startFake();
+    const recorder = await startRecorder();
+    const driver = createSlackDriver({ fake, appUrl: recorder.url, signingSecret: SIGNING_SECRET });
+    const alice = fake.addUser({ name: 'alice' });
+    const general = fake.getChannel('general')!;
+    const message = fake.postAsUser({ userId: alice.id, channelId: general.id, text: 'Saw 502s' });
+    const sent = await driver.messageShortcut({
+      userId: alice.id,
+      channelId: general.id,
+      ts: message.ts,
+      callbackId: 'timeline-add',
+    });
+    const payload = JSON.parse(new URLSearchParams(recorder.received[0]!.body).get('payload')!);
+    expect(payload).toMatchObject({
+      type: 'message_action',
+      callback_id: 'timeline-add',
+      trigger_id: sent.triggerId,
+      response_url: sent.responseUrl,
+      channel: { id: general.id, name: 'general' },
+      user: { id: alice.id },
+      message_ts: message.ts,
+      message: { ts: message.ts, text: 'Saw 502s' },
+    });
+  });
 });
 
 describe('slack driver against a real Bolt app', () => {

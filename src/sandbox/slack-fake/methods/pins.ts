@@ -13,35 +13,44 @@ function pinnedTarget(state: FakeState, args: Args) {
   requireBotMember(state, channel);
   const message = findMessage(state, channel.id, ts);
   if (!message || message.subtype === 'tombstone') throw new SlackApiError('message_not_found');
-  const pins = state.pins.get(channel.id) ?? [];
-  return { channel, message, pins };
+  return { channel, message };
+}
+
+/** Pins a message of `channelId` on behalf of `by` (the bot through pins.add, or a person). */
+export function addPin(state: FakeState, channelId: string, ts: string, by: string): void {
+  const message = findMessage(state, channelId, ts);
+  if (!message || message.subtype === 'tombstone') throw new SlackApiError('message_not_found');
+  const pins = state.pins.get(channelId) ?? [];
+  if (pins.some((pin) => pin.ts === message.ts)) throw new SlackApiError('already_pinned');
+  pins.push({ channel: channelId, ts: message.ts, created: nowSeconds(state), created_by: by });
+  state.pins.set(channelId, pins);
+  message.pinned_to = [channelId];
+  state.emit({ type: 'pin', channelId, ts: message.ts });
+}
+
+export function removePin(state: FakeState, channelId: string, ts: string): void {
+  const message = findMessage(state, channelId, ts);
+  if (!message) throw new SlackApiError('message_not_found');
+  const pins = state.pins.get(channelId) ?? [];
+  if (!pins.some((pin) => pin.ts === message.ts)) throw new SlackApiError('no_pin');
+  state.pins.set(
+    channelId,
+    pins.filter((pin) => pin.ts !== message.ts),
+  );
+  delete message.pinned_to;
+  state.emit({ type: 'pin', channelId, ts: message.ts });
 }
 
 export const pinMethods: MethodTable = {
   'pins.add': (state, args) => {
-    const { channel, message, pins } = pinnedTarget(state, args);
-    if (pins.some((pin) => pin.ts === message.ts)) throw new SlackApiError('already_pinned');
-    pins.push({
-      channel: channel.id,
-      ts: message.ts,
-      created: nowSeconds(state),
-      created_by: state.config.botUserId,
-    });
-    state.pins.set(channel.id, pins);
-    message.pinned_to = [channel.id];
-    state.emit({ type: 'pin', channelId: channel.id, ts: message.ts });
+    const { channel, message } = pinnedTarget(state, args);
+    addPin(state, channel.id, message.ts, state.config.botUserId);
     return {};
   },
 
   'pins.remove': (state, args) => {
-    const { channel, message, pins } = pinnedTarget(state, args);
-    if (!pins.some((pin) => pin.ts === message.ts)) throw new SlackApiError('no_pin');
-    state.pins.set(
-      channel.id,
-      pins.filter((pin) => pin.ts !== message.ts),
-    );
-    delete message.pinned_to;
-    state.emit({ type: 'pin', channelId: channel.id, ts: message.ts });
+    const { channel, message } = pinnedTarget(state, args);
+    removePin(state, channel.id, message.ts);
     return {};
   },
 
