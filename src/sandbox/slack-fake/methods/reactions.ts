@@ -33,7 +33,13 @@ export function addReaction(state: FakeState, channelId: string, ts: string, nam
   state.emit({ type: 'reaction', channelId, ts: message.ts });
 }
 
-export function removeReaction(state: FakeState, channelId: string, ts: string, name: string, by: string): void {
+export function removeReaction(
+  state: FakeState,
+  channelId: string,
+  ts: string,
+  name: string,
+  by: string,
+): void {
   const message = findMessage(state, channelId, ts);
   if (!message) throw new SlackApiError('message_not_found');
   const existing = message.reactions?.find((reaction) => reaction.name === name);
