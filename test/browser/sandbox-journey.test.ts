@@ -105,7 +105,9 @@ describe('the sandbox in a real browser', () => {
       'channel-inc-1-checkout-is-failing-for-eu-customers',
     );
     await channelLink.click();
-    const headline = page.locator('[data-testid=message][data-pinned=true]');
+    const headline = page
+      .locator('[data-testid=message][data-pinned=true]')
+      .filter({ hasText: 'Incident #1:' });
     await expect.poll(() => headline.innerText(), { timeout: 15_000 }).toContain(`Incident #1: ${TITLE}`);
     expect(await headline.innerText()).toMatch(/SEV1[\s\S]*Investigating/);
     await expect.poll(() => page.getByTestId('channel-topic').innerText()).toContain('Commander: @Alice');
@@ -142,6 +144,27 @@ describe('the sandbox in a real browser', () => {
       .poll(() => page.getByTestId('message').last().innerText(), { timeout: 15_000 })
       .toContain('Rolled back payments-api to v1.2.3');
     await expect.poll(() => headline.innerText()).toContain('Latest update');
+
+    // Evidence goes on the timeline: a pinned message, and one added with the message shortcut.
+    await command(page, 'LB logs: 502s from payments-api since 14:03');
+    const evidence = page.getByTestId('message').filter({ hasText: 'LB logs: 502s' });
+    await evidence.waitFor();
+    await evidence.hover();
+    await evidence.getByTestId('msg-pin').click();
+    await expect.poll(() => evidence.getAttribute('data-pinned')).toBe('true');
+    await command(page, 'Payments provider confirms an EU config change at 14:01');
+    const confirmation = page.getByTestId('message').filter({ hasText: 'provider confirms' });
+    await confirmation.waitFor();
+    await confirmation.hover();
+    await confirmation.getByTestId('shortcut-timeline-add').click();
+    const ephemeral = page.getByTestId('ephemeral');
+    await expect
+      .poll(() => ephemeral.last().innerText(), { timeout: 15_000 })
+      .toContain('Added to the timeline');
+    await command(page, '/incident timeline');
+    await expect
+      .poll(() => ephemeral.last().innerText(), { timeout: 15_000 })
+      .toMatch(/LB logs: 502s[\s\S]*provider confirms|provider confirms[\s\S]*LB logs: 502s/);
 
     // Resolve, through Slack's confirmation dialog.
     const dialogs: string[] = [];
@@ -191,7 +214,9 @@ describe('the sandbox in a real browser', () => {
     // Incident #1 and its channel survived; the next one is #2.
     const first = page.locator('[data-testid^="channel-inc-1-"]');
     await first.click();
-    const headline = page.locator('[data-testid=message][data-pinned=true]');
+    const headline = page
+      .locator('[data-testid=message][data-pinned=true]')
+      .filter({ hasText: 'Incident #1:' });
     await expect.poll(() => headline.innerText()).toMatch(/Incident #1[\s\S]*Status\s+Closed/);
     expect(await page.getByTestId('file-link').count()).toBeGreaterThan(0);
 
@@ -204,6 +229,21 @@ describe('the sandbox in a real browser', () => {
     const second = page.locator('[data-testid^="channel-inc-2-"]');
     await second.waitFor({ timeout: 15_000 });
     expect(await second.getAttribute('data-testid')).toBe('channel-inc-2-search-results-are-stale');
+
+    // A :pushpin: reaction from someone outside the channel also puts a message on the timeline.
+    await second.click();
+    await command(page, 'Cache hit rate dropped to 12%');
+    const clue = page.getByTestId('message').filter({ hasText: 'Cache hit rate' });
+    await clue.waitFor();
+    await actAs(page, /Carol/);
+    await clue.hover();
+    await clue.getByTestId('react-pushpin').click();
+    await expect.poll(() => clue.getByTestId('reaction').innerText()).toBe('📌 1');
+    await command(page, '/incident timeline');
+    await expect
+      .poll(() => ephemeral.last().innerText(), { timeout: 15_000 })
+      .toContain('Cache hit rate dropped to 12%');
+    await actAs(page, /Alice/);
 
     await command(page, '/incident oncall');
     await expect.poll(() => ephemeral.last().innerText(), { timeout: 15_000 }).toContain('Bob');

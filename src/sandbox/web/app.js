@@ -732,11 +732,100 @@ function renderMessage(message, channel, { inThread = false } = {}) {
       'data-ts': message.ts,
       'data-pinned': message.pinned ? 'true' : undefined,
     },
+    messageMenu(message, channel),
     message.pinned ? el('div', { class: 'pinned-marker', testid: 'pinned' }, '📌 Pinned') : null,
     authorLine(message),
     body,
     files,
+    reactionChips(message, channel),
     thread,
+  );
+}
+
+/** Reactions offered in the message menu (Slack has a picker; these are the ones incidents use). */
+const QUICK_REACTIONS = ['pushpin', 'eyes', 'white_check_mark'];
+
+function toggleReaction(message, channel, name) {
+  const added = !message.reactions.some((r) => r.name === name && r.users.includes(app.user));
+  return act('/api/react', { user: app.user, channel: channel.id, ts: message.ts, name, added });
+}
+
+/** What hovering a message offers in Slack: react, pin, and the app's message shortcuts. */
+function messageMenu(message, channel) {
+  const items = [];
+  for (const name of QUICK_REACTIONS) {
+    items.push(
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'menu-item',
+          title: `React with :${name}:`,
+          testid: `react-${name}`,
+          onclick: () => toggleReaction(message, channel, name),
+        },
+        EMOJI[name] ?? `:${name}:`,
+      ),
+    );
+  }
+  if (channel.isMember && channel.kind !== 'dm') {
+    items.push(
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'menu-item',
+          testid: 'msg-pin',
+          onclick: () =>
+            act('/api/pin', { user: app.user, channel: channel.id, ts: message.ts, pinned: !message.pinned }),
+        },
+        message.pinned ? 'Un-pin' : 'Pin to channel',
+      ),
+    );
+  }
+  for (const shortcut of app.data.shortcuts ?? []) {
+    items.push(
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'menu-item',
+          title: 'Message shortcut',
+          testid: `shortcut-${shortcut.callbackId}`,
+          onclick: () =>
+            act('/api/shortcut', {
+              user: app.user,
+              channel: channel.id,
+              ts: message.ts,
+              callbackId: shortcut.callbackId,
+            }),
+        },
+        `⚡ ${shortcut.name}`,
+      ),
+    );
+  }
+  return el('div', { class: 'message-menu', testid: 'message-menu' }, items);
+}
+
+function reactionChips(message, channel) {
+  if (!message.reactions?.length) return null;
+  return el(
+    'div',
+    { class: 'reactions' },
+    message.reactions.map((reaction) =>
+      el(
+        'button',
+        {
+          type: 'button',
+          class: `reaction${reaction.users.includes(app.user) ? ' mine' : ''}`,
+          testid: 'reaction',
+          'data-name': reaction.name,
+          title: reaction.users.map((id) => app.data.userNames[id] ?? id).join(', '),
+          onclick: () => toggleReaction(message, channel, reaction.name),
+        },
+        `${EMOJI[reaction.name] ?? `:${reaction.name}:`} ${reaction.count}`,
+      ),
+    ),
   );
 }
 

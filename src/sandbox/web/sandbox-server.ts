@@ -33,6 +33,10 @@ export interface SandboxServerOptions {
   assetsDir?: string;
   /** Milliseconds between SSE heartbeat comments. Default 15 000. */
   heartbeatMs?: number;
+  /** The app's slash commands (from manifest.yml); any other `/command` is answered with what exists. */
+  slashCommands?: string[];
+  /** The app's message shortcuts (from manifest.yml), offered in each message's menu. */
+  messageShortcuts?: { callbackId: string; name: string }[];
 }
 
 export interface SandboxServer {
@@ -136,6 +140,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     files: (message.files ?? []).map(fileSummary),
     pinned: pinned.has(message.ts),
     edited: message.edited !== undefined,
+    reactions: (message.reactions ?? []).map((r) => ({ name: r.name, count: r.count, users: r.users })),
   });
   const viewSummary = (record: FakeView | undefined) => {
     if (!record) return null;
@@ -198,6 +203,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
             })),
         };
       }),
+      shortcuts: options.messageShortcuts ?? [],
       modal: viewSummary(openViews.at(-1)),
       modalDepth: openViews.length,
       home: viewSummary(fake.homeView(userId)),
@@ -234,6 +240,12 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
       const input = text(body, 'text').trim();
       if (input.startsWith('/')) {
         const command = input.split(/\s+/, 1)[0] ?? '/incident';
+        const known = options.slashCommands;
+        if (known && !known.includes(command)) {
+          throw new RequestError(
+            `${command} is not a command of this app. Try ${known.map((c) => `${c} help`).join(' or ')}.`,
+          );
+        }
         const argText = input.slice(command.length).trim();
         return answer(await driver.slashCommand({ userId, channelId, command, text: argText }));
       }
@@ -255,6 +267,38 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
           messageTs: text(body, 'ts'),
           actionId: text(body, 'actionId'),
           ...(value !== undefined ? { value } : {}),
+        }),
+      );
+    },
+    /** Pin or un-pin from the message menu. */
+    async '/api/pin'(body) {
+      const { response } = await driver.pinMessage({
+        userId: knownUser(body.user),
+        channelId: text(body, 'channel'),
+        ts: text(body, 'ts'),
+        pinned: body.pinned === true,
+      });
+      return response ? answer(response) : { status: null, body: null };
+    },
+    /** Add or remove an emoji reaction (`name` without colons). */
+    async '/api/react'(body) {
+      const { response } = await driver.react({
+        userId: knownUser(body.user),
+        channelId: text(body, 'channel'),
+        ts: text(body, 'ts'),
+        name: text(body, 'name'),
+        added: body.added === true,
+      });
+      return response ? answer(response) : { status: null, body: null };
+    },
+    /** A message shortcut from the message menu. */
+    async '/api/shortcut'(body) {
+      return answer(
+        await driver.messageShortcut({
+          userId: knownUser(body.user),
+          channelId: text(body, 'channel'),
+          ts: text(body, 'ts'),
+          callbackId: text(body, 'callbackId'),
         }),
       );
     },

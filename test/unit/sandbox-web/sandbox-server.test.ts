@@ -77,6 +77,7 @@ async function setup(): Promise<Setup> {
       { id: oncall, label: 'Olga (on call)' },
     ],
     title: 'Test sandbox',
+    slashCommands: ['/incident'],
   });
   cleanups.push(() => sandbox.close());
   const server = createServer((req, res) => {
@@ -326,6 +327,76 @@ describe('sandbox page server', () => {
       container: { type: 'view', view_id: home.view.id },
       actions: [{ action_id: 'home_refresh' }],
     });
+  });
+
+  it('pins, reacts and runs message shortcuts from the message menu; shows reactions; refuses a pin from outside', async () => {
+    const { fake, base, recorder, reporter, oncall } = await setup();
+    const general = fake.getChannel('general')!.id;
+    const message = fake.postAsUser({ userId: reporter, channelId: general, text: 'DB CPU at 100%' });
+    const pin = await postJson(`${base}/api/pin`, {
+      user: reporter,
+      channel: general,
+      ts: message.ts,
+      pinned: true,
+    });
+    expect(pin.status).toBe(200);
+    expect(fake.pins(general).map((p) => p.ts)).toEqual([message.ts]);
+    expect(recorder.parsed(0)).toMatchObject({ event: { type: 'pin_added', user: reporter } });
+
+    const react = await postJson(`${base}/api/react`, {
+      user: oncall,
+      channel: general,
+      ts: message.ts,
+      name: 'pushpin',
+      added: true,
+    });
+    expect(react.status).toBe(200);
+    const state = await getJson(`${base}/api/state?user=${reporter}`);
+    const shown = state.body.channels
+      .find((c: Json) => c.id === general)
+      .messages.find((m: Json) => m.ts === message.ts);
+    expect(shown).toMatchObject({
+      pinned: true,
+      reactions: [{ name: 'pushpin', count: 1, users: [oncall] }],
+    });
+
+    const shortcut = await postJson(`${base}/api/shortcut`, {
+      user: oncall,
+      channel: general,
+      ts: message.ts,
+      callbackId: 'timeline-add',
+    });
+    expect(shortcut.status).toBe(200);
+    expect(recorder.parsed(2)).toMatchObject({ type: 'message_action', callback_id: 'timeline-add' });
+
+    // Olga is not in #incidents-archive: Slack would not let her pin there.
+    fake.addChannel({ name: 'incidents-archive', members: [reporter] });
+    const archive = fake.getChannel('incidents-archive')!.id;
+    const other = fake.postAsUser({ userId: reporter, channelId: archive, text: 'old' });
+    const refused = await postJson(`${base}/api/pin`, {
+      user: oncall,
+      channel: archive,
+      ts: other.ts,
+      pinned: true,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/not in/);
+    expect(fake.pins(archive)).toEqual([]);
+  });
+
+  it('answers a slash command the app does not have with the ones it has', async () => {
+    const { fake, base, recorder, reporter } = await setup();
+    const general = fake.getChannel('general')!.id;
+    const answer = await postJson(`${base}/api/command`, {
+      user: reporter,
+      channel: general,
+      text: '/giphy cats',
+    });
+    expect(answer).toEqual({
+      status: 400,
+      body: { error: '/giphy is not a command of this app. Try /incident help.' },
+    });
+    expect(recorder.received).toHaveLength(0);
   });
 
   it('tells the bot when a person opens the Home tab', async () => {
