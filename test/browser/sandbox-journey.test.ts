@@ -245,6 +245,11 @@ describe('the sandbox in a real browser', () => {
       .toContain('Cache hit rate dropped to 12%');
     await actAs(page, /Alice/);
 
+    // Typed @mentions reach the bot escaped, as Slack's client sends them.
+    await command(page, '/incident role scribe @carol');
+    const card2 = page.locator('[data-testid=message][data-pinned=true]').filter({ hasText: 'Incident #2:' });
+    await expect.poll(() => card2.innerText(), { timeout: 15_000 }).toMatch(/Scribe\s+@Carol/);
+
     await command(page, '/incident oncall');
     await expect.poll(() => ephemeral.last().innerText(), { timeout: 15_000 }).toContain('Bob');
     await command(page, '/incident list');

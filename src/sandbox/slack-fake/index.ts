@@ -130,6 +130,8 @@ export interface SlackFake {
   getUser(userId: string): SlackUser | undefined;
   /** As `users.lookupByEmail` finds people. */
   findUserByEmail(email: string): SlackUser | undefined;
+  /** Everyone in the workspace, the bot included. */
+  listUsers(): SlackUser[];
   /** By id, name or `#name`. */
   getChannel(idOrName: string): SlackChannel | undefined;
   listChannels(): SlackChannel[];
@@ -281,6 +283,7 @@ export function createSlackFake(options: SlackFakeOptions = {}): SlackFake {
       const user = state.users.get(userId);
       return user ? copy(user) : undefined;
     },
+    listUsers: () => [...state.users.values()].map((user) => copy(user)),
     findUserByEmail: (email) => {
       const lower = email.toLowerCase();
       const user = [...state.users.values()].find((u) => u.profile?.email?.toLowerCase() === lower);

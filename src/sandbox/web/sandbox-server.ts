@@ -233,11 +233,26 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     body: response.body,
   });
 
+  /**
+   * What Slack's client does to typed text: `@handle` becomes `<@U…|handle>` and `#channel` becomes
+   * `<#C…|channel>` for people and channels that exist (`/incident` asks for this with should_escape).
+   */
+  const escapeMentions = (input: string): string =>
+    input
+      .replace(/(^|[\s(])@([a-z0-9][a-z0-9._-]*)/gi, (whole, before: string, handle: string) => {
+        const user = fake.listUsers().find((u) => u.name.toLowerCase() === handle.toLowerCase());
+        return user ? `${before}<@${user.id}|${user.name}>` : whole;
+      })
+      .replace(/(^|[\s(])#([a-z0-9][a-z0-9_-]*)/gi, (whole, before: string, name: string) => {
+        const channel = fake.getChannel(name.toLowerCase());
+        return channel && !channel.is_im ? `${before}<#${channel.id}|${channel.name}>` : whole;
+      });
+
   const actions: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
     async '/api/command'(body) {
       const userId = knownUser(body.user);
       const channelId = text(body, 'channel');
-      const input = text(body, 'text').trim();
+      const input = escapeMentions(text(body, 'text').trim());
       if (input.startsWith('/')) {
         const command = input.split(/\s+/, 1)[0] ?? '/incident';
         const known = options.slashCommands;

@@ -384,6 +384,17 @@ describe('sandbox page server', () => {
     expect(fake.pins(archive)).toEqual([]);
   });
 
+  it('escapes typed @handles and #channels as Slack’s client does, leaving #12 and unknown names alone', async () => {
+    const { fake, base, recorder, reporter, oncall } = await setup();
+    const general = fake.getChannel('general')!.id;
+    await postJson(`${base}/api/command`, {
+      user: reporter,
+      channel: general,
+      text: '/incident page @olga #12 @nobody (#general)',
+    });
+    expect(recorder.parsed(0).text).toBe(`page <@${oncall}|olga> #12 @nobody (<#${general}|general>)`);
+  });
+
   it('answers a slash command the app does not have with the ones it has', async () => {
     const { fake, base, recorder, reporter } = await setup();
     const general = fake.getChannel('general')!.id;
