@@ -877,6 +877,7 @@ function renderMain() {
           ),
     );
     composer.disabled = true;
+    composer.placeholder = 'Pick a channel to write or run /incident …';
     return;
   }
   composer.disabled = false;
