@@ -37,6 +37,9 @@ async function openPage(url: string): Promise<Page> {
   return page;
 }
 
+/** The page updates over HTTP and server-sent events: allow a loaded CI machine its time. */
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
+
 async function actAs(page: Page, label: RegExp): Promise<void> {
   const switcher = page.getByTestId('user-switcher');
   const option = await switcher.locator('option').filter({ hasText: label }).first().getAttribute('value');
@@ -78,7 +81,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('the sandbox in a real browser', () => {
+describe('the sandbox in a real browser', { timeout: 120_000 }, () => {
   it('declares, pages, acknowledges, updates, resolves and closes with a postmortem', async () => {
     const page = await openPage(sandbox!.url);
     await actAs(page, /Alice/);
@@ -87,10 +90,10 @@ describe('the sandbox in a real browser', () => {
     // Declare from the composer through the modal; an empty title is refused with a field error.
     await command(page, '/incident create');
     const modal = page.getByTestId('modal');
-    await expect.poll(() => modal.getByTestId('modal-title').textContent()).toBe('Declare an incident');
+    await eventually(() => modal.getByTestId('modal-title').textContent()).toBe('Declare an incident');
     await modal.getByLabel('Title').fill('   ');
     await page.getByTestId('modal-submit').click();
-    await expect.poll(() => modal.getByTestId('field-error').first().textContent()).toMatch(/title/i);
+    await eventually(() => modal.getByTestId('field-error').first().textContent()).toMatch(/title/i);
     await modal.getByLabel('Title').fill(TITLE);
     await modal.getByLabel('Severity').selectOption('SEV1');
     await modal.getByLabel(/Summary/).fill('Payments return 502 since 14:05');
@@ -108,9 +111,9 @@ describe('the sandbox in a real browser', () => {
     const headline = page
       .locator('[data-testid=message][data-pinned=true]')
       .filter({ hasText: 'Incident #1:' });
-    await expect.poll(() => headline.innerText(), { timeout: 15_000 }).toContain(`Incident #1: ${TITLE}`);
+    await eventually(() => headline.innerText()).toContain(`Incident #1: ${TITLE}`);
     expect(await headline.innerText()).toMatch(/SEV1[\s\S]*Investigating/);
-    await expect.poll(() => page.getByTestId('channel-topic').innerText()).toContain('Commander: @Alice');
+    await eventually(() => page.getByTestId('channel-topic').innerText()).toContain('Commander: @Alice');
     await screenshot(page, 'incident-channel');
 
     // The on-call engineer has a page in their DMs and acknowledges it there.
@@ -121,29 +124,25 @@ describe('the sandbox in a real browser', () => {
     expect(await page.getByTestId('message').last().innerText()).toContain(TITLE);
     await screenshot(page, 'page-dm');
     await ack.first().click();
-    await expect
-      .poll(() => page.getByTestId('message').last().innerText(), { timeout: 15_000 })
-      .toContain('acknowledged by @Bob');
+    await eventually(() => page.getByTestId('message').last().innerText()).toContain('acknowledged by @Bob');
     expect(await ack.count()).toBe(0);
 
     // The headline shows who acknowledged; Bob was brought into the channel.
     await channelLink.click();
-    await expect
-      .poll(() => headline.innerText(), { timeout: 15_000 })
-      .toMatch(/Acknowledged by\s+@Bob \(on call\)/);
+    await eventually(() => headline.innerText()).toMatch(/Acknowledged by\s+@Bob \(on call\)/);
     expect(await channelLink.getAttribute('title')).not.toContain('not joined');
     await screenshot(page, 'acknowledged');
 
     // Post an update from the card's button.
     await headline.locator('[data-action-id=headline-update]').click();
-    await expect.poll(() => modal.getByTestId('modal-title').textContent()).toBe('Post an update');
+    await eventually(() => modal.getByTestId('modal-title').textContent()).toBe('Post an update');
     await modal.getByLabel(/What changed/).fill('Rolled back payments-api to v1.2.3; error rate falling.');
     await page.getByTestId('modal-submit').click();
     await modal.waitFor({ state: 'detached' });
-    await expect
-      .poll(() => page.getByTestId('message').last().innerText(), { timeout: 15_000 })
-      .toContain('Rolled back payments-api to v1.2.3');
-    await expect.poll(() => headline.innerText()).toContain('Latest update');
+    await eventually(() => page.getByTestId('message').last().innerText()).toContain(
+      'Rolled back payments-api to v1.2.3',
+    );
+    await eventually(() => headline.innerText()).toContain('Latest update');
 
     // Evidence goes on the timeline: a pinned message, and one added with the message shortcut.
     await command(page, 'LB logs: 502s from payments-api since 14:03');
@@ -151,20 +150,18 @@ describe('the sandbox in a real browser', () => {
     await evidence.waitFor();
     await evidence.hover();
     await evidence.getByTestId('msg-pin').click();
-    await expect.poll(() => evidence.getAttribute('data-pinned')).toBe('true');
+    await eventually(() => evidence.getAttribute('data-pinned')).toBe('true');
     await command(page, 'Payments provider confirms an EU config change at 14:01');
     const confirmation = page.getByTestId('message').filter({ hasText: 'provider confirms' });
     await confirmation.waitFor();
     await confirmation.hover();
     await confirmation.getByTestId('shortcut-timeline-add').click();
     const ephemeral = page.getByTestId('ephemeral');
-    await expect
-      .poll(() => ephemeral.last().innerText(), { timeout: 15_000 })
-      .toContain('Added to the timeline');
+    await eventually(() => ephemeral.last().innerText()).toContain('Added to the timeline');
     await command(page, '/incident timeline');
-    await expect
-      .poll(() => ephemeral.last().innerText(), { timeout: 15_000 })
-      .toMatch(/LB logs: 502s[\s\S]*provider confirms|provider confirms[\s\S]*LB logs: 502s/);
+    await eventually(() => ephemeral.last().innerText()).toMatch(
+      /LB logs: 502s[\s\S]*provider confirms|provider confirms[\s\S]*LB logs: 502s/,
+    );
 
     // Resolve, through Slack's confirmation dialog.
     const dialogs: string[] = [];
@@ -173,13 +170,13 @@ describe('the sandbox in a real browser', () => {
       void dialog.accept();
     });
     await headline.locator('[data-action-id=headline-resolve]').click();
-    await expect.poll(() => headline.innerText(), { timeout: 15_000 }).toMatch(/Status\s+Resolved/);
+    await eventually(() => headline.innerText()).toMatch(/Status\s+Resolved/);
     expect(dialogs[0]).toContain('Resolve this incident?');
     await screenshot(page, 'resolved');
 
     // Close from the resolved card: the close form, then the postmortem draft in the channel.
     await headline.locator('[data-action-id=headline-close]').click();
-    await expect.poll(() => modal.getByTestId('modal-title').textContent()).toBe('Close the incident');
+    await eventually(() => modal.getByTestId('modal-title').textContent()).toBe('Close the incident');
     await modal.getByLabel(/Resolution/).fill('Rolled back payments-api to v1.2.3');
     await modal.getByLabel(/Root cause/).fill('A config change disabled the EU payment provider');
     await page.getByTestId('modal-submit').click();
@@ -187,7 +184,7 @@ describe('the sandbox in a real browser', () => {
     const file = page.getByTestId('file-link');
     await file.first().waitFor({ timeout: 20_000 });
     expect(await file.first().innerText()).toMatch(/postmortem/i);
-    await expect.poll(() => headline.innerText(), { timeout: 15_000 }).toMatch(/Status\s+Closed/);
+    await eventually(() => headline.innerText()).toMatch(/Status\s+Closed/);
     await screenshot(page, 'postmortem-posted');
 
     // The file opens, and it is the draft of this incident.
@@ -217,12 +214,12 @@ describe('the sandbox in a real browser', () => {
     const headline = page
       .locator('[data-testid=message][data-pinned=true]')
       .filter({ hasText: 'Incident #1:' });
-    await expect.poll(() => headline.innerText()).toMatch(/Incident #1[\s\S]*Status\s+Closed/);
+    await eventually(() => headline.innerText()).toMatch(/Incident #1[\s\S]*Status\s+Closed/);
     expect(await page.getByTestId('file-link').count()).toBeGreaterThan(0);
 
     await command(page, '/incident timeline');
     const ephemeral = page.getByTestId('ephemeral');
-    await expect.poll(() => ephemeral.last().innerText(), { timeout: 15_000 }).toMatch(/acknowledged/i);
+    await eventually(() => ephemeral.last().innerText()).toMatch(/acknowledged/i);
 
     await page.getByTestId('channel-general').click();
     await command(page, '/incident create --severity SEV3 --title "Search results are stale"');
@@ -238,30 +235,24 @@ describe('the sandbox in a real browser', () => {
     await actAs(page, /Carol/);
     await clue.hover();
     await clue.getByTestId('react-pushpin').click();
-    await expect.poll(() => clue.getByTestId('reaction').innerText()).toBe('📌 1');
+    await eventually(() => clue.getByTestId('reaction').innerText()).toBe('📌 1');
     await command(page, '/incident timeline');
-    await expect
-      .poll(() => ephemeral.last().innerText(), { timeout: 15_000 })
-      .toContain('Cache hit rate dropped to 12%');
+    await eventually(() => ephemeral.last().innerText()).toContain('Cache hit rate dropped to 12%');
     await actAs(page, /Alice/);
 
     // Typed @mentions reach the bot escaped, as Slack's client sends them.
     await command(page, '/incident role scribe @carol');
     const card2 = page.locator('[data-testid=message][data-pinned=true]').filter({ hasText: 'Incident #2:' });
-    await expect.poll(() => card2.innerText(), { timeout: 15_000 }).toMatch(/Scribe\s+@Carol/);
+    await eventually(() => card2.innerText()).toMatch(/Scribe\s+@Carol/);
 
     await command(page, '/incident oncall');
-    await expect.poll(() => ephemeral.last().innerText(), { timeout: 15_000 }).toContain('Bob');
+    await eventually(() => ephemeral.last().innerText()).toContain('Bob');
     await command(page, '/incident list');
-    await expect
-      .poll(() => ephemeral.last().innerText(), { timeout: 15_000 })
-      .toContain('Search results are stale');
+    await eventually(() => ephemeral.last().innerText()).toContain('Search results are stale');
 
     // App Home lists the open incident.
     await page.getByTestId('home-tab').click();
-    await expect
-      .poll(() => page.getByTestId('home-view').innerText(), { timeout: 15_000 })
-      .toContain('Search results are stale');
+    await eventually(() => page.getByTestId('home-view').innerText()).toContain('Search results are stale');
     await screenshot(page, 'app-home-after-restart');
     expect(await page.getByTestId('unsupported').count()).toBe(0);
     expect(pageErrors).toEqual([]);
