@@ -1,9 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.js';
+import { spawnNode } from './spawn-node.js';
 import { waitFor } from './wait-for.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface BotProcess {
   role: string;
@@ -21,37 +18,32 @@ export async function startBotProcess(
   env: Record<string, string>,
 ): Promise<BotProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const {
+    child,
+    output: printed,
+    exited,
+  } = spawnNode(['src/main.ts', role], {
+    PATH: process.env.PATH ?? '',
+    LOG_LEVEL: 'info',
+    ...env,
+    PORT: String(port),
   });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => {
-      if (child.exitCode !== null) throw new Error(`bot ${role} exited early:\n${output}`);
+      if (child.exitCode !== null) throw new Error(`bot ${role} exited early:\n${printed()}`);
       return (await fetch(`${url}/healthz`).catch(() => null))?.ok;
     },
     { timeoutMs: 30_000, what: `bot ${role} to serve /healthz` },
   ).catch((error) => {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${output}`);
+    throw new Error(`${(error as Error).message}\n${printed()}`);
   });
   return {
     role,
     pid: child.pid!,
     url,
-    output: () => output,
+    output: printed,
     exited,
     kill: (signal = 'SIGTERM') => child.kill(signal),
   };

@@ -1,10 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnNode } from './spawn-node.js';
 import { waitFor } from './wait-for.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface SandboxProcess {
   pid: number;
@@ -25,35 +22,21 @@ export async function startSandboxProcess(dataDir: string, flags: string[] = [])
     HOME: process.env.HOME ?? '/tmp',
     PORT: '0',
   };
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/main.ts', 'all', '--data-dir', dataDir, ...flags],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
+  const { child, output, exited } = spawnNode(['src/main.ts', 'all', '--data-dir', dataDir, ...flags], env);
   const url = await waitFor(
     () => {
-      if (child.exitCode !== null) throw new Error(`the sandbox exited early:\n${output}`);
-      return /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)?.[1];
+      if (child.exitCode !== null) throw new Error(`the sandbox exited early:\n${output()}`);
+      return /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output())?.[1];
     },
     { timeoutMs: 90_000, what: 'the sandbox to print its URL' },
   ).catch((error) => {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${output}`);
+    throw new Error(`${(error as Error).message}\n${output()}`);
   });
   return {
     pid: child.pid!,
     url,
-    output: () => output,
+    output,
     async stop(graceMs = 20_000) {
       if (child.exitCode !== null || child.signalCode !== null) return exited;
       child.kill('SIGTERM');
