@@ -1,5 +1,7 @@
 import type { Queryable } from '../db/pool.js';
+import type { TimelineEventInput } from '../timeline/timeline-events.js';
 import type { EscalationPolicy } from './oncall-config.js';
+import type { StoredOverride } from './overrides-repo.js';
 
 export type EscalationState = 'triggered' | 'acknowledged' | 'resolved' | 'exhausted';
 
@@ -80,18 +82,6 @@ export async function findEscalationForUpdate(db: Queryable, incidentId: number)
     [incidentId],
   );
   return rows[0] ? toEscalation(rows[0]) : null;
-}
-
-export async function updateEscalationPosition(
-  db: Queryable,
-  incidentId: number,
-  fields: { state: EscalationState; step: number; loop: number; nextStepAt: Date | null },
-): Promise<void> {
-  await db.query(
-    `UPDATE escalations SET state = $2, step = $3, loop = $4, next_step_at = $5, updated_at = now()
-     WHERE incident_id = $1`,
-    [incidentId, fields.state, fields.step, fields.loop, fields.nextStepAt],
-  );
 }
 
 /**
@@ -291,4 +281,184 @@ export async function listStalePendingPages(db: Queryable, before: Date): Promis
     [before],
   );
   return rows.map(toPage);
+}
+
+/**
+ * The overrides in force at the instant in parameter `param`, oldest first, as JSON text: read with
+ * the escalation, and compared when a decision is applied, so a decision is never applied with an
+ * override list other than the one it was taken with.
+ */
+const currentOverridesJson = (param: string) =>
+  `(SELECT coalesce(json_agg(json_build_object(
+       'id', o.id, 'schedule', o.schedule, 'userId', o.user_id,
+       'startsAt', floor(extract(epoch FROM o.starts_at) * 1000),
+       'endsAt', floor(extract(epoch FROM o.ends_at) * 1000), 'createdBy', o.created_by)
+     ORDER BY o.created_at, o.id), '[]'::json)::text
+    FROM schedule_overrides o WHERE o.ends_at > ${param})`;
+
+/** Overrides as a step timer sees them: the list, and the JSON text it was read as. */
+export interface CurrentOverrides {
+  /** Overrides taken in Slack that have not ended, oldest first (listCurrentOverrides' rows). */
+  list: StoredOverride[];
+  /** What `applyFireDecision` compares against the overrides in force when it applies. */
+  json: string;
+}
+
+function parseOverrides(json: string): CurrentOverrides {
+  const raw = JSON.parse(json) as (Omit<StoredOverride, 'startsAt' | 'endsAt'> & {
+    startsAt: number;
+    endsAt: number;
+  })[];
+  return {
+    list: raw.map((o) => ({ ...o, startsAt: new Date(o.startsAt), endsAt: new Date(o.endsAt) })),
+    json,
+  };
+}
+
+/** What a step timer decides from, read without a lock (the decision is applied by a compare-and-set). */
+export interface FireSnapshot {
+  escalation: Pick<Escalation, 'incidentId' | 'policy' | 'state' | 'epoch' | 'step' | 'loop' | 'startedAt'>;
+  overrides: CurrentOverrides;
+}
+
+/** One round trip: the escalation and the overrides in force at `now`. */
+export async function readFireSnapshot(
+  db: Queryable,
+  incidentId: number,
+  now: Date,
+): Promise<FireSnapshot | null> {
+  const { rows } = await db.query<
+    Pick<EscalationRow, 'incident_id' | 'policy' | 'state' | 'epoch' | 'step' | 'loop' | 'started_at'> & {
+      overrides: string;
+    }
+  >({
+    name: 'escalation-fire-read',
+    text: `SELECT e.incident_id, e.policy, e.state, e.epoch, e.step, e.loop, e.started_at,
+       ${currentOverridesJson('$2')} AS overrides
+     FROM escalations e WHERE e.incident_id = $1`,
+    values: [incidentId, now],
+  });
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    escalation: {
+      incidentId: row.incident_id,
+      policy: row.policy,
+      state: row.state,
+      epoch: row.epoch,
+      step: row.step,
+      loop: row.loop,
+      startedAt: row.started_at,
+    },
+    overrides: parseOverrides(row.overrides),
+  };
+}
+
+/** A step timer's decision: where the escalation goes, what the timeline records, whom it pages. */
+export interface FireDecision {
+  incidentId: number;
+  /**
+   * What the decision was taken from: it applies only if the escalation (the one started at
+   * `startedAt`) is still triggered at this position and the overrides in force are still these.
+   */
+  from: { epoch: number; step: number; loop: number; startedAt: Date; overridesJson: string };
+  to: { state: 'triggered' | 'exhausted'; step: number; loop: number; nextStepAt: Date | null };
+  occurredAt: Date;
+  /** Appended in order, all at `occurredAt`. */
+  events: TimelineEventInput[];
+  /** Pages of one level, at `pagesAt` (in the same epoch); a page that exists already is not created again. */
+  pagesAt: { step: number; loop: number };
+  pages: { target: string; via: string }[];
+}
+
+/**
+ * Applies a decision in one statement (its own transaction): a compare-and-set on the escalation's
+ * position, under the row lock it takes, and in the same transaction the timeline events and the pages.
+ * A concurrent acknowledge, resolve or escalate waits for the lock (or made this one wait and then
+ * fail the compare), so nothing is written when the escalation moved on: `applied` is then false, as
+ * it is when the overrides in force are no longer those the decision was taken with.
+ */
+export async function applyFireDecision(
+  db: Queryable,
+  decision: FireDecision,
+): Promise<{ applied: boolean; pageIds: number[] }> {
+  const { rows } = await db.query<{ applied: boolean; page_ids: string[] }>({
+    name: 'escalation-fire-apply',
+    text: `WITH esc AS (
+       UPDATE escalations SET state = $5, step = $6, loop = $7, next_step_at = $8, updated_at = now()
+       WHERE incident_id = $1 AND state = 'triggered' AND epoch = $2 AND step = $3 AND loop = $4
+         AND started_at = $15 AND ${currentOverridesJson('$9')} = $16
+       RETURNING incident_id, epoch
+     ), events AS (
+       INSERT INTO timeline_events (incident_id, kind, occurred_at, details)
+       SELECT esc.incident_id, e.value->>'kind', $9, e.value->'details'
+       FROM esc, jsonb_array_elements($10::jsonb) WITH ORDINALITY AS e(value, ord)
+       ORDER BY e.ord
+     ), paged AS (
+       INSERT INTO pages (incident_id, epoch, step, loop, target, via)
+       SELECT esc.incident_id, esc.epoch, $11, $12, t.target, t.via
+       FROM esc, unnest($13::text[], $14::text[]) AS t(target, via)
+       ON CONFLICT (incident_id, epoch, step, loop, target) DO NOTHING
+       RETURNING id
+     )
+     SELECT EXISTS (SELECT 1 FROM esc) AS applied, ARRAY(SELECT id FROM paged ORDER BY id)::text[] AS page_ids`,
+    values: [
+      decision.incidentId,
+      decision.from.epoch,
+      decision.from.step,
+      decision.from.loop,
+      decision.to.state,
+      decision.to.step,
+      decision.to.loop,
+      decision.to.nextStepAt,
+      decision.occurredAt,
+      JSON.stringify(decision.events),
+      decision.pagesAt.step,
+      decision.pagesAt.loop,
+      decision.pages.map((p) => p.target),
+      decision.pages.map((p) => p.via),
+      decision.from.startedAt,
+      decision.from.overridesJson,
+    ],
+  });
+  const row = rows[0]!;
+  return { applied: row.applied, pageIds: row.page_ids.map(Number) };
+}
+
+/**
+ * Starts paging with a snapshot of the policy and its `escalation.started` event, in one statement;
+ * a second start for the same incident does nothing and returns false.
+ */
+export async function insertEscalationStarted(
+  db: Queryable,
+  input: {
+    incidentId: number;
+    policyName: string;
+    policy: EscalationPolicy;
+    startedAt: Date;
+    event: TimelineEventInput;
+  },
+): Promise<boolean> {
+  const { rows } = await db.query<{ started: boolean }>({
+    name: 'escalation-start',
+    text: `WITH esc AS (
+       INSERT INTO escalations (incident_id, policy_name, policy, state, next_step_at, started_at)
+       VALUES ($1, $2, $3, 'triggered', $4, $4)
+       ON CONFLICT (incident_id) DO NOTHING
+       RETURNING incident_id
+     ), events AS (
+       INSERT INTO timeline_events (incident_id, kind, occurred_at, details)
+       SELECT esc.incident_id, $5, $4, $6::jsonb FROM esc
+     )
+     SELECT EXISTS (SELECT 1 FROM esc) AS started`,
+    values: [
+      input.incidentId,
+      input.policyName,
+      JSON.stringify(input.policy),
+      input.startedAt,
+      input.event.kind,
+      JSON.stringify(input.event.details),
+    ],
+  });
+  return rows[0]!.started;
 }
