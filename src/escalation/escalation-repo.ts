@@ -372,93 +372,120 @@ export interface FireDecision {
 }
 
 /**
- * Applies a decision in one statement (its own transaction): a compare-and-set on the escalation's
- * position, under the row lock it takes, and in the same transaction the timeline events and the pages.
- * A concurrent acknowledge, resolve or escalate waits for the lock (or made this one wait and then
- * fail the compare), so nothing is written when the escalation moved on: `applied` is then false, as
- * it is when the overrides in force are no longer those the decision was taken with.
+ * Applies decisions (of different escalations) in one statement, which is its own transaction: for
+ * each, a compare-and-set on the escalation's position under the row lock (rows locked in id order),
+ * and in the same transaction its timeline events and pages. A concurrent acknowledge, resolve or
+ * escalate waits for the lock (or made this statement wait and then fail that escalation's compare),
+ * so nothing is written for an escalation that moved on: its `applied` is then false, as it is when
+ * the overrides in force are no longer those its decision was taken with. Results are in input order.
  */
-export async function applyFireDecision(
+export async function applyFireDecisions(
   db: Queryable,
-  decision: FireDecision,
-): Promise<{ applied: boolean; pageIds: number[] }> {
-  const { rows } = await db.query<{ applied: boolean; page_ids: string[] }>({
+  decisions: FireDecision[],
+): Promise<{ applied: boolean; pageIds: number[] }[]> {
+  const input = decisions.map((d) => ({
+    incident_id: d.incidentId,
+    epoch: d.from.epoch,
+    step: d.from.step,
+    loop: d.from.loop,
+    started_at: d.from.startedAt,
+    overrides: d.from.overridesJson,
+    state: d.to.state,
+    to_step: d.to.step,
+    to_loop: d.to.loop,
+    next_step_at: d.to.nextStepAt,
+    occurred_at: d.occurredAt,
+    events: d.events,
+    page_step: d.pagesAt.step,
+    page_loop: d.pagesAt.loop,
+    pages: d.pages,
+  }));
+  const { rows } = await db.query<{ incident_id: number; page_ids: string[] }>({
     name: 'escalation-fire-apply',
-    text: `WITH esc AS (
-       UPDATE escalations SET state = $5, step = $6, loop = $7, next_step_at = $8, updated_at = now()
-       WHERE incident_id = $1 AND state = 'triggered' AND epoch = $2 AND step = $3 AND loop = $4
-         AND started_at = $15 AND ${currentOverridesJson('$9')} = $16
-       RETURNING incident_id, epoch
+    text: `WITH d AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(
+         incident_id bigint, epoch int, step int, loop int, started_at timestamptz, overrides text,
+         state text, to_step int, to_loop int, next_step_at timestamptz, occurred_at timestamptz,
+         events jsonb, page_step int, page_loop int, pages jsonb)
+     ), locked AS (
+       SELECT e.incident_id FROM escalations e JOIN d ON d.incident_id = e.incident_id
+       WHERE e.state = 'triggered' AND e.epoch = d.epoch AND e.step = d.step AND e.loop = d.loop
+         AND e.started_at = d.started_at AND d.overrides = ${currentOverridesJson('d.occurred_at')}
+       ORDER BY e.incident_id
+       FOR UPDATE OF e
+     ), esc AS (
+       UPDATE escalations e
+       SET state = d.state, step = d.to_step, loop = d.to_loop, next_step_at = d.next_step_at, updated_at = now()
+       FROM d
+       WHERE e.incident_id = d.incident_id AND e.incident_id IN (SELECT incident_id FROM locked)
+         AND e.state = 'triggered' AND e.epoch = d.epoch AND e.step = d.step AND e.loop = d.loop
+       RETURNING e.incident_id, e.epoch
      ), events AS (
        INSERT INTO timeline_events (incident_id, kind, occurred_at, details)
-       SELECT esc.incident_id, e.value->>'kind', $9, e.value->'details'
-       FROM esc, jsonb_array_elements($10::jsonb) WITH ORDINALITY AS e(value, ord)
-       ORDER BY e.ord
+       SELECT d.incident_id, ev.value->>'kind', d.occurred_at, ev.value->'details'
+       FROM esc JOIN d ON d.incident_id = esc.incident_id,
+         jsonb_array_elements(d.events) WITH ORDINALITY AS ev(value, ord)
+       ORDER BY d.incident_id, ev.ord
      ), paged AS (
        INSERT INTO pages (incident_id, epoch, step, loop, target, via)
-       SELECT esc.incident_id, esc.epoch, $11, $12, t.target, t.via
-       FROM esc, unnest($13::text[], $14::text[]) AS t(target, via)
+       SELECT d.incident_id, esc.epoch, d.page_step, d.page_loop, p.value->>'target', p.value->>'via'
+       FROM esc JOIN d ON d.incident_id = esc.incident_id, jsonb_array_elements(d.pages) AS p(value)
        ON CONFLICT (incident_id, epoch, step, loop, target) DO NOTHING
-       RETURNING id
+       RETURNING incident_id, id
      )
-     SELECT EXISTS (SELECT 1 FROM esc) AS applied, ARRAY(SELECT id FROM paged ORDER BY id)::text[] AS page_ids`,
-    values: [
-      decision.incidentId,
-      decision.from.epoch,
-      decision.from.step,
-      decision.from.loop,
-      decision.to.state,
-      decision.to.step,
-      decision.to.loop,
-      decision.to.nextStepAt,
-      decision.occurredAt,
-      JSON.stringify(decision.events),
-      decision.pagesAt.step,
-      decision.pagesAt.loop,
-      decision.pages.map((p) => p.target),
-      decision.pages.map((p) => p.via),
-      decision.from.startedAt,
-      decision.from.overridesJson,
-    ],
+     SELECT esc.incident_id,
+       ARRAY(SELECT paged.id FROM paged WHERE paged.incident_id = esc.incident_id ORDER BY paged.id)::text[]
+         AS page_ids
+     FROM esc`,
+    values: [JSON.stringify(input)],
   });
-  const row = rows[0]!;
-  return { applied: row.applied, pageIds: row.page_ids.map(Number) };
+  const byIncident = new Map(rows.map((r) => [r.incident_id, r.page_ids.map(Number)]));
+  return decisions.map((d) => {
+    const pageIds = byIncident.get(d.incidentId);
+    return pageIds ? { applied: true, pageIds } : { applied: false, pageIds: [] };
+  });
+}
+
+/** A start: the escalation with a snapshot of its policy, and its `escalation.started` event. */
+export interface StartEscalation {
+  incidentId: number;
+  policyName: string;
+  policy: EscalationPolicy;
+  startedAt: Date;
+  event: TimelineEventInput;
 }
 
 /**
- * Starts paging with a snapshot of the policy and its `escalation.started` event, in one statement;
- * a second start for the same incident does nothing and returns false.
+ * Starts paging (of different incidents) in one statement: each escalation with its first timeline
+ * event. A start for an incident that has an escalation already does nothing: its result is false.
+ * Results are in input order.
  */
-export async function insertEscalationStarted(
-  db: Queryable,
-  input: {
-    incidentId: number;
-    policyName: string;
-    policy: EscalationPolicy;
-    startedAt: Date;
-    event: TimelineEventInput;
-  },
-): Promise<boolean> {
-  const { rows } = await db.query<{ started: boolean }>({
+export async function insertEscalationsStarted(db: Queryable, starts: StartEscalation[]): Promise<boolean[]> {
+  const input = starts.map((s) => ({
+    incident_id: s.incidentId,
+    policy_name: s.policyName,
+    policy: s.policy,
+    started_at: s.startedAt,
+    kind: s.event.kind,
+    details: s.event.details,
+  }));
+  const { rows } = await db.query<{ incident_id: number }>({
     name: 'escalation-start',
-    text: `WITH esc AS (
+    text: `WITH d AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(
+         incident_id bigint, policy_name text, policy jsonb, started_at timestamptz, kind text, details jsonb)
+     ), esc AS (
        INSERT INTO escalations (incident_id, policy_name, policy, state, next_step_at, started_at)
-       VALUES ($1, $2, $3, 'triggered', $4, $4)
+       SELECT incident_id, policy_name, policy, 'triggered', started_at, started_at FROM d ORDER BY incident_id
        ON CONFLICT (incident_id) DO NOTHING
        RETURNING incident_id
      ), events AS (
        INSERT INTO timeline_events (incident_id, kind, occurred_at, details)
-       SELECT esc.incident_id, $5, $4, $6::jsonb FROM esc
+       SELECT d.incident_id, d.kind, d.started_at, d.details FROM esc JOIN d ON d.incident_id = esc.incident_id
      )
-     SELECT EXISTS (SELECT 1 FROM esc) AS started`,
-    values: [
-      input.incidentId,
-      input.policyName,
-      JSON.stringify(input.policy),
-      input.startedAt,
-      input.event.kind,
-      JSON.stringify(input.event.details),
-    ],
+     SELECT incident_id FROM esc`,
+    values: [JSON.stringify(input)],
   });
-  return rows[0]!.started;
+  const started = new Set(rows.map((r) => r.incident_id));
+  return starts.map((s) => started.has(s.incidentId));
 }

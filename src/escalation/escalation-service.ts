@@ -1,11 +1,18 @@
 import type { Clock } from '../clock.js';
-import { asDatabaseError, type Pool, type Queryable, withTransaction } from '../db/pool.js';
+import { batched } from '../db/batched.js';
+import {
+  asDatabaseError,
+  isDatabaseUnavailable,
+  type Pool,
+  type Queryable,
+  withTransaction,
+} from '../db/pool.js';
 import type { Logger } from '../logger.js';
 import type { TimelineEventInput } from '../timeline/timeline-events.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
 import {
   acknowledgeEscalation,
-  applyFireDecision,
+  applyFireDecisions,
   type CurrentOverrides,
   type Escalation,
   type FireDecision,
@@ -13,13 +20,14 @@ import {
   findEscalation,
   findEscalationForUpdate,
   insertEscalation,
-  insertEscalationStarted,
+  insertEscalationsStarted,
   insertPages,
   listOverdueEscalations,
   listStalePendingPages,
   readFireSnapshot,
   resolveEscalation,
   restartEscalation,
+  type StartEscalation,
 } from './escalation-repo.js';
 import { isExhaustionCheck, nextPosition, resolveLevelTargets } from './escalation-steps.js';
 import type { EscalationPolicy, NotifyTarget, OncallConfig, Schedule } from './oncall-config.js';
@@ -64,6 +72,13 @@ type AfterCommit = () => Promise<void>;
 /** A page by hand waits this long for an ack before saying nobody answered. */
 const MANUAL_PAGE_WAIT_MS = 5 * 60_000;
 
+/**
+ * Statements applying step-timer decisions (or starts) at once, of the pool's connections, and
+ * decisions per statement.
+ */
+const MAX_APPLYING = 2;
+const MAX_APPLY_BATCH = 50;
+
 /** Policy snapshots kept for step timers (an escalation's are dropped when it ends). */
 const MAX_KNOWN_ESCALATIONS = 10_000;
 
@@ -98,39 +113,64 @@ export function createEscalationService(deps: EscalationServiceDeps) {
     known.set(incidentId, entry);
   };
 
-  /**
-   * Starts paging inside the caller's transaction (or, given the pool, in one statement of its own);
-   * returns what to enqueue after it commits.
-   */
+  /** Decisions of step timers that fire together are applied together (see batched). */
+  const apply = batched((decisions: FireDecision[]) => applyFireDecisions(pool, decisions), {
+    maxInFlight: MAX_APPLYING,
+    maxBatch: MAX_APPLY_BATCH,
+    key: (decision) => decision.incidentId,
+    isolate: (error) => !isDatabaseUnavailable(error),
+  });
+
+  /** What starting to page `incidentId` now writes: the escalation with its policy, and its first event. */
+  function startOf(
+    incidentId: number,
+    options: { service: string | null; policy?: string },
+  ): StartEscalation | null {
+    const serviceName = options.service ? oncall.services[options.service]?.escalationPolicy : undefined;
+    const chosen = policyFor(options.policy ?? serviceName ?? null);
+    if (!chosen) return null;
+    const { name, policy } = chosen;
+    return {
+      incidentId,
+      policyName: name,
+      policy,
+      startedAt: clock.now(),
+      event: {
+        kind: 'escalation.started',
+        details: { policy: name, levels: policy.levels.length, repeat: policy.repeat },
+      },
+    };
+  }
+
+  /** After a start committed: level 1's timer (due at once) and the headline card's refresh. */
+  async function afterStart(start: StartEscalation): Promise<void> {
+    const { incidentId, startedAt } = start;
+    remember(incidentId, { policy: start.policy, startedAt });
+    // Both never throw: sent together, they cost one wait for Redis instead of two.
+    await Promise.all([
+      jobs.scheduleStep({ incidentId, epoch: 0, step: 0, loop: 0, dueAt: startedAt }),
+      jobs.stateChanged(incidentId),
+    ]);
+  }
+
+  /** Starts paging inside the caller's transaction; returns what to enqueue after it commits. */
   async function startInTransaction(
     tx: Queryable,
     incidentId: number,
     options: { service: string | null; policy?: string },
   ): Promise<AfterCommit | null> {
-    const serviceName = options.service ? oncall.services[options.service]?.escalationPolicy : undefined;
-    const chosen = policyFor(options.policy ?? serviceName ?? null);
-    if (!chosen) return null;
-    const now = clock.now();
-    const started = await insertEscalationStarted(tx, {
-      incidentId,
-      policyName: chosen.name,
-      policy: chosen.policy,
-      startedAt: now,
-      event: {
-        kind: 'escalation.started',
-        details: { policy: chosen.name, levels: chosen.policy.levels.length, repeat: chosen.policy.repeat },
-      },
-    });
-    if (!started) return null;
-    return async () => {
-      remember(incidentId, { policy: chosen.policy, startedAt: now });
-      // Both never throw: sent together, they cost one wait for Redis instead of two.
-      await Promise.all([
-        jobs.scheduleStep({ incidentId, epoch: 0, step: 0, loop: 0, dueAt: now }),
-        jobs.stateChanged(incidentId),
-      ]);
-    };
+    const start = startOf(incidentId, options);
+    if (!start || !(await insertEscalationsStarted(tx, [start]))[0]) return null;
+    return () => afterStart(start);
   }
+
+  /** Starts of different incidents asked for together are written together (see batched). */
+  const insertStart = batched((starts: StartEscalation[]) => insertEscalationsStarted(pool, starts), {
+    maxInFlight: MAX_APPLYING,
+    maxBatch: MAX_APPLY_BATCH,
+    key: (start) => start.incidentId,
+    isolate: (error) => !isDatabaseUnavailable(error),
+  });
 
   /**
    * A step timer fired: page its level, or do nothing if the escalation moved on. No explicit
@@ -147,7 +187,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       if (cached && knownOverrides) {
         const esc = { ...timer, ...cached };
         const decision = decideStep(esc, knownOverrides, clock.now());
-        const { applied, pageIds } = await applyFireDecision(pool, decision);
+        const { applied, pageIds } = await apply(decision);
         if (applied) return await afterFire(decision, pageIds);
       }
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -167,7 +207,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
         knownOverrides = snapshot.overrides;
         remember(timer.incidentId, { policy: esc.policy, startedAt: esc.startedAt });
         const decision = decideStep(esc, snapshot.overrides, now);
-        const { applied, pageIds } = await applyFireDecision(pool, decision);
+        const { applied, pageIds } = await apply(decision);
         if (applied) return await afterFire(decision, pageIds);
       }
     } catch (error) {
@@ -295,12 +335,14 @@ export function createEscalationService(deps: EscalationServiceDeps) {
 
     /** Starts paging an incident that is not paging yet (e.g. `/incident page`). */
     async start(incidentId: number, options: { service: string | null; policy?: string }): Promise<boolean> {
+      const start = startOf(incidentId, options);
+      if (!start) return false;
       // One statement is its own transaction: no BEGIN and COMMIT round trips.
-      const after = await startInTransaction(pool, incidentId, options).catch((error) => {
+      const started = await insertStart(start).catch((error) => {
         throw asDatabaseError(error);
       });
-      if (after) await after();
-      return after !== null;
+      if (started) await afterStart(start);
+      return started;
     },
 
     /** One compare-and-set: exactly one of any number of concurrent clicks succeeds. */
