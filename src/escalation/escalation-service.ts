@@ -188,7 +188,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
         const esc = { ...timer, ...cached };
         const decision = decideStep(esc, knownOverrides, clock.now());
         const { applied, pageIds } = await apply(decision);
-        if (applied) return await afterFire(decision, pageIds);
+        if (applied) return afterFire(decision, pageIds);
       }
       for (let attempt = 0; attempt < 3; attempt++) {
         const now = clock.now();
@@ -208,7 +208,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
         remember(timer.incidentId, { policy: esc.policy, startedAt: esc.startedAt });
         const decision = decideStep(esc, snapshot.overrides, now);
         const { applied, pageIds } = await apply(decision);
-        if (applied) return await afterFire(decision, pageIds);
+        if (applied) return afterFire(decision, pageIds);
       }
     } catch (error) {
       throw asDatabaseError(error);
@@ -217,23 +217,27 @@ export function createEscalationService(deps: EscalationServiceDeps) {
     throw new Error(`escalation of incident ${timer.incidentId}: overrides kept changing; will retry`);
   }
 
-  async function afterFire(decision: FireDecision, pageIds: number[]): Promise<'paged' | 'exhausted'> {
+  /**
+   * After a decision committed: the page sends and the next timer, or the exhausted announcement.
+   * The timer job does not wait for Redis to take them (they never throw): Postgres already holds the
+   * decision, and whatever a crash loses here the reconciler re-enqueues from it (overdue timers,
+   * pending pages), exactly as for a crash just before these calls. Waiting would only hold one of
+   * the timer worker's slots for a Redis round trip, which under a burst of timers is the bottleneck.
+   */
+  function afterFire(decision: FireDecision, pageIds: number[]): 'paged' | 'exhausted' {
     if (decision.to.state === 'exhausted') {
       known.delete(decision.incidentId);
-      await jobs.announceExhausted(decision.incidentId);
+      void jobs.announceExhausted(decision.incidentId);
       return 'exhausted';
     }
-    // Both never throw; sent together, they cost one wait for Redis instead of two.
-    await Promise.all([
-      jobs.sendPages(pageIds),
-      jobs.scheduleStep({
-        incidentId: decision.incidentId,
-        epoch: decision.from.epoch,
-        step: decision.to.step,
-        loop: decision.to.loop,
-        dueAt: decision.to.nextStepAt!,
-      }),
-    ]);
+    void jobs.sendPages(pageIds);
+    void jobs.scheduleStep({
+      incidentId: decision.incidentId,
+      epoch: decision.from.epoch,
+      step: decision.to.step,
+      loop: decision.to.loop,
+      dueAt: decision.to.nextStepAt!,
+    });
     return 'paged';
   }
 
