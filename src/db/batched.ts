@@ -1,16 +1,20 @@
 /**
  * Group commit for independent statements: `run` takes a batch of items and returns one result per
- * item, in order, from a single statement (one round trip, one transaction). While `maxInFlight` runs
- * are under way, new items wait and go together in the next run (at most `maxBatch`, and at most one
- * per `key`, so one statement never holds two items that touch the same row); an item that arrives
- * when a run is free is sent at once, so nothing waits when there is no queue. If a run of several
- * items fails with an error `isolate` accepts (by default any), each is tried again alone, so one bad
- * item cannot fail the others; otherwise (say, the database is down) they all fail with it.
+ * item, in order, from a single statement (one round trip, one transaction). While a run is under
+ * way, new items wait and go together in the next run (at most `maxBatch`, and at most one per `key`,
+ * so one statement never holds two items that touch the same row); an item that arrives when no run
+ * is under way is sent at once, so nothing waits when there is no queue. One run at a time makes the
+ * batches as large as the load; a further run (up to `maxInFlight`) starts only once the oldest has
+ * taken `overlapAfterMs`, so a statement stuck behind a row lock does not hold everything else up.
+ * If a run of several items fails with an error `isolate` accepts (by default any), each is tried
+ * again alone, so one bad item cannot fail the others; otherwise (say, the database is down) they
+ * all fail with it.
  */
 export function batched<T, R>(
   run: (items: T[]) => Promise<R[]>,
   options: {
     maxInFlight: number;
+    overlapAfterMs: number;
     maxBatch: number;
     key: (item: T) => unknown;
     isolate?: (error: unknown) => boolean;
@@ -24,10 +28,13 @@ export function batched<T, R>(
     alone?: boolean;
   }
   let waiting: Waiting[] = [];
-  let inFlight = 0;
+  /** Start times of the runs under way, oldest first. */
+  const running: number[] = [];
+  let wakeUp: NodeJS.Timeout | null = null;
 
   const send = (batch: Waiting[]) => {
-    inFlight += 1;
+    const startedAt = performance.now();
+    running.push(startedAt);
     run(batch.map((w) => w.item))
       .then(
         (results) => {
@@ -42,13 +49,29 @@ export function batched<T, R>(
         },
       )
       .finally(() => {
-        inFlight -= 1;
+        running.splice(running.indexOf(startedAt), 1);
         pump();
       });
   };
 
+  /** Whether another run may start now; if only time stands in the way, pump again when it has passed. */
+  const mayStart = () => {
+    if (running.length === 0) return true;
+    if (running.length >= options.maxInFlight) return false;
+    const waited = performance.now() - running[0]!;
+    if (waited >= options.overlapAfterMs) return true;
+    if (!wakeUp) {
+      wakeUp = setTimeout(() => {
+        wakeUp = null;
+        pump();
+      }, options.overlapAfterMs - waited);
+      wakeUp.unref();
+    }
+    return false;
+  };
+
   const pump = () => {
-    while (inFlight < options.maxInFlight && waiting.length > 0) {
+    while (waiting.length > 0 && mayStart()) {
       const first = waiting[0]!;
       if (first.alone) {
         waiting.shift();

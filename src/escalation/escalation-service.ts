@@ -73,11 +73,12 @@ type AfterCommit = () => Promise<void>;
 const MANUAL_PAGE_WAIT_MS = 5 * 60_000;
 
 /**
- * Statements applying step-timer decisions (or starts) at once, of the pool's connections, and
- * decisions per statement.
+ * Step-timer decisions (and starts) are applied one statement at a time, each with every decision
+ * that waited for it (at most `maxBatch`): under a burst that is far fewer statements and commits
+ * than one per decision. A second statement starts only if the first has taken `overlapAfterMs`
+ * (say, it waits for a row lock), so one slow statement cannot hold up every escalation.
  */
-const MAX_APPLYING = 2;
-const MAX_APPLY_BATCH = 50;
+const APPLY_OPTIONS = { maxInFlight: 2, overlapAfterMs: 50, maxBatch: 50 };
 
 /** Policy snapshots kept for step timers (an escalation's are dropped when it ends). */
 const MAX_KNOWN_ESCALATIONS = 10_000;
@@ -115,8 +116,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
 
   /** Decisions of step timers that fire together are applied together (see batched). */
   const apply = batched((decisions: FireDecision[]) => applyFireDecisions(pool, decisions), {
-    maxInFlight: MAX_APPLYING,
-    maxBatch: MAX_APPLY_BATCH,
+    ...APPLY_OPTIONS,
     key: (decision) => decision.incidentId,
     isolate: (error) => !isDatabaseUnavailable(error),
   });
@@ -166,8 +166,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
 
   /** Starts of different incidents asked for together are written together (see batched). */
   const insertStart = batched((starts: StartEscalation[]) => insertEscalationsStarted(pool, starts), {
-    maxInFlight: MAX_APPLYING,
-    maxBatch: MAX_APPLY_BATCH,
+    ...APPLY_OPTIONS,
     key: (start) => start.incidentId,
     isolate: (error) => !isDatabaseUnavailable(error),
   });

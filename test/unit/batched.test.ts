@@ -20,7 +20,7 @@ describe('batched (group commit)', () => {
       await new Promise<void>((resolve) => gates.push(resolve));
       return items.map((i) => `r${i}`);
     });
-    const submit = batched(run, { maxInFlight: 1, maxBatch: 10, key: (i) => i });
+    const submit = batched(run, { maxInFlight: 1, overlapAfterMs: 0, maxBatch: 10, key: (i) => i });
     const results = [1, 2, 3, 4].map(submit);
     await tick();
     expect(batches).toEqual([[1]]);
@@ -33,7 +33,7 @@ describe('batched (group commit)', () => {
 
   it('never puts two items with the same key in one run, and keeps at most maxBatch', async () => {
     const { batches, run } = recorder(async (items) => items.map(String));
-    const submit = batched(run, { maxInFlight: 1, maxBatch: 2, key: (i) => i % 10 });
+    const submit = batched(run, { maxInFlight: 1, overlapAfterMs: 0, maxBatch: 2, key: (i) => i % 10 });
     await Promise.all([1, 11, 2, 3, 21].map(submit));
     expect(batches).toEqual([[1], [11, 2], [3, 21]]);
   });
@@ -43,7 +43,7 @@ describe('batched (group commit)', () => {
       if (items.includes(3)) throw new Error('bad item 3');
       return items.map(String);
     });
-    const submit = batched(run, { maxInFlight: 1, maxBatch: 10, key: (i) => i });
+    const submit = batched(run, { maxInFlight: 1, overlapAfterMs: 0, maxBatch: 10, key: (i) => i });
     const results = await Promise.allSettled([1, 2, 3, 4].map(submit));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect(batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
@@ -53,9 +53,31 @@ describe('batched (group commit)', () => {
     const { batches, run } = recorder(async () => {
       throw new Error('database down');
     });
-    const submit = batched(run, { maxInFlight: 1, maxBatch: 10, key: (i) => i, isolate: () => false });
+    const submit = batched(run, {
+      maxInFlight: 1,
+      overlapAfterMs: 0,
+      maxBatch: 10,
+      key: (i) => i,
+      isolate: () => false,
+    });
     const results = await Promise.allSettled([1, 2, 3].map(submit));
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
     expect(batches).toEqual([[1], [2, 3]]);
+  });
+
+  it('starts a second run only once the first has taken overlapAfterMs', async () => {
+    const gates: Array<() => void> = [];
+    const { batches, run } = recorder(async (items) => {
+      await new Promise<void>((resolve) => gates.push(resolve));
+      return items.map(String);
+    });
+    const submit = batched(run, { maxInFlight: 2, overlapAfterMs: 40, maxBatch: 10, key: (i) => i });
+    const results = [1, 2, 3].map(submit);
+    await tick();
+    expect(batches).toEqual([[1]]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(batches).toEqual([[1], [2, 3]]);
+    for (const open of gates) open();
+    expect(await Promise.all(results)).toEqual(['1', '2', '3']);
   });
 });
