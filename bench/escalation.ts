@@ -10,7 +10,7 @@
  * ESC_BENCH_WARMUP, ESC_BENCH_TIMEOUT).
  *
  * Engine: the real engine (createEscalationService) on a real Postgres and Redis, driven by the real
- * workers (startWorkers: timer worker concurrency 20, the reconciler) with the pool the bot uses
+ * workers (startWorkers: timer worker concurrency 50, the reconciler) with the pool the bot uses
  * (createPool's default size unless --pool-max). Only the Slack side is a no-op: sending a page DM
  * resolves at once, since this measures escalation decisions, not Slack. `--escalations` incidents start
  * paging at once (at most `--start-concurrency` start transactions in flight, so the pool is not
@@ -59,7 +59,7 @@ import { type RedisServer, startRedisServer } from '../test/helpers/redis-server
 const P99_TARGET_MS = 1000;
 const P99_TARGET_RATIO = 2;
 /** The timer worker's concurrency in src/queue/workers.ts; the baseline worker uses the same. */
-const TIMER_WORKER_CONCURRENCY = 20;
+const TIMER_WORKER_CONCURRENCY = 50;
 const QUEUE_PREFIX = '{bench-escalation}';
 const RAW_QUEUE = 'bench-raw-delayed';
 

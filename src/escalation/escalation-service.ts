@@ -1,23 +1,37 @@
 import type { Clock } from '../clock.js';
-import { asDatabaseError, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
+import { batched } from '../db/batched.js';
+import {
+  asDatabaseError,
+  isDatabaseUnavailable,
+  type Pool,
+  type Queryable,
+  withTransaction,
+} from '../db/pool.js';
 import type { Logger } from '../logger.js';
+import type { TimelineEventInput } from '../timeline/timeline-events.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
 import {
   acknowledgeEscalation,
+  applyFireDecisions,
+  type CurrentOverrides,
   type Escalation,
+  type FireDecision,
+  type FireSnapshot,
   findEscalation,
   findEscalationForUpdate,
   insertEscalation,
+  insertEscalationsStarted,
   insertPages,
   listOverdueEscalations,
   listStalePendingPages,
+  readFireSnapshot,
   resolveEscalation,
   restartEscalation,
-  updateEscalationPosition,
+  type StartEscalation,
 } from './escalation-repo.js';
 import { isExhaustionCheck, nextPosition, resolveLevelTargets } from './escalation-steps.js';
-import type { EscalationPolicy, NotifyTarget, OncallConfig } from './oncall-config.js';
-import { effectiveSchedules } from './overrides-repo.js';
+import type { EscalationPolicy, NotifyTarget, OncallConfig, Schedule } from './oncall-config.js';
+import { effectiveSchedules, withOverrides } from './overrides-repo.js';
 
 export interface StepTimer {
   incidentId: number;
@@ -58,6 +72,17 @@ type AfterCommit = () => Promise<void>;
 /** A page by hand waits this long for an ack before saying nobody answered. */
 const MANUAL_PAGE_WAIT_MS = 5 * 60_000;
 
+/**
+ * Step-timer decisions (and starts) are applied one statement at a time, each with every decision
+ * that waited for it (at most `maxBatch`): under a burst that is far fewer statements and commits
+ * than one per decision. A second statement starts only if the first has taken `overlapAfterMs`
+ * (say, it waits for a row lock), so one slow statement cannot hold up every escalation.
+ */
+const APPLY_OPTIONS = { maxInFlight: 2, overlapAfterMs: 50, maxBatch: 50 };
+
+/** Policy snapshots kept for step timers (an escalation's are dropped when it ends). */
+const MAX_KNOWN_ESCALATIONS = 10_000;
+
 export type EscalationService = ReturnType<typeof createEscalationService>;
 
 /**
@@ -74,117 +99,210 @@ export function createEscalationService(deps: EscalationServiceDeps) {
     return policy ? { name: policyName, policy } : null;
   }
 
-  /** Starts paging inside the caller's transaction; returns what to enqueue after it commits. */
-  async function startInTransaction(
-    tx: PoolClient,
+  /**
+   * What step timers need besides their own (epoch, step, loop), kept between fires so that a fire
+   * is usually one round trip: each escalation's policy snapshot (fixed when it started; `startedAt`
+   * tells a re-created escalation apart) and the overrides in force. Both are checked by the statement
+   * that applies the decision, so a stale entry only costs a read and a second try.
+   */
+  const known = new Map<number, { policy: EscalationPolicy; startedAt: Date }>();
+  let knownOverrides: CurrentOverrides | null = null;
+  /** The schedules with each override list applied, built once per list (so on-call lookups are reused). */
+  const schedulesWith = new WeakMap<CurrentOverrides, Record<string, Schedule>>();
+  const remember = (incidentId: number, entry: { policy: EscalationPolicy; startedAt: Date }) => {
+    if (known.size >= MAX_KNOWN_ESCALATIONS) known.delete(known.keys().next().value!);
+    known.set(incidentId, entry);
+  };
+
+  /** Decisions of step timers that fire together are applied together (see batched). */
+  const apply = batched((decisions: FireDecision[]) => applyFireDecisions(pool, decisions), {
+    ...APPLY_OPTIONS,
+    key: (decision) => decision.incidentId,
+    isolate: (error) => !isDatabaseUnavailable(error),
+  });
+
+  /** What starting to page `incidentId` now writes: the escalation with its policy, and its first event. */
+  function startOf(
     incidentId: number,
     options: { service: string | null; policy?: string },
-  ): Promise<AfterCommit | null> {
+  ): StartEscalation | null {
     const serviceName = options.service ? oncall.services[options.service]?.escalationPolicy : undefined;
     const chosen = policyFor(options.policy ?? serviceName ?? null);
     if (!chosen) return null;
-    const now = clock.now();
-    const escalation = await insertEscalation(tx, {
+    const { name, policy } = chosen;
+    return {
       incidentId,
-      policyName: chosen.name,
-      policy: chosen.policy,
-      startedAt: now,
-    });
-    if (!escalation) return null;
-    await appendTimelineEvent(
-      tx,
-      incidentId,
-      {
+      policyName: name,
+      policy,
+      startedAt: clock.now(),
+      event: {
         kind: 'escalation.started',
-        details: { policy: chosen.name, levels: chosen.policy.levels.length, repeat: chosen.policy.repeat },
+        details: { policy: name, levels: policy.levels.length, repeat: policy.repeat },
       },
-      { occurredAt: now },
-    );
-    return async () => {
-      await jobs.scheduleStep({ incidentId, epoch: 0, step: 0, loop: 0, dueAt: now });
-      await jobs.stateChanged(incidentId);
     };
   }
 
-  /** A step timer fired: page its level, or do nothing if the escalation moved on. */
+  /** After a start committed: level 1's timer (due at once) and the headline card's refresh. */
+  async function afterStart(start: StartEscalation): Promise<void> {
+    const { incidentId, startedAt } = start;
+    remember(incidentId, { policy: start.policy, startedAt });
+    // Both never throw: sent together, they cost one wait for Redis instead of two.
+    await Promise.all([
+      jobs.scheduleStep({ incidentId, epoch: 0, step: 0, loop: 0, dueAt: startedAt }),
+      jobs.stateChanged(incidentId),
+    ]);
+  }
+
+  /** Starts paging inside the caller's transaction; returns what to enqueue after it commits. */
+  async function startInTransaction(
+    tx: Queryable,
+    incidentId: number,
+    options: { service: string | null; policy?: string },
+  ): Promise<AfterCommit | null> {
+    const start = startOf(incidentId, options);
+    if (!start || !(await insertEscalationsStarted(tx, [start]))[0]) return null;
+    return () => afterStart(start);
+  }
+
+  /** Starts of different incidents asked for together are written together (see batched). */
+  const insertStart = batched((starts: StartEscalation[]) => insertEscalationsStarted(pool, starts), {
+    ...APPLY_OPTIONS,
+    key: (start) => start.incidentId,
+    isolate: (error) => !isDatabaseUnavailable(error),
+  });
+
+  /**
+   * A step timer fired: page its level, or do nothing if the escalation moved on. No explicit
+   * transaction: the decision is taken in memory and applied by one statement, only if the escalation
+   * is still where the decision was taken from (a compare-and-set under the row lock, with the pages
+   * and timeline events in the same transaction). A concurrent acknowledge or escalate either waited
+   * for that statement or made it a no-op, exactly as with the lock held across the whole decision.
+   * Usually that statement is the only round trip; when what it was decided from is not known or no
+   * longer holds, the escalation and overrides are read first (without a lock) and it is tried again.
+   */
   async function fireStep(timer: Omit<StepTimer, 'dueAt'>): Promise<'paged' | 'exhausted' | 'stale'> {
-    const outcome = await withTransaction(pool, async (tx) => {
-      const esc = await findEscalationForUpdate(tx, timer.incidentId);
-      if (
-        !esc ||
-        esc.state !== 'triggered' ||
-        esc.epoch !== timer.epoch ||
-        esc.step !== timer.step ||
-        esc.loop !== timer.loop
-      ) {
-        return { kind: 'stale' as const };
+    try {
+      const cached = known.get(timer.incidentId);
+      if (cached && knownOverrides) {
+        const esc = { ...timer, ...cached };
+        const decision = decideStep(esc, knownOverrides, clock.now());
+        const { applied, pageIds } = await apply(decision);
+        if (applied) return afterFire(decision, pageIds);
       }
-      const now = clock.now();
-      const { policy } = esc;
-      let position = { step: esc.step, loop: esc.loop };
-      // Nobody on call at a level moves straight on to the next, as PagerDuty does; bounded by the policy's size.
-      for (let guard = 0; guard <= policy.levels.length * (policy.repeat + 1); guard++) {
-        if (isExhaustionCheck(policy, position)) {
-          await updateEscalationPosition(tx, esc.incidentId, {
-            state: 'exhausted',
-            ...position,
-            nextStepAt: null,
-          });
-          await appendTimelineEvent(
-            tx,
-            esc.incidentId,
-            { kind: 'escalation.exhausted', details: { passes: position.loop + 1 } },
-            { occurredAt: now },
-          );
-          return { kind: 'exhausted' as const };
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const now = clock.now();
+        const snapshot = await readFireSnapshot(pool, timer.incidentId, now);
+        if (
+          !snapshot ||
+          snapshot.escalation.state !== 'triggered' ||
+          snapshot.escalation.epoch !== timer.epoch ||
+          snapshot.escalation.step !== timer.step ||
+          snapshot.escalation.loop !== timer.loop
+        ) {
+          known.delete(timer.incidentId);
+          return 'stale';
         }
-        const level = policy.levels[position.step]!;
-        const targets = resolveLevelTargets(level.notify, await effectiveSchedules(tx, oncall, now), now);
-        const next = nextPosition(policy, position);
-        if (targets.length === 0) {
-          await appendTimelineEvent(
-            tx,
-            esc.incidentId,
-            {
-              kind: 'escalation.level_skipped',
-              details: { level: position.step + 1, pass: position.loop + 1, reason: 'nobody on call' },
-            },
-            { occurredAt: now },
-          );
-          position = next;
-          continue;
-        }
-        const pages = await insertPages(tx, esc.incidentId, { epoch: esc.epoch, ...position }, targets);
-        await appendTimelineEvent(
-          tx,
-          esc.incidentId,
-          {
-            kind: 'escalation.paged',
-            details: { level: position.step + 1, pass: position.loop + 1, targets },
-          },
-          { occurredAt: now },
-        );
-        const dueAt = new Date(now.getTime() + level.escalateAfterMs);
-        await updateEscalationPosition(tx, esc.incidentId, {
-          state: 'triggered',
-          ...next,
-          nextStepAt: dueAt,
-        });
+        const esc = snapshot.escalation;
+        knownOverrides = snapshot.overrides;
+        remember(timer.incidentId, { policy: esc.policy, startedAt: esc.startedAt });
+        const decision = decideStep(esc, snapshot.overrides, now);
+        const { applied, pageIds } = await apply(decision);
+        if (applied) return afterFire(decision, pageIds);
+      }
+    } catch (error) {
+      throw asDatabaseError(error);
+    }
+    // Overrides changed between each read and its apply: BullMQ retries the job.
+    throw new Error(`escalation of incident ${timer.incidentId}: overrides kept changing; will retry`);
+  }
+
+  /**
+   * After a decision committed: the page sends and the next timer, or the exhausted announcement.
+   * The timer job does not wait for Redis to take them (they never throw): Postgres already holds the
+   * decision, and whatever a crash loses here the reconciler re-enqueues from it (overdue timers,
+   * pending pages), exactly as for a crash just before these calls. Waiting would only hold one of
+   * the timer worker's slots for a Redis round trip, which under a burst of timers is the bottleneck.
+   */
+  function afterFire(decision: FireDecision, pageIds: number[]): 'paged' | 'exhausted' {
+    if (decision.to.state === 'exhausted') {
+      known.delete(decision.incidentId);
+      void jobs.announceExhausted(decision.incidentId);
+      return 'exhausted';
+    }
+    void jobs.sendPages(pageIds);
+    void jobs.scheduleStep({
+      incidentId: decision.incidentId,
+      epoch: decision.from.epoch,
+      step: decision.to.step,
+      loop: decision.to.loop,
+      dueAt: decision.to.nextStepAt!,
+    });
+    return 'paged';
+  }
+
+  /**
+   * What a step timer does at `position`: page the level's people, or (nobody on call) note the skip
+   * and move straight on to the next level, as PagerDuty does; bounded by the policy's size. After the
+   * last level of the last pass, the escalation is exhausted.
+   */
+  function decideStep(
+    esc: Pick<FireSnapshot['escalation'], 'incidentId' | 'policy' | 'epoch' | 'step' | 'loop' | 'startedAt'>,
+    overrides: CurrentOverrides,
+    now: Date,
+  ): FireDecision {
+    const { policy } = esc;
+    let schedules = schedulesWith.get(overrides);
+    if (!schedules) {
+      schedules = withOverrides(oncall, overrides.list);
+      schedulesWith.set(overrides, schedules);
+    }
+    const events: TimelineEventInput[] = [];
+    const base = {
+      incidentId: esc.incidentId,
+      from: {
+        epoch: esc.epoch,
+        step: esc.step,
+        loop: esc.loop,
+        startedAt: esc.startedAt,
+        overridesJson: overrides.json,
+      },
+      occurredAt: now,
+      events,
+    };
+    let position = { step: esc.step, loop: esc.loop };
+    for (let guard = 0; guard <= policy.levels.length * (policy.repeat + 1); guard++) {
+      if (isExhaustionCheck(policy, position)) {
+        events.push({ kind: 'escalation.exhausted', details: { passes: position.loop + 1 } });
         return {
-          kind: 'paged' as const,
-          pageIds: pages.map((p) => p.id),
-          next: { incidentId: esc.incidentId, epoch: esc.epoch, ...next, dueAt },
+          ...base,
+          to: { state: 'exhausted', ...position, nextStepAt: null },
+          pagesAt: position,
+          pages: [],
         };
       }
-      throw new Error(`escalation of incident ${esc.incidentId} did not settle`);
-    });
-    if (outcome.kind === 'paged') {
-      await jobs.sendPages(outcome.pageIds);
-      await jobs.scheduleStep(outcome.next);
-    } else if (outcome.kind === 'exhausted') {
-      await jobs.announceExhausted(timer.incidentId);
+      const level = policy.levels[position.step]!;
+      const targets = resolveLevelTargets(level.notify, schedules, now);
+      const next = nextPosition(policy, position);
+      if (targets.length === 0) {
+        events.push({
+          kind: 'escalation.level_skipped',
+          details: { level: position.step + 1, pass: position.loop + 1, reason: 'nobody on call' },
+        });
+        position = next;
+        continue;
+      }
+      events.push({
+        kind: 'escalation.paged',
+        details: { level: position.step + 1, pass: position.loop + 1, targets },
+      });
+      return {
+        ...base,
+        to: { state: 'triggered', ...next, nextStepAt: new Date(now.getTime() + level.escalateAfterMs) },
+        pagesAt: position,
+        pages: targets,
+      };
     }
-    return outcome.kind;
+    throw new Error(`escalation of incident ${esc.incidentId} did not settle`);
   }
 
   /** Acknowledged but unresolved for too long: page again from the first level. */
@@ -220,9 +338,14 @@ export function createEscalationService(deps: EscalationServiceDeps) {
 
     /** Starts paging an incident that is not paging yet (e.g. `/incident page`). */
     async start(incidentId: number, options: { service: string | null; policy?: string }): Promise<boolean> {
-      const after = await withTransaction(pool, (tx) => startInTransaction(tx, incidentId, options));
-      if (after) await after();
-      return after !== null;
+      const start = startOf(incidentId, options);
+      if (!start) return false;
+      // One statement is its own transaction: no BEGIN and COMMIT round trips.
+      const started = await insertStart(start).catch((error) => {
+        throw asDatabaseError(error);
+      });
+      if (started) await afterStart(start);
+      return started;
     },
 
     /** One compare-and-set: exactly one of any number of concurrent clicks succeeds. */

@@ -52,7 +52,11 @@ export async function effectiveSchedules(
   config: OncallConfig,
   now: Date,
 ): Promise<Record<string, Schedule>> {
-  const stored = await listCurrentOverrides(db, now);
+  return withOverrides(config, await listCurrentOverrides(db, now));
+}
+
+/** oncall.yaml's schedules with `stored` (current overrides, oldest first) appended, so they win. */
+export function withOverrides(config: OncallConfig, stored: StoredOverride[]): Record<string, Schedule> {
   if (stored.length === 0) return config.schedules;
   const result: Record<string, Schedule> = {};
   for (const [name, schedule] of Object.entries(config.schedules)) {

@@ -33,9 +33,21 @@ export interface OnCallShift {
   source: ShiftSource;
 }
 
+/**
+ * The last shift found per schedule: a shift is one person from start to end by definition, so any
+ * instant inside it has the same answer. Every level that pages a schedule asks this, mostly within
+ * the same shift. Schedules are never changed once built (overrides make new ones).
+ */
+const lastShift = new WeakMap<Schedule, OnCallShift>();
+
 /** The person on call on `schedule` at `at`, or null when nobody is (the escalation then moves on). */
 export function whoIsOnCall(schedule: Schedule, at: Date): OnCallShift | null {
-  return resolve(sourcesOf(schedule), at.getTime());
+  const t = at.getTime();
+  const known = lastShift.get(schedule);
+  if (known && known.start.getTime() <= t && t < known.end.getTime()) return { ...known };
+  const shift = resolve(sourcesOf(schedule), t);
+  if (shift) lastShift.set(schedule, shift);
+  return shift && { ...shift };
 }
 
 /**

@@ -112,16 +112,56 @@ const SLACK_JOB_OPTIONS: JobsOptions = {
   removeOnFail: true,
 };
 
+interface BatchedJob {
+  name: string;
+  data: unknown;
+  opts: JobsOptions;
+  /** A delayed job: its delay is counted from when the batch is sent. */
+  dueAt?: Date;
+}
+
+/**
+ * Adds jobs to `queue` in batches: the calls made before the event loop turns are sent as one
+ * `addBulk` (one pipeline). Each call settles with its batch; a failed batch fails every call in it.
+ * Calls with a deterministic job id stay idempotent, so retrying them all is harmless.
+ */
+function batcher(queue: Queue): (jobs: BatchedJob[]) => Promise<void> {
+  let pending: { jobs: BatchedJob[]; settle: (error?: unknown) => void }[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    const now = Date.now();
+    const jobs = batch.flatMap((call) =>
+      call.jobs.map(({ name, data, opts, dueAt }) => ({
+        name,
+        data,
+        opts: dueAt ? { ...opts, delay: Math.max(0, dueAt.getTime() - now) } : opts,
+      })),
+    );
+    // A pipeline costs more to build than the one command a single job needs.
+    const added =
+      jobs.length === 1 ? queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts) : queue.addBulk(jobs);
+    added.then(
+      () => {
+        for (const call of batch) call.settle();
+      },
+      (error: unknown) => {
+        for (const call of batch) call.settle(error);
+      },
+    );
+  };
+  return (jobs) => {
+    if (jobs.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ jobs, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+    });
+  };
+}
+
 export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): Queues {
   const slack = new Queue(QueueName.slack, { connection, prefix });
   const timers = new Queue(QueueName.timers, { connection, prefix });
-  // At most one waiting refresh per incident: it renders whatever is newest when it runs.
-  const enqueueRefresh = (incidentId: number) =>
-    slack.add(
-      'incident.refresh',
-      { incidentId },
-      { ...SLACK_JOB_OPTIONS, deduplication: { id: `refresh-${incidentId}`, keepLastIfActive: true } },
-    );
   return {
     slack,
     timers,
@@ -133,6 +173,10 @@ export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): 
       });
     },
     escalationJobs(logger) {
+      // Everything the engine enqueues in one turn of the event loop (under load, the follow-ups of
+      // many decisions) goes to Redis as one pipeline per queue: one write and one reply instead of
+      // one per job. Delays are taken from the due time when the batch is sent.
+      const batches = { slack: batcher(slack), timers: batcher(timers) };
       const attempt = async (what: string, fn: () => Promise<unknown>) => {
         try {
           await fn();
@@ -144,31 +188,29 @@ export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): 
       return {
         scheduleStep: (t) =>
           attempt('step', () =>
-            timers.add(
-              'escalation.step',
-              { incidentId: t.incidentId, epoch: t.epoch, step: t.step, loop: t.loop },
+            batches.timers([
               {
-                ...TIMER_JOB_OPTIONS,
-                jobId: stepJobId(t.incidentId, t.epoch, t),
-                delay: Math.max(0, t.dueAt.getTime() - Date.now()),
+                name: 'escalation.step',
+                data: { incidentId: t.incidentId, epoch: t.epoch, step: t.step, loop: t.loop },
+                opts: { ...TIMER_JOB_OPTIONS, jobId: stepJobId(t.incidentId, t.epoch, t) },
+                dueAt: t.dueAt,
               },
-            ),
+            ]),
           ),
         scheduleAckTimeout: (t) =>
           attempt('ack timeout', () =>
-            timers.add(
-              'escalation.ack_timeout',
-              { incidentId: t.incidentId, epoch: t.epoch },
+            batches.timers([
               {
-                ...TIMER_JOB_OPTIONS,
-                jobId: ackTimeoutJobId(t.incidentId, t.epoch),
-                delay: Math.max(0, t.dueAt.getTime() - Date.now()),
+                name: 'escalation.ack_timeout',
+                data: { incidentId: t.incidentId, epoch: t.epoch },
+                opts: { ...TIMER_JOB_OPTIONS, jobId: ackTimeoutJobId(t.incidentId, t.epoch) },
+                dueAt: t.dueAt,
               },
-            ),
+            ]),
           ),
         sendPages: (pageIds, options = {}) =>
           attempt('pages', () =>
-            slack.addBulk(
+            batches.slack(
               pageIds.map((pageId) => ({
                 name: 'page.send',
                 data: options.mayRepeat ? { pageId, mayRepeat: true } : { pageId },
@@ -178,13 +220,28 @@ export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): 
           ),
         announceAcknowledged: (incidentId) =>
           attempt('ack announcement', () =>
-            slack.add('escalation.acknowledged', { incidentId }, SLACK_JOB_OPTIONS),
+            batches.slack([
+              { name: 'escalation.acknowledged', data: { incidentId }, opts: SLACK_JOB_OPTIONS },
+            ]),
           ),
         announceExhausted: (incidentId) =>
           attempt('exhausted announcement', () =>
-            slack.add('escalation.exhausted', { incidentId }, SLACK_JOB_OPTIONS),
+            batches.slack([{ name: 'escalation.exhausted', data: { incidentId }, opts: SLACK_JOB_OPTIONS }]),
           ),
-        stateChanged: (incidentId) => attempt('refresh', () => enqueueRefresh(incidentId)),
+        stateChanged: (incidentId) =>
+          attempt('refresh', () =>
+            // At most one waiting refresh per incident: it renders whatever is newest when it runs.
+            batches.slack([
+              {
+                name: 'incident.refresh',
+                data: { incidentId },
+                opts: {
+                  ...SLACK_JOB_OPTIONS,
+                  deduplication: { id: `refresh-${incidentId}`, keepLastIfActive: true },
+                },
+              },
+            ]),
+          ),
       };
     },
     lifecycleJobs(logger) {
