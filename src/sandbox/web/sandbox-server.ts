@@ -232,6 +232,9 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     status: response.status,
     body: response.body,
   });
+  /** Slack sends nothing to the app (a channel event where the bot is not a member, say). */
+  const answerIfSent = (response: { status: number; body: unknown } | null | undefined) =>
+    response ? answer(response) : { status: null, body: null };
 
   /**
    * What Slack's client does to typed text: `@handle` becomes `<@U…|handle>` and `#channel` becomes
@@ -293,7 +296,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
         ts: text(body, 'ts'),
         pinned: body.pinned === true,
       });
-      return response ? answer(response) : { status: null, body: null };
+      return answerIfSent(response);
     },
     /** Add or remove an emoji reaction (`name` without colons). */
     async '/api/react'(body) {
@@ -304,7 +307,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
         name: text(body, 'name'),
         added: body.added === true,
       });
-      return response ? answer(response) : { status: null, body: null };
+      return answerIfSent(response);
     },
     /** A message shortcut from the message menu. */
     async '/api/shortcut'(body) {
@@ -353,7 +356,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     },
     async '/api/close-view'(body) {
       const response = await driver.closeView({ userId: knownUser(body.user), viewId: text(body, 'viewId') });
-      return response ? answer(response) : { status: null, body: null };
+      return answerIfSent(response);
     },
   };
 
