@@ -96,7 +96,7 @@ export async function acknowledgeEscalation(
   nextStepAt: (policy: EscalationPolicy, at: Date) => Date | null,
 ): Promise<Escalation | null> {
   const current = await findEscalationForUpdate(db, incidentId);
-  if (!current || current.state !== 'triggered') return null;
+  if (current?.state !== 'triggered') return null;
   // Read the time only once the lock is ours: a level that fired while we waited came first.
   const at = clockNow();
   const { rows } = await db.query<EscalationRow>(

@@ -193,8 +193,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
         const now = clock.now();
         const snapshot = await readFireSnapshot(pool, timer.incidentId, now);
         if (
-          !snapshot ||
-          snapshot.escalation.state !== 'triggered' ||
+          snapshot?.escalation.state !== 'triggered' ||
           snapshot.escalation.epoch !== timer.epoch ||
           snapshot.escalation.step !== timer.step ||
           snapshot.escalation.loop !== timer.loop

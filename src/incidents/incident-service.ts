@@ -93,10 +93,9 @@ export function createIncidentService({
         );
         await bindIdempotencyKey(tx, options.idempotencyKey, incident.id);
         // Paging starts in the same transaction: a crash after commit delays the page, never loses it.
-        const afterCommit =
-          paging && paging.autoPage.includes(incident.severity)
-            ? await paging.startInTransaction(tx, incident.id, { service: incident.service })
-            : null;
+        const afterCommit = paging?.autoPage.includes(incident.severity)
+          ? await paging.startInTransaction(tx, incident.id, { service: incident.service })
+          : null;
         return { incident, created: true, afterCommit };
       });
       if (result.created) {

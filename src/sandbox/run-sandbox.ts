@@ -55,10 +55,13 @@ export async function runSandbox(options: {
       throw new Error(`${p.email} is missing from ${slackFile}; start with --fresh to reset the sandbox`);
     return { id: found.id, label: p.realName };
   });
-  let saveTimer: NodeJS.Timeout | null = null;
+  // Changes come in bursts (a declare is a dozen calls): save once per 200 ms at most.
+  let saveScheduled = false;
   fake.events.on('change', () => {
-    saveTimer ??= setTimeout(() => {
-      saveTimer = null;
+    if (saveScheduled) return;
+    saveScheduled = true;
+    setTimeout(() => {
+      saveScheduled = false;
       writeFileSync(slackFile, fake.exportState());
     }, 200);
   });

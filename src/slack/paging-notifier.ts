@@ -114,7 +114,7 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
     /** Sends one page, unless the escalation moved on (ack, resolve) since it was decided. */
     async sendPage(pageId: number, options: { mayRepeat: boolean } = { mayRepeat: false }): Promise<void> {
       const page = await findPage(pool, pageId);
-      if (!page || page.status !== 'pending') return;
+      if (page?.status !== 'pending') return;
       const [escalation, incident] = await Promise.all([
         findEscalation(pool, page.incidentId),
         findIncidentById(pool, page.incidentId),
@@ -248,7 +248,7 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
         findEscalation(pool, incidentId),
         findIncidentById(pool, incidentId),
       ]);
-      if (!escalation || escalation.state !== 'exhausted' || !incident) return;
+      if (escalation?.state !== 'exhausted' || !incident) return;
       const text = `:rotating_light: Nobody acknowledged the pages for incident #${incident.number} after ${escalation.loop + 1} pass${escalation.loop ? 'es' : ''} through the "${escalation.policyName}" policy. Page someone by hand: \`/incident escalate\` starts again.`;
       await postInChannel(incident.channelId, text);
       if (incident.announceChannelId && incident.announceTs) {
