@@ -172,6 +172,7 @@ describe('the sandbox in a real browser', { timeout: 120_000 }, () => {
     await headline.locator('[data-action-id=headline-resolve]').click();
     await eventually(() => headline.innerText()).toMatch(/Status\s+Resolved/);
     expect(dialogs[0]).toContain('Resolve this incident?');
+    expect(await headline.innerText()).toMatch(/Acknowledged by\s+@Bob \(on call\)/);
     await screenshot(page, 'resolved');
 
     // Close from the resolved card: the close form, then the postmortem draft in the channel.

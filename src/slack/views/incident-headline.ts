@@ -54,7 +54,7 @@ export function buildIncidentHeadline(
   if (incident.scribeId) fields.push({ type: 'mrkdwn', text: `*Scribe*\n${userMention(incident.scribeId)}` });
   if (paging?.state === 'triggered')
     fields.push({ type: 'mrkdwn', text: '*Paging*\n:pager: waiting for an ack' });
-  if (paging?.acknowledgedBy && paging.state === 'acknowledged') {
+  if (paging?.acknowledgedBy && (paging.state === 'acknowledged' || paging.state === 'resolved')) {
     fields.push({ type: 'mrkdwn', text: `*Acknowledged by*\n<@${paging.acknowledgedBy}>` });
   }
   if (paging?.state === 'exhausted')

@@ -69,6 +69,24 @@ describe('headline card', () => {
     expect(JSON.stringify(card.blocks.at(-1))).toContain(':lock: Private incident');
   });
 
+  it('shows who acknowledged while acknowledged and once resolved, not after a re-trigger; a resolved card offers closing', () => {
+    const text = (card: ReturnType<typeof buildIncidentHeadline>) => JSON.stringify(card.blocks);
+    const paging = { epoch: 1, acknowledgedBy: 'U0BOB' };
+    expect(text(buildIncidentHeadline(incident, { ...paging, state: 'acknowledged' }))).toContain(
+      'Acknowledged by*\\n<@U0BOB>',
+    );
+    const resolved = buildIncidentHeadline(
+      { ...incident, status: 'resolved' },
+      { ...paging, state: 'resolved' },
+    );
+    expect(text(resolved)).toContain('Acknowledged by*\\n<@U0BOB>');
+    expect(text(resolved)).toContain('headline-close');
+    expect(text(resolved)).not.toContain('Respond within');
+    expect(text(buildIncidentHeadline(incident, { ...paging, state: 'triggered' }))).not.toContain(
+      'Acknowledged by',
+    );
+  });
+
   it('puts severity, status and commander in the topic', () => {
     expect(buildIncidentTopic(incident)).toBe('SEV2 · Investigating · Commander: <@UBOB000001>');
     expect(buildIncidentTopic({ ...incident, commanderId: null })).toBe(
