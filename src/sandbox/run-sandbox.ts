@@ -115,7 +115,22 @@ export async function runSandbox(options: {
       res.writeHead(404).end('not found\n');
     }
   });
-  await new Promise<void>((ready) => server.listen(options.port, '127.0.0.1', ready));
+  await new Promise<void>((ready, fail) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      fail(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${options.port} is in use; pick another: PORT=3001 npm start`)
+          : error,
+      ),
+    );
+    server.listen(options.port, '127.0.0.1', ready);
+  }).catch(async (error: unknown) => {
+    // Leave nothing running behind the message: the bot, the local Slack, Postgres and Redis.
+    await bot.stop();
+    await fake.stop();
+    for (const child of children) await child();
+    throw error;
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   console.log(
@@ -193,8 +208,10 @@ async function startRedis(dataDir: string): Promise<string> {
     });
     child.once('exit', () => fail(new Error(`redis-server exited:\n${out}`)));
   });
+  const exited = new Promise((done) => child.once('exit', done));
   children.push(async () => {
-    child.kill('SIGTERM');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
   });
   return `redis://127.0.0.1:${port}`;
 }
