@@ -27,7 +27,6 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +37,7 @@ import { signSlackRequest } from '../src/sandbox/request-signing.js';
 import type { SlackFake } from '../src/sandbox/slack-fake/index.js';
 import type { PostgresServer } from '../test/helpers/postgres-server.js';
 import type { RedisServer } from '../test/helpers/redis-server.js';
+import { machineBusyMicros, table } from './shared.js';
 
 // Everything else is imported where it is used, so the bare child loads Bolt and nothing of the bot,
 // and neither child loads the load generator.
@@ -354,23 +354,6 @@ async function verifyAnswer(target: TargetProcess, body: string, expected: strin
   }
 }
 
-/** Busy CPU time of the whole machine (all cores, including steal), from /proc/stat; null off Linux. */
-function machineBusyMicros(): number | null {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]!
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
-    // USER_HZ is 100 on every Linux Node runs on.
-    return (user + nice + system + irq + softirq + steal) * 10_000;
-  } catch {
-    return null;
-  }
-}
-
 /** CPU accounting at one instant: the machine, this process and every target child. */
 interface Snapshot {
   machine: number | null;
@@ -550,18 +533,6 @@ function summarize(target: Target, round: string, rounds: RoundResult[]): Summar
   };
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, col) => (col <= 1 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 async function main(): Promise<number> {
@@ -637,38 +608,41 @@ async function main(): Promise<number> {
         "round 'all' pools every measured response of a target",
     );
     console.log(
-      table([
+      table(
         [
-          'target',
-          'round',
-          'req/s',
-          'p50 ms',
-          'p99 ms',
-          'max ms',
-          'non-2xx',
-          'errors',
-          'mismatch',
-          'cpu µs/req',
-          'gc ms',
-          'gc max ms',
-          'other cores',
+          [
+            'target',
+            'round',
+            'req/s',
+            'p50 ms',
+            'p99 ms',
+            'max ms',
+            'non-2xx',
+            'errors',
+            'mismatch',
+            'cpu µs/req',
+            'gc ms',
+            'gc max ms',
+            'other cores',
+          ],
+          ...[...perRound, bare, bot].map((s) => [
+            s.target,
+            s.round,
+            s.reqPerSec.toFixed(1),
+            s.p50.toFixed(2),
+            s.p99.toFixed(2),
+            s.max.toFixed(2),
+            String(s.non2xx),
+            String(s.errors),
+            String(s.mismatches),
+            s.cpuMicrosPerReq.toFixed(0),
+            s.gcMs.toFixed(0),
+            s.gcMaxPauseMs.toFixed(1),
+            s.otherCores === null ? '-' : s.otherCores.toFixed(2),
+          ]),
         ],
-        ...[...perRound, bare, bot].map((s) => [
-          s.target,
-          s.round,
-          s.reqPerSec.toFixed(1),
-          s.p50.toFixed(2),
-          s.p99.toFixed(2),
-          s.max.toFixed(2),
-          String(s.non2xx),
-          String(s.errors),
-          String(s.mismatches),
-          s.cpuMicrosPerReq.toFixed(0),
-          s.gcMs.toFixed(0),
-          s.gcMaxPauseMs.toFixed(1),
-          s.otherCores === null ? '-' : s.otherCores.toFixed(2),
-        ]),
-      ]),
+        2,
+      ),
     );
     console.log(
       'cpu µs/req: the target process per measured response; gc: its collection time and longest pause; ' +

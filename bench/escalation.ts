@@ -55,6 +55,7 @@ import { createProducerConnection, createWorkerConnection } from '../src/queue/r
 import { startWorkers } from '../src/queue/workers.js';
 import { createDatabase, type PostgresServer, startPostgresServer } from '../test/helpers/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../test/helpers/redis-server.js';
+import { machineBusyMicros, table } from './shared.js';
 
 const P99_TARGET_MS = 1000;
 const P99_TARGET_RATIO = 2;
@@ -152,23 +153,6 @@ function stats(values: number[]): Stats {
     sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
   if (sorted.length === 0) return { count: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
   return { count: sorted.length, p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1]! };
-}
-
-/** Busy CPU time of the whole machine (all cores, including steal), from /proc/stat; null off Linux. */
-function machineBusyMicros(): number | null {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]!
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
-    // USER_HZ is 100 on every Linux Node runs on.
-    return (user + nice + system + irq + softirq + steal) * 10_000;
-  } catch {
-    return null;
-  }
 }
 
 type CpuGroup = 'node' | 'postgres' | 'redis';
@@ -615,18 +599,6 @@ async function runRawRound(rig: RawRig, round: number, chains: number, options: 
 
 // ---------------------------------------------------------------------------------------------------
 // Report.
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
 const round1 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10) / 10 : null);

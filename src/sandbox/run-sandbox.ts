@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -10,6 +9,7 @@ import { loadConfig } from '../config.js';
 import EmbeddedPostgres from '../db/embedded-postgres.js';
 import type { Logger } from '../logger.js';
 import { freePort } from './free-port.js';
+import { spawnRedisServer } from './redis-process.js';
 import { createSlackDriver } from './slack-driver.js';
 import { createSlackFake } from './slack-fake/index.js';
 import { ensurePrograms, REDIS_SERVER } from './system-packages.js';
@@ -194,39 +194,19 @@ async function startRedis(dataDir: string): Promise<string> {
   const dir = join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
+  const redis = await spawnRedisServer({
+    port,
+    dir,
+    args: [
       '--appendonly',
       'yes',
-      '--maxmemory-policy',
-      'noeviction',
       // A run that was killed leaves it behind; the file names it so it can be stopped by pid.
       '--pidfile',
       join(dir, 'redis.pid'),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((ready, fail) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('Ready to accept connections')) ready();
-    });
-    child.once('exit', () => fail(new Error(`redis-server exited:\n${out}`)));
   });
-  const exited = new Promise((done) => child.once('exit', done));
-  children.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  });
-  return `redis://127.0.0.1:${port}`;
+  children.push(() => redis.stop());
+  return redis.url;
 }
 
 /** The slash commands and message shortcuts the Slack app declares, so the page offers what Slack would. */

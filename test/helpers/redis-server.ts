@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnRedisServer } from '../../src/sandbox/redis-process.js';
 import { freePort } from './free-port.js';
 
 export interface RedisServer {
@@ -18,51 +18,17 @@ export async function startRedisServer(
 ): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), 'incident-bot-redis-'));
-  const child: ChildProcess = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--maxmemory-policy',
-      'noeviction',
-      ...extraArgs,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`could not run redis-server (is it installed?): ${error.message}`));
-    });
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+  const redis = await spawnRedisServer({
+    port,
+    dir,
+    args: ['--save', '', '--appendonly', 'no', ...extraArgs],
   });
-  const pid = child.pid!;
   return {
     port,
-    pid,
-    url: `redis://127.0.0.1:${port}`,
+    pid: redis.pid,
+    url: redis.url,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        process.kill(pid, 'SIGTERM');
-        await exited;
-      }
+      await redis.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
