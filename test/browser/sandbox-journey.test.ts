@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, findOnPath } from '../../src/sandbox/system-packages.js';
+import { CHROMIUM, ensurePrograms } from '../../src/sandbox/system-packages.js';
 import { type SandboxProcess, startSandboxProcess, stopSandboxServers } from '../helpers/sandbox-process.js';
 
 /**
@@ -54,8 +54,9 @@ async function command(page: Page, text: string): Promise<void> {
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'incident-bot-sandbox-'));
-  const executablePath = process.env.CHROMIUM_PATH ?? findOnPath(CHROMIUM.commands);
-  if (!executablePath) throw new Error('Chromium is missing: sudo apt-get install -y chromium');
+  // Missing Chromium: the error says how to install it (npm test's setup installs it where it can).
+  const executablePath =
+    process.env.CHROMIUM_PATH ?? ensurePrograms([CHROMIUM], { why: 'The browser test', install: false })[0]!;
   [sandbox, browser] = await Promise.all([
     startSandboxProcess(dataDir, ['--fresh']),
     chromium.launch({
