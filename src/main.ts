@@ -74,10 +74,10 @@ async function loadSandboxRunner(): Promise<typeof import('./dev/run-sandbox.js'
     if (code === 'ERR_MODULE_NOT_FOUND' && message.includes('@incident-bot/local-slack')) {
       console.error(
         [
-          'No Slack credentials and the local Slack is not installed, so there is nothing to connect to.',
-          'Set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, DATABASE_URL and REDIS_URL to run against Slack, or',
-          'install the dev dependencies (npm ci, which links packages/local-slack) and run `npm start`',
-          'for the sandbox.',
+          'The bot cannot start: no Slack credentials and the local Slack is not installed.',
+          'Set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, DATABASE_URL and REDIS_URL to run against Slack,',
+          'or, in a checkout of the repository, run `npm ci` (it links packages/local-slack) and then',
+          '`npm start` for the sandbox.',
         ].join('\n'),
       );
       process.exit(1);
