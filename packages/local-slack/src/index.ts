@@ -11,6 +11,7 @@ export { signSlackRequest } from './request-signing.js';
 export * from './slack-driver.js';
 export { CHANNEL_NAME_MAX_LENGTH, channelNameError } from './slack-fake/channel-names.js';
 export * from './slack-fake/index.js';
+export { type LocalSlackOptions, parseCliArgs, startLocalSlack, UsageError } from './standalone.js';
 export {
   CHROMIUM,
   ensurePrograms,
