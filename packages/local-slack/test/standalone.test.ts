@@ -106,8 +106,12 @@ describe('local-slack, run on its own for a plain Bolt app', () => {
     expect(cli.output()).toContain(`SLACK_API_URL=${apiUrl}`);
     expect(cli.output()).toContain(`SLACK_SIGNING_SECRET=${SECRET}`);
 
-    const { users } = (await (await fetch(`${pageUrl}api/users`)).json()) as { users: { id: string }[] };
+    const { users, commands } = (await (await fetch(`${pageUrl}api/users`)).json()) as {
+      users: { id: string }[];
+      commands: string[];
+    };
     expect(users).toHaveLength(1);
+    expect(commands).toEqual(['/ping']); // the page's composer hints at the app's own command
     const riley = users[0]!.id;
     const client = new WebClient('xoxb-standalone', { slackApiUrl: apiUrl, retryConfig: { retries: 0 } });
     const general = (await client.conversations.list()).channels!.find((c) => c.name === 'general')!.id!;

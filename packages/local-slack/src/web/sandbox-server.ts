@@ -375,6 +375,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
       sendJson(res, 200, {
         title,
         users: users.map((u) => ({ id: u.id, label: u.label, name: userName(u.id) })),
+        commands: options.slashCommands ?? [],
       });
       return;
     }
