@@ -49,11 +49,11 @@ describe('acknowledging at the moment a level fires', () => {
           expect(response.status).toBe(200);
           // On a busy machine the answer is the "working on it" form without `#N`: the database,
           // not the wording, says which incident this trial declared (titles are unique per trial).
-          const [{ number }] = await waitFor(
+          const { number } = await waitFor(
             () =>
               queryRows<{ number: number }>(h.databaseUrl, 'SELECT number FROM incidents WHERE title = $1', [
                 title,
-              ]).then((rows) => (rows.length ? rows : null)),
+              ]).then((rows) => rows[0]),
             { timeoutMs: 30_000, what: `incident "${title}"` },
           );
           const [first] = await waitFor(
