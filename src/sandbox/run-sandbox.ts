@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { startBot } from '../bot.js';
 import { loadConfig } from '../config.js';
-import EmbeddedPostgres from '../db/embedded-postgres.js';
+import { createLocalPostgres, reachableDataDir } from '../db/local-postgres.js';
 import type { Logger } from '../logger.js';
 import { freePort } from './free-port.js';
 import { spawnRedisServer } from './redis-process.js';
@@ -33,8 +33,10 @@ export async function runSandbox(options: {
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(16).toString('hex'));
   const signingSecret = readFileSync(secretFile, 'utf8').trim();
 
-  const databaseUrl = process.env.DATABASE_URL || (await startPostgres(dataDir));
-  const redisUrl = process.env.REDIS_URL || (await startRedis(dataDir));
+  const [databaseUrl, redisUrl] = await startServers(dataDir).catch(async (error: unknown) => {
+    for (const child of children) await child().catch(() => {});
+    throw error;
+  });
 
   const fake = createSlackFake();
   await fake.start(0, '127.0.0.1');
@@ -166,24 +168,21 @@ export async function runSandbox(options: {
 
 const children: Array<() => Promise<void>> = [];
 
+async function startServers(dataDir: string): Promise<[string, string]> {
+  const databaseUrl = process.env.DATABASE_URL || (await startPostgres(dataDir));
+  const redisUrl = process.env.REDIS_URL || (await startRedis(dataDir));
+  return [databaseUrl, redisUrl];
+}
+
 async function startPostgres(dataDir: string): Promise<string> {
-  const dir = join(dataDir, 'postgres');
   const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
+  const pg = createLocalPostgres({
+    dataDir: reachableDataDir(join(dataDir, 'postgres')),
     port,
     user: 'postgres',
     password: 'sandbox',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: () => {},
-    onError: () => {},
+    flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
   });
-  if (!existsSync(join(dir, 'PG_VERSION'))) {
-    mkdirSync(dataDir, { recursive: true, mode: 0o755 });
-    await pg.initialise();
-  }
   await pg.start();
   children.push(() => pg.stop());
   return `postgres://postgres:sandbox@127.0.0.1:${port}/postgres`;
