@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ let run: ChildProcess | undefined;
 let output = '';
 
 afterAll(async () => {
-  if (run?.pid && run.exitCode === null) {
+  if (run?.pid && run.exitCode === null && run.signalCode === null) {
     process.kill(-run.pid, 'SIGTERM');
     await new Promise((done) => run?.once('exit', done));
   }
@@ -64,8 +64,13 @@ describe('a checkout in a private directory (root in a mode-700 home)', () => {
       expect(output).toContain('postgres: the postgres user cannot reach');
       expect(output).toMatch(/copying the binaries to \/var\/tmp\/incident-bot-pg-/);
     }
+    // Ctrl-C's signal to the whole group: the sandbox stops its Postgres (postmaster.pid goes).
+    const dataDir = /its data lives in (\S+)/.exec(output)?.[1] ?? join(checkout, '.data', 'postgres');
+    expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(true);
     process.kill(-run.pid!, 'SIGTERM');
-    const code = await new Promise((done) => run?.once('exit', (c, s) => done(c ?? s)));
-    expect(code).toBe(0);
+    await waitFor(() => !existsSync(join(dataDir, 'postmaster.pid')), {
+      timeoutMs: 30_000,
+      what: 'Postgres to stop',
+    });
   }, 240_000);
 });
