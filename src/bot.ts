@@ -73,7 +73,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const prefix = options.queuePrefix ?? DEFAULT_QUEUE_PREFIX;
   const metrics = createMetrics();
   const slackFetch = createMeteredFetch(metrics, options.fetch);
-  const slack = { botToken, signingSecret, apiUrl: config.slack.apiUrl, fetch: slackFetch };
+  const slack = {
+    botToken,
+    signingSecret,
+    apiUrl: config.slack.apiUrl,
+    fetch: slackFetch,
+    appToken: config.slack.appToken,
+  };
 
   // Workers run up to 20 timer and 8 Slack jobs at once, each needing a connection; a smaller pool
   // makes jobs queue for one, and the 1.5 s connect timeout would fail them under load.
@@ -249,7 +255,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     let slackListener = null;
     if (role === 'web' || role === 'all') {
-      const { app, receiver } = createSlackApp({
+      const slackApp = createSlackApp({
         slack,
         incidents,
         escalation,
@@ -260,8 +266,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         logger,
         defaultSeverity: config.defaultSeverity,
       });
-      await app.init();
-      slackListener = receiver.requestListener;
+      await slackApp.app.init();
+      slackListener = slackApp.requestListener;
+      closers.push(await slackApp.connect());
     }
 
     server = createHttpServer({

@@ -18,6 +18,10 @@ const envShape = z.object({
     .string()
     .min(8, 'must be the app signing secret (Basic Information page)')
     .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)')
+    .optional(),
   SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
   DATABASE_URL: z
     .string()
@@ -68,7 +72,13 @@ export type Severity = (typeof SEVERITIES)[number];
 export interface Config {
   /** True when no Slack credentials are configured: the bot talks to the local Slack. */
   sandbox: boolean;
-  slack: { botToken: string | undefined; signingSecret: string | undefined; apiUrl: string };
+  slack: {
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    apiUrl: string;
+    /** Set: Slack's requests arrive over Socket Mode, not POST /slack/events. */
+    appToken: string | undefined;
+  };
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   port: number;
@@ -106,7 +116,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     sandbox: e.SLACK_BOT_TOKEN === undefined && e.SLACK_SIGNING_SECRET === undefined,
-    slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL },
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      apiUrl: e.SLACK_API_URL,
+      appToken: e.SLACK_APP_TOKEN,
+    },
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     port: e.PORT,

@@ -20,6 +20,16 @@ describe('configuration', () => {
     });
   });
 
+  it('takes an app-level token for Socket Mode and refuses a bot token in its place', () => {
+    expect(loadConfig({ ...production, SLACK_APP_TOKEN: 'xapp-1-A1-2-abc' }).slack.appToken).toBe(
+      'xapp-1-A1-2-abc',
+    );
+    expect(loadConfig(production).slack.appToken).toBeUndefined();
+    expect(() => loadConfig({ ...production, SLACK_APP_TOKEN: 'xoxb-123' })).toThrow(
+      /SLACK_APP_TOKEN: must be an app-level token starting with xapp-/,
+    );
+  });
+
   it('lists every bad variable in one error, saying what to fix', () => {
     let message = '';
     try {
@@ -79,6 +89,7 @@ describe('configuration', () => {
         'PUBLIC_URL',
         'REDIS_URL',
         'SLACK_API_URL',
+        'SLACK_APP_TOKEN',
         'SLACK_BOT_TOKEN',
         'SLACK_SIGNING_SECRET',
       ].sort(),
