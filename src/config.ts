@@ -31,6 +31,13 @@ const envShape = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(
+      /^\s*[\w.-]+:\d{1,5}\s*(,\s*[\w.-]+:\d{1,5}\s*)*$/,
+      'must list cluster nodes as host:port,host:port (e.g. redis-1:6379,redis-2:6379)',
+    )
+    .optional(),
   PORT: z.coerce
     .number({ error: 'must be a port number such as 3000' })
     .int('must be a port number such as 3000')
@@ -81,6 +88,8 @@ export interface Config {
   };
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES); used instead of redisUrl when set. */
+  redisClusterNodes: Array<{ host: string; port: number }> | undefined;
   port: number;
   announceChannelId: string | undefined;
   defaultSeverity: Severity;
@@ -107,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const sandbox = cleaned.SLACK_BOT_TOKEN === undefined && cleaned.SLACK_SIGNING_SECRET === undefined;
   if (!sandbox) {
     for (const key of REQUIRED_WITH_SLACK) {
+      if (key === 'REDIS_URL' && cleaned.REDIS_CLUSTER_NODES !== undefined) continue;
       if (cleaned[key] === undefined) lines.push(`  ${key}: is required when Slack credentials are set`);
     }
   }
@@ -124,6 +134,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(',').map((node) => {
+      const [host, port] = node.trim().split(':');
+      return { host: host!, port: Number(port) };
+    }),
     port: e.PORT,
     announceChannelId: e.INCIDENT_ANNOUNCE_CHANNEL,
     defaultSeverity: e.INCIDENT_DEFAULT_SEVERITY,
