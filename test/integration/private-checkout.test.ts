@@ -60,6 +60,19 @@ describe('a checkout in a private directory (root in a mode-700 home)', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('incident-bot sandbox');
     expect(output).not.toContain('EACCES');
+    // First run: one line per step with its time, and a greeting in #general with what to try.
+    for (const label of ['Postgres started', 'Redis started', 'local Slack started', 'bot started']) {
+      expect(output).toMatch(new RegExp(`✓ ${label}.*\\(\\d+\\.\\d s\\)`));
+    }
+    const saved = await waitFor(
+      () => {
+        const text = readFileSync(join(checkout, '.data', 'slack.json'), 'utf8');
+        return text.includes('Welcome to the incident-bot sandbox') ? text : null;
+      },
+      { what: 'the greeting in the saved workspace' },
+    );
+    expect(saved).toContain('API Latency Spike');
+    expect(saved).toContain('/incident oncall');
     if (process.getuid?.() === 0) {
       expect(output).toContain('postgres: the postgres user cannot reach');
       expect(output).toMatch(/copying the binaries to \/var\/tmp\/incident-bot-pg-/);
