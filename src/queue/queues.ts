@@ -1,10 +1,10 @@
 import { type JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { EscalationJobs } from '../escalation/escalation-service.js';
 import { ackTimeoutJobId, stepJobId } from '../escalation/escalation-steps.js';
 import type { LifecycleFollowUps } from '../incidents/lifecycle-service.js';
 import type { Logger } from '../logger.js';
+import type { RedisConnection } from './redis.js';
 
 /**
  * All queues share one hash-tagged prefix so BullMQ's multi-key scripts work on Redis Cluster.
@@ -159,7 +159,7 @@ function batcher(queue: Queue): (jobs: BatchedJob[]) => Promise<void> {
   };
 }
 
-export function createQueues(connection: Redis, prefix = DEFAULT_QUEUE_PREFIX): Queues {
+export function createQueues(connection: RedisConnection, prefix = DEFAULT_QUEUE_PREFIX): Queues {
   const slack = new Queue(QueueName.slack, { connection, prefix });
   const timers = new Queue(QueueName.timers, { connection, prefix });
   return {

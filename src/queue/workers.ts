@@ -1,11 +1,11 @@
 import { type Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import { QueueName, type Queues, RECONCILE_EVERY_MS, slackJobSchema, timerJobSchema } from './queues.js';
+import type { RedisConnection } from './redis.js';
 
 export interface WorkerDeps {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   queues: Queues;
   metrics: Metrics;

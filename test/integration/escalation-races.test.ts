@@ -40,24 +40,39 @@ describe('acknowledging at the moment a level fires', () => {
       await Promise.all(
         Array.from({ length: batch }, async (_, i) => {
           const n = start + i;
+          const title = `Race ${n}`;
           const response = await h.driver.slashCommand({
             userId: h.people.alice,
             channelId: h.generalId,
-            text: `create --severity SEV1 --title "Race ${n}"`,
+            text: `create --severity SEV1 --title "${title}"`,
           });
-          const number = Number(/#(\d+)/.exec((response.body as { text: string }).text)![1]);
-          const [first] = await waitFor(async () => {
-            const rows = await queryRows<{ created_at: Date }>(
-              h.databaseUrl,
-              'SELECT p.created_at FROM pages p JOIN incidents i ON i.id = p.incident_id WHERE i.number = $1 ORDER BY p.id',
-              [number],
-            );
-            return rows.length ? rows : null;
-          });
-          const dm = await waitFor(() =>
-            h.fake
-              .messages(dmChannel())
-              .find((m) => m.text.includes(`incident #${number} `) && m.text.includes('You are paged')),
+          expect(response.status).toBe(200);
+          // On a busy machine the answer is the "working on it" form without `#N`: the database,
+          // not the wording, says which incident this trial declared (titles are unique per trial).
+          const { number } = await waitFor(
+            () =>
+              queryRows<{ number: number }>(h.databaseUrl, 'SELECT number FROM incidents WHERE title = $1', [
+                title,
+              ]).then((rows) => rows[0]),
+            { timeoutMs: 30_000, what: `incident "${title}"` },
+          );
+          const [first] = await waitFor(
+            async () => {
+              const rows = await queryRows<{ created_at: Date }>(
+                h.databaseUrl,
+                'SELECT p.created_at FROM pages p JOIN incidents i ON i.id = p.incident_id WHERE i.number = $1 ORDER BY p.id',
+                [number],
+              );
+              return rows.length ? rows : null;
+            },
+            { timeoutMs: 30_000, what: `the first page of #${number}` },
+          );
+          const dm = await waitFor(
+            () =>
+              h.fake
+                .messages(dmChannel())
+                .find((m) => m.text.includes(`incident #${number} `) && m.text.includes('You are paged')),
+            { timeoutMs: 30_000, what: `the page DM for #${number}` },
           );
           // Aim the click at level 2's firing time, ± 60 ms.
           const target = first!.created_at.getTime() + DELAY_MS + (Math.random() * 120 - 60);

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type ClockLike, toMillisClock } from './millis-clock.js';
 import { signSlackRequest } from './request-signing.js';
 import type { SlackFake, ViewSubmissionOutcome } from './slack-fake/index.js';
+import { envelopeForRequest } from './slack-fake/socket-mode.js';
 import type { SlackBlock, SlackChannel, SlackMessage, SlackUser } from './slack-fake/types.js';
 import { buildViewState, findButton, type ViewInputValues } from './view-state-values.js';
 
@@ -22,6 +23,8 @@ export interface SlackDriverOptions {
   clock?: ClockLike;
   /** The legacy verification token Slack still puts in payloads. Default `sandbox-verification-token`. */
   verificationToken?: string;
+  /** Deliver over the fake's Socket Mode link (the app connected with its xapp- token) instead of HTTP. */
+  socketMode?: boolean;
 }
 
 export interface DriverResponse {
@@ -135,6 +138,18 @@ export function createSlackDriver(options: SlackDriverOptions): SlackDriver {
   const apiAppId = fake.config.appId;
 
   const post = async (rawBody: string, postOptions: PostOptions = {}): Promise<DriverResponse> => {
+    if (options.socketMode) {
+      const { type, payload } = envelopeForRequest(rawBody, postOptions.contentType ?? FORM_CONTENT_TYPE);
+      const retry = postOptions.headers?.['x-slack-retry-num'];
+      const ack = await fake.socketMode.deliver(type, payload, {
+        ...(retry ? { retryAttempt: Number(retry) } : {}),
+        ...(postOptions.headers?.['x-slack-retry-reason']
+          ? { retryReason: postOptions.headers['x-slack-retry-reason'] }
+          : {}),
+      });
+      // Shaped like the HTTP answer: the ack's payload is what the Request URL would have replied.
+      return { status: 200, body: ack ?? '', headers: {} };
+    }
     const timestamp = postOptions.timestamp ?? Math.floor(now() / 1000);
     const response = await fetch(appUrl, {
       method: 'POST',

@@ -20,6 +20,7 @@ import { createResponseUrl, listResponses, postToResponseUrl, resolveContext } f
 import { addChannel, addUser, type NewChannel, type NewUser, seedWorkspace } from './seed.js';
 import { createFakeHttpServer } from './server.js';
 import { restoreState, snapshotState } from './snapshot.js';
+import { createSocketModeServer, type SocketModeServer } from './socket-mode.js';
 import { clearState, createFakeState, type FakeConfig } from './state.js';
 import { issueTrigger } from './triggers.js';
 import type {
@@ -57,6 +58,8 @@ export interface SlackFakeOptions {
   botName?: string;
   /** Default `A0SANDBOX01`. */
   appId?: string;
+  /** App-level token for Socket Mode's `apps.connections.open`. Default `xapp-1-A0SANDBOX01-sandbox`. */
+  appToken?: string;
   /** Default `T00000001`. */
   teamId?: string;
   /** Default `Sandbox`. */
@@ -84,6 +87,8 @@ export interface SlackFake {
   readonly baseUrl: string;
   start(port?: number, host?: string): Promise<void>;
   stop(): Promise<void>;
+  /** Socket Mode: `apps.connections.open` and the WebSocket link (see socket-mode.ts). */
+  readonly socketMode: SocketModeServer;
   /** Back to a fresh workspace (bot + #general); call log and faults are cleared too. */
   reset(): void;
   /** The workspace as JSON (users, channels, messages, pins, views, files…), to persist across restarts. */
@@ -179,8 +184,16 @@ export function createSlackFake(options: SlackFakeOptions = {}): SlackFake {
   let origin: string | undefined;
   seedWorkspace(state);
 
+  const socketMode = createSocketModeServer(
+    { appToken: options.appToken ?? `xapp-1-${config.appId}-sandbox`, appId: config.appId },
+    () => started(),
+  );
   const server = createFakeHttpServer({
-    api: (method, request) => dispatcher.call(method, request),
+    api: (method, request) =>
+      method === 'apps.connections.open'
+        ? Promise.resolve(socketMode.open(request))
+        : dispatcher.call(method, request),
+    upgrade: (req, socket, head) => socketMode.upgrade(req, socket, head),
     upload: (token, bytes) => receiveUpload(state, token, bytes),
     responseUrl: (id, body) => postToResponseUrl(state, id, body),
     download: (fileId) => {
@@ -219,7 +232,9 @@ export function createSlackFake(options: SlackFakeOptions = {}): SlackFake {
       origin = await server.listen(port, host);
       state.baseUrl = origin;
     },
+    socketMode,
     async stop() {
+      socketMode.close();
       await server.close();
       origin = undefined;
     },

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { BodyParseError, parseApiArgs, parseMultipart } from './body-parser.js';
 import type { ApiReply, ApiRequest } from './dispatcher.js';
 
@@ -15,6 +16,8 @@ export interface FakeHttpHandlers {
   upload(uploadToken: string, bytes: Buffer): HttpReply;
   responseUrl(id: string, body: unknown): HttpReply;
   download(fileId: string): HttpReply;
+  /** WebSocket upgrades (Socket Mode); false when the request is for nothing known. */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 }
 
 export interface FakeHttpServer {
@@ -114,6 +117,9 @@ export function createFakeHttpServer(handlers: FakeHttpHandlers): FakeHttpServer
           const tooLarge = error instanceof BodyTooLargeError;
           send(res, { status: tooLarge ? 413 : 500, body: tooLarge ? 'request_too_large' : String(error) });
         });
+      });
+      created.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (!handlers.upgrade?.(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
       });
       await new Promise<void>((resolve, reject) => {
         created.once('error', reject);
