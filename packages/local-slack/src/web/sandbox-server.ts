@@ -1,7 +1,8 @@
 /**
- * The sandbox page: a small Slack in the browser over the local Slack. The page (`index.html`, `app.js`,
- * `style.css` beside this file, no build step) reads what a chosen person sees from the fake and acts
- * through the signed-request driver, so every click reaches the bot exactly as Slack would send it.
+ * The sandbox page: a small Slack in the browser over the local Slack. The page (`index.html`, `app.js`
+ * and the ES modules it imports from `page/`, `style.css`, all beside this file, no build step) reads
+ * what a chosen person sees from the fake and acts through the signed-request driver, so every click
+ * reaches the bot exactly as Slack would send it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -26,7 +27,7 @@ export interface SandboxServerOptions {
   users: SandboxUser[];
   /** Shown in the page title and sidebar. Default "incident-bot sandbox". */
   title?: string;
-  /** Where index.html, app.js and style.css live. Default: this module's folder (or `src/web`). */
+  /** Where index.html, app.js, page/ and style.css live. Default: this module's folder (or `src/web`). */
   assetsDir?: string;
   /** Milliseconds between SSE heartbeat comments. Default 15 000. */
   heartbeatMs?: number;
@@ -49,6 +50,14 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
+
+/** The ES modules `app.js` imports, in `page/` beside it: kebab-case names only, so no path escapes. */
+const PAGE_MODULE = /^\/page\/[a-z][a-z0-9-]*\.js$/;
+
+function assetFor(path: string): { file: string; type: string } | undefined {
+  if (PAGE_MODULE.test(path)) return { file: path.slice(1), type: 'text/javascript; charset=utf-8' };
+  return ASSETS[path];
+}
 
 function defaultAssetsDir(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
@@ -76,8 +85,12 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
   const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    const asset = ASSETS[path];
+    const asset = assetFor(path);
     if (asset && (method === 'GET' || method === 'HEAD')) {
+      if (!existsSync(`${assetsDir}${asset.file}`)) {
+        sendJson(res, 404, { error: `no file ${path}` });
+        return;
+      }
       let content = readFileSync(`${assetsDir}${asset.file}`, 'utf8');
       if (asset.file === 'index.html') content = content.replaceAll('{{TITLE}}', escapeHtml(title));
       send(res, 200, content, asset.type);
@@ -144,7 +157,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
   return {
     handler(req, res) {
       const url = new URL(req.url ?? '/', 'http://sandbox.local');
-      if (!ASSETS[url.pathname] && !url.pathname.startsWith('/api/')) return false;
+      if (!assetFor(url.pathname) && !url.pathname.startsWith('/api/')) return false;
       handle(req, res, url).catch((error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         if (res.headersSent) {
