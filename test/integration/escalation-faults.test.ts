@@ -1,33 +1,24 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createSlackDriver } from '@incident-bot/local-slack';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Harness, SIGNING_SECRET, startHarness, startSeededFake } from '../helpers/bot-harness.js';
 import { type BotProcess, startBotProcess } from '../helpers/bot-process.js';
 import { queryRows } from '../helpers/incidents-db.js';
+import { oncallFixture, writeOncallFile } from '../helpers/oncall-fixture.js';
 import { createDatabase } from '../helpers/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const oncall = (delay: string) => `
-timezone: UTC
-schedules:
-  primary:
-    timezone: UTC
-    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
-    participants: ["{bob}"]
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: ${delay} }
-      - { notify: ["user:{carol}"], escalate_after: ${delay} }
-      - { notify: ["user:{alice}"], escalate_after: ${delay} }
-paging:
-  default_policy: default
-  allow_fast_escalation: true
-`;
+// Bob is on call; Carol, then Alice, are the next levels, each after `delay`.
+const oncall = (delay: string) =>
+  oncallFixture({
+    levels: [
+      ['schedule:primary', delay],
+      ['user:{carol}', delay],
+      ['user:{alice}', delay],
+    ],
+    fastEscalation: true,
+  });
 
 type PageRow = {
   step: number;
@@ -141,13 +132,7 @@ describe('a worker killed with SIGKILL mid-escalation (separate processes)', () 
       startSeededFake(),
       createDatabase(inject('postgresAdminUrl')),
     ]);
-    const dir = await mkdtemp(join(tmpdir(), 'oncall-'));
-    const path = join(dir, 'oncall.yaml');
-    const { alice, bob, carol } = slack.people;
-    await writeFile(
-      path,
-      oncall('2s').replace('{bob}', bob).replace('{carol}', carol).replace('{alice}', alice),
-    );
+    const path = await writeOncallFile(oncall('2s'), slack.people);
     env = {
       SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

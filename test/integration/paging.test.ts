@@ -1,38 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
+import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Bob is on call in the primary schedule; Carol (by email) is level 2. Delays are scaled down.
-const ONCALL = `
-timezone: UTC
-schedules:
-  primary:
-    timezone: UTC
-    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
-    participants: ["{bob}"]
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 1200ms }
-      - { notify: [user:carol@acme.test], escalate_after: 1200ms }
-    repeat: 1
-  slow:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 20s }
-      - { notify: [user:carol@acme.test], escalate_after: 20s }
-  flappy:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 20s }
-    ack_timeout: 1s
-services:
-  search: { escalation_policy: slow }
-  flaky: { escalation_policy: flappy }
-paging:
-  default_policy: default
-  auto_page: [SEV1, SEV2]
-  allow_fast_escalation: true
-`;
+const ONCALL = oncallFixture({
+  levels: [
+    ['schedule:primary', '1200ms'],
+    ['user:carol@acme.test', '1200ms'],
+  ],
+  repeat: 1,
+  policies: {
+    slow: {
+      levels: [
+        ['schedule:primary', '20s'],
+        ['user:carol@acme.test', '20s'],
+      ],
+    },
+    flappy: { levels: [['schedule:primary', '20s']], ackTimeout: '1s' },
+  },
+  services: { search: { policy: 'slow' }, flaky: { policy: 'flappy' } },
+  autoPage: ['SEV1', 'SEV2'],
+  fastEscalation: true,
+});
 
 let h: Harness;
 beforeAll(async () => {

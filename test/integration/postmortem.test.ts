@@ -2,27 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPostmortemPath } from '../../src/postmortem/signed-links.js';
 import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
+import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const ONCALL = `
-timezone: UTC
-schedules:
-  primary:
-    timezone: UTC
-    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
-    participants: ["{bob}"]
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 10m }
-services:
-  checkout:
-    escalation_policy: default
-    slo: { target: 99.9, window: 30d }
-paging:
-  default_policy: default
-  auto_page: [SEV1]
-`;
+// Bob is on call; only SEV1 pages; checkout has an SLO for the error budget.
+const ONCALL = oncallFixture({
+  levels: [['schedule:primary', '10m']],
+  services: { checkout: { policy: 'default', slo: { target: 99.9, window: '30d' } } },
+  autoPage: ['SEV1'],
+});
 
 let h: Harness;
 beforeAll(async () => {
