@@ -44,13 +44,18 @@ describe('escalation under faults (own Redis)', () => {
     await redis?.stop();
   });
 
-  it('rebuilds the timers from Postgres after Redis loses everything (FLUSHALL)', async () => {
+  /** Alice declares a SEV1, and Bob's first page is written. */
+  const declarePaged = async (title: string) => {
     await h.driver.slashCommand({
       userId: h.people.alice,
       channelId: h.generalId,
-      text: 'create --severity SEV1 --title "Flushed"',
+      text: `create --severity SEV1 --title "${title}"`,
     });
     await waitFor(async () => (await pagesOf(h.databaseUrl)).length === 1);
+  };
+
+  it('rebuilds the timers from Postgres after Redis loses everything (FLUSHALL)', async () => {
+    await declarePaged('Flushed');
     const admin = new Redis(redis.url);
     await admin.flushall();
     admin.disconnect();
@@ -102,12 +107,7 @@ describe('escalation under faults (own Redis)', () => {
       h.databaseUrl,
       'TRUNCATE pages, escalations, timeline_events, idempotency_keys, incidents CASCADE',
     );
-    await h.driver.slashCommand({
-      userId: h.people.alice,
-      channelId: h.generalId,
-      text: 'create --severity SEV1 --title "Blip"',
-    });
-    await waitFor(async () => (await pagesOf(h.databaseUrl)).length === 1);
+    await declarePaged('Blip');
     const admin = new Redis(redis.url);
     await admin.call('CLIENT', 'KILL', 'TYPE', 'normal');
     admin.disconnect();

@@ -22,6 +22,12 @@ export function createSandboxActions(options: SandboxActionsOptions): Record<str
   };
   const optionalText = (body: Record<string, unknown>, key: string): string | undefined =>
     typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : undefined;
+  /** The person acting and the message they act on. */
+  const onMessage = (body: Record<string, unknown>) => ({
+    userId: knownUser(body.user),
+    channelId: text(body, 'channel'),
+    ts: text(body, 'ts'),
+  });
   const answer = (response: { status: number; body: unknown }) => ({
     status: response.status,
     body: response.body,
@@ -72,11 +78,12 @@ export function createSandboxActions(options: SandboxActionsOptions): Record<str
     },
     async '/api/click'(body) {
       const value = optionalText(body, 'value');
+      const { userId, channelId, ts } = onMessage(body);
       return answer(
         await driver.clickButton({
-          userId: knownUser(body.user),
-          channelId: text(body, 'channel'),
-          messageTs: text(body, 'ts'),
+          userId,
+          channelId,
+          messageTs: ts,
           actionId: text(body, 'actionId'),
           ...(value !== undefined ? { value } : {}),
         }),
@@ -85,9 +92,7 @@ export function createSandboxActions(options: SandboxActionsOptions): Record<str
     /** Pin or un-pin from the message menu. */
     async '/api/pin'(body) {
       const { response } = await driver.pinMessage({
-        userId: knownUser(body.user),
-        channelId: text(body, 'channel'),
-        ts: text(body, 'ts'),
+        ...onMessage(body),
         pinned: body.pinned === true,
       });
       return answerIfSent(response);
@@ -95,9 +100,7 @@ export function createSandboxActions(options: SandboxActionsOptions): Record<str
     /** Add or remove an emoji reaction (`name` without colons). */
     async '/api/react'(body) {
       const { response } = await driver.react({
-        userId: knownUser(body.user),
-        channelId: text(body, 'channel'),
-        ts: text(body, 'ts'),
+        ...onMessage(body),
         name: text(body, 'name'),
         added: body.added === true,
       });
@@ -107,9 +110,7 @@ export function createSandboxActions(options: SandboxActionsOptions): Record<str
     async '/api/shortcut'(body) {
       return answer(
         await driver.messageShortcut({
-          userId: knownUser(body.user),
-          channelId: text(body, 'channel'),
-          ts: text(body, 'ts'),
+          ...onMessage(body),
           callbackId: text(body, 'callbackId'),
         }),
       );
