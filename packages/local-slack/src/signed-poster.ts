@@ -2,7 +2,7 @@ import { signSlackRequest } from './request-signing.js';
 import type { DriverResponse, PostOptions } from './slack-driver-types.js';
 
 /** Exactly what Slack compares against; a `; charset=…` suffix makes Bolt reject the body. */
-const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 export const JSON_CONTENT_TYPE = 'application/json';
 
 /** Posts a body to the app as Slack does: signed with the secret, stamped with the clock's time. */
