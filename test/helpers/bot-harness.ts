@@ -1,6 +1,3 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   createSlackDriver,
   createSlackFake,
@@ -11,6 +8,7 @@ import { inject } from 'vitest';
 import { type Role, type RunningBot, startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { writeOncallFile } from './oncall-fixture.js';
 import { createDatabase } from './postgres-server.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -44,7 +42,10 @@ export interface HarnessOptions {
   /** Reuse a started local Slack (several bots against one Slack); see startSeededFake. */
   slack?: { fake: SlackFake; people: People };
   queuePrefix?: string;
-  /** oncall.yaml content; `{bob}`, `{carol}`, `{alice}` are replaced by the seeded people's Slack ids. */
+  /**
+   * oncall.yaml content (see `oncallFixture`); `{bob}`, `{carol}`, `{alice}` are replaced by the seeded
+   * people's Slack ids.
+   */
   oncallYaml?: string;
 }
 
@@ -61,13 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const databaseUrl = options.databaseUrl ?? (await createDatabase(inject('postgresAdminUrl')));
   const redisUrl = options.redisUrl ?? inject('redisUrl');
   const queuePrefix = options.queuePrefix ?? `{ibt-${Math.random().toString(36).slice(2, 10)}}`;
-  let oncallPath: string | undefined;
-  if (options.oncallYaml) {
-    const dir = await mkdtemp(join(tmpdir(), 'oncall-'));
-    oncallPath = join(dir, 'oncall.yaml');
-    const yaml = options.oncallYaml.replace(/\{(alice|bob|carol)\}/g, (_, who: keyof People) => people[who]);
-    await writeFile(oncallPath, yaml);
-  }
+  const oncallPath = options.oncallYaml ? await writeOncallFile(options.oncallYaml, people) : undefined;
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,

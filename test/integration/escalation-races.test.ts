@@ -1,26 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
+import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const DELAY_MS = 300;
-const ONCALL = `
-timezone: UTC
-schedules:
-  primary:
-    timezone: UTC
-    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
-    participants: ["{bob}"]
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: ${DELAY_MS}ms }
-      - { notify: ["user:{carol}"], escalate_after: ${DELAY_MS}ms }
-      - { notify: ["user:{alice}"], escalate_after: 30s }
-paging:
-  default_policy: default
-  allow_fast_escalation: true
-`;
+// Bob is on call; Carol, then Alice, are the next levels.
+const ONCALL = oncallFixture({
+  levels: [
+    ['schedule:primary', `${DELAY_MS}ms`],
+    ['user:{carol}', `${DELAY_MS}ms`],
+    ['user:{alice}', '30s'],
+  ],
+  fastEscalation: true,
+});
 
 let h: Harness;
 beforeAll(async () => {

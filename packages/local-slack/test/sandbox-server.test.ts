@@ -156,7 +156,25 @@ describe('sandbox page server', () => {
     }
     const script = await fetch(`${base}/app.js`);
     expect(script.headers.get('content-type')).toContain('javascript');
-    expect(await script.text()).toContain('/api/events');
+    const entry = await script.text();
+    expect(entry).toContain('/api/events');
+    // Every ES module the page imports, followed from app.js, is served as JavaScript.
+    const served = new Set<string>();
+    const pending = [...entry.matchAll(/from '\.\/(page\/[a-z-]+\.js)'/g)].map((m) => `/${m[1]}`);
+    expect(pending.length).toBeGreaterThan(3);
+    while (pending.length > 0) {
+      const path = pending.pop()!;
+      if (served.has(path)) continue;
+      const module = await fetch(`${base}${path}`);
+      expect(module.status, path).toBe(200);
+      expect(module.headers.get('content-type')).toContain('javascript');
+      served.add(path);
+      for (const m of (await module.text()).matchAll(/from '\.\/([a-z-]+\.js)'/g))
+        pending.push(`/page/${m[1]}`);
+    }
+    expect(served).toContain('/page/modal-inputs.js');
+    expect((await fetch(`${base}/page/nope.js`)).status).toBe(404);
+    expect((await fetch(`${base}/page/sandbox-http.ts`)).status).toBe(418);
     expect((await fetch(`${base}/style.css`)).headers.get('content-type')).toContain('text/css');
     const other = await fetch(`${base}/slack/events`);
     expect(other.status).toBe(418);
