@@ -1,4 +1,10 @@
 import type { Queryable } from '../db/pool.js';
+import {
+  OUTBOX_RECORDSET,
+  type OutboxEntry,
+  outboxEntriesJson,
+  upsertOutboxSql,
+} from '../jobs/outbox-repo.js';
 import type { TimelineEventInput } from '../timeline/timeline-events.js';
 import type { EscalationPolicy } from './oncall-config.js';
 import type { StoredOverride } from './overrides-repo.js';
@@ -369,6 +375,8 @@ export interface FireDecision {
   /** Pages of one level, at `pagesAt` (in the same epoch); a page that exists already is not created again. */
   pagesAt: { step: number; loop: number };
   pages: { target: string; via: string }[];
+  /** Outbox rows written with the decision (the exhausted announcement and a card refresh). */
+  effects: OutboxEntry[];
 }
 
 /**
@@ -399,6 +407,7 @@ export async function applyFireDecisions(
     page_step: d.pagesAt.step,
     page_loop: d.pagesAt.loop,
     pages: d.pages,
+    effects: outboxEntriesJson(d.effects),
   }));
   const { rows } = await db.query<{ incident_id: number; page_ids: string[] }>({
     name: 'escalation-fire-apply',
@@ -406,7 +415,7 @@ export async function applyFireDecisions(
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(
          incident_id bigint, epoch int, step int, loop int, started_at timestamptz, overrides text,
          state text, to_step int, to_loop int, next_step_at timestamptz, occurred_at timestamptz,
-         events jsonb, page_step int, page_loop int, pages jsonb)
+         events jsonb, page_step int, page_loop int, pages jsonb, effects jsonb)
      ), locked AS (
        SELECT e.incident_id FROM escalations e JOIN d ON d.incident_id = e.incident_id
        WHERE e.state = 'triggered' AND e.epoch = d.epoch AND e.step = d.step AND e.loop = d.loop
@@ -432,6 +441,9 @@ export async function applyFireDecisions(
        FROM esc JOIN d ON d.incident_id = esc.incident_id, jsonb_array_elements(d.pages) AS p(value)
        ON CONFLICT (incident_id, epoch, step, loop, target) DO NOTHING
        RETURNING incident_id, id
+     ), effects AS (
+       ${upsertOutboxSql(`(SELECT f.* FROM esc JOIN d ON d.incident_id = esc.incident_id,
+         jsonb_to_recordset(d.effects) AS f(${OUTBOX_RECORDSET})) f`)}
      )
      SELECT esc.incident_id,
        ARRAY(SELECT paged.id FROM paged WHERE paged.incident_id = esc.incident_id ORDER BY paged.id)::text[]
@@ -453,6 +465,8 @@ export interface StartEscalation {
   policy: EscalationPolicy;
   startedAt: Date;
   event: TimelineEventInput;
+  /** Outbox rows written with the start (the card refresh). */
+  effects: OutboxEntry[];
 }
 
 /**
@@ -468,12 +482,14 @@ export async function insertEscalationsStarted(db: Queryable, starts: StartEscal
     started_at: s.startedAt,
     kind: s.event.kind,
     details: s.event.details,
+    effects: outboxEntriesJson(s.effects),
   }));
   const { rows } = await db.query<{ incident_id: number }>({
     name: 'escalation-start',
     text: `WITH d AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(
-         incident_id bigint, policy_name text, policy jsonb, started_at timestamptz, kind text, details jsonb)
+         incident_id bigint, policy_name text, policy jsonb, started_at timestamptz, kind text, details jsonb,
+         effects jsonb)
      ), esc AS (
        INSERT INTO escalations (incident_id, policy_name, policy, state, next_step_at, started_at)
        SELECT incident_id, policy_name, policy, 'triggered', started_at, started_at FROM d ORDER BY incident_id
@@ -482,6 +498,9 @@ export async function insertEscalationsStarted(db: Queryable, starts: StartEscal
      ), events AS (
        INSERT INTO timeline_events (incident_id, kind, occurred_at, details)
        SELECT d.incident_id, d.kind, d.started_at, d.details FROM esc JOIN d ON d.incident_id = esc.incident_id
+     ), effects AS (
+       ${upsertOutboxSql(`(SELECT f.* FROM esc JOIN d ON d.incident_id = esc.incident_id,
+         jsonb_to_recordset(d.effects) AS f(${OUTBOX_RECORDSET})) f`)}
      )
      SELECT incident_id FROM esc`,
     values: [JSON.stringify(input)],

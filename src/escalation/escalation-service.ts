@@ -7,6 +7,13 @@ import {
   type Queryable,
   withTransaction,
 } from '../db/pool.js';
+import { escalationAckTimeoutJob } from '../jobs/escalation-ack-timeout.js';
+import { escalationAcknowledgedJob } from '../jobs/escalation-acknowledged.js';
+import { escalationExhaustedJob } from '../jobs/escalation-exhausted.js';
+import { escalationStepJob } from '../jobs/escalation-step.js';
+import { incidentRefreshJob } from '../jobs/incident-refresh.js';
+import type { Effect, Outbox } from '../jobs/outbox.js';
+import { pageSendJob } from '../jobs/page-send.js';
 import type { Logger } from '../logger.js';
 import type { TimelineEventInput } from '../timeline/timeline-events.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
@@ -41,23 +48,12 @@ export interface StepTimer {
   dueAt: Date;
 }
 
-/** What the engine needs from outside once a decision has committed. None may throw. */
-export interface EscalationJobs {
-  scheduleStep(timer: StepTimer): Promise<void>;
-  scheduleAckTimeout(timer: { incidentId: number; epoch: number; dueAt: Date }): Promise<void>;
-  /** `mayRepeat`: the send may already have happened (reconciler), so look before sending again. */
-  sendPages(pageIds: number[], options?: { mayRepeat?: boolean }): Promise<void>;
-  /** Edit every sent DM of the incident and tell the channel (after an ack). */
-  announceAcknowledged(incidentId: number): Promise<void>;
-  announceExhausted(incidentId: number): Promise<void>;
-  /** Paging state changed (started, acknowledged, escalated, stopped): the headline card shows it. */
-  stateChanged(incidentId: number): Promise<void>;
-}
-
 export interface EscalationServiceDeps {
   pool: Pool;
   clock: Clock;
-  jobs: EscalationJobs;
+  /** Effects: timers and page sends after commit (their record is this engine's tables); the card
+   *  refresh and the ack/exhausted announcements as outbox rows of the deciding transaction. */
+  outbox: Outbox;
   logger: Logger;
   oncall: OncallConfig;
 }
@@ -91,7 +87,28 @@ export type EscalationService = ReturnType<typeof createEscalationService>;
  * and acknowledging never depends on removing a job.
  */
 export function createEscalationService(deps: EscalationServiceDeps) {
-  const { pool, clock, jobs, logger, oncall } = deps;
+  const { pool, clock, outbox, logger, oncall } = deps;
+  // Never throw: a failed enqueue only delays (the reconciler re-enqueues from Postgres).
+  const jobs = {
+    scheduleStep: (t: StepTimer) =>
+      outbox.wake(
+        escalationStepJob,
+        { incidentId: t.incidentId, epoch: t.epoch, step: t.step, loop: t.loop },
+        { dueAt: t.dueAt },
+      ),
+    scheduleAckTimeout: (t: { incidentId: number; epoch: number; dueAt: Date }) =>
+      outbox.wake(escalationAckTimeoutJob, { incidentId: t.incidentId, epoch: t.epoch }, { dueAt: t.dueAt }),
+    /** `mayRepeat`: the send may already have happened (reconciler), so look before sending again. */
+    sendPages: async (pageIds: number[], options: { mayRepeat?: boolean } = {}) => {
+      await Promise.all(
+        pageIds.map((pageId) =>
+          outbox.wake(pageSendJob, options.mayRepeat ? { pageId, mayRepeat: true } : { pageId }),
+        ),
+      );
+    },
+  };
+  /** Paging state changed (started, acknowledged, escalated, stopped): the headline card shows it. */
+  const refresh = (incidentId: number) => outbox.effect(incidentRefreshJob, { incidentId });
 
   function policyFor(name: string | null): { name: string; policy: EscalationPolicy } | null {
     const policyName = name ?? oncall.paging.defaultPolicy;
@@ -135,6 +152,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       policyName: name,
       policy,
       startedAt: clock.now(),
+      effects: [refresh(incidentId)],
       event: {
         kind: 'escalation.started',
         details: { policy: name, levels: policy.levels.length, repeat: policy.repeat },
@@ -149,7 +167,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
     // Both never throw: sent together, they cost one wait for Redis instead of two.
     await Promise.all([
       jobs.scheduleStep({ incidentId, epoch: 0, step: 0, loop: 0, dueAt: startedAt }),
-      jobs.stateChanged(incidentId),
+      outbox.dispatch(start.effects as Effect[]),
     ]);
   }
 
@@ -225,7 +243,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
   function afterFire(decision: FireDecision, pageIds: number[]): 'paged' | 'exhausted' {
     if (decision.to.state === 'exhausted') {
       known.delete(decision.incidentId);
-      void jobs.announceExhausted(decision.incidentId);
+      void outbox.dispatch(decision.effects as Effect[]);
       return 'exhausted';
     }
     void jobs.sendPages(pageIds);
@@ -274,6 +292,14 @@ export function createEscalationService(deps: EscalationServiceDeps) {
         events.push({ kind: 'escalation.exhausted', details: { passes: position.loop + 1 } });
         return {
           ...base,
+          effects: [
+            outbox.effect(escalationExhaustedJob, {
+              incidentId: esc.incidentId,
+              epoch: esc.epoch,
+              loop: position.loop,
+            }),
+            refresh(esc.incidentId),
+          ],
           to: { state: 'exhausted', ...position, nextStepAt: null },
           pagesAt: position,
           pages: [],
@@ -296,6 +322,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       });
       return {
         ...base,
+        effects: [],
         to: { state: 'triggered', ...next, nextStepAt: new Date(now.getTime() + level.escalateAfterMs) },
         pagesAt: position,
         pages: targets,
@@ -349,7 +376,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
 
     /** One compare-and-set: exactly one of any number of concurrent clicks succeeds. */
     async acknowledge(incidentId: number, userId: string): Promise<AckResult> {
-      const acked = await withTransaction(pool, async (tx) => {
+      const acked = await outbox.transaction(async (tx, emit) => {
         const esc = await acknowledgeEscalation(
           tx,
           incidentId,
@@ -364,6 +391,9 @@ export function createEscalationService(deps: EscalationServiceDeps) {
             { kind: 'escalation.acknowledged', details: { by: userId } },
             { occurredAt: esc.acknowledgedAt!, actorId: userId },
           );
+          // The DMs say who acknowledged, and the card shows it: durable with the ack itself.
+          emit(escalationAcknowledgedJob, { incidentId, epoch: esc.epoch });
+          emit(incidentRefreshJob, { incidentId });
         }
         return esc;
       });
@@ -384,8 +414,6 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       if (acked.nextStepAt) {
         await jobs.scheduleAckTimeout({ incidentId, epoch: acked.epoch, dueAt: acked.nextStepAt });
       }
-      await jobs.announceAcknowledged(incidentId);
-      await jobs.stateChanged(incidentId);
       return { ok: true, escalation: acked };
     },
 
@@ -399,7 +427,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       seenEpoch: number | null,
     ): Promise<Escalation | null> {
       const now = clock.now();
-      const escalated = await withTransaction(pool, async (tx) => {
+      const escalated = await outbox.transaction(async (tx, emit) => {
         const esc = await findEscalationForUpdate(tx, incidentId);
         if (!esc || esc.state === 'resolved') return null;
         if (seenEpoch !== null && esc.epoch !== seenEpoch) return null;
@@ -420,6 +448,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
             { kind: 'escalation.escalated', details: { by: userId, reason: 'escalate_now' } },
             { occurredAt: now, actorId: userId },
           );
+          emit(incidentRefreshJob, { incidentId });
         }
         return restarted;
       });
@@ -431,7 +460,6 @@ export function createEscalationService(deps: EscalationServiceDeps) {
           loop: escalated.loop,
           dueAt: now,
         });
-        await jobs.stateChanged(incidentId);
       }
       return escalated;
     },
@@ -503,7 +531,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
     /** Resolving stops everything: no timer of an older epoch will page. */
     async stop(incidentId: number, reason: string): Promise<boolean> {
       const now = clock.now();
-      const stopped = await withTransaction(pool, async (tx) => {
+      return outbox.transaction(async (tx, emit) => {
         const resolved = await resolveEscalation(tx, incidentId);
         if (resolved) {
           await appendTimelineEvent(
@@ -512,11 +540,10 @@ export function createEscalationService(deps: EscalationServiceDeps) {
             { kind: 'escalation.stopped', details: { reason } },
             { occurredAt: now },
           );
+          emit(incidentRefreshJob, { incidentId });
         }
         return resolved !== null;
       });
-      if (stopped) await jobs.stateChanged(incidentId);
-      return stopped;
     },
 
     /** Re-enqueues timers and page sends Postgres says are due: repairs crashes and lost Redis data. */

@@ -5,6 +5,7 @@ import { findEscalation } from '../escalation/escalation-repo.js';
 import { findIncidentById } from '../incidents/incident-repo.js';
 import type { Logger } from '../logger.js';
 import { ActionId, BlockId } from './ids.js';
+import { findRecentMessage, taggedWith } from './recent-messages.js';
 import { isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
 import { formatDuration } from './views/format.js';
 import { buildIncidentAnnouncement } from './views/incident-announcement.js';
@@ -16,6 +17,9 @@ export interface IncidentPresenterDeps {
   clock: Clock;
   logger: Logger;
 }
+
+/** Message metadata on a status update, so a repeated job finds the message it already posted. */
+export const UPDATE_EVENT_TYPE = 'incident_update';
 
 export type IncidentPresenter = ReturnType<typeof createIncidentPresenter>;
 
@@ -118,20 +122,42 @@ export function createIncidentPresenter({ pool, client, clock, logger }: Inciden
       );
     },
 
-    /** A status update: in the channel, and threaded under the announcement. */
-    async postUpdate(incidentId: number, text: string, by: string): Promise<void> {
+    /**
+     * A status update: in the channel, and threaded under the announcement. Each message carries the
+     * job's key as metadata; a run that may be a repeat skips a message already there.
+     */
+    async postUpdate(
+      incidentId: number,
+      text: string,
+      by: string,
+      run: { key: string; mayRepeat: boolean },
+    ): Promise<void> {
       const incident = await findIncidentById(pool, incidentId);
       if (!incident?.channelId) return;
       const message = `:loudspeaker: *Update on incident #${incident.number}* from <@${by}>:\n${text}`;
-      await tolerate(ignorable, () =>
-        client.chat.postMessage({ channel: incident.channelId!, text: message }),
-      );
+      const metadata = { event_type: UPDATE_EVENT_TYPE, event_payload: { key: run.key } };
+      const posted = (where: { channel: string; threadTs?: string }) =>
+        run.mayRepeat
+          ? findRecentMessage(
+              client,
+              where,
+              taggedWith(UPDATE_EVENT_TYPE, (p) => p.key === run.key),
+            )
+          : null;
+      if (!(await posted({ channel: incident.channelId }))) {
+        await tolerate(ignorable, () =>
+          client.chat.postMessage({ channel: incident.channelId!, text: message, metadata }),
+        );
+      }
       if (incident.announceChannelId && incident.announceTs && !incident.isPrivate) {
+        const thread = { channel: incident.announceChannelId, threadTs: incident.announceTs };
+        if (await posted(thread)) return;
         await tolerate([...ignorable, 'thread_not_found'], () =>
           client.chat.postMessage({
             channel: incident.announceChannelId!,
             thread_ts: incident.announceTs!,
             text: message,
+            metadata,
           }),
         );
       }

@@ -11,6 +11,7 @@ import {
 import { findIncidentById } from '../incidents/incident-repo.js';
 import type { Logger } from '../logger.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
+import { findRecentMessage, taggedWith } from './recent-messages.js';
 import { describeSlackError, isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
 import { slackDate } from './views/format.js';
 import { buildPageAcknowledgedMessage, buildPageMessage } from './views/page-message.js';
@@ -53,16 +54,12 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
     );
     const channel = dm?.channel?.id;
     if (!channel) return null;
-    const history = await tolerate(['channel_not_found', 'not_in_channel', 'missing_scope'], () =>
-      client.conversations.history({ channel, limit: 30, include_all_metadata: true }),
+    return findRecentMessage(
+      client,
+      { channel },
+      taggedWith(PAGE_EVENT_TYPE, (payload) => payload.page_id === pageId),
+      30,
     );
-    const found = history?.messages?.find((m) => {
-      const metadata = m.metadata as
-        | { event_type?: string; event_payload?: { page_id?: number } }
-        | undefined;
-      return metadata?.event_type === PAGE_EVENT_TYPE && metadata.event_payload?.page_id === pageId;
-    });
-    return found?.ts ? { channel, ts: found.ts } : null;
   }
 
   /**
