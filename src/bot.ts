@@ -9,7 +9,7 @@ import { AppError } from './errors.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
-import { operationalRoutes, postmortemLinkRoute, withTimeout } from './http/routes.js';
+import { operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createIncidentService } from './incidents/incident-service.js';
 import { createLifecycleService } from './incidents/lifecycle-service.js';
@@ -28,6 +28,7 @@ import { createPagingNotifier } from './slack/paging-notifier.js';
 import { createPostmortemPublisher } from './slack/postmortem-publisher.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
 import { createUserNames } from './slack/user-names.js';
+import { withTimeout } from './with-timeout.js';
 
 export type Role = 'web' | 'worker' | 'all';
 

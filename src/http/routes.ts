@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Pool } from '../db/pool.js';
 import { findLatestPostmortem } from '../postmortem/postmortem-repo.js';
 import { verifyPostmortemLink } from '../postmortem/signed-links.js';
+import { withTimeout } from '../with-timeout.js';
 import type { Metrics } from './metrics.js';
 import { type RouteHandler, sendJson, sendText } from './server.js';
 
@@ -53,20 +54,4 @@ export function postmortemLinkRoute(deps: { pool: Pool; clock: Clock; linkSecret
     res.setHeader('content-disposition', `inline; filename="incident-${check.incidentId}-postmortem.md"`);
     sendText(res, 200, postmortem.markdown, 'text/markdown; charset=utf-8');
   };
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

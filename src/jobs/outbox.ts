@@ -2,9 +2,13 @@ import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { type Pool, type PoolClient, type Queryable, withTransaction } from '../db/pool.js';
 import type { Logger } from '../logger.js';
+import { withTimeout } from '../with-timeout.js';
 import type { JobDefinition, OutboxJob, QueueKey } from './job.js';
 import { DEFAULT_DEADLINE_MS } from './job.js';
 import { insertOutboxEntries, type OutboxEntry, type OutboxRow } from './outbox-repo.js';
+
+/** How long a dispatch after commit may wait for Redis before leaving the rows to the reconciler. */
+const DISPATCH_TIMEOUT_MS = 2000;
 
 /** A request to BullMQ: the job's queue, name, id, data, and when it is due (delayed jobs). */
 export interface EnqueueRequest {
@@ -72,15 +76,19 @@ export function createOutbox(deps: OutboxDeps) {
   async function dispatch(effects: Effect[]): Promise<void> {
     if (effects.length === 0) return;
     try {
-      await enqueuer.add(
-        effects.map((e) => ({
-          queue: e.queue,
-          name: e.job,
-          jobId: e.key,
-          data: { key: e.key } satisfies OutboxJobData,
-          options: e.options,
-          dueAt: e.runAt,
-        })),
+      // Bounded: the user's answer waits for this, and the row is safe in Postgres either way.
+      await withTimeout(
+        enqueuer.add(
+          effects.map((e) => ({
+            queue: e.queue,
+            name: e.job,
+            jobId: e.key,
+            data: { key: e.key } satisfies OutboxJobData,
+            options: e.options,
+            dueAt: e.runAt,
+          })),
+        ),
+        DISPATCH_TIMEOUT_MS,
       );
     } catch (error) {
       logger.warn(
