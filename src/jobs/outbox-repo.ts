@@ -95,19 +95,36 @@ export async function findOutboxRow(db: Queryable, key: string): Promise<OutboxR
   return rows[0] ? toRow(rows[0]) : null;
 }
 
-/** Marks the row done if it is still the generation the job ran; false if a newer one is pending. */
-export async function markOutboxDone(
-  db: Queryable,
-  key: string,
-  generation: number,
-  at: Date,
-): Promise<boolean> {
-  const { rowCount } = await db.query({
-    name: 'outbox-done',
-    text: 'UPDATE outbox SET done_at = $3 WHERE key = $1 AND generation = $2 AND done_at IS NULL',
-    values: [key, generation, at],
+/** The rows of `keys`, in the same order (null where none). One statement for many jobs. */
+export async function findOutboxRows(db: Queryable, keys: string[]): Promise<(OutboxRow | null)[]> {
+  const { rows } = await db.query<Row>({
+    name: 'outbox-find-many',
+    text: `SELECT ${COLUMNS} FROM outbox WHERE key = ANY($1::text[])`,
+    values: [keys],
   });
-  return rowCount === 1;
+  const byKey = new Map(rows.map((r) => [r.key, toRow(r)]));
+  return keys.map((key) => byKey.get(key) ?? null);
+}
+
+/**
+ * Marks rows done if each is still the generation its job ran; false where a newer one is pending.
+ * One statement for many jobs.
+ */
+export async function markOutboxRowsDone(
+  db: Queryable,
+  runs: { key: string; generation: number }[],
+  at: Date,
+): Promise<boolean[]> {
+  const { rows } = await db.query<{ key: string }>({
+    name: 'outbox-done-many',
+    text: `UPDATE outbox o SET done_at = $3
+     FROM unnest($1::text[], $2::int[]) AS d(key, generation)
+     WHERE o.key = d.key AND o.generation = d.generation AND o.done_at IS NULL
+     RETURNING o.key`,
+    values: [runs.map((r) => r.key), runs.map((r) => r.generation), at],
+  });
+  const done = new Set(rows.map((r) => r.key));
+  return runs.map((r) => done.has(r.key));
 }
 
 /**

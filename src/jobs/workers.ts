@@ -2,12 +2,13 @@ import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
+import { batched } from '../db/batched.js';
 import type { Pool } from '../db/pool.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import { jobCatalogue } from './catalogue.js';
 import { type JobDefinition, type JobDeps, type QueueKey, QueueName } from './job.js';
-import { findOutboxRow, markOutboxDone } from './outbox-repo.js';
+import { findOutboxRows, markOutboxRowsDone } from './outbox-repo.js';
 import type { Queues } from './queues.js';
 import { reconcileJob } from './reconcile.js';
 
@@ -44,6 +45,14 @@ const MAX_ROUNDS = 5;
 export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const { connection, prefix, metrics, logger, pool, clock } = deps;
   const catalogue = deps.catalogue ?? jobCatalogue;
+  // Jobs that read or finish their rows at the same time share one statement (group commit, as the
+  // escalation engine does): under a burst that is one round trip instead of one per job.
+  const group = { maxInFlight: 2, overlapAfterMs: 50, maxBatch: 100 };
+  const findRow = batched((keys: string[]) => findOutboxRows(pool, keys), { ...group, key: (key) => key });
+  const markDone = batched(
+    (runs: { key: string; generation: number }[]) => markOutboxRowsDone(pool, runs, clock.now()),
+    { ...group, key: (r) => r.key },
+  );
 
   async function run(job: Job): Promise<unknown> {
     const definition = catalogue.get(job.name);
@@ -56,7 +65,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     }
     const { key } = outboxData.parse(job.data);
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const row = await findOutboxRow(pool, key);
+      const row = await findRow(key);
       if (!row || row.doneAt) return;
       const payload = definition.payload.parse(row.payload);
       await definition.handle(deps.jobs, payload, {
@@ -64,7 +73,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
         finalAttempt,
         key,
       });
-      if (await markOutboxDone(pool, key, row.generation, clock.now())) return;
+      if (await markDone({ key, generation: row.generation })) return;
     }
     // Renewed on every round: the reconciler picks it up again at its deadline.
   }

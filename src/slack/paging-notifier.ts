@@ -1,13 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import { type Pool, withTransaction } from '../db/pool.js';
-import {
-  findEscalation,
-  findPage,
-  listPages,
-  markPageSent,
-  markPageUnsent,
-} from '../escalation/escalation-repo.js';
+import { findEscalation } from '../escalation/escalation-repo.js';
+import { findPage, listPages, markPageSent, markPageUnsent } from '../escalation/page-repo.js';
 import { findIncidentById } from '../incidents/incident-repo.js';
 import type { Logger } from '../logger.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
