@@ -6,8 +6,6 @@ import { incidentArchiveJob } from '../jobs/incident-archive.js';
 import { incidentRefreshJob } from '../jobs/incident-refresh.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { postmortemPublishJob } from '../jobs/postmortem-publish.js';
-import { reminderFireJob } from '../jobs/reminder-fire.js';
-import { reminderSendJob } from '../jobs/reminder-send.js';
 import { updatePostJob } from '../jobs/update-post.js';
 import type { Logger } from '../logger.js';
 import type { PostmortemNarrative } from '../postmortem/postmortem-draft.js';
@@ -27,6 +25,7 @@ import {
   updateIncident,
 } from './incident-repo.js';
 import { type Incident, type IncidentRole, type IncidentStatus, isOpen } from './incident-types.js';
+import { createUpdateReminders } from './update-reminders.js';
 
 type Emit = Parameters<Parameters<Outbox['transaction']>[0]>[1];
 
@@ -71,21 +70,8 @@ const OPEN_STATUSES: IncidentStatus[] = ['investigating', 'identified', 'monitor
  */
 export function createLifecycleService(deps: LifecycleServiceDeps) {
   const { pool, clock, outbox } = deps;
-
-  /** The reminder wake-up; its record is `reminder_due_at`, so it is enqueued after commit. */
-  const scheduleReminder = (incident: Incident) =>
-    incident.reminderDueAt
-      ? outbox.wake(
-          reminderFireJob,
-          { incidentId: incident.id, epoch: incident.reminderEpoch },
-          { dueAt: incident.reminderDueAt },
-        )
-      : Promise.resolve();
-
-  function reminderDue(severity: Severity, from: Date): Date | null {
-    const every = deps.reminders[severity];
-    return every === null ? null : new Date(from.getTime() + every);
-  }
+  const reminders = createUpdateReminders(deps);
+  const { reminderDue, scheduleReminder } = reminders;
 
   /**
    * Locks the incident, lets `fn` change it and emit effects; the card refresh and those effects are
@@ -118,11 +104,8 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
   }
 
   return {
-    /** Arms the first reminder inside the declare transaction. */
-    async armReminderInTransaction(tx: PoolClient, incident: Incident): Promise<Incident> {
-      const due = reminderDue(incident.severity, incident.declaredAt);
-      return due ? updateIncident(tx, incident.id, { reminderDueAt: due }) : incident;
-    },
+    armReminderInTransaction: reminders.armReminderInTransaction,
+    fireReminder: reminders.fireReminder,
 
     async setStatus(incidentId: number, status: IncidentStatus, actor: string): Promise<Incident> {
       const updated = await change(incidentId, async (tx, incident, now) => {
@@ -358,35 +341,6 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
 
     async followups(incidentId: number): Promise<Followup[]> {
       return guarded(() => listFollowups(pool, incidentId));
-    },
-
-    /** A reminder wake-up: nudge if no update came since it was armed; re-arm for the next period. */
-    async fireReminder(incidentId: number, epoch: number): Promise<boolean> {
-      const due = await outbox.transaction(async (tx, emit) => {
-        const incident = await findIncidentByIdForUpdate(tx, incidentId);
-        if (!incident || incident.reminderEpoch !== epoch || !incident.reminderDueAt || !isOpen(incident))
-          return null;
-        const now = clock.now();
-        if (incident.reminderDueAt.getTime() > now.getTime() + 1000) return null;
-        const since = incident.lastUpdateAt ?? incident.declaredAt;
-        const event = await appendTimelineEvent(
-          tx,
-          incident.id,
-          {
-            kind: 'reminder.sent',
-            details: {
-              to: incident.commanderId,
-              overdueMinutes: Math.round((now.getTime() - since.getTime()) / 60_000),
-            },
-          },
-          { occurredAt: now },
-        );
-        emit(reminderSendJob, { incidentId: incident.id, eventId: event.id });
-        return updateIncident(tx, incident.id, { reminderDueAt: reminderDue(incident.severity, now) });
-      });
-      if (!due) return false;
-      await scheduleReminder(due);
-      return true;
     },
 
     async snoozeReminder(incidentId: number, minutes: number, actor: string): Promise<Incident> {
