@@ -11,6 +11,7 @@ import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
+import { createIncidentCards } from './incidents/incident-card.js';
 import { createIncidentService } from './incidents/incident-service.js';
 import { createLifecycleService } from './incidents/lifecycle-service.js';
 import { jobCatalogue } from './jobs/catalogue.js';
@@ -199,7 +200,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             botUserId: cachedBotUserId(() => client.auth.test().then((r) => r.user_id!)),
             afterSetup: async (id) => notifier?.notePagesSentBeforeChannel(id),
           }),
-          presenter: createIncidentPresenter({ pool, client, clock, logger }),
+          presenter: createIncidentPresenter({
+            pool,
+            cards: createIncidentCards(pool),
+            client,
+            clock,
+            logger,
+          }),
           publisher: createPostmortemPublisher({
             pool,
             client,

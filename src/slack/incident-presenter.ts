@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
-import { type Pool, withTransaction } from '../db/pool.js';
-import { findEscalation } from '../escalation/escalation-repo.js';
+import type { Pool } from '../db/pool.js';
+import type { IncidentCards } from '../incidents/incident-card.js';
 import { findIncidentById } from '../incidents/incident-repo.js';
 import type { Logger } from '../logger.js';
 import { ActionId, BlockId } from './ids.js';
@@ -13,6 +13,8 @@ import { buildIncidentHeadline, buildIncidentTopic } from './views/incident-head
 
 export interface IncidentPresenterDeps {
   pool: Pool;
+  /** What the card shows, read under a per-incident render lock. */
+  cards: IncidentCards;
   client: WebClient;
   clock: Clock;
   logger: Logger;
@@ -27,7 +29,7 @@ export type IncidentPresenter = ReturnType<typeof createIncidentPresenter>;
  * Keeps Slack a faithful view of an incident: one headline card (and its mirror in the announce
  * channel) edited in place, never re-posted; the topic; updates and reminders in the channel.
  */
-export function createIncidentPresenter({ pool, client, clock, logger }: IncidentPresenterDeps) {
+export function createIncidentPresenter({ pool, cards, client, clock, logger }: IncidentPresenterDeps) {
   const ignorable = [
     'message_not_found',
     'channel_not_found',
@@ -39,36 +41,7 @@ export function createIncidentPresenter({ pool, client, clock, logger }: Inciden
   return {
     /** Re-renders the headline, the announcement and the topic from Postgres. */
     async refresh(incidentId: number): Promise<void> {
-      // One refresh at a time per incident, so an older render never lands after a newer one.
-      await withTransaction(pool, async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock(7246002, $1::int)', [incidentId]);
-        const incident = await findIncidentById(tx, incidentId);
-        if (!incident?.channelId) return;
-        const escalation = await findEscalation(tx, incidentId);
-        const paging = escalation
-          ? { state: escalation.state, epoch: escalation.epoch, acknowledgedBy: escalation.acknowledgedBy }
-          : null;
-        let metrics = null;
-        if (incident.status === 'resolved' || incident.status === 'closed') {
-          const { rows } = await tx.query<{ first_page: Date | null; first_ack: Date | null }>(
-            `SELECT min(occurred_at) FILTER (WHERE kind = 'escalation.paged') AS first_page,
-                    min(occurred_at) FILTER (WHERE kind = 'escalation.acknowledged') AS first_ack
-             FROM timeline_events WHERE incident_id = $1 AND removed_at IS NULL`,
-            [incidentId],
-          );
-          const { first_page: firstPage, first_ack: firstAck } = rows[0] ?? {
-            first_page: null,
-            first_ack: null,
-          };
-          metrics = {
-            timeToAcknowledgeMs: firstAck
-              ? firstAck.getTime() - (firstPage ?? incident.declaredAt).getTime()
-              : null,
-            timeToResolveMs: incident.resolvedAt
-              ? incident.resolvedAt.getTime() - incident.declaredAt.getTime()
-              : null,
-          };
-        }
+      await cards.withCard(incidentId, async ({ incident, paging, metrics }) => {
         if (incident.headlineTs) {
           const card = buildIncidentHeadline(incident, paging, metrics);
           await tolerate(ignorable, () =>
