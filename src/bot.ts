@@ -8,6 +8,7 @@ import { createPool, type Pool } from './db/pool.js';
 import { AppError } from './errors.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
+import { createPageDelivery } from './escalation/page-delivery.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -174,7 +175,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       closers.push(async () => connection.disconnect());
       await assertNoEviction(connection);
       const client = createSlackClient(slack, logger);
-      const notifier = escalation ? createPagingNotifier({ pool, client, clock, logger }) : null;
+      const notifier = escalation
+        ? createPagingNotifier({ pool, delivery: createPageDelivery({ pool, clock }), client, clock, logger })
+        : null;
       const postmortems = createPostmortemService({
         pool,
         clock,

@@ -124,3 +124,53 @@ export async function listStalePendingPages(db: Queryable, before: Date): Promis
   );
   return rows.map(toPage);
 }
+
+/** A sent page's line in the incident channel: what it says, and whether it was posted already. */
+export interface PageChannelNote {
+  step: number;
+  via: string;
+  userId: string | null;
+  status: Page['status'];
+  noted: boolean;
+  channelId: string | null;
+}
+
+/** Reads the page with its incident's channel, locking the page until the transaction ends. */
+export async function lockPageChannelNote(db: Queryable, pageId: number): Promise<PageChannelNote | null> {
+  const { rows } = await db.query<{
+    step: number;
+    via: string;
+    user_id: string | null;
+    status: Page['status'];
+    noted: boolean;
+    channel_id: string | null;
+  }>(
+    `SELECT p.step, p.via, p.user_id, p.status, p.channel_noted_at IS NOT NULL AS noted, i.channel_id
+     FROM pages p JOIN incidents i ON i.id = p.incident_id WHERE p.id = $1 FOR UPDATE OF p`,
+    [pageId],
+  );
+  const row = rows[0];
+  return row
+    ? {
+        step: row.step,
+        via: row.via,
+        userId: row.user_id,
+        status: row.status,
+        noted: row.noted,
+        channelId: row.channel_id,
+      }
+    : null;
+}
+
+export async function markPageChannelNoted(db: Queryable, pageId: number): Promise<void> {
+  await db.query('UPDATE pages SET channel_noted_at = now() WHERE id = $1', [pageId]);
+}
+
+/** Sent pages whose line in the incident channel is not posted yet (they went out before it existed). */
+export async function listSentPagesNotNoted(db: Queryable, incidentId: number): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    "SELECT id FROM pages WHERE incident_id = $1 AND status = 'sent' AND channel_noted_at IS NULL ORDER BY id",
+    [incidentId],
+  );
+  return rows.map((r) => r.id);
+}
