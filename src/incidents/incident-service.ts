@@ -56,6 +56,22 @@ export function createIncidentService({
   paging,
   armReminder,
 }: IncidentServiceDeps) {
+  /** After the declare commits, with the set-up's dispatch: the first reminder and paging's first timer. */
+  async function afterDeclare(result: {
+    incident: Incident;
+    created: boolean;
+    afterCommit: (() => Promise<void>) | null;
+  }): Promise<void> {
+    if (!result.created) return;
+    const { reminderDueAt, id, reminderEpoch } = result.incident;
+    await Promise.all([
+      reminderDueAt
+        ? outbox.wake(reminderFireJob, { incidentId: id, epoch: reminderEpoch }, { dueAt: reminderDueAt })
+        : null,
+      result.afterCommit?.(),
+    ]);
+  }
+
   return {
     /**
      * Declares an incident exactly once per idempotency key: the incident and its
@@ -96,20 +112,12 @@ export function createIncidentService({
           ? await paging.startInTransaction(tx, incident.id, { service: incident.service })
           : null;
         return { incident, created: true, afterCommit };
-      });
+      }, afterDeclare);
       if (result.created) {
         logger.info(
           { incident: result.incident.number, severity: result.incident.severity },
           'incident declared',
         );
-        const { reminderDueAt, id, reminderEpoch } = result.incident;
-        if (reminderDueAt)
-          await outbox.wake(
-            reminderFireJob,
-            { incidentId: id, epoch: reminderEpoch },
-            { dueAt: reminderDueAt },
-          );
-        await result.afterCommit?.();
       }
       return { incident: result.incident, created: result.created };
     },

@@ -117,7 +117,10 @@ export function createOutbox(deps: OutboxDeps) {
     /** After commit: hands the rows' jobs to BullMQ. Never throws. */
     dispatch,
 
-    /** Runs `fn` in a transaction; the effects it emits are written in it and dispatched after commit. */
+    /**
+     * Runs `fn` in a transaction; the effects it emits are written in it and dispatched after commit,
+     * together with `after` (say, timers to enqueue): one trip to Redis for all of them.
+     */
     async transaction<T>(
       fn: (
         tx: PoolClient,
@@ -127,6 +130,7 @@ export function createOutbox(deps: OutboxDeps) {
           options?: { runAt?: Date },
         ) => void,
       ) => Promise<T>,
+      after?: (value: T) => Promise<unknown>,
     ): Promise<T> {
       let effects: Effect[] = [];
       const result = await withTransaction(pool, async (tx) => {
@@ -137,7 +141,7 @@ export function createOutbox(deps: OutboxDeps) {
         await insertOutboxEntries(tx, effects);
         return value;
       });
-      await dispatch(effects);
+      await Promise.all([dispatch(effects), after?.(result)]);
       return result;
     },
 
