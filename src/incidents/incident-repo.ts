@@ -149,17 +149,6 @@ export async function listOpenIncidents(db: Queryable, limit = 50): Promise<Inci
   return rows.map(toIncident);
 }
 
-/** Incidents whose Slack set-up has neither finished nor been given up, declared before `before`. */
-export async function listIncidentsAwaitingSetup(db: Queryable, before: Date): Promise<Incident[]> {
-  const { rows } = await db.query<IncidentRow>(
-    `SELECT ${COLUMNS} FROM incidents
-     WHERE setup_completed_at IS NULL AND setup_failed_at IS NULL AND declared_at < $1
-     ORDER BY id LIMIT 500`,
-    [before],
-  );
-  return rows.map(toIncident);
-}
-
 /**
  * Claims an idempotency key. Returns true for the first caller; a concurrent second caller waits on
  * the key's unique index until the first commits, then gets false.

@@ -82,7 +82,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     queuePrefix,
     host: '127.0.0.1',
     reconcileEveryMs: 300,
-    setupStaleAfterMs: 1500,
+    outboxDeadlineMs: 1500,
   });
   const driver = createSlackDriver({
     fake,

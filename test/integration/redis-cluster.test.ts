@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_QUEUE_PREFIX } from '../../src/queue/queues.js';
+import { DEFAULT_QUEUE_PREFIX } from '../../src/jobs/queues.js';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
 import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster.js';
