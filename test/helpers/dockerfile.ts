@@ -97,7 +97,9 @@ export function replayStages(stages: Stage[], context: string, root: string): st
       if (step.kind === 'RUN') {
         const result = spawnSync('sh', ['-c', step.command], {
           cwd: join(fs, stage.workdir),
-          env: { ...process.env, ...step.env },
+          // A container has its own npm cache: sharing this machine's would let the image's
+          // `npm cache clean --force` race every other npm running here (ENOTEMPTY).
+          env: { ...process.env, npm_config_cache: join(fs, 'root', '.npm'), ...step.env },
           encoding: 'utf8',
         });
         if (result.status !== 0) {
