@@ -48,11 +48,9 @@ export function localDateOf(instant: number, zone: string): LocalDate {
 /** The instant (epoch ms) that a local date and wall time name in `zone`, with the gap and overlap rules above. */
 export function wallTimeToInstant(date: LocalDate, time: LocalTime, zone: string): number {
   const local = DateTime.fromObject({ ...date, hour: time.hour, minute: time.minute }, { zone });
-  const inGap =
-    local.hour !== time.hour ||
-    local.minute !== time.minute ||
-    local.day !== date.day ||
-    local.month !== date.month;
+  // luxon moves a missing wall time forward by the gap (at most a day: Apia skipped 2011-12-30), so a
+  // different hour, minute or day of the month means it was missing.
+  const inGap = local.hour !== time.hour || local.minute !== time.minute || local.day !== date.day;
   if (inGap) return startOfCurrentOffset(local);
   const occurrences = local.getPossibleOffsets();
   if (occurrences.length > 1) return Math.min(...occurrences.map((occurrence) => occurrence.toMillis()));
@@ -88,7 +86,8 @@ export function formatInZone(instant: number, zone: string): string {
  * read as wall time in the schedule's zone (with the same gap and overlap rules).
  */
 export function parseInstant(text: string, zone: string): number | null {
-  const withOffset = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text);
+  // An offset follows the time: `Z`, `+05`, `+0530` or `+05:30` (a date alone never has one).
+  const withOffset = /T[\d:.,]+(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text);
   const parsed = DateTime.fromISO(text, { zone: withOffset ? 'UTC' : zone, setZone: withOffset });
   if (!parsed.isValid) return null;
   if (withOffset) return parsed.toMillis();
