@@ -62,4 +62,37 @@ describe('incident channel names', () => {
       }
     }
   });
+
+  it('keep a slug that fills the 80 characters exactly, and cut one character more', () => {
+    const fits = `${'a'.repeat(30)} ${'b'.repeat(43)}`; // slug of 74 = 80 - 'inc-1-'.length
+    expect(incidentChannelName(1, fits)).toBe(`inc-1-${'a'.repeat(30)}-${'b'.repeat(43)}`);
+    expect(incidentChannelName(1, fits)).toHaveLength(80);
+    expect(incidentChannelName(1, `${fits}c`)).toBe(`inc-1-${'a'.repeat(30)}-${'b'.repeat(43)}`);
+    expect(incidentChannelName(1, `${'a'.repeat(40)} ${'b'.repeat(34)}`)).toBe(`inc-1-${'a'.repeat(40)}`);
+  });
+
+  it('cut at the word boundary only when it keeps at least half the room', () => {
+    // 74 characters of room: a dash at 37 is kept as the cut, one at 36 is not.
+    expect(incidentChannelName(1, `${'a'.repeat(37)} ${'b'.repeat(50)}`)).toBe(`inc-1-${'a'.repeat(37)}`);
+    expect(incidentChannelName(1, `${'a'.repeat(36)} ${'b'.repeat(50)}`)).toBe(
+      `inc-1-${'a'.repeat(36)}-${'b'.repeat(37)}`,
+    );
+  });
+
+  it('turn a title of the longest allowed length (150 characters) into a name of at most 80', () => {
+    const title =
+      'Payments API returning 503 errors for card checkouts in the EU region after the 14:05 deploy of ledger v2.7.1 while retries pile up in the queue now!!';
+    expect(title).toHaveLength(150);
+    expect(incidentChannelName(123, title)).toBe(
+      'inc-123-payments-api-returning-503-errors-for-card-checkouts-in-the-eu-region',
+    );
+    expect(incidentChannelName(123, title, 12)).toBe(
+      'inc-123-payments-api-returning-503-errors-for-card-checkouts-in-the-eu-12',
+    );
+  });
+
+  it('add no suffix on the first attempt', () => {
+    expect(incidentChannelName(5, 'db down', 1)).toBe('inc-5-db-down');
+    expect(incidentChannelName(5, 'db down', 0)).toBe('inc-5-db-down');
+  });
 });
