@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// One fast-check seed for the whole run, printed, so a failing property test can be replayed.
-const fcSeed = process.env.FC_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
-console.log(`fast-check seed ${fcSeed} (replay: FC_SEED=${fcSeed} npm test)`);
+// One fast-check seed for the whole run, printed, so a failing property test can be replayed. Kept in
+// process.env because vitest evaluates this file again for each project.
+if (!process.env.FC_SEED) {
+  process.env.FC_SEED = String(Math.floor(Math.random() * 2 ** 31));
+  console.log(`fast-check seed ${process.env.FC_SEED} (replay: FC_SEED=${process.env.FC_SEED} npm test)`);
+}
+const fcSeed = process.env.FC_SEED;
 
 /** The unit tests of the pure modules (schedules, durations, stats, postmortem, parser, views). */
 const PURE_UNIT_TESTS = [

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { incidentChannelName } from '../../../src/incidents/channel-name.js';
 import { channelNameError as validateChannelName } from '../../../src/sandbox/slack-fake/channel-names.js';
@@ -64,11 +65,10 @@ describe('incident channel names', () => {
   });
 
   it('keep a slug that fills the 80 characters exactly, and cut one character more', () => {
-    const fits = `${'a'.repeat(30)} ${'b'.repeat(43)}`; // slug of 74 = 80 - 'inc-1-'.length
-    expect(incidentChannelName(1, fits)).toBe(`inc-1-${'a'.repeat(30)}-${'b'.repeat(43)}`);
+    const fits = `${'a'.repeat(40)} ${'b'.repeat(33)}`; // slug of 74 = 80 - 'inc-1-'.length
+    expect(incidentChannelName(1, fits)).toBe(`inc-1-${'a'.repeat(40)}-${'b'.repeat(33)}`);
     expect(incidentChannelName(1, fits)).toHaveLength(80);
-    expect(incidentChannelName(1, `${fits}c`)).toBe(`inc-1-${'a'.repeat(30)}-${'b'.repeat(43)}`);
-    expect(incidentChannelName(1, `${'a'.repeat(40)} ${'b'.repeat(34)}`)).toBe(`inc-1-${'a'.repeat(40)}`);
+    expect(incidentChannelName(1, `${fits}c`)).toBe(`inc-1-${'a'.repeat(40)}`);
   });
 
   it('cut at the word boundary only when it keeps at least half the room', () => {
@@ -94,5 +94,28 @@ describe('incident channel names', () => {
   it('add no suffix on the first attempt', () => {
     expect(incidentChannelName(5, 'db down', 1)).toBe('inc-5-db-down');
     expect(incidentChannelName(5, 'db down', 0)).toBe('inc-5-db-down');
+  });
+
+  it('keep the words of camelCase titles together', () => {
+    expect(incidentChannelName(9, 'PaymentsAPI timeouts in checkoutService')).toBe(
+      'inc-9-paymentsapi-timeouts-in-checkoutservice',
+    );
+  });
+
+  it('are valid for any title and attempt: short, lowercase, single dashes, no dash at the end', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(1_000_000),
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        fc.integer({ min: 1, max: 99 }),
+        (number, title, attempt) => {
+          const name = incidentChannelName(number, title, attempt);
+          expect(name.length).toBeLessThanOrEqual(80);
+          expect(name).toMatch(/^inc-\d+(-[a-z0-9]+)*$/);
+          expect(name.startsWith(`inc-${number}`)).toBe(true);
+          expect(name.endsWith(attempt > 1 ? `-${attempt}` : '')).toBe(true);
+        },
+      ),
+    );
   });
 });

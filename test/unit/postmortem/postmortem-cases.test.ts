@@ -124,9 +124,18 @@ describe('the error budget in a postmortem', () => {
   it('treats a 100% SLO as allowing no downtime at all', () => {
     const budget = errorBudget({ target: 100, windowMs: 30 * DAY }, MIN);
     expect(budget).toEqual({ allowedMs: 0, consumedFraction: Number.POSITIVE_INFINITY });
+    expect(errorBudget({ target: 100, windowMs: 30 * DAY }, 0)).toEqual({
+      allowedMs: 0,
+      consumedFraction: 0,
+    });
     expect(draft({ slo: { target: 100, windowMs: 30 * DAY } })).toContain(
       'allows 0 s of downtime; this incident consumed all of it (more than the whole budget).',
     );
+  });
+
+  it('says an outage of exactly the budget consumed all of it, not more', () => {
+    const exactly = draft({ slo: { target: 90, windowMs: 450 * MIN } }); // allows 45 min: the incident's length
+    expect(exactly).toContain('allows 45 min of downtime; this incident consumed 100.0% of it.');
   });
 
   it('names the service without an SLO', () => {
@@ -146,6 +155,9 @@ describe('Slack text in a postmortem', () => {
     expect(slackToMarkdown('see <#C0123|ops-war-room> and <#C9|db>', {})).toBe('see #ops-war-room and #db');
     expect(slackToMarkdown('<https://a.example/x?y=1|the graph> and <https://b.example/z>', {})).toBe(
       '[the graph](https://a.example/x?y=1) and https://b.example/z',
+    );
+    expect(slackToMarkdown('<http://intranet/wiki|wiki> or <http://intranet/>', {})).toBe(
+      '[wiki](http://intranet/wiki) or http://intranet/',
     );
     expect(slackToMarkdown('p99 &lt; 2 s &amp;&amp; errors &gt; 1% &lt;&gt;', {})).toBe(
       'p99 < 2 s && errors > 1% <>',
@@ -169,6 +181,10 @@ describe('Slack text in a postmortem', () => {
         usersAffected: '&gt;10k',
       },
       events: [
+        event('14:01', {
+          kind: 'incident.channel_created',
+          details: { channelId: 'CINC000012', channelName: 'inc-12-checkout' },
+        }),
         event('14:20', {
           kind: 'incident.note_added',
           details: { text: 'line one\nline two | with a pipe' },
@@ -185,6 +201,7 @@ describe('Slack text in a postmortem', () => {
     expect(markdown).toContain('Config push by @dave & a cache flush');
     expect(markdown).toContain('- **Impact:** >10k users affected');
     expect(markdown).toContain('| Note: line one line two \\| with a pipe |');
+    expect(markdown).toContain('| 2026-11-21 14:01 | Channel #inc-12-checkout created |');
     expect(markdown).toContain('| Fix @carol’s alert and the dashboard | @UGONE00001 | 2026-12-01 | high |');
     expect(markdown).not.toContain('undefined');
   });
