@@ -7,20 +7,18 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      'test/unit/escalation/duration.test.ts',
-      'test/unit/escalation/wall-time.test.ts',
-      'test/unit/escalation/schedule.test.ts',
-      'test/unit/escalation/escalation-steps.test.ts',
-      'test/unit/escalation/oncall-config.test.ts',
-      'test/unit/escalation/oncall-example.test.ts',
+      'test/unit/escalation/*.test.ts',
       'test/unit/incidents/*.test.ts',
       'test/unit/postmortem/*.test.ts',
       'test/unit/slack/parse-command*.test.ts',
       'test/unit/slack/commands/*.test.ts',
     ],
-    // A fixed seed: a mutant's verdict must not depend on the run.
-    env: { FC_SEED: process.env.FC_SEED ?? '20261202' },
-    setupFiles: ['test/helpers/fast-check-seed.ts'],
+    // Runs the CLI in a child process, where no mutant is active.
+    exclude: ['test/unit/escalation/config-check.test.ts'],
+    // A fixed seed (a mutant's verdict must not depend on the run), and not UTC/en-US: on this machine a
+    // mutant that drops `zone: 'UTC'` would otherwise go unnoticed (test/helpers/zone-and-locale.ts).
+    env: { FC_SEED: process.env.FC_SEED ?? '20261202', TZ: 'Pacific/Chatham' },
+    setupFiles: ['test/helpers/fast-check-seed.ts', 'test/helpers/zone-and-locale.ts'],
     testTimeout: 30_000,
   },
 });

@@ -29,7 +29,15 @@ describe('time zones and calendar dates', () => {
   it('reads real calendar dates only', () => {
     expect(parseLocalDate('2026-11-02')).toEqual({ year: 2026, month: 11, day: 2 });
     expect(parseLocalDate('2028-02-29')).toEqual({ year: 2028, month: 2, day: 29 });
-    for (const text of ['2026-02-29', '2026-13-01', '2026-1-01', '2026-11-02T09:00', '20261102', 'soon']) {
+    for (const text of [
+      '+002026-11-02',
+      '2026-02-29',
+      '2026-13-01',
+      '2026-1-01',
+      '2026-11-02T09:00',
+      '20261102',
+      'soon',
+    ]) {
       expect(parseLocalDate(text)).toBeNull();
     }
   });
@@ -105,6 +113,11 @@ describe('override times', () => {
     expect(iso(parseInstant('2026-11-09T09:00', 'Pacific/Chatham'))).toBe('2026-11-08T19:15:00.000Z');
     expect(iso(parseInstant('2026-11-09', 'America/New_York'))).toBe('2026-11-09T05:00:00.000Z');
     expect(iso(parseInstant('2026-11-09T09:00:30.250', 'America/New_York'))).toBe('2026-11-09T14:00:30.250Z');
+  });
+
+  it("keep their wall-clock fields whatever the machine's zone (02:45–03:45 does not exist in Chatham that day)", () => {
+    expect(iso(parseInstant('2026-09-27T03:00', 'UTC'))).toBe('2026-09-27T03:00:00.000Z');
+    expect(iso(parseInstant('2026-09-27T03:00', 'Europe/London'))).toBe('2026-09-27T02:00:00.000Z');
   });
 
   it('follow the gap and overlap rules in a DST change', () => {
