@@ -40,6 +40,7 @@ export const incident: Incident = {
   version: 9,
   reminderDueAt: null,
   reminderEpoch: 0,
+  runbookUrl: null,
 };
 
 let nextId = 1;
