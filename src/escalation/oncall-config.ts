@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import type { Severity } from '../config.js';
 import { AppError } from '../errors.js';
+import type { Severity } from '../incidents/incident-types.js';
 import {
   formatDuration,
   type LocalDate,

@@ -1,5 +1,4 @@
 import type { Clock } from '../clock.js';
-import type { Severity } from '../config.js';
 import { asDatabaseError, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -14,7 +13,7 @@ import {
   listOpenIncidents,
   nextIncidentNumber,
 } from './incident-repo.js';
-import type { DeclareIncidentInput, Incident } from './incident-types.js';
+import type { DeclareIncidentInput, Incident, Severity } from './incident-types.js';
 
 /** What the incident domain needs from outside: work that happens after a commit. */
 export interface IncidentFollowUps {

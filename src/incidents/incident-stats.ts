@@ -1,5 +1,5 @@
-import { SEVERITIES, type Severity } from '../config.js';
 import type { Queryable } from '../db/pool.js';
+import { SEVERITIES, type Severity } from './incident-types.js';
 
 export interface IncidentTimes {
   severity: Severity;

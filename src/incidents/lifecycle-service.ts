@@ -1,5 +1,4 @@
 import type { Clock } from '../clock.js';
-import type { Severity } from '../config.js';
 import { asDatabaseError, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -19,7 +18,14 @@ import {
   type IncidentChanges,
   updateIncident,
 } from './incident-repo.js';
-import { type Incident, type IncidentRole, type IncidentStatus, isOpen } from './incident-types.js';
+import {
+  type Incident,
+  type IncidentRole,
+  type IncidentStatus,
+  isOpen,
+  OPEN_STATUSES as OPEN,
+  type Severity,
+} from './incident-types.js';
 
 /** Work after a commit: re-render the headline, post an update, arm a reminder. None may throw. */
 export interface LifecycleFollowUps {
@@ -64,7 +70,7 @@ export interface CapturedMessage {
   via: 'shortcut' | 'pin' | 'reaction';
 }
 
-const OPEN_STATUSES: IncidentStatus[] = ['investigating', 'identified', 'monitoring'];
+const OPEN_STATUSES: IncidentStatus[] = [...OPEN];
 
 /**
  * Running an incident: status, severity, roles, updates, notes, follow-ups, captured messages and

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Severity } from '../../config.js';
+import { SEVERITIES, type Severity } from '../../incidents/incident-types.js';
 import { tokenize } from './tokenize.js';
 
 export const MAX_TITLE_LENGTH = 150;

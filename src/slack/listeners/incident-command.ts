@@ -1,10 +1,9 @@
 import type { App, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.js';
-import type { Severity } from '../../config.js';
 import type { IncidentService } from '../../incidents/incident-service.js';
 import { computeStats, listIncidentTimes } from '../../incidents/incident-stats.js';
-import type { Incident } from '../../incidents/incident-types.js';
+import type { Incident, Severity } from '../../incidents/incident-types.js';
 import type { Logger } from '../../logger.js';
 import { assertMayChange } from '../authorization.js';
 import { incidentFor } from '../commands/incident-context.js';
