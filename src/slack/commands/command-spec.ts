@@ -21,6 +21,8 @@ export interface CommandSpec<N extends string = string, C = unknown, S extends S
   /** The words that invoke it (`oncall override` is two); the first is the one shown. */
   readonly verbs: readonly (readonly string[])[];
   readonly summary: string;
+  /** Full command lines shown under the usage, such as the forms incident runbooks use. */
+  readonly examples: readonly string[];
   readonly access: Access;
   readonly scope: S;
   readonly args: Args;
@@ -49,6 +51,7 @@ export function defineCommand<
   name: N;
   verbs?: readonly string[];
   summary: string;
+  examples?: readonly string[];
   access: Access;
   scope: S;
   args?: A;
@@ -61,6 +64,7 @@ export function defineCommand<
     name: spec.name,
     verbs: (spec.verbs ?? [spec.name]).map((v) => v.split(' ')),
     summary: spec.summary,
+    examples: spec.examples ?? [],
     access: spec.access,
     scope: spec.scope,
     args: spec.args ?? {},

@@ -70,6 +70,10 @@ export const create = defineCommand({
   name: 'create',
   verbs: ['create', 'declare', 'new', 'open'],
   summary: 'declare an incident; without a title the declare form opens',
+  examples: [
+    '/incident create Checkout is down',
+    '/incident create --severity SEV2 --title "API Latency Spike"',
+  ],
   access: 'anyone',
   scope: 'global',
   args: { words: optional(words('title', 'a title'), null) },
@@ -314,6 +318,7 @@ export const resolve = defineCommand({
 export const close = defineCommand({
   name: 'close',
   summary: 'close; without `--resolution` a form asks for resolution, root cause, impact and lessons',
+  examples: ['/incident close --resolution "Rolled back to v1.2.3"'],
   access: 'changer',
   scope: 'incident',
   flags: {

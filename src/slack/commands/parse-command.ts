@@ -19,7 +19,8 @@ export type ParseResult =
 const SPECS: readonly CommandSpec[] = COMMAND_SPECS;
 
 function line(spec: CommandSpec): string {
-  return `• \`${syntaxOf(spec)}\` — ${spec.summary}`;
+  const examples = spec.examples.map((e) => `\n    e.g. \`${e}\``).join('');
+  return `• \`${syntaxOf(spec)}\` — ${spec.summary}${examples}`;
 }
 
 /** `/incident help`, generated from the declarations. */
