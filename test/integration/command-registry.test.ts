@@ -116,7 +116,17 @@ describe('/incident over HTTP, from the command registry', () => {
       expect(answer).toContain('page 2 of 2');
       expect(answer).toContain('step 25');
     }
-    expect(await say(h.generalId, `timeline inc-${incident.number}`)).toContain('page 1 of 2');
+    const first = await h.driver.slashCommand({
+      userId: h.people.alice,
+      channelId: h.generalId,
+      text: `timeline inc-${incident.number}`,
+    });
+    const body = first.body as { text: string; blocks: unknown[] };
+    expect(body.text).toContain('page 1 of 2');
+    // The hint for the next page names the incident, so it works from any channel.
+    const hint = /More: `\/incident (timeline #\d+ 2)`/.exec(JSON.stringify(body.blocks));
+    expect(hint?.[1]).toBe(`timeline #${incident.number} 2`);
+    expect(await say(h.generalId, hint![1]!)).toContain('page 2 of 2');
   });
 
   it('applies a spec’s access tag: strangers may read but not change', async () => {
