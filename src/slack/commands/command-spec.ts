@@ -87,7 +87,7 @@ export type Parsed = { ok: true; command: { name: string } } | { ok: false; erro
 
 const fail = (error: string): Parsed => ({ ok: false, error });
 
-/** Reads what follows the verb (`rest`, as typed) by the spec's grammar. */
+/** Reads what follows the verb (`rest`: as typed, trimmed) by the spec's grammar. */
 export function parseWithSpec(spec: CommandSpec, rest: string): Parsed {
   const read = Object.values(spec.args).some((a) => a.kind === 'text')
     ? readText(spec, rest)
@@ -103,12 +103,12 @@ type Read = { values: Record<string, unknown>; reference: string | null };
 
 /** Free text (update, note, follow-up): an incident reference may lead it; the rest is kept as typed. */
 function readText(spec: CommandSpec, rest: string): Read | Refusal {
-  let body = rest.trim();
+  let body = rest;
   let reference: string | null = null;
   const leading = spec.scope === 'incident' ? /^((?:#|inc-)\d{1,9})(?:\s+|$)/i.exec(body) : null;
   if (leading) {
     reference = leading[1]!;
-    body = body.slice(leading[0].length).trim();
+    body = body.slice(leading[0].length);
   }
   const [key, arg] = Object.entries(spec.args)[0]!;
   if (body === '')
@@ -125,7 +125,8 @@ function readTokens(spec: CommandSpec, rest: string): Read | Refusal {
   const seen = new Set<string>();
   const positional: string[] = [];
   let reference: string | null = null;
-  const command = `\`/incident ${spec.verbs[0]!.join(' ')}\``;
+  const verb = spec.verbs[0]!.join(' ');
+  const command = `\`/incident ${verb}\``;
 
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -139,21 +140,17 @@ function readTokens(spec: CommandSpec, rest: string): Read | Refusal {
       const shown = `\`--${flag.names[0]}\``;
       if (seen.has(key)) return new Refusal(`${shown} is given twice.`);
       seen.add(key);
-      if (flag.label === null) {
-        if (inline !== undefined) return new Refusal(`${shown} takes no value.`);
-        values[key] = flag.read('');
-        continue;
-      }
       let value = inline;
-      if (value === undefined) {
+      // A switch reads only an inline value (`--private=yes` is refused); others may take the next word.
+      if (value === undefined && flag.label !== null) {
         const next = tokens[i + 1];
         if (next !== undefined && !next.startsWith('--')) {
           value = next;
           i++;
         }
       }
-      if (value === undefined) return new Refusal(flag.missing);
-      const parsed = flag.read(value);
+      if (value === undefined && flag.label !== null) return new Refusal(flag.missing);
+      const parsed = flag.read(value ?? '');
       if (parsed instanceof Refusal) return parsed;
       values[key] = parsed;
     } else if (spec.scope === 'incident' && reference === null && isReference(token)) {
@@ -178,7 +175,7 @@ function readTokens(spec: CommandSpec, rest: string): Read | Refusal {
     values[key] = value;
   }
   const extra = positional.slice(next);
-  if (extra.length > 0) return tooMany(spec, command, extra);
+  if (extra.length > 0) return tooMany(spec, verb, extra);
   return { values, reference };
 }
 
@@ -191,12 +188,12 @@ function unknownFlag(spec: CommandSpec, command: string, name: string): Refusal 
   );
 }
 
-function tooMany(spec: CommandSpec, command: string, extra: string[]): Refusal {
+function tooMany(spec: CommandSpec, verb: string, extra: string[]): Refusal {
   const takesNothing = Object.keys(spec.args).length === 0 && Object.keys(spec.flags).length === 0;
   if (takesNothing && spec.scope === 'incident')
     return new Refusal(
-      `${command} takes nothing but an incident reference, like \`/incident ${spec.verbs[0]!.join(' ')} #12\`.`,
+      `\`/incident ${verb}\` takes nothing but an incident reference, like \`/incident ${verb} #12\`.`,
     );
-  if (takesNothing) return new Refusal(`${command} takes no arguments.`);
+  if (takesNothing) return new Refusal(`\`/incident ${verb}\` takes no arguments.`);
   return new Refusal(`Too many words: "${clip(extra.join(' '), 40)}". Use \`${syntaxOf(spec)}\`.`);
 }

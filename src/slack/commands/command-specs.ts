@@ -46,7 +46,8 @@ function checkTitle(raw: string | null): string | null | ReturnType<typeof refus
 
 export const help = defineCommand({
   name: 'help',
-  verbs: ['help', '--help', '-h', '?'],
+  // Clients turn a typed `--` into a dash.
+  verbs: ['help', '--help', '—help', '–help', '-h', '?'],
   summary: 'this message; `/incident help <command>` for one command',
   access: 'anyone',
   scope: 'global',
@@ -90,10 +91,10 @@ export const create = defineCommand({
       ['title'],
       '"…"',
       '`--title` needs a value, e.g. `--title "API Latency Spike"`.',
-      (value) =>
-        value.trim() === ''
-          ? refuse('`--title` needs a value, e.g. `--title "API Latency Spike"`.')
-          : value.trim(),
+      (value) => {
+        const title = value.trim();
+        return title === '' ? refuse('`--title` needs a value, e.g. `--title "API Latency Spike"`.') : title;
+      },
     ),
     service: valueFlag(
       ['service'],
@@ -144,11 +145,11 @@ export const oncallOverride = defineCommand({
     userId: person(),
     durationText: words('<duration>', 'a duration', (input) => {
       const ms = parseDuration(input);
-      return ms !== null && ms >= MIN_OVERRIDE_MS && ms <= MAX_OVERRIDE_MS
+      if (ms === null)
+        return refuse(`"${clip(input, 30)}" is not a duration: use e.g. \`30m\`, \`2h\`, \`1 day\`.`);
+      return ms >= MIN_OVERRIDE_MS && ms <= MAX_OVERRIDE_MS
         ? input
-        : refuse(
-            `"${clip(input, 30)}" is not a duration between 1 minute and 14 days: use e.g. \`30m\`, \`2h\`, \`1 day\`.`,
-          );
+        : refuse(`An override lasts from 1 minute to 14 days (got "${clip(input, 30)}").`);
     }),
   },
   flags: {
@@ -251,31 +252,42 @@ export const followup = defineCommand({
   build: ({ item }) => item,
 });
 
-/** Owner and due date are read off the end, in either order. */
-function readFollowup(input: string) {
-  let body = input;
-  let ownerId: string | null = null;
-  let dueDate: string | null = null;
-  for (let i = 0; i < 2; i++) {
-    const due = /\s*\bdue\s+(\d{4}-\d{2}-\d{2})$/i.exec(body);
-    if (due && dueDate === null) {
-      if (!isRealDate(due[1]!)) return refuse(`"${due[1]}" is not a date: use YYYY-MM-DD.`);
-      dueDate = due[1]!;
-      body = body.slice(0, due.index).trim();
-      continue;
-    }
-    const owner = /\s*(<@[UW][A-Z0-9]{2,}(?:\|[^>]*)?>)$/.exec(body);
-    if (owner && ownerId === null) {
-      ownerId = parseUserMention(owner[1]!);
-      body = body.slice(0, owner.index).trim();
-    }
+interface FollowupItem {
+  text: string;
+  ownerId: string | null;
+  dueDate: string | null;
+}
+
+/** Owner and due date are read off the end, in either order: `@owner due D` or `due D @owner`. */
+function readFollowup(input: string): FollowupItem | ReturnType<typeof refuse> {
+  const item: FollowupItem = { text: input, ownerId: null, dueDate: null };
+  for (const take of [takeDue, takeOwner, takeDue]) {
+    const refused = take(item);
+    if (refused) return refused;
   }
-  if (body === '')
+  if (item.text === '')
     return refuse(
       'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
     );
-  if (body.length > MAX_FREE_TEXT) return refuse(`Keep the action item to ${MAX_FREE_TEXT} characters.`);
-  return { text: unescapeSlackText(body), ownerId, dueDate };
+  if (item.text.length > MAX_FREE_TEXT) return refuse(`Keep the action item to ${MAX_FREE_TEXT} characters.`);
+  return { ...item, text: unescapeSlackText(item.text) };
+}
+
+function takeDue(item: FollowupItem) {
+  const due = item.dueDate === null ? /(?:^|\s+)due\s+(\d{4}-\d{2}-\d{2})$/i.exec(item.text) : null;
+  if (!due) return null;
+  if (!isRealDate(due[1]!)) return refuse(`"${due[1]}" is not a date: use YYYY-MM-DD.`);
+  item.dueDate = due[1]!;
+  item.text = item.text.slice(0, due.index);
+  return null;
+}
+
+function takeOwner(item: FollowupItem) {
+  const owner = item.ownerId === null ? /(?:^|\s+)(<@[UW][A-Z0-9]{2,}(?:\|[^>]*)?>)$/.exec(item.text) : null;
+  if (!owner) return null;
+  item.ownerId = parseUserMention(owner[1]!);
+  item.text = item.text.slice(0, owner.index);
+  return null;
 }
 
 function isRealDate(text: string): boolean {
@@ -326,10 +338,12 @@ export const close = defineCommand({
       ['resolution'],
       '"…"',
       '`--resolution` needs a value, e.g. `--resolution "Rolled back to v1.2.3"`.',
-      (value) =>
-        value.trim() === ''
+      (value) => {
+        const resolution = value.trim();
+        return resolution === ''
           ? refuse('`--resolution` needs a value, e.g. `--resolution "Rolled back to v1.2.3"`.')
-          : value.trim(),
+          : resolution;
+      },
     ),
   },
   what: () => 'close this incident',

@@ -28,9 +28,10 @@ export interface Flag<V> {
   readonly names: readonly [string, ...string[]];
   /** The value's label in usage (`SEV1|…`); null for a switch such as `--private`. */
   readonly label: string | null;
-  /** Said when the flag has no value. */
+  /** Said when the flag has no value (not for switches). */
   readonly missing: string;
   readonly fallback: V;
+  /** The value; a switch gets its inline value (`--private=x`), or '' when it has none. */
   read(input: string): V | Refusal;
 }
 
@@ -54,11 +55,7 @@ export const words = (label: string, noun: string, read: (input: string) => stri
   ({ label, noun, kind: 'words', read }) satisfies Arg<string>;
 
 /** The rest of the line exactly as typed; `missing` says what to write when it is empty. */
-export function text<V = string>(
-  label: string,
-  missing: string,
-  read: (input: string) => V | Refusal = (s) => s as V,
-): Arg<V> {
+export function text<V>(label: string, missing: string, read: (input: string) => V | Refusal): Arg<V> {
   return { label, noun: missing, kind: 'text', read };
 }
 
@@ -77,8 +74,10 @@ export function valueFlag<V>(
   return { names, label, missing, fallback: null, read };
 }
 
+/** A flag without a value, such as `--private`: false unless given. */
 export function switchFlag(name: string): Flag<boolean> {
-  return { names: [name], label: null, missing: '', fallback: false, read: () => true };
+  const read = (inline: string) => (inline === '' ? true : refuse(`\`--${name}\` takes no value.`));
+  return { names: [name], label: null, missing: '', fallback: false, read };
 }
 
 export type ArgValues<A> = { [K in keyof A]: A[K] extends Arg<infer V> ? V : never };
@@ -88,9 +87,8 @@ export function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** "a, b or c" */
+/** "a, b or c" (never empty) */
 export function listWords(values: readonly string[], conjunction: 'or' | 'and' = 'or'): string {
-  return values.length > 1
-    ? `${values.slice(0, -1).join(', ')} ${conjunction} ${values.at(-1)}`
-    : (values[0] ?? '');
+  if (values.length === 1) return values[0]!;
+  return `${values.slice(0, -1).join(', ')} ${conjunction} ${values.at(-1)}`;
 }

@@ -37,9 +37,9 @@ export function usageFor(verb: string): string | null {
   const word = verb.toLowerCase();
   const specs = SPECS.filter((s) => s.verbs.some((v) => v[0] === word));
   if (specs.length === 0) return null;
-  const where = specs.some((s) => s.scope === 'incident')
-    ? '\n_In the incident channel, or add the incident, like `#12`._'
-    : '';
+  // The commands one word starts share a scope (oncall and oncall override).
+  const where =
+    specs[0]!.scope === 'incident' ? '\n_In the incident channel, or add the incident, like `#12`._' : '';
   return `*Usage:*\n${specs.map(line).join('\n')}${where}`;
 }
 
@@ -57,13 +57,12 @@ export function parseIncidentCommand(text: string): ParseResult {
 export const parseCommand = parseIncidentCommand;
 
 function parseCommandText(text: string): ParseResult {
-  const trimmed = text.replace(/\u00a0/g, ' ').trim();
-  const words = trimmed.split(/\s+/).map((w) => w.toLowerCase().replace(/^[—–]/, '--'));
+  const trimmed = text.trim();
   if (trimmed === '') return { ok: true, command: { name: 'help', topic: null } };
+  const typed = trimmed.split(/\s+/);
+  const words = typed.map((w) => w.toLowerCase());
   const match = findSpec(words);
-  if (!match) {
-    return { ok: false, error: `Unknown command \`${clip(trimmed.split(/\s+/)[0]!, 40)}\`.`, usage: USAGE };
-  }
+  if (!match) return { ok: false, error: `Unknown command \`${clip(typed[0]!, 40)}\`.`, usage: USAGE };
   const rest = trimmed.replace(new RegExp(`^(?:\\S+\\s*){${match.length}}`), '');
   const parsed = parseWithSpec(match.spec, rest);
   return parsed.ok
@@ -71,14 +70,12 @@ function parseCommandText(text: string): ParseResult {
     : { ok: false, error: parsed.error, usage: usageFor(words[0]!) ?? USAGE };
 }
 
-/** The spec whose verb matches the most leading words (`oncall override` before `oncall`). */
+/** Every verb with its spec, longest first, so `oncall override` is tried before `oncall`. */
+const VERBS = SPECS.flatMap((spec) => spec.verbs.map((verb) => ({ spec, verb }))).sort(
+  (a, b) => b.verb.length - a.verb.length,
+);
+
 function findSpec(words: string[]): { spec: CommandSpec; length: number } | null {
-  let best: { spec: CommandSpec; length: number } | null = null;
-  for (const spec of SPECS) {
-    for (const verb of spec.verbs) {
-      const matches = verb.every((w, i) => words[i] === w);
-      if (matches && (!best || verb.length > best.length)) best = { spec, length: verb.length };
-    }
-  }
-  return best;
+  const found = VERBS.find(({ verb }) => verb.every((w, i) => words[i] === w));
+  return found ? { spec: found.spec, length: found.verb.length } : null;
 }

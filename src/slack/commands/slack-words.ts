@@ -15,12 +15,8 @@ export function parseUserMention(token: string): string | null {
 
 /** `SEV2`, `sev2`, `SEV-2` or `2`. */
 export function parseSeverity(value: string): Severity | null {
-  const normalized = value
-    .trim()
-    .toUpperCase()
-    .replace(/^SEV-?/, 'SEV');
-  const candidate = /^\d$/.test(normalized) ? `SEV${normalized}` : normalized;
-  return SEVERITIES.find((s) => s === candidate) ?? null;
+  const level = /^(?:sev-?)?(\d)$/i.exec(value)?.[1];
+  return SEVERITIES.find((s) => s === `SEV${level}`) ?? null;
 }
 
 /**

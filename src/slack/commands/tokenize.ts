@@ -24,7 +24,8 @@ export function tokenize(text: string): TokenizeResult {
   let current = '';
   let inToken = false;
   let closers: readonly string[] | null = null;
-  const chars = [...text.replace(/\u00a0/g, ' ')];
+  // `\s` covers the no-break spaces some clients type.
+  const chars = [...text];
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
     if (closers !== null) {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { syntaxOf } from '../../../src/slack/commands/command-spec.js';
+import { defineCommand, parseWithSpec, syntaxOf } from '../../../src/slack/commands/command-spec.js';
 import { COMMAND_SPECS } from '../../../src/slack/commands/command-specs.js';
+import { clip, listWords, text } from '../../../src/slack/commands/grammar.js';
 import { parseIncidentCommand, USAGE, usageFor } from '../../../src/slack/commands/parse-command.js';
 import { COMMAND_HANDLERS, opensModal } from '../../../src/slack/commands/run-command.js';
 
@@ -113,5 +114,105 @@ describe('usage generated from the declarations', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     for (const spec of COMMAND_SPECS)
       expect(readme, spec.name).toContain(`| \`${syntaxOf(spec).replaceAll('|', '\\|')}\` |`);
+  });
+});
+
+describe('/incident help, as people read it', () => {
+  it('is exactly this text (a golden copy: every summary, example and heading is user-visible)', () => {
+    expect(USAGE.split('\n')).toEqual([
+      '*Usage:* `/incident <command>`',
+      '• `/incident create [title] [--severity SEV1|SEV2|SEV3|SEV4] [--title "…"] [--service <service>] [--private]` — declare an incident; without a title the declare form opens',
+      '    e.g. `/incident create Checkout is down`',
+      '    e.g. `/incident create --severity SEV2 --title "API Latency Spike"`',
+      '• `/incident list` — open incidents: number, title, severity, status, age, channel',
+      '• `/incident stats [7d|30d|90d]` — counts by severity; time to acknowledge and resolve (p50/p90/p95); DORA tier',
+      '• `/incident oncall` — who is on call now and next, per schedule',
+      '• `/incident oncall override @person <duration> [--schedule <schedule>]` — take the pager for a while (1 minute to 14 days, e.g. `30m`, `2h`, `1 day`)',
+      '• `/incident help [command]` — this message; `/incident help <command>` for one command',
+      '*In an incident channel* (elsewhere add the incident, like `#12` or `inc-12`):',
+      '• `/incident status investigating|identified|monitoring|resolved` — change the status (resolved stops paging and reminders)',
+      '• `/incident severity SEV1|SEV2|SEV3|SEV4` — change the severity (raising it to an auto-paged level starts paging)',
+      '• `/incident role commander|comms|scribe @person` — assign a role',
+      '• `/incident update <text>` — a status update: posted in the channel and the announcement thread, shown on the card',
+      '• `/incident note <text>` — a note on the timeline',
+      '• `/incident followup <text> [@owner] [due YYYY-MM-DD]` — an action item for the postmortem',
+      '• `/incident timeline [page]` — the timeline so far, in your time zone, 25 events a page (`#12 2` or `2 #12`)',
+      '• `/incident show` — the incident card, for you alone',
+      '• `/incident page @person|<schedule>` — page a person, or a schedule’s on-call, now',
+      '• `/incident escalate` — page the next escalation level now (starts the policy if nothing is paging)',
+      '• `/incident resolve` — resolved: paging and reminders stop',
+      '• `/incident close [--resolution "…"]` — close; without `--resolution` a form asks for resolution, root cause, impact and lessons',
+      '    e.g. `/incident close --resolution "Rolled back to v1.2.3"`',
+      '• `/incident reopen` — reopen a resolved or closed incident',
+      '• `/incident postmortem` — regenerate the postmortem draft from the latest data',
+      'Severities: SEV1 (critical) · SEV2 (high) · SEV3 (medium) · SEV4 (low).',
+    ]);
+  });
+
+  it('tags each command with who may run it (today: changers are commander, admins and channel members)', () => {
+    expect(Object.fromEntries(COMMAND_SPECS.map((s) => [s.name, [s.access, s.scope]]))).toEqual({
+      create: ['anyone', 'global'],
+      list: ['anyone', 'global'],
+      stats: ['anyone', 'global'],
+      oncall: ['anyone', 'global'],
+      'oncall-override': ['anyone', 'global'],
+      help: ['anyone', 'global'],
+      status: ['changer', 'incident'],
+      severity: ['changer', 'incident'],
+      role: ['changer', 'incident'],
+      update: ['viewer', 'incident'],
+      note: ['viewer', 'incident'],
+      followup: ['viewer', 'incident'],
+      timeline: ['viewer', 'incident'],
+      show: ['viewer', 'incident'],
+      page: ['viewer', 'incident'],
+      escalate: ['viewer', 'incident'],
+      resolve: ['changer', 'incident'],
+      close: ['changer', 'incident'],
+      reopen: ['changer', 'incident'],
+      postmortem: ['viewer', 'incident'],
+    });
+  });
+
+  it('answers every verb and alias', () => {
+    const verbs = Object.fromEntries(COMMAND_SPECS.map((s) => [s.name, s.verbs.map((v) => v.join(' '))]));
+    expect(verbs).toMatchObject({
+      help: ['help', '--help', '—help', '–help', '-h', '?'],
+      list: ['list', 'ls'],
+      create: ['create', 'declare', 'new', 'open'],
+      oncall: ['oncall', 'on-call'],
+      'oncall-override': ['oncall override', 'on-call override'],
+      severity: ['severity', 'sev'],
+      followup: ['followup', 'follow-up', 'action'],
+      status: ['status'],
+    });
+  });
+});
+
+describe('grammar helpers', () => {
+  it('clips long input with an ellipsis, and leaves input at the limit alone', () => {
+    expect(clip('abcd', 4)).toBe('abcd');
+    expect(clip('abcde', 4)).toBe('abcd…');
+  });
+
+  it('lists words with a conjunction', () => {
+    expect(listWords(['a'])).toBe('a');
+    expect(listWords(['a', 'b'])).toBe('a or b');
+    expect(listWords(['a', 'b', 'c'], 'and')).toBe('a, b and c');
+  });
+
+  it('keeps a leading #12 in the text of a command that acts on no incident', () => {
+    const echo = defineCommand({
+      name: 'echo',
+      summary: 'test',
+      access: 'anyone',
+      scope: 'global',
+      args: { text: text('<text>', 'Say something.', (s) => s) },
+    });
+    expect(parseWithSpec(echo, '#12 is fixed')).toEqual({
+      ok: true,
+      command: { name: 'echo', text: '#12 is fixed' },
+    });
+    expect(parseWithSpec(echo, '')).toEqual({ ok: false, error: 'Say something.' });
   });
 });

@@ -228,18 +228,9 @@ table(
       'oncall override',
       '`/incident oncall override` needs a person: `/incident oncall override @person <duration> [--schedule <schedule>]`.',
     ],
-    [
-      `oncall override ${BOB} forever`,
-      '"forever" is not a duration between 1 minute and 14 days: use e.g. `30m`, `2h`, `1 day`.',
-    ],
-    [
-      `oncall override ${BOB} 59s`,
-      '"59s" is not a duration between 1 minute and 14 days: use e.g. `30m`, `2h`, `1 day`.',
-    ],
-    [
-      `oncall override ${BOB} 15d`,
-      '"15d" is not a duration between 1 minute and 14 days: use e.g. `30m`, `2h`, `1 day`.',
-    ],
+    [`oncall override ${BOB} forever`, '"forever" is not a duration: use e.g. `30m`, `2h`, `1 day`.'],
+    [`oncall override ${BOB} 59s`, 'An override lasts from 1 minute to 14 days (got "59s").'],
+    [`oncall override ${BOB} 15d`, 'An override lasts from 1 minute to 14 days (got "15d").'],
     [
       `oncall override ${BOB} 2h --schedule`,
       '`--schedule` needs a schedule name, e.g. `--schedule primary`.',
@@ -512,5 +503,93 @@ describe('unknown input', () => {
     expect(result.usage).toBe(
       '*Usage:*\n• `/incident role commander|comms|scribe @person` — assign a role\n_In the incident channel, or add the incident, like `#12`._',
     );
+  });
+});
+
+// Edges that pin each rule of the grammar (each fails on a one-character change to it).
+table(
+  'create (edges)',
+  [
+    ['create A—B rollout stuck', create({ title: 'A—B rollout stuck' })],
+    ['create Checkout down since #12', create({ title: 'Checkout down since #12' })],
+    ['–help', { name: 'help', topic: null }],
+  ],
+  [['create --title "   " Outage', '`--title` needs a value, e.g. `--title "API Latency Spike"`.']],
+);
+
+table('oncall (edges)', [[`oncall  override ${BOB}  2h`, override({}) as IncidentCommand]], []);
+
+table(
+  'page (edges)',
+  [
+    [
+      'page aU012ABCDEF',
+      { name: 'page', target: { kind: 'schedule', schedule: 'aU012ABCDEF' }, reference: null },
+    ],
+    ['page W012ABCDEF', { name: 'page', target: { kind: 'user', userId: 'W012ABCDEF' }, reference: null }],
+  ],
+  [
+    [
+      'page <@U012ABCDEF>x',
+      'I could not read "<@U012ABCDEF>x" as a person: pick them from Slack\'s @-mention list.',
+    ],
+    ['page x<@U012ABCDEF>', '"x<@U012ABCDEF>" is neither a person nor a schedule name.'],
+    ['page U012ABCDEF!', '"U012ABCDEF!" is neither a person nor a schedule name.'],
+  ],
+);
+
+table(
+  'escalate and severity (edges)',
+  [['severity SEV-1', { name: 'severity', severity: 'SEV1', reference: null }]],
+  [
+    [
+      'escalate x#12',
+      '`/incident escalate` takes nothing but an incident reference, like `/incident escalate #12`.',
+    ],
+    [
+      'escalate #12x',
+      '`/incident escalate` takes nothing but an incident reference, like `/incident escalate #12`.',
+    ],
+    ['severity XSEV1', '`XSEV1` is not a severity: use SEV1, SEV2, SEV3, SEV4.'],
+    ['severity SEV12', '`SEV12` is not a severity: use SEV1, SEV2, SEV3, SEV4.'],
+    ['severity SEV--1', '`SEV--1` is not a severity: use SEV1, SEV2, SEV3, SEV4.'],
+    ['severity 0', '`0` is not a severity: use SEV1, SEV2, SEV3, SEV4.'],
+  ],
+);
+
+table(
+  'update and followup (edges)',
+  [
+    ['update   #12   Rolled back', { name: 'update', text: 'Rolled back', reference: '#12' }],
+    ['note   Cache   cold', { name: 'note', text: 'Cache   cold', reference: null }],
+    ['followup Fix  due 2026-12-01', followup({ text: 'Fix', dueDate: '2026-12-01' })],
+    ['followup Fix due  2026-12-01', followup({ text: 'Fix', dueDate: '2026-12-01' })],
+    ['followup Fix overdue 2026-12-01', followup({ text: 'Fix overdue 2026-12-01' })],
+    [
+      'followup Fix due 2026-01-01 due 2026-02-02',
+      followup({ text: 'Fix due 2026-01-01', dueDate: '2026-02-02' }),
+    ],
+    [`followup Ask ${BOB}  ${CAROL}`, followup({ text: 'Ask @bob', ownerId: 'U0CAROL001' })],
+    [`followup Ask${BOB}`, followup({ text: 'Ask@bob' })],
+  ],
+  [
+    [
+      'followup due 2026-12-01',
+      'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
+    ],
+    [
+      `followup ${BOB}`,
+      'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
+    ],
+  ],
+);
+
+describe('odd input', () => {
+  it('answers even a value that is not text with a message, never a throw', () => {
+    expect(parseIncidentCommand(undefined as unknown as string)).toEqual({
+      ok: false,
+      error: 'I could not read that command.',
+      usage: expect.stringMatching(/^\*Usage:\*/),
+    });
   });
 });
