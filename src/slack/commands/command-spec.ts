@@ -111,8 +111,8 @@ function readText(spec: CommandSpec, rest: string): Read | Refusal {
     body = body.slice(leading[0].length);
   }
   const [key, arg] = Object.entries(spec.args)[0]!;
-  if (body === '')
-    return arg.fallback ? { values: { [key]: arg.fallback.value }, reference } : new Refusal(arg.noun);
+  // Free text is never optional: `noun` says what to write.
+  if (body === '') return new Refusal(arg.noun);
   const value = arg.read(body);
   return value instanceof Refusal ? value : { values: { [key]: value }, reference };
 }
@@ -149,7 +149,7 @@ function readTokens(spec: CommandSpec, rest: string): Read | Refusal {
           i++;
         }
       }
-      if (value === undefined && flag.label !== null) return new Refusal(flag.missing);
+      if (value === undefined && flag.label !== null) return new Refusal(flag.missing!);
       const parsed = flag.read(value ?? '');
       if (parsed instanceof Refusal) return parsed;
       values[key] = parsed;
@@ -163,8 +163,8 @@ function readTokens(spec: CommandSpec, rest: string): Read | Refusal {
 
   let next = 0;
   for (const [key, arg] of Object.entries(spec.args)) {
-    const input = arg.kind === 'words' ? positional.slice(next).join(' ') : positional[next];
-    next = arg.kind === 'words' ? positional.length : next + 1;
+    const input = arg.kind === 'word' ? positional[next] : positional.slice(next).join(' ');
+    next = arg.kind === 'word' ? next + 1 : positional.length;
     if (input === undefined || input === '') {
       if (!arg.fallback) return new Refusal(`${command} needs ${arg.noun}: \`${syntaxOf(spec)}\`.`);
       values[key] = arg.fallback.value;

@@ -282,8 +282,9 @@ function takeDue(item: FollowupItem) {
   return null;
 }
 
+/** Taken once, between the two looks for a due date. */
 function takeOwner(item: FollowupItem) {
-  const owner = item.ownerId === null ? /(?:^|\s+)(<@[UW][A-Z0-9]{2,}(?:\|[^>]*)?>)$/.exec(item.text) : null;
+  const owner = /(?:^|\s+)(<@[UW][A-Z0-9]{2,}(?:\|[^>]*)?>)$/.exec(item.text);
   if (!owner) return null;
   item.ownerId = parseUserMention(owner[1]!);
   item.text = item.text.slice(0, owner.index);

@@ -28,8 +28,8 @@ export interface Flag<V> {
   readonly names: readonly [string, ...string[]];
   /** The value's label in usage (`SEV1|…`); null for a switch such as `--private`. */
   readonly label: string | null;
-  /** Said when the flag has no value (not for switches). */
-  readonly missing: string;
+  /** Said when the flag has no value; switches have none. */
+  readonly missing?: string;
   readonly fallback: V;
   /** The value; a switch gets its inline value (`--private=x`), or '' when it has none. */
   read(input: string): V | Refusal;
@@ -77,7 +77,7 @@ export function valueFlag<V>(
 /** A flag without a value, such as `--private`: false unless given. */
 export function switchFlag(name: string): Flag<boolean> {
   const read = (inline: string) => (inline === '' ? true : refuse(`\`--${name}\` takes no value.`));
-  return { names: [name], label: null, missing: '', fallback: false, read };
+  return { names: [name], label: null, fallback: false, read };
 }
 
 export type ArgValues<A> = { [K in keyof A]: A[K] extends Arg<infer V> ? V : never };

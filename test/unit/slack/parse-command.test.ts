@@ -571,6 +571,7 @@ table(
     ],
     [`followup Ask ${BOB}  ${CAROL}`, followup({ text: 'Ask @bob', ownerId: 'U0CAROL001' })],
     [`followup Ask${BOB}`, followup({ text: 'Ask@bob' })],
+    [`followup ${'f'.repeat(3000)}`, followup({ text: 'f'.repeat(3000) })],
   ],
   [
     [
