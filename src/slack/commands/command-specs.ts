@@ -149,7 +149,7 @@ export const oncallOverride = defineCommand({
         return refuse(`"${clip(input, 30)}" is not a duration: use e.g. \`30m\`, \`2h\`, \`1 day\`.`);
       return ms >= MIN_OVERRIDE_MS && ms <= MAX_OVERRIDE_MS
         ? input
-        : refuse(`An override lasts from 1 minute to 14 days (got "${clip(input, 30)}").`);
+        : refuse(`An override lasts between 1 minute and 14 days (got "${clip(input, 30)}").`);
     }),
   },
   flags: {

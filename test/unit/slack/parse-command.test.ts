@@ -185,8 +185,8 @@ table(
       '`/incident oncall override` needs a person: `/incident oncall override @person <duration> [--schedule <schedule>]`.',
     ],
     [`oncall override ${BOB} forever`, '"forever" is not a duration: use e.g. `30m`, `2h`, `1 day`.'],
-    [`oncall override ${BOB} 59s`, 'An override lasts from 1 minute to 14 days (got "59s").'],
-    [`oncall override ${BOB} 15d`, 'An override lasts from 1 minute to 14 days (got "15d").'],
+    [`oncall override ${BOB} 59s`, 'An override lasts between 1 minute and 14 days (got "59s").'],
+    [`oncall override ${BOB} 15d`, 'An override lasts between 1 minute and 14 days (got "15d").'],
     [
       `oncall override ${BOB} 2h --schedule`,
       '`--schedule` needs a schedule name, e.g. `--schedule primary`.',
