@@ -273,3 +273,30 @@ export async function listOverdueReminders(db: Queryable, before: Date): Promise
   );
   return rows.map(toIncident);
 }
+
+/** What the App Home shows one person: the open incidents, and those whose page to them awaits an ack. */
+export interface HomeIncidents {
+  open: Incident[];
+  waitingForViewer: Incident[];
+}
+
+/**
+ * The App Home in one query: open incidents (newest first) and any incident paging `userId` that
+ * nobody has acknowledged, flagged per row, so the view needs no per-row lookups.
+ */
+export async function listHomeIncidents(db: Queryable, userId: string, limit = 100): Promise<HomeIncidents> {
+  const { rows } = await db.query<IncidentRow & { waiting_for_viewer: boolean }>(
+    `WITH waiting AS (
+       SELECT DISTINCT p.incident_id FROM pages p JOIN escalations e ON e.incident_id = p.incident_id
+       WHERE p.user_id = $1 AND p.status = 'sent' AND e.state = 'triggered'
+     )
+     SELECT ${COLUMNS}, id IN (SELECT incident_id FROM waiting) AS waiting_for_viewer FROM incidents
+     WHERE status NOT IN ('resolved', 'closed') OR id IN (SELECT incident_id FROM waiting)
+     ORDER BY waiting_for_viewer DESC, declared_at DESC LIMIT $2`,
+    [userId, limit],
+  );
+  return {
+    open: rows.filter((r) => r.status !== 'resolved' && r.status !== 'closed').map(toIncident),
+    waitingForViewer: rows.filter((r) => r.waiting_for_viewer).map(toIncident),
+  };
+}

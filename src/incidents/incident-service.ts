@@ -1,5 +1,4 @@
 import type { Clock } from '../clock.js';
-import type { Severity } from '../config.js';
 import { asDatabaseError, type Pool, type PoolClient } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { channelBookmarkJob } from '../jobs/channel-bookmark.js';
@@ -18,7 +17,7 @@ import {
   listOpenIncidents,
   nextIncidentNumber,
 } from './incident-repo.js';
-import type { DeclareIncidentInput, Incident } from './incident-types.js';
+import type { DeclareIncidentInput, Incident, Severity } from './incident-types.js';
 
 /** Paging, when an oncall.yaml is configured: started in the declare transaction for auto-paged severities. */
 export interface IncidentPaging {

@@ -1,6 +1,6 @@
-import type { Severity } from '../config.js';
 import type { Queryable } from '../db/pool.js';
 import type { IncidentTimes } from './incident-stats.js';
+import type { Severity } from './incident-types.js';
 
 /** The times of every incident declared since `since`, for `computeStats` (incident-stats.ts). */
 export async function listIncidentTimes(db: Queryable, since: Date): Promise<IncidentTimes[]> {

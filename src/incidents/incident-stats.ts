@@ -1,4 +1,4 @@
-import { SEVERITIES, type Severity } from '../config.js';
+import { SEVERITIES, type Severity } from './incident-types.js';
 
 /** One incident's times, as `listIncidentTimes` (incident-stats-repo.ts) reads them. */
 export interface IncidentTimes {

@@ -1,5 +1,4 @@
 import type { Clock } from '../clock.js';
-import type { Severity } from '../config.js';
 import { asDatabaseError, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { channelBookmarkJob } from '../jobs/channel-bookmark.js';
@@ -25,7 +24,14 @@ import {
   type IncidentChanges,
   updateIncident,
 } from './incident-repo.js';
-import { type Incident, type IncidentRole, type IncidentStatus, isOpen } from './incident-types.js';
+import {
+  type Incident,
+  type IncidentRole,
+  type IncidentStatus,
+  isOpen,
+  OPEN_STATUSES as OPEN,
+  type Severity,
+} from './incident-types.js';
 import { createUpdateReminders } from './update-reminders.js';
 
 type Emit = Parameters<Parameters<Outbox['transaction']>[0]>[1];
@@ -62,7 +68,7 @@ export interface CapturedMessage {
   via: 'shortcut' | 'pin' | 'reaction';
 }
 
-const OPEN_STATUSES: IncidentStatus[] = ['investigating', 'identified', 'monitoring'];
+const OPEN_STATUSES: IncidentStatus[] = [...OPEN];
 
 /**
  * Running an incident: status, severity, roles, updates, notes, follow-ups, captured messages and

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES } from '../config.js';
+import { SEVERITIES } from '../incidents/incident-types.js';
 
 /**
  * Every kind of timeline entry, named `domain.past_tense`. The details of each kind are checked
