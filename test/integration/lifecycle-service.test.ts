@@ -276,7 +276,7 @@ describe('update reminders', () => {
 });
 
 describe('with the paging engine behind the port', () => {
-  it('raising to SEV1 pages the policy of the service; resolving stops it', async () => {
+  const engine = () => {
     const oncall = parseOncallConfig(
       oncallFixture({
         levels: [['schedule:primary', '5m']],
@@ -285,7 +285,35 @@ describe('with the paging engine behind the port', () => {
         autoPage: ['SEV1'],
       }).replaceAll('{bob}', 'U0BOB'),
     );
-    const escalation = createEscalationService({ ...db, oncall });
+    return { oncall, escalation: createEscalationService({ ...db, oncall }) };
+  };
+
+  it('declaring at SEV1 starts paging in the declare transaction, once however often it is retried', async () => {
+    const { oncall, escalation } = engine();
+    const paging = { autoPage: oncall.paging.autoPage, startInTransaction: escalation.startInTransaction };
+    const declaring = createIncidentService({ ...db, paging });
+    const input = {
+      title: 'Card payments failing',
+      severity: 'SEV1' as const,
+      summary: null,
+      service: 'checkout',
+      isPrivate: false,
+      reporterId: 'U0ALICE',
+      commanderId: null,
+      originChannelId: null,
+    };
+    db.enqueued.clear();
+    const { incident } = await declaring.declare(input, { idempotencyKey: 'sev1-twice' });
+    await declaring.declare(input, { idempotencyKey: 'sev1-twice' });
+    expect(
+      await db.rows('SELECT policy_name FROM escalations WHERE incident_id = $1', [incident.id]),
+    ).toEqual([{ policy_name: 'payments' }]);
+    expect(await timelineKinds(db, incident.id)).toEqual(['incident.declared', 'escalation.started']);
+    expect(jobIds().filter((id) => id.startsWith('esc-'))).toEqual([`esc-${incident.id}-e0-s0-l0`]);
+  });
+
+  it('raising to SEV1 pages the policy of the service; resolving stops it', async () => {
+    const { oncall, escalation } = engine();
     const paged = createLifecycleService({
       pool: db.pool,
       clock: db.clock,
