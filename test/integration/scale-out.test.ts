@@ -33,7 +33,7 @@ beforeAll(async () => {
       ['web', 'web', 'worker', 'worker'].map((role) => startBotProcess(role as 'web', env)),
     )),
   );
-}, 90_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const p of processes) p.kill('SIGKILL');
