@@ -23,8 +23,10 @@ const logger = createLogger({
 });
 
 if (config.sandbox) {
-  // No Slack credentials: run everything on this machine with the local Slack and its page.
-  const { runSandbox } = await import('./sandbox/run-sandbox.js');
+  // No Slack credentials: run everything on this machine with the local Slack and its page. The runner
+  // (and the @incident-bot/local-slack workspace it imports) is loaded only here, so a production install
+  // without that dev-only package still runs every role with credentials.
+  const { runSandbox } = await loadSandboxRunner();
   try {
     const dataDirFlag = process.argv.indexOf('--data-dir');
     const dataDir = dataDirFlag > 0 ? process.argv[dataDirFlag + 1] : undefined;
@@ -60,5 +62,32 @@ if (config.sandbox) {
     if (isAppError(error)) console.error(`\n${error.message}\n`);
     logger.fatal({ err: error }, isAppError(error) ? error.message : 'start-up failed');
     process.exit(1);
+  }
+}
+
+async function loadSandboxRunner(): Promise<typeof import('./dev/run-sandbox.js')> {
+  try {
+    return await import('./dev/run-sandbox.js');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === 'ERR_MODULE_NOT_FOUND' && message.includes('@incident-bot/local-slack')) {
+      console.error(
+        [
+          'The bot cannot start: no Slack credentials and the local Slack is not installed.',
+          'Set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, DATABASE_URL and REDIS_URL to run against Slack,',
+          'or, in a checkout of the repository, run `npm ci` (it links packages/local-slack) and then',
+          '`npm start` for the sandbox.',
+        ].join('\n'),
+      );
+      process.exit(1);
+    }
+    if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+      console.error(
+        'The local Slack is TypeScript source: start the sandbox with `npm start` (tsx), not node.',
+      );
+      process.exit(1);
+    }
+    throw error;
   }
 }

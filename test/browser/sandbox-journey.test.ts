@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, ensurePrograms } from '@incident-bot/local-slack';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, ensurePrograms } from '../../src/sandbox/system-packages.js';
 import { type SandboxProcess, startSandboxProcess, stopSandboxServers } from '../helpers/sandbox-process.js';
 
 /**

@@ -1,12 +1,16 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  createSlackDriver,
+  createSlackFake,
+  type SlackDriver,
+  type SlackFake,
+} from '@incident-bot/local-slack';
 import { inject } from 'vitest';
 import { type Role, type RunningBot, startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { createSlackDriver, type SlackDriver } from '../../src/sandbox/slack-driver.js';
-import { createSlackFake, type SlackFake } from '../../src/sandbox/slack-fake/index.js';
 import { createDatabase } from './postgres-server.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';

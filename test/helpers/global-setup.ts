@@ -1,6 +1,6 @@
+import { CHROMIUM, ensurePrograms, REDIS_SERVER } from '@incident-bot/local-slack';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { CHROMIUM, ensurePrograms, REDIS_SERVER } from '../../src/sandbox/system-packages.js';
 import { startPostgresServer } from './postgres-server.js';
 import { startRedisServer } from './redis-server.js';
 

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type RedisProcess, spawnRedisServer } from '../../src/sandbox/redis-process.js';
+import { type RedisProcess, spawnRedisServer } from '@incident-bot/local-slack';
 import { waitFor } from './wait-for.js';
 
 const run = promisify(execFile);

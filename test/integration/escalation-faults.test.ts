@@ -1,9 +1,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSlackDriver } from '@incident-bot/local-slack';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createSlackDriver } from '../../src/sandbox/slack-driver.js';
 import { type Harness, SIGNING_SECRET, startHarness, startSeededFake } from '../helpers/bot-harness.js';
 import { type BotProcess, startBotProcess } from '../helpers/bot-process.js';
 import { queryRows } from '../helpers/incidents-db.js';

@@ -3,8 +3,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createSlackFake } from '@incident-bot/local-slack';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createSlackFake } from '../../src/sandbox/slack-fake/index.js';
 import { parseDockerfile, replayStages, type Stage } from '../helpers/dockerfile.js';
 import { freePort } from '../helpers/free-port.js';
 import { createDatabase } from '../helpers/postgres-server.js';

@@ -1,5 +1,5 @@
+import { createSlackDriver, type SlackDriver } from '@incident-bot/local-slack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackDriver, type SlackDriver } from '../../src/sandbox/slack-driver.js';
 import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
 import { waitFor } from '../helpers/wait-for.js';

@@ -1,6 +1,6 @@
+import { channelNameError as validateChannelName } from '@incident-bot/local-slack';
 import { describe, expect, it } from 'vitest';
 import { incidentChannelName } from '../../../src/incidents/channel-name.js';
-import { channelNameError as validateChannelName } from '../../../src/sandbox/slack-fake/channel-names.js';
 
 const SLACK_RULE = /^[a-z0-9_-]{1,80}$/;
 

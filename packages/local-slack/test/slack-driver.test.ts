@@ -2,8 +2,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type BlockAction, isValidSlackRequest, LogLevel, type ViewStateValue } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSlackDriver, type SlackDriver } from '../../../src/sandbox/slack-driver.js';
-import type { SlackFake } from '../../../src/sandbox/slack-fake/index.js';
+import { createSlackDriver, type SlackDriver } from '../src/slack-driver.js';
+import type { SlackFake } from '../src/slack-fake/index.js';
 import { startFake } from './fake-fixture.js';
 
 const SIGNING_SECRET = 'sandbox-signing-secret';

@@ -1,10 +1,10 @@
 import { createServer, get, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSlackDriver } from '../../../src/sandbox/slack-driver.js';
-import type { SlackFake } from '../../../src/sandbox/slack-fake/index.js';
-import { createSandboxServer, type SandboxServer } from '../../../src/sandbox/web/sandbox-server.js';
-import { startFake } from '../sandbox/fake-fixture.js';
+import { createSlackDriver } from '../src/slack-driver.js';
+import type { SlackFake } from '../src/slack-fake/index.js';
+import { createSandboxServer, type SandboxServer } from '../src/web/sandbox-server.js';
+import { startFake } from './fake-fixture.js';
 
 const SIGNING_SECRET = 'sandbox-web-secret';
 const cleanups: (() => unknown)[] = [];

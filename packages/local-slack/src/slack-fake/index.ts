@@ -72,7 +72,7 @@ export interface SlackFakeOptions {
   responseUrlMaxUses?: number;
   /** How long a response_url lives. Default 30 minutes. */
   responseUrlTtlMs?: number;
-  /** Epoch milliseconds, or the app's `Clock`. Default `Date.now`. */
+  /** Epoch milliseconds, or a `{ now(): Date }` clock. Default `Date.now`. */
   clock?: ClockLike;
 }
 

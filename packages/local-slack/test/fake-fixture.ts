@@ -1,10 +1,6 @@
 import { type Logger, LogLevel, WebClient } from '@slack/web-api';
 import { afterEach } from 'vitest';
-import {
-  createSlackFake,
-  type SlackFake,
-  type SlackFakeOptions,
-} from '../../../src/sandbox/slack-fake/index.js';
+import { createSlackFake, type SlackFake, type SlackFakeOptions } from '../src/slack-fake/index.js';
 
 /** A started fake plus a real WebClient pointed at it; both go away after the test. */
 export async function startFake(

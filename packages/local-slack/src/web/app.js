@@ -11,6 +11,8 @@ const app = {
   selected: null,
   thread: null,
   modalId: null,
+  /** The app's first slash command (from the server's slashCommands), shown in the composer's hint. */
+  command: '/command',
 };
 
 // ---------------------------------------------------------------- helpers
@@ -877,7 +879,7 @@ function renderMain() {
           ),
     );
     composer.disabled = true;
-    composer.placeholder = 'Pick a channel to write or run /incident …';
+    composer.placeholder = `Pick a channel to write or run ${app.command} …`;
     return;
   }
   composer.disabled = false;
@@ -916,7 +918,7 @@ function renderMain() {
     ...(items.length ? items.map((i) => i.node()) : [el('div', { class: 'empty' }, 'No messages yet.')]),
   );
   if (stick) list.scrollTop = list.scrollHeight;
-  composer.placeholder = `Message ${channel.kind === 'dm' ? channel.name : `#${channel.name}`}, or /incident …`;
+  composer.placeholder = `Message ${channel.kind === 'dm' ? channel.name : `#${channel.name}`}, or ${app.command} …`;
 }
 
 async function renderThread() {
@@ -1089,8 +1091,9 @@ async function sendComposer(event) {
 }
 
 async function start() {
-  const { users, title } = await api('/api/users');
+  const { users, title, commands } = await api('/api/users');
   app.users = users;
+  if (commands?.[0]) app.command = commands[0];
   if (title) document.title = title;
   const switcher = $('#user-switcher');
   for (const user of users) switcher.append(el('option', { value: user.id }, user.label));

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensurePrograms, findOnPath, MissingProgramError } from '../../../src/sandbox/system-packages.js';
+import { ensurePrograms, findOnPath, MissingProgramError } from '../src/system-packages.js';
 
 describe('system programs the sandbox and the tests need', () => {
   it('finds a program on the PATH, trying names in order', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BodyParseError, parseApiArgs } from '../../../src/sandbox/slack-fake/body-parser.js';
-import { SlackApiError } from '../../../src/sandbox/slack-fake/errors.js';
-import { slackMethods } from '../../../src/sandbox/slack-fake/methods/index.js';
-import { addUser, seedWorkspace } from '../../../src/sandbox/slack-fake/seed.js';
-import { createFakeState, type FakeConfig } from '../../../src/sandbox/slack-fake/state.js';
-import type { FakeChange } from '../../../src/sandbox/slack-fake/types.js';
+import { BodyParseError, parseApiArgs } from '../src/slack-fake/body-parser.js';
+import { SlackApiError } from '../src/slack-fake/errors.js';
+import { slackMethods } from '../src/slack-fake/methods/index.js';
+import { addUser, seedWorkspace } from '../src/slack-fake/seed.js';
+import { createFakeState, type FakeConfig } from '../src/slack-fake/state.js';
+import type { FakeChange } from '../src/slack-fake/types.js';
 
 const config: FakeConfig = {
   botToken: 'xoxb-t',

@@ -19,7 +19,7 @@ export interface SlackDriverOptions {
   signingSecret: string;
   /** Default: the fake's team. */
   teamId?: string;
-  /** Signs with this time (epoch ms or the app's `Clock`); default `Date.now`. */
+  /** Signs with this time (epoch ms or a `{ now(): Date }` clock); default `Date.now`. */
   clock?: ClockLike;
   /** The legacy verification token Slack still puts in payloads. Default `sandbox-verification-token`. */
   verificationToken?: string;

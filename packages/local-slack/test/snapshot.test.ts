@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSlackFake, type SlackFake } from '../../../src/sandbox/slack-fake/index.js';
+import { createSlackFake, type SlackFake } from '../src/slack-fake/index.js';
 
 const fakes: SlackFake[] = [];
 afterEach(async () => {
