@@ -6,11 +6,13 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The local Slack workspace package: the sandbox runner (src/dev) compiles against it; the runtime
+# stage leaves it out (a dev dependency), so the image has no sandbox.
+COPY packages ./packages
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# The local Slack and sandbox (npm start without credentials) are for laptops, not the image.
-RUN npm run build && rm -rf dist/sandbox
+RUN npm run build
 
 # Runtime: production dependencies only, compiled JavaScript, no tsx, not root.
 FROM node:20-bookworm-slim AS runtime

