@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Severity } from '../../src/config.js';
 import { createEscalationService } from '../../src/escalation/escalation-service.js';
 import { parseOncallConfig } from '../../src/escalation/oncall-config.js';
 import { createIncidentService, type IncidentService } from '../../src/incidents/incident-service.js';
-import type { Incident } from '../../src/incidents/incident-types.js';
+import type { Incident, Severity } from '../../src/incidents/incident-types.js';
 import {
   createLifecycleService,
   type LifecyclePaging,
