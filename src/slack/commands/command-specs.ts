@@ -236,6 +236,32 @@ export const note = defineCommand({
   args: { text: freeText('note', 'Rolled back the deploy') },
 });
 
+/** What Slack sends for a typed link: `<https://…>` or `<https://…|label>` (a bare URL too). */
+const SLACK_LINK = /^(?:<(https?:\/\/[^|>\s]+)(?:\|([^>]*))?>|(https?:\/\/[^\s<>|]+))(?:\s+([\s\S]*))?$/;
+
+export const link = defineCommand({
+  name: 'link',
+  summary: 'a link for responders: bookmarked in the channel, on the timeline and in the postmortem',
+  examples: ['/incident link https://grafana.example/d/checkout Checkout latency'],
+  access: 'viewer',
+  scope: 'incident',
+  args: {
+    link: text(
+      '<url> [title]',
+      'Give the link after the command: `/incident link https://grafana.example/d/checkout Checkout latency`.',
+      (input) => {
+        const match = SLACK_LINK.exec(input.trim());
+        if (!match)
+          return refuse(`\`${clip(input, 40)}\` is not a link: start with an http:// or https:// address.`);
+        const title = (match[4]?.trim() || match[2]?.trim() || null) ?? null;
+        if (title && [...title].length > MAX_TITLE_LENGTH)
+          return refuse(`Keep the link's title to ${MAX_TITLE_LENGTH} characters.`);
+        return { url: (match[1] ?? match[3])!, title };
+      },
+    ),
+  },
+});
+
 export const followup = defineCommand({
   name: 'followup',
   verbs: ['followup', 'follow-up', 'action'],
@@ -378,6 +404,7 @@ export const COMMAND_SPECS = [
   role,
   update,
   note,
+  link,
   followup,
   timeline,
   show,

@@ -35,6 +35,14 @@ export const lifecycleHandlers = handlers({
       return { text: `:memo: Noted on the timeline of incident #${incident.number}.` };
     },
   },
+  link: {
+    async run(cmd, { incident, command, deps }) {
+      await deps.lifecycle.addLink(incident.id, cmd.link, command.user_id);
+      return {
+        text: `:link: Link added to incident #${incident.number}: bookmarked in its channel and on the timeline.`,
+      };
+    },
+  },
   followup: {
     async run(cmd, { incident, command, deps }) {
       const followup = await deps.lifecycle.addFollowup(

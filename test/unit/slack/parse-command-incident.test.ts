@@ -295,3 +295,48 @@ describe('odd input', () => {
     });
   });
 });
+
+table(
+  'link',
+  [
+    [
+      'link <https://grafana.example/d/checkout> Checkout latency',
+      {
+        name: 'link',
+        link: { url: 'https://grafana.example/d/checkout', title: 'Checkout latency' },
+        reference: null,
+      },
+    ],
+    [
+      'link <https://status.example|Status page>',
+      { name: 'link', link: { url: 'https://status.example', title: 'Status page' }, reference: null },
+    ],
+    [
+      'link <https://status.example|Status page> Public status',
+      { name: 'link', link: { url: 'https://status.example', title: 'Public status' }, reference: null },
+    ],
+    [
+      'link https://wiki.example/runbooks/checkout',
+      { name: 'link', link: { url: 'https://wiki.example/runbooks/checkout', title: null }, reference: null },
+    ],
+    [
+      'link #12 <https://status.example>',
+      { name: 'link', link: { url: 'https://status.example', title: null }, reference: '#12' },
+    ],
+  ],
+  [
+    [
+      'link',
+      'Give the link after the command: `/incident link https://grafana.example/d/checkout Checkout latency`.',
+    ],
+    [
+      'link grafana dashboard',
+      '`grafana dashboard` is not a link: start with an http:// or https:// address.',
+    ],
+    [
+      'link <mailto:x@example.com>',
+      '`<mailto:x@example.com>` is not a link: start with an http:// or https:// address.',
+    ],
+    [`link <https://status.example> ${'t'.repeat(151)}`, "Keep the link's title to 150 characters."],
+  ],
+);
