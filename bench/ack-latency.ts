@@ -31,10 +31,9 @@ import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type SlackFake, signSlackRequest } from '@incident-bot/local-slack';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type autocannonType from 'autocannon';
-import { signSlackRequest } from '../src/sandbox/request-signing.js';
-import type { SlackFake } from '../src/sandbox/slack-fake/index.js';
 import type { PostgresServer } from '../test/helpers/postgres-server.js';
 import type { RedisServer } from '../test/helpers/redis-server.js';
 import { machineBusyMicros, table } from './shared.js';
@@ -543,7 +542,7 @@ async function main(): Promise<number> {
     const [{ default: autocannon }, { createSlackFake }, { USAGE }, postgresHelpers, { startRedisServer }] =
       await Promise.all([
         import('autocannon'),
-        import('../src/sandbox/slack-fake/index.js'),
+        import('@incident-bot/local-slack'),
         import('../src/slack/commands/parse-command.js'),
         import('../test/helpers/postgres-server.js'),
         import('../test/helpers/redis-server.js'),

@@ -49,17 +49,20 @@ import { createPool } from '../src/db/pool.js';
 import { createEscalationService, type EscalationService } from '../src/escalation/escalation-service.js';
 import { parseOncallConfig } from '../src/escalation/oncall-config.js';
 import { createMetrics, type Metrics } from '../src/http/metrics.js';
+import { jobCatalogue } from '../src/jobs/catalogue.js';
+import type { JobDeps } from '../src/jobs/job.js';
+import { createOutbox } from '../src/jobs/outbox.js';
+import { createQueues } from '../src/jobs/queues.js';
+import { startWorkers } from '../src/jobs/workers.js';
 import { createLogger } from '../src/logger.js';
-import { createQueues } from '../src/queue/queues.js';
 import { createProducerConnection, createWorkerConnection } from '../src/queue/redis.js';
-import { startWorkers } from '../src/queue/workers.js';
 import { createDatabase, type PostgresServer, startPostgresServer } from '../test/helpers/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../test/helpers/redis-server.js';
 import { machineBusyMicros, table } from './shared.js';
 
 const P99_TARGET_MS = 1000;
 const P99_TARGET_RATIO = 2;
-/** The timer worker's concurrency in src/queue/workers.ts; the baseline worker uses the same. */
+/** The timer worker's concurrency in src/jobs/workers.ts; the baseline worker uses the same. */
 const TIMER_WORKER_CONCURRENCY = 50;
 const QUEUE_PREFIX = '{bench-escalation}';
 const RAW_QUEUE = 'bench-raw-delayed';
@@ -785,25 +788,22 @@ async function main(): Promise<number> {
       clock: systemClock,
       logger,
       oncall,
-      jobs: queues.escalationJobs(logger),
+      outbox: createOutbox({
+        pool,
+        clock: systemClock,
+        logger,
+        enqueuer: queues,
+        jobNamed: (name) => jobCatalogue.get(name),
+      }),
     });
     const reconciled = { timers: 0, pages: 0 };
     const fireDurations: number[] = [];
-    const workers = await startWorkers({
-      connection,
-      prefix: QUEUE_PREFIX,
-      queues,
-      metrics,
-      logger,
-      runIncidentSetup: () => Promise.resolve(),
-      async reconcile() {
-        const result = await service.reconcile();
-        reconciled.timers += result.timers;
-        reconciled.pages += result.pages;
-      },
-      // Slack is not what is measured: sends succeed at once. Decisions are the real engine's.
-      paging: {
-        fireStep: async (timer) => {
+    const done = () => Promise.resolve();
+    // Slack is not what is measured: sends and card refreshes succeed at once. Decisions are the real engine's.
+    const jobs = {
+      escalation: {
+        ...service,
+        fireStep: async (timer: Parameters<EscalationService['fireStep']>[0]) => {
           const began = performance.now();
           try {
             return await service.fireStep(timer);
@@ -811,18 +811,33 @@ async function main(): Promise<number> {
             fireDurations.push(performance.now() - began);
           }
         },
-        fireAckTimeout: (timer) => service.fireAckTimeout(timer),
-        sendPage: () => Promise.resolve(),
-        announceAcknowledged: () => Promise.resolve(),
-        announceExhausted: () => Promise.resolve(),
       },
+      notifier: { sendPage: done, announceAcknowledged: done, announceExhausted: done },
+      presenter: { refresh: done },
+      reconciler: {
+        async run() {
+          const result = await service.reconcile();
+          reconciled.timers += result.timers;
+          reconciled.pages += result.pages;
+        },
+      },
+    } as unknown as JobDeps;
+    const workers = await startWorkers({
+      connection,
+      prefix: QUEUE_PREFIX,
+      queues,
+      pool,
+      clock: systemClock,
+      metrics,
+      logger,
+      jobs,
     });
     cleanups.push(['workers', () => workers.close()]);
 
     const rawQueue = new Queue(RAW_QUEUE, { connection: producer, prefix: QUEUE_PREFIX });
     cleanups.push(['raw queue', () => rawQueue.close()]);
     const rawRig: RawRig = { redis: producer, queue: rawQueue, onJob: null };
-    // The timer worker's settings (src/queue/workers.ts), with a processor that only takes the time.
+    // The timer worker's settings (src/jobs/workers.ts), with a processor that only takes the time.
     const rawWorker = new Worker(
       RAW_QUEUE,
       async (job: Job<RawJobData>) => {

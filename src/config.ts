@@ -17,6 +17,10 @@ const envShape = z.object({
     .string()
     .min(8, 'must be the app signing secret (Basic Information page)')
     .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)')
+    .optional(),
   SLACK_API_URL: z.url('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
   DATABASE_URL: z
     .string()
@@ -25,6 +29,13 @@ const envShape = z.object({
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(
+      /^\s*[\w.-]+:\d{1,5}\s*(,\s*[\w.-]+:\d{1,5}\s*)*$/,
+      'must list cluster nodes as host:port,host:port (e.g. redis-1:6379,redis-2:6379)',
+    )
     .optional(),
   PORT: z.coerce
     .number({ error: 'must be a port number such as 3000' })
@@ -65,9 +76,17 @@ const REQUIRED_WITH_SLACK = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DATABAS
 export interface Config {
   /** True when no Slack credentials are configured: the bot talks to the local Slack. */
   sandbox: boolean;
-  slack: { botToken: string | undefined; signingSecret: string | undefined; apiUrl: string };
+  slack: {
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    apiUrl: string;
+    /** Set: Slack's requests arrive over Socket Mode, not POST /slack/events. */
+    appToken: string | undefined;
+  };
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES); used instead of redisUrl when set. */
+  redisClusterNodes: Array<{ host: string; port: number }> | undefined;
   port: number;
   announceChannelId: string | undefined;
   defaultSeverity: Severity;
@@ -94,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const sandbox = cleaned.SLACK_BOT_TOKEN === undefined && cleaned.SLACK_SIGNING_SECRET === undefined;
   if (!sandbox) {
     for (const key of REQUIRED_WITH_SLACK) {
+      if (key === 'REDIS_URL' && cleaned.REDIS_CLUSTER_NODES !== undefined) continue;
       if (cleaned[key] === undefined) lines.push(`  ${key}: is required when Slack credentials are set`);
     }
   }
@@ -103,9 +123,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     sandbox: e.SLACK_BOT_TOKEN === undefined && e.SLACK_SIGNING_SECRET === undefined,
-    slack: { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL },
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      apiUrl: e.SLACK_API_URL,
+      appToken: e.SLACK_APP_TOKEN,
+    },
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(',').map((node) => {
+      const [host, port] = node.trim().split(':');
+      return { host: host!, port: Number(port) };
+    }),
     port: e.PORT,
     announceChannelId: e.INCIDENT_ANNOUNCE_CHANNEL,
     defaultSeverity: e.INCIDENT_DEFAULT_SEVERITY,

@@ -23,8 +23,10 @@ const logger = createLogger({
 });
 
 if (config.sandbox) {
-  // No Slack credentials: run everything on this machine with the local Slack and its page.
-  const { runSandbox } = await import('./sandbox/run-sandbox.js');
+  // No Slack credentials: run everything on this machine with the local Slack and its page. The runner
+  // (and the @incident-bot/local-slack workspace it imports) is loaded only here, so a production install
+  // without that dev-only package still runs every role with credentials.
+  const { runSandbox } = await loadSandboxRunner();
   try {
     const dataDirFlag = process.argv.indexOf('--data-dir');
     const dataDir = dataDirFlag > 0 ? process.argv[dataDirFlag + 1] : undefined;
@@ -36,29 +38,62 @@ if (config.sandbox) {
     process.exit(1);
   }
 } else {
-  try {
-    const bot = await startBot({ config, role, logger });
-    let stopping = false;
-    const shutdown = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'shutting down');
-      const hardExit = setTimeout(() => process.exit(1), 20_000);
-      hardExit.unref();
-      bot.stop().then(
+  // Signals are taken from the start: a SIGTERM that arrives while the bot starts (its HTTP listener
+  // answers /healthz before the workers run) still stops it cleanly once start-up has finished.
+  let started: Promise<Awaited<ReturnType<typeof startBot>>> | null = null;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const hardExit = setTimeout(() => process.exit(1), 20_000);
+    hardExit.unref();
+    (started ?? Promise.reject(new Error('not started')))
+      .then((bot) => bot.stop())
+      .then(
         () => process.exit(0),
         (error) => {
           logger.error({ err: error }, 'shutdown failed');
           process.exit(1);
         },
       );
-    };
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
-    process.on('SIGINT', () => shutdown('SIGINT'));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  try {
+    started = startBot({ config, role, logger });
+    await started;
   } catch (error) {
     // Configuration problems are for a person at a terminal: say them plainly, not only as a log line.
     if (isAppError(error)) console.error(`\n${error.message}\n`);
     logger.fatal({ err: error }, isAppError(error) ? error.message : 'start-up failed');
     process.exit(1);
+  }
+}
+
+async function loadSandboxRunner(): Promise<typeof import('./dev/run-sandbox.js')> {
+  try {
+    return await import('./dev/run-sandbox.js');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === 'ERR_MODULE_NOT_FOUND' && message.includes('@incident-bot/local-slack')) {
+      console.error(
+        [
+          'The bot cannot start: no Slack credentials and the local Slack is not installed.',
+          'Set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, DATABASE_URL and REDIS_URL to run against Slack,',
+          'or, in a checkout of the repository, run `npm ci` (it links packages/local-slack) and then',
+          '`npm start` for the sandbox.',
+        ].join('\n'),
+      );
+      process.exit(1);
+    }
+    if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+      console.error(
+        'The local Slack is TypeScript source: start the sandbox with `npm start` (tsx), not node.',
+      );
+      process.exit(1);
+    }
+    throw error;
   }
 }

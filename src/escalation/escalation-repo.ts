@@ -1,4 +1,10 @@
 import type { Queryable } from '../db/pool.js';
+import {
+  OUTBOX_RECORDSET,
+  type OutboxEntry,
+  outboxEntriesJson,
+  upsertOutboxSql,
+} from '../jobs/outbox-repo.js';
 import type { TimelineEventInput } from '../timeline/timeline-events.js';
 import type { EscalationPolicy } from './oncall-config.js';
 import type { StoredOverride } from './overrides-repo.js';
@@ -159,130 +165,6 @@ export async function listOverdueEscalations(db: Queryable, before: Date): Promi
   return rows.map(toEscalation);
 }
 
-export interface Page {
-  id: number;
-  incidentId: number;
-  epoch: number;
-  step: number;
-  loop: number;
-  target: string;
-  userId: string | null;
-  via: string;
-  status: 'pending' | 'sent' | 'failed' | 'skipped';
-  dmChannelId: string | null;
-  dmTs: string | null;
-  createdAt: Date;
-  sentAt: Date | null;
-}
-
-interface PageRow {
-  id: number;
-  incident_id: number;
-  epoch: number;
-  step: number;
-  loop: number;
-  target: string;
-  user_id: string | null;
-  via: string;
-  status: Page['status'];
-  dm_channel_id: string | null;
-  dm_ts: string | null;
-  created_at: Date;
-  sent_at: Date | null;
-}
-
-const PAGE_COLUMNS =
-  'id, incident_id, epoch, step, loop, target, user_id, via, status, dm_channel_id, dm_ts, created_at, sent_at';
-
-function toPage(row: PageRow): Page {
-  return {
-    id: row.id,
-    incidentId: row.incident_id,
-    epoch: row.epoch,
-    step: row.step,
-    loop: row.loop,
-    target: row.target,
-    userId: row.user_id,
-    via: row.via,
-    status: row.status,
-    dmChannelId: row.dm_channel_id,
-    dmTs: row.dm_ts,
-    createdAt: row.created_at,
-    sentAt: row.sent_at,
-  };
-}
-
-/** Inserts the pages of one level; a page that exists already (a timer run twice) is not created again. */
-export async function insertPages(
-  db: Queryable,
-  incidentId: number,
-  position: { epoch: number; step: number; loop: number },
-  targets: { target: string; via: string }[],
-): Promise<Page[]> {
-  if (targets.length === 0) return [];
-  const { rows } = await db.query<PageRow>(
-    `INSERT INTO pages (incident_id, epoch, step, loop, target, via)
-     SELECT $1, $2, $3, $4, t.target, t.via FROM unnest($5::text[], $6::text[]) AS t(target, via)
-     ON CONFLICT (incident_id, epoch, step, loop, target) DO NOTHING
-     RETURNING ${PAGE_COLUMNS}`,
-    [
-      incidentId,
-      position.epoch,
-      position.step,
-      position.loop,
-      targets.map((t) => t.target),
-      targets.map((t) => t.via),
-    ],
-  );
-  return rows.map(toPage);
-}
-
-export async function findPage(db: Queryable, id: number): Promise<Page | null> {
-  const { rows } = await db.query<PageRow>(`SELECT ${PAGE_COLUMNS} FROM pages WHERE id = $1`, [id]);
-  return rows[0] ? toPage(rows[0]) : null;
-}
-
-export async function listPages(db: Queryable, incidentId: number): Promise<Page[]> {
-  const { rows } = await db.query<PageRow>(
-    `SELECT ${PAGE_COLUMNS} FROM pages WHERE incident_id = $1 ORDER BY id`,
-    [incidentId],
-  );
-  return rows.map(toPage);
-}
-
-export async function markPageSent(
-  db: Queryable,
-  id: number,
-  fields: { userId: string; dmChannelId: string; dmTs: string; at: Date },
-): Promise<void> {
-  await db.query(
-    `UPDATE pages SET status = 'sent', user_id = $2, dm_channel_id = $3, dm_ts = $4, sent_at = $5, error = NULL
-     WHERE id = $1`,
-    [id, fields.userId, fields.dmChannelId, fields.dmTs, fields.at],
-  );
-}
-
-export async function markPageUnsent(
-  db: Queryable,
-  id: number,
-  status: 'failed' | 'skipped',
-  error: string | null,
-): Promise<void> {
-  await db.query(`UPDATE pages SET status = $2, error = $3 WHERE id = $1 AND status = 'pending'`, [
-    id,
-    status,
-    error,
-  ]);
-}
-
-export async function listStalePendingPages(db: Queryable, before: Date): Promise<Page[]> {
-  const { rows } = await db.query<PageRow>(
-    `SELECT ${PAGE_COLUMNS} FROM pages WHERE status = 'pending' AND created_at < $1 ORDER BY id LIMIT 1000`,
-    [before],
-  );
-  return rows.map(toPage);
-}
-
 /**
  * The overrides in force at the instant in parameter `param`, oldest first, as JSON text: read with
  * the escalation, and compared when a decision is applied, so a decision is never applied with an
@@ -369,6 +251,8 @@ export interface FireDecision {
   /** Pages of one level, at `pagesAt` (in the same epoch); a page that exists already is not created again. */
   pagesAt: { step: number; loop: number };
   pages: { target: string; via: string }[];
+  /** Outbox rows written with the decision (the exhausted announcement and a card refresh). */
+  effects: OutboxEntry[];
 }
 
 /**
@@ -399,6 +283,7 @@ export async function applyFireDecisions(
     page_step: d.pagesAt.step,
     page_loop: d.pagesAt.loop,
     pages: d.pages,
+    effects: outboxEntriesJson(d.effects),
   }));
   const { rows } = await db.query<{ incident_id: number; page_ids: string[] }>({
     name: 'escalation-fire-apply',
@@ -406,7 +291,7 @@ export async function applyFireDecisions(
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(
          incident_id bigint, epoch int, step int, loop int, started_at timestamptz, overrides text,
          state text, to_step int, to_loop int, next_step_at timestamptz, occurred_at timestamptz,
-         events jsonb, page_step int, page_loop int, pages jsonb)
+         events jsonb, page_step int, page_loop int, pages jsonb, effects jsonb)
      ), locked AS (
        SELECT e.incident_id FROM escalations e JOIN d ON d.incident_id = e.incident_id
        WHERE e.state = 'triggered' AND e.epoch = d.epoch AND e.step = d.step AND e.loop = d.loop
@@ -432,6 +317,9 @@ export async function applyFireDecisions(
        FROM esc JOIN d ON d.incident_id = esc.incident_id, jsonb_array_elements(d.pages) AS p(value)
        ON CONFLICT (incident_id, epoch, step, loop, target) DO NOTHING
        RETURNING incident_id, id
+     ), effects AS (
+       ${upsertOutboxSql(`(SELECT f.* FROM esc JOIN d ON d.incident_id = esc.incident_id,
+         jsonb_to_recordset(d.effects) AS f(${OUTBOX_RECORDSET})) f`)}
      )
      SELECT esc.incident_id,
        ARRAY(SELECT paged.id FROM paged WHERE paged.incident_id = esc.incident_id ORDER BY paged.id)::text[]
@@ -453,6 +341,8 @@ export interface StartEscalation {
   policy: EscalationPolicy;
   startedAt: Date;
   event: TimelineEventInput;
+  /** Outbox rows written with the start (the card refresh). */
+  effects: OutboxEntry[];
 }
 
 /**
@@ -468,12 +358,14 @@ export async function insertEscalationsStarted(db: Queryable, starts: StartEscal
     started_at: s.startedAt,
     kind: s.event.kind,
     details: s.event.details,
+    effects: outboxEntriesJson(s.effects),
   }));
   const { rows } = await db.query<{ incident_id: number }>({
     name: 'escalation-start',
     text: `WITH d AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(
-         incident_id bigint, policy_name text, policy jsonb, started_at timestamptz, kind text, details jsonb)
+         incident_id bigint, policy_name text, policy jsonb, started_at timestamptz, kind text, details jsonb,
+         effects jsonb)
      ), esc AS (
        INSERT INTO escalations (incident_id, policy_name, policy, state, next_step_at, started_at)
        SELECT incident_id, policy_name, policy, 'triggered', started_at, started_at FROM d ORDER BY incident_id
@@ -482,6 +374,9 @@ export async function insertEscalationsStarted(db: Queryable, starts: StartEscal
      ), events AS (
        INSERT INTO timeline_events (incident_id, kind, occurred_at, details)
        SELECT d.incident_id, d.kind, d.started_at, d.details FROM esc JOIN d ON d.incident_id = esc.incident_id
+     ), effects AS (
+       ${upsertOutboxSql(`(SELECT f.* FROM esc JOIN d ON d.incident_id = esc.incident_id,
+         jsonb_to_recordset(d.effects) AS f(${OUTBOX_RECORDSET})) f`)}
      )
      SELECT incident_id FROM esc`,
     values: [JSON.stringify(input)],

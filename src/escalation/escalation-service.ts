@@ -7,57 +7,42 @@ import {
   type Queryable,
   withTransaction,
 } from '../db/pool.js';
+import { escalationAcknowledgedJob } from '../jobs/escalation-acknowledged.js';
+import { escalationExhaustedJob } from '../jobs/escalation-exhausted.js';
+import { incidentRefreshJob } from '../jobs/incident-refresh.js';
+import type { Effect, Outbox } from '../jobs/outbox.js';
 import type { Logger } from '../logger.js';
-import type { TimelineEventInput } from '../timeline/timeline-events.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
+import { createEscalationJobs, type StepTimer } from './escalation-jobs.js';
+import { reconcileEscalations } from './escalation-reconcile.js';
 import {
   acknowledgeEscalation,
   applyFireDecisions,
   type CurrentOverrides,
   type Escalation,
   type FireDecision,
-  type FireSnapshot,
   findEscalation,
   findEscalationForUpdate,
-  insertEscalation,
   insertEscalationsStarted,
-  insertPages,
-  listOverdueEscalations,
-  listStalePendingPages,
   readFireSnapshot,
   resolveEscalation,
   restartEscalation,
   type StartEscalation,
 } from './escalation-repo.js';
-import { isExhaustionCheck, nextPosition, resolveLevelTargets } from './escalation-steps.js';
-import type { EscalationPolicy, NotifyTarget, OncallConfig, Schedule } from './oncall-config.js';
-import { effectiveSchedules, withOverrides } from './overrides-repo.js';
+import { isExhaustionCheck } from './escalation-steps.js';
+import { createManualPaging } from './manual-page.js';
+import type { EscalationPolicy, OncallConfig, Schedule } from './oncall-config.js';
+import { withOverrides } from './overrides-repo.js';
+import { decideStepAt } from './step-decision.js';
 
-export interface StepTimer {
-  incidentId: number;
-  epoch: number;
-  step: number;
-  loop: number;
-  dueAt: Date;
-}
-
-/** What the engine needs from outside once a decision has committed. None may throw. */
-export interface EscalationJobs {
-  scheduleStep(timer: StepTimer): Promise<void>;
-  scheduleAckTimeout(timer: { incidentId: number; epoch: number; dueAt: Date }): Promise<void>;
-  /** `mayRepeat`: the send may already have happened (reconciler), so look before sending again. */
-  sendPages(pageIds: number[], options?: { mayRepeat?: boolean }): Promise<void>;
-  /** Edit every sent DM of the incident and tell the channel (after an ack). */
-  announceAcknowledged(incidentId: number): Promise<void>;
-  announceExhausted(incidentId: number): Promise<void>;
-  /** Paging state changed (started, acknowledged, escalated, stopped): the headline card shows it. */
-  stateChanged(incidentId: number): Promise<void>;
-}
+export type { StepTimer } from './escalation-jobs.js';
 
 export interface EscalationServiceDeps {
   pool: Pool;
   clock: Clock;
-  jobs: EscalationJobs;
+  /** Effects: timers and page sends after commit (their record is this engine's tables); the card
+   *  refresh and the ack/exhausted announcements as outbox rows of the deciding transaction. */
+  outbox: Outbox;
   logger: Logger;
   oncall: OncallConfig;
 }
@@ -68,9 +53,6 @@ export type AckResult =
   | { ok: false; reason: 'not_paging'; state: Escalation['state'] | null };
 
 type AfterCommit = () => Promise<void>;
-
-/** A page by hand waits this long for an ack before saying nobody answered. */
-const MANUAL_PAGE_WAIT_MS = 5 * 60_000;
 
 /**
  * Step-timer decisions (and starts) are applied one statement at a time, each with every decision
@@ -91,7 +73,10 @@ export type EscalationService = ReturnType<typeof createEscalationService>;
  * and acknowledging never depends on removing a job.
  */
 export function createEscalationService(deps: EscalationServiceDeps) {
-  const { pool, clock, jobs, logger, oncall } = deps;
+  const { pool, clock, outbox, oncall } = deps;
+  const jobs = createEscalationJobs(outbox);
+  /** Paging state changed (started, acknowledged, escalated, stopped): the headline card shows it. */
+  const refresh = (incidentId: number) => outbox.effect(incidentRefreshJob, { incidentId });
 
   function policyFor(name: string | null): { name: string; policy: EscalationPolicy } | null {
     const policyName = name ?? oncall.paging.defaultPolicy;
@@ -135,6 +120,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       policyName: name,
       policy,
       startedAt: clock.now(),
+      effects: [refresh(incidentId)],
       event: {
         kind: 'escalation.started',
         details: { policy: name, levels: policy.levels.length, repeat: policy.repeat },
@@ -149,7 +135,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
     // Both never throw: sent together, they cost one wait for Redis instead of two.
     await Promise.all([
       jobs.scheduleStep({ incidentId, epoch: 0, step: 0, loop: 0, dueAt: startedAt }),
-      jobs.stateChanged(incidentId),
+      outbox.dispatch(start.effects as Effect[]),
     ]);
   }
 
@@ -225,7 +211,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
   function afterFire(decision: FireDecision, pageIds: number[]): 'paged' | 'exhausted' {
     if (decision.to.state === 'exhausted') {
       known.delete(decision.incidentId);
-      void jobs.announceExhausted(decision.incidentId);
+      void outbox.dispatch(decision.effects as Effect[]);
       return 'exhausted';
     }
     void jobs.sendPages(pageIds);
@@ -239,69 +225,21 @@ export function createEscalationService(deps: EscalationServiceDeps) {
     return 'paged';
   }
 
-  /**
-   * What a step timer does at `position`: page the level's people, or (nobody on call) note the skip
-   * and move straight on to the next level, as PagerDuty does; bounded by the policy's size. After the
-   * last level of the last pass, the escalation is exhausted.
-   */
+  /** The decision at the escalation's position, with the schedules for `overrides` built once per list. */
   function decideStep(
-    esc: Pick<FireSnapshot['escalation'], 'incidentId' | 'policy' | 'epoch' | 'step' | 'loop' | 'startedAt'>,
+    esc: Parameters<typeof decideStepAt>[0],
     overrides: CurrentOverrides,
     now: Date,
   ): FireDecision {
-    const { policy } = esc;
     let schedules = schedulesWith.get(overrides);
     if (!schedules) {
       schedules = withOverrides(oncall, overrides.list);
       schedulesWith.set(overrides, schedules);
     }
-    const events: TimelineEventInput[] = [];
-    const base = {
-      incidentId: esc.incidentId,
-      from: {
-        epoch: esc.epoch,
-        step: esc.step,
-        loop: esc.loop,
-        startedAt: esc.startedAt,
-        overridesJson: overrides.json,
-      },
-      occurredAt: now,
-      events,
-    };
-    let position = { step: esc.step, loop: esc.loop };
-    for (let guard = 0; guard <= policy.levels.length * (policy.repeat + 1); guard++) {
-      if (isExhaustionCheck(policy, position)) {
-        events.push({ kind: 'escalation.exhausted', details: { passes: position.loop + 1 } });
-        return {
-          ...base,
-          to: { state: 'exhausted', ...position, nextStepAt: null },
-          pagesAt: position,
-          pages: [],
-        };
-      }
-      const level = policy.levels[position.step]!;
-      const targets = resolveLevelTargets(level.notify, schedules, now);
-      const next = nextPosition(policy, position);
-      if (targets.length === 0) {
-        events.push({
-          kind: 'escalation.level_skipped',
-          details: { level: position.step + 1, pass: position.loop + 1, reason: 'nobody on call' },
-        });
-        position = next;
-        continue;
-      }
-      events.push({
-        kind: 'escalation.paged',
-        details: { level: position.step + 1, pass: position.loop + 1, targets },
-      });
-      return {
-        ...base,
-        to: { state: 'triggered', ...next, nextStepAt: new Date(now.getTime() + level.escalateAfterMs) },
-        pagesAt: position,
-        pages: targets,
-      };
-    }
-    throw new Error(`escalation of incident ${esc.incidentId} did not settle`);
+    return decideStepAt(esc, { schedules, overrides, now }, (incidentId, epoch, loop) => [
+      outbox.effect(escalationExhaustedJob, { incidentId, epoch, loop }),
+      refresh(incidentId),
+    ]);
   }
 
   /** Acknowledged but unresolved for too long: page again from the first level. */
@@ -334,6 +272,9 @@ export function createEscalationService(deps: EscalationServiceDeps) {
     startInTransaction,
     fireStep,
     fireAckTimeout,
+    ...createManualPaging({ pool, clock, oncall, jobs }),
+    reconcile: (graceMs?: number) =>
+      reconcileEscalations({ pool, clock, logger: deps.logger, jobs }, graceMs),
 
     /** Starts paging an incident that is not paging yet (e.g. `/incident page`). */
     async start(incidentId: number, options: { service: string | null; policy?: string }): Promise<boolean> {
@@ -349,7 +290,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
 
     /** One compare-and-set: exactly one of any number of concurrent clicks succeeds. */
     async acknowledge(incidentId: number, userId: string): Promise<AckResult> {
-      const acked = await withTransaction(pool, async (tx) => {
+      const acked = await outbox.transaction(async (tx, emit) => {
         const esc = await acknowledgeEscalation(
           tx,
           incidentId,
@@ -364,6 +305,9 @@ export function createEscalationService(deps: EscalationServiceDeps) {
             { kind: 'escalation.acknowledged', details: { by: userId } },
             { occurredAt: esc.acknowledgedAt!, actorId: userId },
           );
+          // The DMs say who acknowledged, and the card shows it: durable with the ack itself.
+          emit(escalationAcknowledgedJob, { incidentId, epoch: esc.epoch });
+          emit(incidentRefreshJob, { incidentId });
         }
         return esc;
       });
@@ -384,8 +328,6 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       if (acked.nextStepAt) {
         await jobs.scheduleAckTimeout({ incidentId, epoch: acked.epoch, dueAt: acked.nextStepAt });
       }
-      await jobs.announceAcknowledged(incidentId);
-      await jobs.stateChanged(incidentId);
       return { ok: true, escalation: acked };
     },
 
@@ -399,7 +341,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       seenEpoch: number | null,
     ): Promise<Escalation | null> {
       const now = clock.now();
-      const escalated = await withTransaction(pool, async (tx) => {
+      const escalated = await outbox.transaction(async (tx, emit) => {
         const esc = await findEscalationForUpdate(tx, incidentId);
         if (!esc || esc.state === 'resolved') return null;
         if (seenEpoch !== null && esc.epoch !== seenEpoch) return null;
@@ -420,6 +362,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
             { kind: 'escalation.escalated', details: { by: userId, reason: 'escalate_now' } },
             { occurredAt: now, actorId: userId },
           );
+          emit(incidentRefreshJob, { incidentId });
         }
         return restarted;
       });
@@ -431,79 +374,14 @@ export function createEscalationService(deps: EscalationServiceDeps) {
           loop: escalated.loop,
           dueAt: now,
         });
-        await jobs.stateChanged(incidentId);
       }
       return escalated;
-    },
-
-    /**
-     * `/incident page`: pages a person, or whoever is on call in a schedule, right now. Without an
-     * escalation running this starts a one-level one; with one, it adds a page beside it.
-     */
-    async pageNow(
-      incidentId: number,
-      target: NotifyTarget,
-      actorId: string,
-    ): Promise<
-      { ok: true; target: string } | { ok: false; reason: 'nobody_on_call' | 'unknown_schedule' | 'resolved' }
-    > {
-      if (target.kind === 'schedule' && !oncall.schedules[target.schedule])
-        return { ok: false, reason: 'unknown_schedule' };
-      const now = clock.now();
-      const outcome = await withTransaction(pool, async (tx) => {
-        const [resolved] = resolveLevelTargets([target], await effectiveSchedules(tx, oncall, now), now);
-        if (!resolved) return { ok: false as const, reason: 'nobody_on_call' as const };
-        const esc = await findEscalationForUpdate(tx, incidentId);
-        if (esc?.state === 'resolved') return { ok: false as const, reason: 'resolved' as const };
-        if (!esc) {
-          const policy: EscalationPolicy = {
-            name: 'manual',
-            levels: [{ notify: [target], escalateAfterMs: MANUAL_PAGE_WAIT_MS }],
-            repeat: 0,
-            ackTimeoutMs: undefined,
-          };
-          await insertEscalation(tx, { incidentId, policyName: 'manual', policy, startedAt: now });
-          await appendTimelineEvent(
-            tx,
-            incidentId,
-            { kind: 'escalation.started', details: { policy: 'manual', levels: 1, repeat: 0 } },
-            { occurredAt: now, actorId },
-          );
-          return {
-            ok: true as const,
-            target: resolved.target,
-            after: () => jobs.scheduleStep({ incidentId, epoch: 0, step: 0, loop: 0, dueAt: now }),
-          };
-        }
-        // Beside a running escalation: step -1 marks a page by hand; `loop` counts them.
-        const { rows } = await tx.query<{ n: number }>(
-          'SELECT count(*)::int AS n FROM pages WHERE incident_id = $1 AND step = -1',
-          [incidentId],
-        );
-        const pages = await insertPages(tx, incidentId, { epoch: esc.epoch, step: -1, loop: rows[0]!.n }, [
-          resolved,
-        ]);
-        await appendTimelineEvent(
-          tx,
-          incidentId,
-          { kind: 'escalation.paged', details: { level: 0, pass: 1, targets: [resolved] } },
-          { occurredAt: now, actorId },
-        );
-        return {
-          ok: true as const,
-          target: resolved.target,
-          after: () => jobs.sendPages(pages.map((p) => p.id)),
-        };
-      });
-      if (!outcome.ok) return outcome;
-      await outcome.after();
-      return { ok: true, target: outcome.target };
     },
 
     /** Resolving stops everything: no timer of an older epoch will page. */
     async stop(incidentId: number, reason: string): Promise<boolean> {
       const now = clock.now();
-      const stopped = await withTransaction(pool, async (tx) => {
+      return outbox.transaction(async (tx, emit) => {
         const resolved = await resolveEscalation(tx, incidentId);
         if (resolved) {
           await appendTimelineEvent(
@@ -512,44 +390,10 @@ export function createEscalationService(deps: EscalationServiceDeps) {
             { kind: 'escalation.stopped', details: { reason } },
             { occurredAt: now },
           );
+          emit(incidentRefreshJob, { incidentId });
         }
         return resolved !== null;
       });
-      if (stopped) await jobs.stateChanged(incidentId);
-      return stopped;
-    },
-
-    /** Re-enqueues timers and page sends Postgres says are due: repairs crashes and lost Redis data. */
-    async reconcile(graceMs = 2000): Promise<{ timers: number; pages: number }> {
-      const before = new Date(clock.now().getTime() - graceMs);
-      const overdue = await listOverdueEscalations(pool, before);
-      for (const esc of overdue) {
-        if (esc.state === 'triggered') {
-          await jobs.scheduleStep({ ...esc, dueAt: esc.nextStepAt! });
-        } else {
-          await jobs.scheduleAckTimeout({
-            incidentId: esc.incidentId,
-            epoch: esc.epoch,
-            dueAt: esc.nextStepAt!,
-          });
-        }
-      }
-      const pending = await listStalePendingPages(
-        pool,
-        new Date(clock.now().getTime() - Math.max(graceMs, 5000)),
-      );
-      if (pending.length > 0)
-        await jobs.sendPages(
-          pending.map((p) => p.id),
-          { mayRepeat: true },
-        );
-      if (overdue.length + pending.length > 0) {
-        logger.info(
-          { timers: overdue.length, pages: pending.length },
-          'reconciler re-enqueued escalation work',
-        );
-      }
-      return { timers: overdue.length, pages: pending.length };
     },
   };
 }

@@ -38,12 +38,13 @@ interface IncidentRow {
   version: number;
   reminder_due_at: Date | null;
   reminder_epoch: number;
+  runbook_url: string | null;
 }
 
 const COLUMNS = `id, number, title, summary, severity, status, is_private, service, reporter_id, commander_id,
   origin_channel_id, declared_at, resolved_at, closed_at, updated_at, channel_id, channel_name, headline_ts,
   announce_channel_id, announce_ts, setup_steps, setup_completed_at, setup_failed_at, comms_id, scribe_id,
-  last_update_text, last_update_at, version, reminder_due_at, reminder_epoch`;
+  last_update_text, last_update_at, version, reminder_due_at, reminder_epoch, runbook_url`;
 
 function toIncident(row: IncidentRow): Incident {
   return {
@@ -77,6 +78,7 @@ function toIncident(row: IncidentRow): Incident {
     version: row.version,
     reminderDueAt: row.reminder_due_at,
     reminderEpoch: row.reminder_epoch,
+    runbookUrl: row.runbook_url,
   };
 }
 
@@ -94,8 +96,8 @@ export async function insertIncident(
 ): Promise<Incident> {
   const { rows } = await db.query<IncidentRow>(
     `INSERT INTO incidents (number, title, summary, severity, is_private, service, reporter_id, commander_id,
-       origin_channel_id, declared_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+       origin_channel_id, declared_at, updated_at, runbook_url)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
      RETURNING ${COLUMNS}`,
     [
       input.number,
@@ -108,6 +110,7 @@ export async function insertIncident(
       input.commanderId,
       input.originChannelId,
       input.declaredAt,
+      input.runbookUrl ?? null,
     ],
   );
   return toIncident(rows[0]!);
@@ -145,17 +148,6 @@ export async function listOpenIncidents(db: Queryable, limit = 50): Promise<Inci
     `SELECT ${COLUMNS} FROM incidents WHERE status NOT IN ('resolved', 'closed')
      ORDER BY declared_at DESC LIMIT $1`,
     [limit],
-  );
-  return rows.map(toIncident);
-}
-
-/** Incidents whose Slack set-up has neither finished nor been given up, declared before `before`. */
-export async function listIncidentsAwaitingSetup(db: Queryable, before: Date): Promise<Incident[]> {
-  const { rows } = await db.query<IncidentRow>(
-    `SELECT ${COLUMNS} FROM incidents
-     WHERE setup_completed_at IS NULL AND setup_failed_at IS NULL AND declared_at < $1
-     ORDER BY id LIMIT 500`,
-    [before],
   );
   return rows.map(toIncident);
 }

@@ -1,6 +1,10 @@
 import type { Clock } from '../clock.js';
-import { asDatabaseError, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
+import { asDatabaseError, type Pool, type PoolClient } from '../db/pool.js';
 import { AppError } from '../errors.js';
+import { channelBookmarkJob } from '../jobs/channel-bookmark.js';
+import { incidentSetupJob } from '../jobs/incident-setup.js';
+import type { Outbox } from '../jobs/outbox.js';
+import { reminderFireJob } from '../jobs/reminder-fire.js';
 import type { Logger } from '../logger.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
 import {
@@ -15,12 +19,6 @@ import {
 } from './incident-repo.js';
 import type { DeclareIncidentInput, Incident, Severity } from './incident-types.js';
 
-/** What the incident domain needs from outside: work that happens after a commit. */
-export interface IncidentFollowUps {
-  /** Schedules channel creation, invites, headline and announcement. Must not throw. */
-  incidentDeclared(incident: Incident): Promise<void>;
-}
-
 /** Paging, when an oncall.yaml is configured: started in the declare transaction for auto-paged severities. */
 export interface IncidentPaging {
   autoPage: Severity[];
@@ -34,11 +32,14 @@ export interface IncidentPaging {
 export interface IncidentServiceDeps {
   pool: Pool;
   clock: Clock;
-  followUps: IncidentFollowUps;
+  /** The set-up (channel, invites, headline, announcement) is an outbox row of the declare. */
+  outbox: Outbox;
   logger: Logger;
   paging?: IncidentPaging | null;
   /** Arms the first update reminder inside the declare transaction. */
   armReminder?: (tx: PoolClient, incident: Incident) => Promise<Incident>;
+  /** The service's runbook (oncall.yaml), bookmarked in the channel and linked on the card. */
+  runbookFor?: (service: string) => string | undefined;
 }
 
 export interface DeclareResult {
@@ -52,18 +53,35 @@ export type IncidentService = ReturnType<typeof createIncidentService>;
 export function createIncidentService({
   pool,
   clock,
-  followUps,
+  outbox,
   logger,
   paging,
   armReminder,
+  runbookFor,
 }: IncidentServiceDeps) {
+  /** After the declare commits, with the set-up's dispatch: the first reminder and paging's first timer. */
+  async function afterDeclare(result: {
+    incident: Incident;
+    created: boolean;
+    afterCommit: (() => Promise<void>) | null;
+  }): Promise<void> {
+    if (!result.created) return;
+    const { reminderDueAt, id, reminderEpoch } = result.incident;
+    await Promise.all([
+      reminderDueAt
+        ? outbox.wake(reminderFireJob, { incidentId: id, epoch: reminderEpoch }, { dueAt: reminderDueAt })
+        : null,
+      result.afterCommit?.(),
+    ]);
+  }
+
   return {
     /**
      * Declares an incident exactly once per idempotency key: the incident and its
      * `incident.declared` event commit together; Slack set-up is scheduled after the commit.
      */
     async declare(input: DeclareIncidentInput, options: { idempotencyKey: string }): Promise<DeclareResult> {
-      const result = await withTransaction(pool, async (tx) => {
+      const result = await outbox.transaction(async (tx, emit) => {
         if (!(await claimIdempotencyKey(tx, options.idempotencyKey))) {
           const existing = await findIncidentByIdempotencyKey(tx, options.idempotencyKey);
           if (!existing)
@@ -72,7 +90,8 @@ export function createIncidentService({
         }
         const declaredAt = clock.now();
         const number = await nextIncidentNumber(tx);
-        const inserted = await insertIncident(tx, { ...input, number, declaredAt });
+        const runbookUrl = (input.service && runbookFor?.(input.service)) || null;
+        const inserted = await insertIncident(tx, { ...input, runbookUrl, number, declaredAt });
         const incident = armReminder ? await armReminder(tx, inserted) : inserted;
         await appendTimelineEvent(
           tx,
@@ -91,19 +110,20 @@ export function createIncidentService({
           { occurredAt: declaredAt, actorId: input.reporterId },
         );
         await bindIdempotencyKey(tx, options.idempotencyKey, incident.id);
+        emit(incidentSetupJob, { incidentId: incident.id });
+        if (runbookUrl)
+          emit(channelBookmarkJob, { incidentId: incident.id, url: runbookUrl, title: 'Runbook' });
         // Paging starts in the same transaction: a crash after commit delays the page, never loses it.
         const afterCommit = paging?.autoPage.includes(incident.severity)
           ? await paging.startInTransaction(tx, incident.id, { service: incident.service })
           : null;
         return { incident, created: true, afterCommit };
-      });
+      }, afterDeclare);
       if (result.created) {
         logger.info(
           { incident: result.incident.number, severity: result.incident.severity },
           'incident declared',
         );
-        await followUps.incidentDeclared(result.incident);
-        await result.afterCommit?.();
       }
       return { incident: result.incident, created: result.created };
     },

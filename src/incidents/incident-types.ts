@@ -85,6 +85,8 @@ export interface Incident {
   version: number;
   reminderDueAt: Date | null;
   reminderEpoch: number;
+  /** The service's runbook from oncall.yaml, taken at declare. */
+  runbookUrl: string | null;
 }
 
 export const INCIDENT_ROLES = ['commander', 'comms', 'scribe'] as const;
@@ -105,6 +107,8 @@ export interface DeclareIncidentInput {
   reporterId: string;
   commanderId: string | null;
   originChannelId: string | null;
+  /** Set by the incident service from the service's `runbook` in oncall.yaml. */
+  runbookUrl?: string | null;
 }
 
 export function isOpen(incident: Pick<Incident, 'status'>): boolean {

@@ -1,6 +1,12 @@
 import type { Clock } from '../clock.js';
 import { asDatabaseError, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { AppError } from '../errors.js';
+import { channelBookmarkJob } from '../jobs/channel-bookmark.js';
+import { incidentArchiveJob } from '../jobs/incident-archive.js';
+import { incidentRefreshJob } from '../jobs/incident-refresh.js';
+import type { Outbox } from '../jobs/outbox.js';
+import { postmortemPublishJob } from '../jobs/postmortem-publish.js';
+import { updatePostJob } from '../jobs/update-post.js';
 import type { Logger } from '../logger.js';
 import type { PostmortemNarrative } from '../postmortem/postmortem-draft.js';
 import { updateNarrative } from '../postmortem/postmortem-repo.js';
@@ -26,18 +32,9 @@ import {
   OPEN_STATUSES as OPEN,
   type Severity,
 } from './incident-types.js';
+import { createUpdateReminders } from './update-reminders.js';
 
-/** Work after a commit: re-render the headline, post an update, arm a reminder. None may throw. */
-export interface LifecycleFollowUps {
-  incidentChanged(incident: Incident): Promise<void>;
-  updatePosted(incident: Incident, text: string, by: string): Promise<void>;
-  scheduleReminder(incidentId: number, epoch: number, dueAt: Date): Promise<void>;
-  sendReminder(incidentId: number, epoch: number): Promise<void>;
-  /** Generate the postmortem draft and deliver it (file upload, stored copy, signed link). */
-  publishPostmortem(incidentId: number, by: string): Promise<void>;
-  /** Archive the channel at `dueAt` if the incident is still closed then (optional feature). */
-  scheduleArchive(incidentId: number, closedAt: Date, dueAt: Date): Promise<void>;
-}
+type Emit = Parameters<Parameters<Outbox['transaction']>[0]>[1];
 
 /** Paging hooks, when paging is configured. */
 export interface LifecyclePaging {
@@ -52,7 +49,8 @@ export interface LifecycleServiceDeps {
   pool: Pool;
   clock: Clock;
   logger: Logger;
-  followUps: LifecycleFollowUps;
+  /** Effects (card refresh, update post, postmortem, archive, reminders) go through the outbox. */
+  outbox: Outbox;
   reminders: Record<Severity, number | null>;
   paging: LifecyclePaging | null;
   /** Null: closed incidents keep their channel. */
@@ -78,29 +76,29 @@ const OPEN_STATUSES: IncidentStatus[] = [...OPEN];
  * Slack is told after the commit.
  */
 export function createLifecycleService(deps: LifecycleServiceDeps) {
-  const { pool, clock, followUps } = deps;
+  const { pool, clock, outbox } = deps;
+  const reminders = createUpdateReminders(deps);
+  const { reminderDue, scheduleReminder } = reminders;
 
-  function reminderDue(severity: Severity, from: Date): Date | null {
-    const every = deps.reminders[severity];
-    return every === null ? null : new Date(from.getTime() + every);
-  }
-
-  /** Locks the incident, lets `fn` change it, commits, then tells Slack. */
+  /**
+   * Locks the incident, lets `fn` change it and emit effects; the card refresh and those effects are
+   * outbox rows of the same transaction, handed to the queue after commit.
+   */
   async function change(
     incidentId: number,
-    fn: (tx: PoolClient, incident: Incident, now: Date) => Promise<Incident>,
+    fn: (tx: PoolClient, incident: Incident, now: Date, emit: Emit) => Promise<Incident>,
   ): Promise<Incident> {
-    const updated = await withTransaction(pool, async (tx) => {
+    const updated = await outbox.transaction(async (tx, emit) => {
       const incident = await findIncidentByIdForUpdate(tx, incidentId);
       if (!incident)
         throw new AppError('not_found', `incident ${incidentId} not found`, {
           userMessage: 'That incident no longer exists.',
         });
-      return fn(tx, incident, clock.now());
+      const changed = await fn(tx, incident, clock.now(), emit);
+      emit(incidentRefreshJob, { incidentId });
+      return changed;
     });
-    await followUps.incidentChanged(updated);
-    if (updated.reminderDueAt)
-      await followUps.scheduleReminder(updated.id, updated.reminderEpoch, updated.reminderDueAt);
+    await scheduleReminder(updated);
     return updated;
   }
 
@@ -113,11 +111,8 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
   }
 
   return {
-    /** Arms the first reminder inside the declare transaction. */
-    async armReminderInTransaction(tx: PoolClient, incident: Incident): Promise<Incident> {
-      const due = reminderDue(incident.severity, incident.declaredAt);
-      return due ? updateIncident(tx, incident.id, { reminderDueAt: due }) : incident;
-    },
+    armReminderInTransaction: reminders.armReminderInTransaction,
+    fireReminder: reminders.fireReminder,
 
     async setStatus(incidentId: number, status: IncidentStatus, actor: string): Promise<Incident> {
       const updated = await change(incidentId, async (tx, incident, now) => {
@@ -194,21 +189,20 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
     },
 
     async postUpdate(incidentId: number, text: string, actor: string): Promise<Incident> {
-      const updated = await change(incidentId, async (tx, incident, now) => {
+      return change(incidentId, async (tx, incident, now, emit) => {
         refuseClosed(incident, 'post updates');
-        await appendTimelineEvent(
+        const event = await appendTimelineEvent(
           tx,
           incident.id,
           { kind: 'incident.update_posted', details: { text } },
           { occurredAt: now, actorId: actor },
         );
+        emit(updatePostJob, { incidentId: incident.id, eventId: event.id, text, by: actor });
         return updateIncident(tx, incident.id, {
           lastUpdate: { text, at: now },
           ...(isOpen(incident) ? { reminderDueAt: reminderDue(incident.severity, now) } : {}),
         });
       });
-      await followUps.updatePosted(updated, text, actor);
-      return updated;
     },
 
     async addNote(incidentId: number, text: string, actor: string): Promise<TimelineEvent> {
@@ -223,6 +217,25 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
             { kind: 'incident.note_added', details: { text } },
             { occurredAt: clock.now(), actorId: actor },
           );
+        }),
+      );
+    },
+
+    /** A link for responders: on the timeline, bookmarked in the channel, listed in the postmortem. */
+    async addLink(incidentId: number, link: { url: string; title: string | null }, actor: string) {
+      return guarded(() =>
+        outbox.transaction(async (tx, emit) => {
+          const incident = await findIncidentByIdForUpdate(tx, incidentId);
+          if (!incident)
+            throw new AppError('not_found', 'gone', { userMessage: 'That incident no longer exists.' });
+          const event = await appendTimelineEvent(
+            tx,
+            incident.id,
+            { kind: 'incident.link_added', details: link },
+            { occurredAt: clock.now(), actorId: actor },
+          );
+          emit(channelBookmarkJob, { incidentId: incident.id, ...link });
+          return event;
         }),
       );
     },
@@ -285,7 +298,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
       narrative: Partial<PostmortemNarrative>,
       actor: string,
     ): Promise<Incident> {
-      const closed = await change(incidentId, async (tx, incident, now) => {
+      const closed = await change(incidentId, async (tx, incident, now, emit) => {
         if (incident.status === 'closed') {
           throw new AppError('conflict', 'closed', {
             userMessage: `Incident #${incident.number} is already closed. \`/incident postmortem\` regenerates its draft.`,
@@ -298,6 +311,14 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
           { kind: 'incident.closed', details: { resolution: narrative.resolution ?? null } },
           { occurredAt: now, actorId: actor },
         );
+        emit(postmortemPublishJob, { incidentId: incident.id, by: actor, requestedAtMs: now.getTime() });
+        if (deps.archiveAfterMs) {
+          emit(
+            incidentArchiveJob,
+            { incidentId: incident.id, closedAtMs: now.getTime() },
+            { runAt: new Date(now.getTime() + deps.archiveAfterMs) },
+          );
+        }
         return updateIncident(tx, incident.id, {
           status: 'closed',
           closedAt: now,
@@ -306,19 +327,15 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
         });
       });
       await deps.paging?.stop(incidentId, 'closed');
-      await followUps.publishPostmortem(incidentId, actor);
-      if (deps.archiveAfterMs && closed.closedAt) {
-        await followUps.scheduleArchive(
-          closed.id,
-          closed.closedAt,
-          new Date(closed.closedAt.getTime() + deps.archiveAfterMs),
-        );
-      }
       return closed;
     },
 
     async regeneratePostmortem(incidentId: number, actor: string): Promise<void> {
-      await followUps.publishPostmortem(incidentId, actor);
+      await guarded(() =>
+        outbox.transaction(async (_tx, emit) => {
+          emit(postmortemPublishJob, { incidentId, by: actor, requestedAtMs: clock.now().getTime() });
+        }),
+      );
     },
 
     /** A message of the incident channel onto the timeline, at its own time; once, however often asked. */
@@ -350,35 +367,6 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
 
     async followups(incidentId: number): Promise<Followup[]> {
       return guarded(() => listFollowups(pool, incidentId));
-    },
-
-    /** A reminder wake-up: nudge if no update came since it was armed; re-arm for the next period. */
-    async fireReminder(incidentId: number, epoch: number): Promise<boolean> {
-      const due = await withTransaction(pool, async (tx) => {
-        const incident = await findIncidentByIdForUpdate(tx, incidentId);
-        if (!incident || incident.reminderEpoch !== epoch || !incident.reminderDueAt || !isOpen(incident))
-          return null;
-        const now = clock.now();
-        if (incident.reminderDueAt.getTime() > now.getTime() + 1000) return null;
-        const since = incident.lastUpdateAt ?? incident.declaredAt;
-        await appendTimelineEvent(
-          tx,
-          incident.id,
-          {
-            kind: 'reminder.sent',
-            details: {
-              to: incident.commanderId,
-              overdueMinutes: Math.round((now.getTime() - since.getTime()) / 60_000),
-            },
-          },
-          { occurredAt: now },
-        );
-        return updateIncident(tx, incident.id, { reminderDueAt: reminderDue(incident.severity, now) });
-      });
-      if (!due) return false;
-      await followUps.sendReminder(due.id, due.reminderEpoch);
-      if (due.reminderDueAt) await followUps.scheduleReminder(due.id, due.reminderEpoch, due.reminderDueAt);
-      return true;
     },
 
     async snoozeReminder(incidentId: number, minutes: number, actor: string): Promise<Incident> {

@@ -1,10 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
-import { type Pool, withTransaction } from '../db/pool.js';
-import { findEscalation } from '../escalation/escalation-repo.js';
+import type { Pool } from '../db/pool.js';
+import type { IncidentCards } from '../incidents/incident-card.js';
 import { findIncidentById } from '../incidents/incident-repo.js';
 import type { Logger } from '../logger.js';
 import { ActionId, BlockId } from './ids.js';
+import { findRecentMessage, taggedWith } from './recent-messages.js';
 import { isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
 import { formatDuration } from './views/format.js';
 import { buildIncidentAnnouncement } from './views/incident-announcement.js';
@@ -12,10 +13,15 @@ import { buildIncidentHeadline, buildIncidentTopic } from './views/incident-head
 
 export interface IncidentPresenterDeps {
   pool: Pool;
+  /** What the card shows, read under a per-incident render lock. */
+  cards: IncidentCards;
   client: WebClient;
   clock: Clock;
   logger: Logger;
 }
+
+/** Message metadata on a status update, so a repeated job finds the message it already posted. */
+export const UPDATE_EVENT_TYPE = 'incident_update';
 
 export type IncidentPresenter = ReturnType<typeof createIncidentPresenter>;
 
@@ -23,7 +29,7 @@ export type IncidentPresenter = ReturnType<typeof createIncidentPresenter>;
  * Keeps Slack a faithful view of an incident: one headline card (and its mirror in the announce
  * channel) edited in place, never re-posted; the topic; updates and reminders in the channel.
  */
-export function createIncidentPresenter({ pool, client, clock, logger }: IncidentPresenterDeps) {
+export function createIncidentPresenter({ pool, cards, client, clock, logger }: IncidentPresenterDeps) {
   const ignorable = [
     'message_not_found',
     'channel_not_found',
@@ -35,36 +41,7 @@ export function createIncidentPresenter({ pool, client, clock, logger }: Inciden
   return {
     /** Re-renders the headline, the announcement and the topic from Postgres. */
     async refresh(incidentId: number): Promise<void> {
-      // One refresh at a time per incident, so an older render never lands after a newer one.
-      await withTransaction(pool, async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock(7246002, $1::int)', [incidentId]);
-        const incident = await findIncidentById(tx, incidentId);
-        if (!incident?.channelId) return;
-        const escalation = await findEscalation(tx, incidentId);
-        const paging = escalation
-          ? { state: escalation.state, epoch: escalation.epoch, acknowledgedBy: escalation.acknowledgedBy }
-          : null;
-        let metrics = null;
-        if (incident.status === 'resolved' || incident.status === 'closed') {
-          const { rows } = await tx.query<{ first_page: Date | null; first_ack: Date | null }>(
-            `SELECT min(occurred_at) FILTER (WHERE kind = 'escalation.paged') AS first_page,
-                    min(occurred_at) FILTER (WHERE kind = 'escalation.acknowledged') AS first_ack
-             FROM timeline_events WHERE incident_id = $1 AND removed_at IS NULL`,
-            [incidentId],
-          );
-          const { first_page: firstPage, first_ack: firstAck } = rows[0] ?? {
-            first_page: null,
-            first_ack: null,
-          };
-          metrics = {
-            timeToAcknowledgeMs: firstAck
-              ? firstAck.getTime() - (firstPage ?? incident.declaredAt).getTime()
-              : null,
-            timeToResolveMs: incident.resolvedAt
-              ? incident.resolvedAt.getTime() - incident.declaredAt.getTime()
-              : null,
-          };
-        }
+      await cards.withCard(incidentId, async ({ incident, paging, metrics }) => {
         if (incident.headlineTs) {
           const card = buildIncidentHeadline(incident, paging, metrics);
           await tolerate(ignorable, () =>
@@ -118,20 +95,42 @@ export function createIncidentPresenter({ pool, client, clock, logger }: Inciden
       );
     },
 
-    /** A status update: in the channel, and threaded under the announcement. */
-    async postUpdate(incidentId: number, text: string, by: string): Promise<void> {
+    /**
+     * A status update: in the channel, and threaded under the announcement. Each message carries the
+     * job's key as metadata; a run that may be a repeat skips a message already there.
+     */
+    async postUpdate(
+      incidentId: number,
+      text: string,
+      by: string,
+      run: { key: string; mayRepeat: boolean },
+    ): Promise<void> {
       const incident = await findIncidentById(pool, incidentId);
       if (!incident?.channelId) return;
       const message = `:loudspeaker: *Update on incident #${incident.number}* from <@${by}>:\n${text}`;
-      await tolerate(ignorable, () =>
-        client.chat.postMessage({ channel: incident.channelId!, text: message }),
-      );
+      const metadata = { event_type: UPDATE_EVENT_TYPE, event_payload: { key: run.key } };
+      const posted = (where: { channel: string; threadTs?: string }) =>
+        run.mayRepeat
+          ? findRecentMessage(
+              client,
+              where,
+              taggedWith(UPDATE_EVENT_TYPE, (p) => p.key === run.key),
+            )
+          : null;
+      if (!(await posted({ channel: incident.channelId }))) {
+        await tolerate(ignorable, () =>
+          client.chat.postMessage({ channel: incident.channelId!, text: message, metadata }),
+        );
+      }
       if (incident.announceChannelId && incident.announceTs && !incident.isPrivate) {
+        const thread = { channel: incident.announceChannelId, threadTs: incident.announceTs };
+        if (await posted(thread)) return;
         await tolerate([...ignorable, 'thread_not_found'], () =>
           client.chat.postMessage({
             channel: incident.announceChannelId!,
             thread_ts: incident.announceTs!,
             text: message,
+            metadata,
           }),
         );
       }

@@ -1,22 +1,25 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import { type Pool, withTransaction } from '../db/pool.js';
+import { findEscalation } from '../escalation/escalation-repo.js';
+import type { PageDelivery } from '../escalation/page-delivery.js';
 import {
-  findEscalation,
-  findPage,
   listPages,
-  markPageSent,
-  markPageUnsent,
-} from '../escalation/escalation-repo.js';
+  listSentPagesNotNoted,
+  lockPageChannelNote,
+  markPageChannelNoted,
+} from '../escalation/page-repo.js';
 import { findIncidentById } from '../incidents/incident-repo.js';
 import type { Logger } from '../logger.js';
-import { appendTimelineEvent } from '../timeline/timeline-repo.js';
+import { findRecentMessage, taggedWith } from './recent-messages.js';
 import { describeSlackError, isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
 import { slackDate } from './views/format.js';
 import { buildPageAcknowledgedMessage, buildPageMessage } from './views/page-message.js';
 
 export interface PagingNotifierDeps {
   pool: Pool;
+  /** Whether a page is still due, and recording what came of it: the domain's decisions. */
+  delivery: PageDelivery;
   client: WebClient;
   clock: Clock;
   logger: Logger;
@@ -33,7 +36,7 @@ export const PAGE_EVENT_TYPE = 'incident_page';
  * The Slack half of paging, run by the Slack-sends queue: DMs with Acknowledge / Escalate now,
  * their edits after an ack, and the lines in the incident channel. Retries come from the queue.
  */
-export function createPagingNotifier({ pool, client, clock, logger }: PagingNotifierDeps) {
+export function createPagingNotifier({ pool, delivery, client, logger }: PagingNotifierDeps) {
   // Email → Slack id; people rarely change address, and a miss is looked up again next time.
   const emailCache = new Map<string, string>();
 
@@ -53,16 +56,12 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
     );
     const channel = dm?.channel?.id;
     if (!channel) return null;
-    const history = await tolerate(['channel_not_found', 'not_in_channel', 'missing_scope'], () =>
-      client.conversations.history({ channel, limit: 30, include_all_metadata: true }),
+    return findRecentMessage(
+      client,
+      { channel },
+      taggedWith(PAGE_EVENT_TYPE, (payload) => payload.page_id === pageId),
+      30,
     );
-    const found = history?.messages?.find((m) => {
-      const metadata = m.metadata as
-        | { event_type?: string; event_payload?: { page_id?: number } }
-        | undefined;
-      return metadata?.event_type === PAGE_EVENT_TYPE && metadata.event_payload?.page_id === pageId;
-    });
-    return found?.ts ? { channel, ts: found.ts } : null;
   }
 
   /**
@@ -71,24 +70,12 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
    */
   async function noteInChannel(pageId: number): Promise<void> {
     await withTransaction(pool, async (tx) => {
-      const { rows } = await tx.query<{
-        step: number;
-        via: string;
-        user_id: string | null;
-        status: string;
-        noted: boolean;
-        channel_id: string | null;
-      }>(
-        `SELECT p.step, p.via, p.user_id, p.status, p.channel_noted_at IS NOT NULL AS noted, i.channel_id
-         FROM pages p JOIN incidents i ON i.id = p.incident_id WHERE p.id = $1 FOR UPDATE OF p`,
-        [pageId],
-      );
-      const page = rows[0];
-      if (!page || page.noted || page.status !== 'sent' || !page.user_id || !page.channel_id) return;
+      const page = await lockPageChannelNote(tx, pageId);
+      if (!page || page.noted || page.status !== 'sent' || !page.userId || !page.channelId) return;
       const via = page.via === 'user' ? '' : `, on call in ${page.via.replace('schedule:', '')}`;
       const level = page.step < 0 ? 'by hand' : `level ${page.step + 1}`;
-      await postInChannel(page.channel_id, `:pager: Paged <@${page.user_id}> (${level}${via}).`);
-      await tx.query('UPDATE pages SET channel_noted_at = now() WHERE id = $1', [pageId]);
+      await postInChannel(page.channelId, `:pager: Paged <@${page.userId}> (${level}${via}).`);
+      await markPageChannelNoted(tx, pageId);
     });
   }
 
@@ -104,44 +91,20 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
 
     /** Lines for pages that went out before the incident channel existed. */
     async notePagesSentBeforeChannel(incidentId: number): Promise<void> {
-      const { rows } = await pool.query<{ id: number }>(
-        "SELECT id FROM pages WHERE incident_id = $1 AND status = 'sent' AND channel_noted_at IS NULL ORDER BY id",
-        [incidentId],
-      );
-      for (const row of rows) await noteInChannel(row.id);
+      for (const pageId of await listSentPagesNotNoted(pool, incidentId)) await noteInChannel(pageId);
     },
 
-    /** Sends one page, unless the escalation moved on (ack, resolve) since it was decided. */
+    /** Sends one page, if the domain says it is still due, and reports what came of it. */
     async sendPage(pageId: number, options: { mayRepeat: boolean } = { mayRepeat: false }): Promise<void> {
-      const page = await findPage(pool, pageId);
-      if (page?.status !== 'pending') return;
-      const [escalation, incident] = await Promise.all([
-        findEscalation(pool, page.incidentId),
-        findIncidentById(pool, page.incidentId),
-      ]);
-      // A page decided but delayed (a crashed worker, a Slack outage) still goes out unless someone
-      // has taken the incident in the meantime: acknowledged it or resolved it.
-      // A page by hand (step -1) goes out even after an ack: someone asked for that person's help.
-      const byHand = page.step < 0;
-      const taken = escalation?.state === 'resolved' || (!byHand && escalation?.state === 'acknowledged');
-      if (!escalation || !incident || taken) {
-        await markPageUnsent(
-          pool,
-          page.id,
-          'skipped',
-          `not sent: the incident was ${escalation?.state ?? 'gone'} first`,
-        );
-        return;
-      }
+      const due = await delivery.due(pageId);
+      if (!due) return;
+      const { page, incident } = due;
       const userId = await resolveUser(page.target);
       if (!userId) {
-        await markPageUnsent(pool, page.id, 'failed', 'no Slack user with that email');
-        await appendTimelineEvent(
-          pool,
-          page.incidentId,
-          { kind: 'escalation.page_failed', details: { target: page.target, error: 'users_not_found' } },
-          { occurredAt: clock.now() },
-        );
+        await delivery.refused(page, {
+          code: 'users_not_found',
+          description: 'no Slack user with that email',
+        });
         await postInChannel(
           incident.channelId,
           `:warning: Could not page ${page.target}: no Slack user has that email. Fix \`oncall.yaml\`.`,
@@ -153,12 +116,7 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
       if (options.mayRepeat) {
         const earlier = await findPageDm(userId, page.id);
         if (earlier) {
-          await markPageSent(pool, page.id, {
-            userId,
-            dmChannelId: earlier.channel,
-            dmTs: earlier.ts,
-            at: clock.now(),
-          });
+          await delivery.sent(page.id, { userId, dmChannelId: earlier.channel, dmTs: earlier.ts });
           return;
         }
       }
@@ -176,28 +134,12 @@ export function createPagingNotifier({ pool, client, clock, logger }: PagingNoti
         });
       } catch (error) {
         if (isTransientSlackError(error)) throw error;
-        await markPageUnsent(pool, page.id, 'failed', describeSlackError(error));
-        await appendTimelineEvent(
-          pool,
-          page.incidentId,
-          {
-            kind: 'escalation.page_failed',
-            details: { target: page.target, error: describeSlackError(error) },
-          },
-          { occurredAt: clock.now() },
-        );
-        await postInChannel(
-          incident.channelId,
-          `:warning: Could not page <@${userId}>: \`${describeSlackError(error)}\`.`,
-        );
+        const described = describeSlackError(error);
+        await delivery.refused(page, { code: described, description: described });
+        await postInChannel(incident.channelId, `:warning: Could not page <@${userId}>: \`${described}\`.`);
         return;
       }
-      await markPageSent(pool, page.id, {
-        userId,
-        dmChannelId: sent.channel!,
-        dmTs: sent.ts!,
-        at: clock.now(),
-      });
+      await delivery.sent(page.id, { userId, dmChannelId: sent.channel!, dmTs: sent.ts! });
       await noteInChannel(page.id);
     },
 

@@ -1,17 +1,16 @@
 import type { WebClient } from '@slack/web-api';
-import type { Clock } from '../clock.js';
 import type { Pool } from '../db/pool.js';
 import { findIncidentById } from '../incidents/incident-repo.js';
 import type { Logger } from '../logger.js';
 import { recordPostmortemFile } from '../postmortem/postmortem-repo.js';
 import type { PostmortemService } from '../postmortem/postmortem-service.js';
 import { signPostmortemPath } from '../postmortem/signed-links.js';
+import { findRecentMessage } from './recent-messages.js';
 import { isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
 
 export interface PostmortemPublisherDeps {
   pool: Pool;
   client: WebClient;
-  clock: Clock;
   logger: Logger;
   postmortems: PostmortemService;
   /** Base URL of the bot for the download link (PUBLIC_URL, or where it listens). */
@@ -23,35 +22,35 @@ export interface PostmortemPublisherDeps {
 const WEEK_MS = 7 * 86_400_000;
 
 /** The draft, three ways: stored in Postgres, uploaded to the channel as a file, and a signed link. */
+export type PostmortemPublisher = ReturnType<typeof createPostmortemPublisher>;
+
 export function createPostmortemPublisher(deps: PostmortemPublisherDeps) {
-  const names = new Map<string, string>();
-
-  async function lookupNames(ids: string[]): Promise<Record<string, string>> {
-    const result: Record<string, string> = {};
-    for (const id of ids) {
-      let name = names.get(id);
-      if (!name) {
-        const info = await tolerate(['user_not_found', 'user_not_visible'], () =>
-          deps.client.users.info({ user: id }),
-        ).catch(() => null);
-        name = info?.user?.profile?.display_name || info?.user?.real_name || info?.user?.name || id;
-        names.set(id, name);
-      }
-      result[id] = name;
-    }
-    return result;
-  }
-
   return {
-    lookupNames,
-
-    async publish(incidentId: number, by: string): Promise<void> {
+    /**
+     * Stores a fresh draft, uploads it with a comment carrying its signed link, and records the file.
+     * The link expires a fixed time after `requestedAt`, so every run of one request writes the same
+     * comment: a run that may be a repeat looks for it in the channel and does not upload again.
+     */
+    async publish(
+      incidentId: number,
+      by: string,
+      run: { mayRepeat: boolean; requestedAt: Date },
+    ): Promise<void> {
       const incident = await findIncidentById(deps.pool, incidentId);
       if (!incident) return;
+      const expiresAt = new Date(run.requestedAt.getTime() + (deps.linkTtlMs ?? WEEK_MS));
+      const path = signPostmortemPath(deps.linkSecret, incidentId, expiresAt);
+      if (run.mayRepeat && incident.channelId) {
+        // The signature alone: Slack returns the text with `&` escaped.
+        const signature = path.slice(path.indexOf('sig='));
+        const earlier = await findRecentMessage(deps.client, { channel: incident.channelId }, (m) =>
+          Boolean(m.text?.includes(signature)),
+        );
+        if (earlier) return;
+      }
       const stored = await deps.postmortems.generate(incidentId, by);
       if (!stored) return;
-      const expiresAt = new Date(deps.clock.now().getTime() + (deps.linkTtlMs ?? WEEK_MS));
-      const link = `${deps.baseUrl().replace(/\/$/, '')}${signPostmortemPath(deps.linkSecret, incidentId, expiresAt)}`;
+      const link = `${deps.baseUrl().replace(/\/$/, '')}${path}`;
       const comment = `:memo: Postmortem draft for incident #${incident.number} (generated from the timeline). Download: <${link}|postmortem.md> (link valid 7 days). Regenerate with \`/incident postmortem\`.`;
       if (!incident.channelId) return;
       try {

@@ -1,4 +1,4 @@
-import { App, HTTPReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Pool } from '../db/pool.js';
@@ -24,6 +24,8 @@ export interface SlackConnection {
   signingSecret: string;
   apiUrl: string;
   fetch: typeof fetch;
+  /** App-level token (`xapp-…`): connect over Socket Mode instead of serving POST /slack/events. */
+  appToken?: string | undefined;
 }
 
 export interface SlackAppDeps {
@@ -52,18 +54,31 @@ export function createSlackClient(slack: SlackConnection, logger: Logger): WebCl
   });
 }
 
-/** The Bolt app behind POST /slack/events. Listeners are thin; the services do the work. */
+/**
+ * The Bolt app. Over HTTP it sits behind POST /slack/events (`requestListener`); with an app token it
+ * holds a Socket Mode connection instead (`connect`), opened through SLACK_API_URL like every call.
+ * Listeners are thin; the services do the work.
+ */
 export function createSlackApp(deps: SlackAppDeps): {
   app: App;
-  receiver: InstanceType<typeof HTTPReceiver>;
+  requestListener: InstanceType<typeof HTTPReceiver>['requestListener'] | null;
+  /** Opens the Socket Mode connection (nothing over HTTP); resolves with a closer. */
+  connect(): Promise<() => Promise<void>>;
 } {
   const slackLogger = createSlackLogger(deps.logger);
-  const receiver = new HTTPReceiver({
-    signingSecret: deps.slack.signingSecret,
-    logger: slackLogger,
-    // Long-lived server: answer Slack as soon as the listener acks, keep working afterwards.
-    processBeforeResponse: false,
-  });
+  const receiver = deps.slack.appToken
+    ? new SocketModeReceiver({
+        appToken: deps.slack.appToken,
+        logger: slackLogger,
+        // Bolt hands these to the SocketModeClient's WebClient, which calls apps.connections.open.
+        installerOptions: { clientOptions: { slackApiUrl: deps.slack.apiUrl } },
+      })
+    : new HTTPReceiver({
+        signingSecret: deps.slack.signingSecret,
+        logger: slackLogger,
+        // Long-lived server: answer Slack as soon as the listener acks, keep working afterwards.
+        processBeforeResponse: false,
+      });
   const app = new App({
     receiver,
     token: deps.slack.botToken,
@@ -115,5 +130,13 @@ export function createSlackApp(deps: SlackAppDeps): {
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled Slack listener error');
   });
-  return { app, receiver };
+  return {
+    app,
+    requestListener: receiver instanceof HTTPReceiver ? receiver.requestListener : null,
+    async connect() {
+      if (!(receiver instanceof SocketModeReceiver)) return async () => {};
+      await receiver.start();
+      return () => receiver.stop();
+    },
+  };
 }

@@ -48,6 +48,10 @@ export const timelineEventSchema = z.discriminatedUnion('kind', [
       due: z.string().nullable(),
     }),
   }),
+  z.object({
+    kind: z.literal('incident.link_added'),
+    details: z.object({ url: z.string(), title: z.string().nullable() }),
+  }),
   z.object({ kind: z.literal('incident.reopened'), details: z.object({ from: z.string() }) }),
   z.object({ kind: z.literal('incident.closed'), details: z.object({ resolution: z.string().nullable() }) }),
   z.object({

@@ -115,3 +115,17 @@ export async function listTimelineEvents(db: Queryable, incidentId: number): Pro
   );
   return rows.map(toTimelineEvent);
 }
+
+/** When the incident's first page went out and its first acknowledgement came (null if never). */
+export async function findResponseTimes(
+  db: Queryable,
+  incidentId: number,
+): Promise<{ firstPage: Date | null; firstAck: Date | null }> {
+  const { rows } = await db.query<{ first_page: Date | null; first_ack: Date | null }>(
+    `SELECT min(occurred_at) FILTER (WHERE kind = 'escalation.paged') AS first_page,
+            min(occurred_at) FILTER (WHERE kind = 'escalation.acknowledged') AS first_ack
+     FROM timeline_events WHERE incident_id = $1 AND removed_at IS NULL`,
+    [incidentId],
+  );
+  return { firstPage: rows[0]?.first_page ?? null, firstAck: rows[0]?.first_ack ?? null };
+}

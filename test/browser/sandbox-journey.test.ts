@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, ensurePrograms } from '@incident-bot/local-slack';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, ensurePrograms } from '../../src/sandbox/system-packages.js';
 import { type SandboxProcess, startSandboxProcess, stopSandboxServers } from '../helpers/sandbox-process.js';
 
 /**
@@ -87,6 +87,12 @@ describe('the sandbox in a real browser', { timeout: 120_000 }, () => {
     const page = await openPage(sandbox!.url);
     await actAs(page, /Alice/);
     await page.getByTestId('channel-general').click();
+    // A fresh sandbox greets the newcomer with the two commands to try first.
+    const greeting = page.getByTestId('message').filter({ hasText: 'Welcome to the incident-bot sandbox' });
+    await eventually(() => greeting.innerText()).toContain(
+      '/incident create --severity SEV2 --title "API Latency Spike"',
+    );
+    expect(await greeting.innerText()).toContain('/incident oncall');
 
     // Declare from the composer through the modal; an empty title is refused with a field error.
     await command(page, '/incident create');

@@ -1,12 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import {
+  createSlackDriver,
+  createSlackFake,
+  type SlackDriver,
+  type SlackFake,
+} from '@incident-bot/local-slack';
 import { inject } from 'vitest';
 import { type Role, type RunningBot, startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { createSlackDriver, type SlackDriver } from '../../src/sandbox/slack-driver.js';
-import { createSlackFake, type SlackFake } from '../../src/sandbox/slack-fake/index.js';
+import { writeOncallFile } from './oncall-fixture.js';
 import { createDatabase } from './postgres-server.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -40,7 +42,10 @@ export interface HarnessOptions {
   /** Reuse a started local Slack (several bots against one Slack); see startSeededFake. */
   slack?: { fake: SlackFake; people: People };
   queuePrefix?: string;
-  /** oncall.yaml content; `{bob}`, `{carol}`, `{alice}` are replaced by the seeded people's Slack ids. */
+  /**
+   * oncall.yaml content (see `oncallFixture`); `{bob}`, `{carol}`, `{alice}` are replaced by the seeded
+   * people's Slack ids.
+   */
   oncallYaml?: string;
 }
 
@@ -57,13 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const databaseUrl = options.databaseUrl ?? (await createDatabase(inject('postgresAdminUrl')));
   const redisUrl = options.redisUrl ?? inject('redisUrl');
   const queuePrefix = options.queuePrefix ?? `{ibt-${Math.random().toString(36).slice(2, 10)}}`;
-  let oncallPath: string | undefined;
-  if (options.oncallYaml) {
-    const dir = await mkdtemp(join(tmpdir(), 'oncall-'));
-    oncallPath = join(dir, 'oncall.yaml');
-    const yaml = options.oncallYaml.replace(/\{(alice|bob|carol)\}/g, (_, who: keyof People) => people[who]);
-    await writeFile(oncallPath, yaml);
-  }
+  const oncallPath = options.oncallYaml ? await writeOncallFile(options.oncallYaml, people) : undefined;
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -83,7 +82,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     queuePrefix,
     host: '127.0.0.1',
     reconcileEveryMs: 300,
-    setupStaleAfterMs: 1500,
+    outboxDeadlineMs: 1500,
   });
   const driver = createSlackDriver({
     fake,

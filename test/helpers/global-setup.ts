@@ -1,6 +1,6 @@
+import { CHROMIUM, ensurePrograms, REDIS_SERVER } from '@incident-bot/local-slack';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { CHROMIUM, ensurePrograms, REDIS_SERVER } from '../../src/sandbox/system-packages.js';
 import { startPostgresServer } from './postgres-server.js';
 import { startRedisServer } from './redis-server.js';
 
@@ -24,10 +24,32 @@ export default async function setup(project: TestProject) {
       // reported by test/browser/sandbox-journey.test.ts
     }
   }
-  const [postgres, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
+  const [postgres, redis] = await startServers();
   project.provide('postgresAdminUrl', postgres.url());
   project.provide('redisUrl', redis.url);
   return async () => {
     await Promise.all([postgres.destroy(), redis.stop()]);
   };
+}
+
+/**
+ * Postgres and Redis for the run, or one plain line per cause and exit 1: a failure here would
+ * otherwise end `npm test` right after "RUN" with a stack trace of our launcher, or with nothing.
+ */
+async function startServers() {
+  const [postgres, redis] = await Promise.allSettled([startPostgresServer(), startRedisServer()]);
+  if (postgres.status === 'fulfilled' && redis.status === 'fulfilled')
+    return [postgres.value, redis.value] as const;
+  if (postgres.status === 'fulfilled') await postgres.value.destroy();
+  if (redis.status === 'fulfilled') await redis.value.stop();
+  for (const [what, result] of [
+    ['Postgres', postgres],
+    ['Redis', redis],
+  ] as const) {
+    if (result.status === 'rejected') {
+      const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+      console.error(`npm test: could not start ${what}: ${reason}`);
+    }
+  }
+  process.exit(1);
 }

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import EmbeddedPostgres from '../../src/db/embedded-postgres.js';
+import { createLocalPostgres } from '../../src/db/local-postgres.js';
 import { freePort } from './free-port.js';
 
 export interface PostgresServer {
@@ -19,8 +19,8 @@ const USER = 'postgres';
 const PASSWORD = 'test-password';
 
 /**
- * A real PostgreSQL server on a free loopback port, from the embedded-postgres package (it runs the
- * server as an unprivileged `postgres` user when we are root). Durability is off unless `durable`
+ * A real PostgreSQL server on a free loopback port, from the embedded-postgres binaries (run as the
+ * unprivileged `postgres` user when we are root; see src/db/local-postgres.ts). Durability is off unless `durable`
  * (tests only; benchmarks that claim production figures ask for it).
  */
 export async function startPostgresServer(options: { durable?: boolean } = {}): Promise<PostgresServer> {
@@ -28,14 +28,12 @@ export async function startPostgresServer(options: { durable?: boolean } = {}): 
   // The server runs as another user and must be able to reach its data directory.
   await chmod(dir, 0o755);
   const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
+  const server = createLocalPostgres({
+    dataDir: join(dir, 'data'),
     port,
     user: USER,
     password: PASSWORD,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: [
+    flags: [
       '-c',
       'listen_addresses=127.0.0.1',
       '-c',
@@ -46,15 +44,12 @@ export async function startPostgresServer(options: { durable?: boolean } = {}): 
       '-c',
       'max_connections=400',
     ],
-    onLog: () => {},
-    onError: () => {},
   });
-  await server.initialise();
   await server.start();
   const self: PostgresServer = {
     port,
     get pid() {
-      return (server as unknown as { process?: { pid?: number } }).process?.pid;
+      return server.pid;
     },
     url: (database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     start: () => server.start(),

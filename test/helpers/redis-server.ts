@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnRedisServer } from '../../src/sandbox/redis-process.js';
+import { spawnRedisServer } from '@incident-bot/local-slack';
 import { freePort } from './free-port.js';
 
 export interface RedisServer {

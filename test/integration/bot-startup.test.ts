@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
+import { writeOncallFile } from '../helpers/oncall-fixture.js';
 import { createDatabase } from '../helpers/postgres-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,10 +38,7 @@ describe('start-up refuses a bad configuration', () => {
   });
 
   it('will not run on an invalid oncall.yaml, and says every problem', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'oncall-bad-'));
-    const path = join(dir, 'oncall.yaml');
-    await writeFile(
-      path,
+    const path = await writeOncallFile(
       [
         'schedules:',
         '  primary:',

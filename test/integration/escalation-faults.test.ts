@@ -1,33 +1,24 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createSlackDriver } from '@incident-bot/local-slack';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createSlackDriver } from '../../src/sandbox/slack-driver.js';
 import { type Harness, SIGNING_SECRET, startHarness, startSeededFake } from '../helpers/bot-harness.js';
 import { type BotProcess, startBotProcess } from '../helpers/bot-process.js';
 import { queryRows } from '../helpers/incidents-db.js';
+import { oncallFixture, writeOncallFile } from '../helpers/oncall-fixture.js';
 import { createDatabase } from '../helpers/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const oncall = (delay: string) => `
-timezone: UTC
-schedules:
-  primary:
-    timezone: UTC
-    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
-    participants: ["{bob}"]
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: ${delay} }
-      - { notify: ["user:{carol}"], escalate_after: ${delay} }
-      - { notify: ["user:{alice}"], escalate_after: ${delay} }
-paging:
-  default_policy: default
-  allow_fast_escalation: true
-`;
+// Bob is on call; Carol, then Alice, are the next levels, each after `delay`.
+const oncall = (delay: string) =>
+  oncallFixture({
+    levels: [
+      ['schedule:primary', delay],
+      ['user:{carol}', delay],
+      ['user:{alice}', delay],
+    ],
+    fastEscalation: true,
+  });
 
 type PageRow = {
   step: number;
@@ -53,13 +44,18 @@ describe('escalation under faults (own Redis)', () => {
     await redis?.stop();
   });
 
-  it('rebuilds the timers from Postgres after Redis loses everything (FLUSHALL)', async () => {
+  /** Alice declares a SEV1, and Bob's first page is written. */
+  const declarePaged = async (title: string) => {
     await h.driver.slashCommand({
       userId: h.people.alice,
       channelId: h.generalId,
-      text: 'create --severity SEV1 --title "Flushed"',
+      text: `create --severity SEV1 --title "${title}"`,
     });
     await waitFor(async () => (await pagesOf(h.databaseUrl)).length === 1);
+  };
+
+  it('rebuilds the timers from Postgres after Redis loses everything (FLUSHALL)', async () => {
+    await declarePaged('Flushed');
     const admin = new Redis(redis.url);
     await admin.flushall();
     admin.disconnect();
@@ -111,12 +107,7 @@ describe('escalation under faults (own Redis)', () => {
       h.databaseUrl,
       'TRUNCATE pages, escalations, timeline_events, idempotency_keys, incidents CASCADE',
     );
-    await h.driver.slashCommand({
-      userId: h.people.alice,
-      channelId: h.generalId,
-      text: 'create --severity SEV1 --title "Blip"',
-    });
-    await waitFor(async () => (await pagesOf(h.databaseUrl)).length === 1);
+    await declarePaged('Blip');
     const admin = new Redis(redis.url);
     await admin.call('CLIENT', 'KILL', 'TYPE', 'normal');
     admin.disconnect();
@@ -141,13 +132,7 @@ describe('a worker killed with SIGKILL mid-escalation (separate processes)', () 
       startSeededFake(),
       createDatabase(inject('postgresAdminUrl')),
     ]);
-    const dir = await mkdtemp(join(tmpdir(), 'oncall-'));
-    const path = join(dir, 'oncall.yaml');
-    const { alice, bob, carol } = slack.people;
-    await writeFile(
-      path,
-      oncall('2s').replace('{bob}', bob).replace('{carol}', carol).replace('{alice}', alice),
-    );
+    const path = await writeOncallFile(oncall('2s'), slack.people);
     env = {
       SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,

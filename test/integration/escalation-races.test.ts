@@ -1,26 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
+import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const DELAY_MS = 300;
-const ONCALL = `
-timezone: UTC
-schedules:
-  primary:
-    timezone: UTC
-    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
-    participants: ["{bob}"]
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: ${DELAY_MS}ms }
-      - { notify: ["user:{carol}"], escalate_after: ${DELAY_MS}ms }
-      - { notify: ["user:{alice}"], escalate_after: 30s }
-paging:
-  default_policy: default
-  allow_fast_escalation: true
-`;
+// Bob is on call; Carol, then Alice, are the next levels.
+const ONCALL = oncallFixture({
+  levels: [
+    ['schedule:primary', `${DELAY_MS}ms`],
+    ['user:{carol}', `${DELAY_MS}ms`],
+    ['user:{alice}', '30s'],
+  ],
+  fastEscalation: true,
+});
 
 let h: Harness;
 beforeAll(async () => {
@@ -40,24 +33,39 @@ describe('acknowledging at the moment a level fires', () => {
       await Promise.all(
         Array.from({ length: batch }, async (_, i) => {
           const n = start + i;
+          const title = `Race ${n}`;
           const response = await h.driver.slashCommand({
             userId: h.people.alice,
             channelId: h.generalId,
-            text: `create --severity SEV1 --title "Race ${n}"`,
+            text: `create --severity SEV1 --title "${title}"`,
           });
-          const number = Number(/#(\d+)/.exec((response.body as { text: string }).text)![1]);
-          const [first] = await waitFor(async () => {
-            const rows = await queryRows<{ created_at: Date }>(
-              h.databaseUrl,
-              'SELECT p.created_at FROM pages p JOIN incidents i ON i.id = p.incident_id WHERE i.number = $1 ORDER BY p.id',
-              [number],
-            );
-            return rows.length ? rows : null;
-          });
-          const dm = await waitFor(() =>
-            h.fake
-              .messages(dmChannel())
-              .find((m) => m.text.includes(`incident #${number} `) && m.text.includes('You are paged')),
+          expect(response.status).toBe(200);
+          // On a busy machine the answer is the "working on it" form without `#N`: the database,
+          // not the wording, says which incident this trial declared (titles are unique per trial).
+          const { number } = await waitFor(
+            () =>
+              queryRows<{ number: number }>(h.databaseUrl, 'SELECT number FROM incidents WHERE title = $1', [
+                title,
+              ]).then((rows) => rows[0]),
+            { timeoutMs: 30_000, what: `incident "${title}"` },
+          );
+          const [first] = await waitFor(
+            async () => {
+              const rows = await queryRows<{ created_at: Date }>(
+                h.databaseUrl,
+                'SELECT p.created_at FROM pages p JOIN incidents i ON i.id = p.incident_id WHERE i.number = $1 ORDER BY p.id',
+                [number],
+              );
+              return rows.length ? rows : null;
+            },
+            { timeoutMs: 30_000, what: `the first page of #${number}` },
+          );
+          const dm = await waitFor(
+            () =>
+              h.fake
+                .messages(dmChannel())
+                .find((m) => m.text.includes(`incident #${number} `) && m.text.includes('You are paged')),
+            { timeoutMs: 30_000, what: `the page DM for #${number}` },
           );
           // Aim the click at level 2's firing time, ± 60 ms.
           const target = first!.created_at.getTime() + DELAY_MS + (Math.random() * 120 - 60);

@@ -1,38 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
+import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Bob is on call in the primary schedule; Carol (by email) is level 2. Delays are scaled down.
-const ONCALL = `
-timezone: UTC
-schedules:
-  primary:
-    timezone: UTC
-    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
-    participants: ["{bob}"]
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 1200ms }
-      - { notify: [user:carol@acme.test], escalate_after: 1200ms }
-    repeat: 1
-  slow:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 20s }
-      - { notify: [user:carol@acme.test], escalate_after: 20s }
-  flappy:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 20s }
-    ack_timeout: 1s
-services:
-  search: { escalation_policy: slow }
-  flaky: { escalation_policy: flappy }
-paging:
-  default_policy: default
-  auto_page: [SEV1, SEV2]
-  allow_fast_escalation: true
-`;
+const ONCALL = oncallFixture({
+  levels: [
+    ['schedule:primary', '1200ms'],
+    ['user:carol@acme.test', '1200ms'],
+  ],
+  repeat: 1,
+  policies: {
+    slow: {
+      levels: [
+        ['schedule:primary', '20s'],
+        ['user:carol@acme.test', '20s'],
+      ],
+    },
+    flappy: { levels: [['schedule:primary', '20s']], ackTimeout: '1s' },
+  },
+  services: { search: { policy: 'slow' }, flaky: { policy: 'flappy' } },
+  autoPage: ['SEV1', 'SEV2'],
+  fastEscalation: true,
+});
 
 let h: Harness;
 beforeAll(async () => {
@@ -82,6 +73,10 @@ const pageDm = (userId: string, number: number) =>
     },
   );
 
+/** The paged person presses a button on their page DM. */
+const pressOnPage = (userId: string, dm: { ts: string }, actionId: string) =>
+  h.driver.clickButton({ userId, channelId: h.fake.dmChannelId(userId)!, messageTs: dm.ts, actionId });
+
 describe('paging through an escalation policy', () => {
   it('pages level 1, then level 2 after its delay, loops, and says when nobody acknowledged', async () => {
     const number = await declare('--severity SEV1 --title "Nobody answers"');
@@ -108,8 +103,15 @@ describe('paging through an escalation policy', () => {
       [1, 0, h.people.bob],
       [1, 1, h.people.carol],
     ]);
-    // Level 2 waited for level 1's delay (generous bounds: timing is the benchmark's job).
-    expect(all[1]!.created_at.getTime() - all[0]!.created_at.getTime()).toBeGreaterThanOrEqual(1100);
+    // Level 2 waited for level 1's delay. Measured between the two decisions (the timeline's
+    // `escalation.paged` times), not the page rows' insert times, which a loaded database can delay.
+    const paged = await queryRows<{ occurred_at: Date }>(
+      h.databaseUrl,
+      `SELECT occurred_at FROM timeline_events WHERE incident_id = $1 AND kind = 'escalation.paged' ORDER BY id`,
+      [id],
+    );
+    expect(paged.length).toBe(4);
+    expect(paged[1]!.occurred_at.getTime() - paged[0]!.occurred_at.getTime()).toBeGreaterThanOrEqual(1200);
     const [row] = await queryRows(h.databaseUrl, 'SELECT channel_id FROM incidents WHERE id = $1', [id]);
     const nobody = await waitFor(() =>
       h.fake.messages(row!.channel_id as string).find((m) => m.text.includes('Nobody acknowledged')),
@@ -132,12 +134,7 @@ describe('paging through an escalation policy', () => {
     const id = await incidentId(number);
     const dm = await pageDm(h.people.bob, number);
     const channel = h.fake.dmChannelId(h.people.bob)!;
-    const click = await h.driver.clickButton({
-      userId: h.people.bob,
-      channelId: channel,
-      messageTs: dm.ts,
-      actionId: 'escalation-ack',
-    });
+    const click = await pressOnPage(h.people.bob, dm, 'escalation-ack');
     expect(click.status).toBe(200);
     const edited = await waitFor(() => {
       const m = h.fake.getMessage(channel, dm.ts);
@@ -158,16 +155,8 @@ describe('paging through an escalation policy', () => {
     const number = await declare('--severity SEV2 --title "Click storm" --service search');
     const id = await incidentId(number);
     const dm = await pageDm(h.people.bob, number);
-    const channel = h.fake.dmChannelId(h.people.bob)!;
     const clicks = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        h.driver.clickButton({
-          userId: h.people.bob,
-          channelId: channel,
-          messageTs: dm.ts,
-          actionId: 'escalation-ack',
-        }),
-      ),
+      Array.from({ length: 50 }, () => pressOnPage(h.people.bob, dm, 'escalation-ack')),
     );
     for (const c of clicks) expect(c.status).toBe(200);
     const refusals = await waitFor(() => {
@@ -182,21 +171,10 @@ describe('paging through an escalation policy', () => {
     const number = await declare('--severity SEV1 --title "Escalate me" --service search');
     const id = await incidentId(number);
     const dm = await pageDm(h.people.bob, number);
-    const channel = h.fake.dmChannelId(h.people.bob)!;
-    await h.driver.clickButton({
-      userId: h.people.bob,
-      channelId: channel,
-      messageTs: dm.ts,
-      actionId: 'escalation-escalate',
-    });
+    await pressOnPage(h.people.bob, dm, 'escalation-escalate');
     // Carol is paged long before the policy's 20 s.
     await pageDm(h.people.carol, number);
-    const stale = await h.driver.clickButton({
-      userId: h.people.bob,
-      channelId: channel,
-      messageTs: dm.ts,
-      actionId: 'escalation-escalate',
-    });
+    const stale = await pressOnPage(h.people.bob, dm, 'escalation-escalate');
     const answer = await waitFor(() => h.fake.responses(stale.responseUrl).at(-1));
     expect(JSON.stringify(answer)).toContain('moved on');
     expect((await pages(id)).map((p) => p.user_id)).toEqual([h.people.bob, h.people.carol]);
@@ -206,13 +184,7 @@ describe('paging through an escalation policy', () => {
     const number = await declare('--severity SEV1 --title "Acked then forgotten" --service flaky');
     const id = await incidentId(number);
     const dm = await pageDm(h.people.bob, number);
-    const channel = h.fake.dmChannelId(h.people.bob)!;
-    await h.driver.clickButton({
-      userId: h.people.bob,
-      channelId: channel,
-      messageTs: dm.ts,
-      actionId: 'escalation-ack',
-    });
+    await pressOnPage(h.people.bob, dm, 'escalation-ack');
     const again = await waitFor(
       async () => {
         const rows = await pages(id);
@@ -267,12 +239,7 @@ describe('paging commands', () => {
     expect(await say(channel, `page <@${h.people.carol}|carol>`)).toContain(`Paging <@${h.people.carol}>`);
     const dm = await pageDm(h.people.carol, number);
     expect(dm.text).toContain('You are paged');
-    await h.driver.clickButton({
-      userId: h.people.carol,
-      channelId: h.fake.dmChannelId(h.people.carol)!,
-      messageTs: dm.ts,
-      actionId: 'escalation-ack',
-    });
+    await pressOnPage(h.people.carol, dm, 'escalation-ack');
     const id = await incidentId(number);
     await waitFor(async () => (await timeline(id)).includes('escalation.acknowledged'));
   });

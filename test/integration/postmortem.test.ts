@@ -2,27 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPostmortemPath } from '../../src/postmortem/signed-links.js';
 import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
+import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const ONCALL = `
-timezone: UTC
-schedules:
-  primary:
-    timezone: UTC
-    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
-    participants: ["{bob}"]
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 10m }
-services:
-  checkout:
-    escalation_policy: default
-    slo: { target: 99.9, window: 30d }
-paging:
-  default_policy: default
-  auto_page: [SEV1]
-`;
+// Bob is on call; only SEV1 pages; checkout has an SLO for the error budget.
+const ONCALL = oncallFixture({
+  levels: [['schedule:primary', '10m']],
+  services: { checkout: { policy: 'default', slo: { target: 99.9, window: '30d' } } },
+  autoPage: ['SEV1'],
+});
 
 let h: Harness;
 beforeAll(async () => {
@@ -35,6 +23,17 @@ afterAll(async () => {
 const say = async (channelId: string, text: string) =>
   ((await h.driver.slashCommand({ userId: h.people.alice, channelId, text })).body as { text: string }).text;
 
+/** The declared incident once its channel is set up. */
+const setUp = (number: number) =>
+  waitFor(async () => {
+    const [r] = await queryRows<{ id: number; channel_id: string; setup_completed_at: Date | null }>(
+      h.databaseUrl,
+      'SELECT id, channel_id, setup_completed_at FROM incidents WHERE number = $1',
+      [number],
+    );
+    return r?.setup_completed_at ? r : null;
+  });
+
 describe('closing an incident and its postmortem draft', () => {
   it('closes with a resolution, uploads the draft through Slack’s upload flow, stores it, and serves it behind a signed link', async () => {
     const declared = await say(
@@ -42,14 +41,7 @@ describe('closing an incident and its postmortem draft', () => {
       'create --severity SEV2 --service checkout --title "Checkout 502s"',
     );
     const number = Number(/#(\d+)/.exec(declared)![1]);
-    const incident = await waitFor(async () => {
-      const [r] = await queryRows<{ id: number; channel_id: string; setup_completed_at: Date | null }>(
-        h.databaseUrl,
-        'SELECT id, channel_id, setup_completed_at FROM incidents WHERE number = $1',
-        [number],
-      );
-      return r?.setup_completed_at ? r : null;
-    });
+    const incident = await setUp(number);
     await say(incident.channel_id, 'note Load balancer returned 502 for /pay');
     await say(
       incident.channel_id,
@@ -131,14 +123,7 @@ describe('closing an incident and its postmortem draft', () => {
   it('regenerates the draft from the latest data, and reopening undoes a close', async () => {
     const declared = await say(h.generalId, 'create --title "Regenerate me"');
     const number = Number(/#(\d+)/.exec(declared)![1]);
-    const incident = await waitFor(async () => {
-      const [r] = await queryRows<{ id: number; channel_id: string; setup_completed_at: Date | null }>(
-        h.databaseUrl,
-        'SELECT id, channel_id, setup_completed_at FROM incidents WHERE number = $1',
-        [number],
-      );
-      return r?.setup_completed_at ? r : null;
-    });
+    const incident = await setUp(number);
     // `/incident close` without a resolution opens the close form.
     const before = new Set(h.fake.openViews(h.people.alice).map((v) => v.view.id));
     expect(

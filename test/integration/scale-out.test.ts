@@ -1,5 +1,5 @@
+import { createSlackDriver } from '@incident-bot/local-slack';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createSlackDriver } from '../../src/sandbox/slack-driver.js';
 import { SIGNING_SECRET, startSeededFake } from '../helpers/bot-harness.js';
 import { type BotProcess, startBotProcess } from '../helpers/bot-process.js';
 import { queryRows } from '../helpers/incidents-db.js';

@@ -114,6 +114,12 @@ describe('when Slack misbehaves during channel set-up', () => {
          announce_ts = NULL, declared_at = now() - interval '1 minute' WHERE id = $1`,
       [row!.id],
     );
+    // …and its outbox row was never marked done: the reconciler hands it to a worker again.
+    await queryRows(
+      h.databaseUrl,
+      "UPDATE outbox SET done_at = NULL, deadline_at = now() - interval '1 second' WHERE key = $1",
+      [`setup-inc-${row!.id}`],
+    );
     const channelsBefore = h.fake.listChannels().length;
     const again = await settled(number);
     expect(again.channel_id).toBe(row!.channel_id);

@@ -20,6 +20,29 @@ describe('configuration', () => {
     });
   });
 
+  it('takes an app-level token for Socket Mode and refuses a bot token in its place', () => {
+    expect(loadConfig({ ...production, SLACK_APP_TOKEN: 'xapp-1-A1-2-abc' }).slack.appToken).toBe(
+      'xapp-1-A1-2-abc',
+    );
+    expect(loadConfig(production).slack.appToken).toBeUndefined();
+    expect(() => loadConfig({ ...production, SLACK_APP_TOKEN: 'xoxb-123' })).toThrow(
+      /SLACK_APP_TOKEN: must be an app-level token starting with xapp-/,
+    );
+  });
+
+  it('takes a Redis Cluster as seed nodes instead of REDIS_URL, and says how to write them', () => {
+    const { REDIS_URL: _, ...withoutUrl } = production;
+    const config = loadConfig({ ...withoutUrl, REDIS_CLUSTER_NODES: 'redis-1:6379, 10.0.0.2:7001' });
+    expect(config.redisClusterNodes).toEqual([
+      { host: 'redis-1', port: 6379 },
+      { host: '10.0.0.2', port: 7001 },
+    ]);
+    expect(() => loadConfig({ ...withoutUrl, REDIS_CLUSTER_NODES: 'redis-1' })).toThrow(
+      /REDIS_CLUSTER_NODES: must list cluster nodes as host:port,host:port/,
+    );
+    expect(() => loadConfig(withoutUrl)).toThrow(/REDIS_URL: is required/);
+  });
+
   it('lists every bad variable in one error, saying what to fix', () => {
     let message = '';
     try {
@@ -77,8 +100,10 @@ describe('configuration', () => {
         'ONCALL_CONFIG',
         'PORT',
         'PUBLIC_URL',
+        'REDIS_CLUSTER_NODES',
         'REDIS_URL',
         'SLACK_API_URL',
+        'SLACK_APP_TOKEN',
         'SLACK_BOT_TOKEN',
         'SLACK_SIGNING_SECRET',
       ].sort(),

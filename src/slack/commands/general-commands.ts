@@ -1,4 +1,5 @@
-import { computeStats, listIncidentTimes } from '../../incidents/incident-stats.js';
+import { computeStats } from '../../incidents/incident-stats.js';
+import { listIncidentTimes } from '../../incidents/incident-stats-repo.js';
 import type { Incident } from '../../incidents/incident-types.js';
 import { buildDeclareModal } from '../views/declare-modal.js';
 import { channelMention } from '../views/format.js';

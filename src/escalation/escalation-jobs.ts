@@ -1,0 +1,39 @@
+import { escalationAckTimeoutJob } from '../jobs/escalation-ack-timeout.js';
+import { escalationStepJob } from '../jobs/escalation-step.js';
+import type { Outbox } from '../jobs/outbox.js';
+import { pageSendJob } from '../jobs/page-send.js';
+
+export interface StepTimer {
+  incidentId: number;
+  epoch: number;
+  step: number;
+  loop: number;
+  dueAt: Date;
+}
+
+export type EscalationJobs = ReturnType<typeof createEscalationJobs>;
+
+/**
+ * The engine's wake-ups and page sends, enqueued after commit. Their record is the engine's own tables
+ * (next_step_at, pending pages), from which the reconciler re-enqueues them; none of these throws.
+ */
+export function createEscalationJobs(outbox: Outbox) {
+  return {
+    scheduleStep: (t: StepTimer) =>
+      outbox.wake(
+        escalationStepJob,
+        { incidentId: t.incidentId, epoch: t.epoch, step: t.step, loop: t.loop },
+        { dueAt: t.dueAt },
+      ),
+    scheduleAckTimeout: (t: { incidentId: number; epoch: number; dueAt: Date }) =>
+      outbox.wake(escalationAckTimeoutJob, { incidentId: t.incidentId, epoch: t.epoch }, { dueAt: t.dueAt }),
+    /** `mayRepeat`: the send may already have happened (reconciler), so look before sending again. */
+    sendPages: async (pageIds: number[], options: { mayRepeat?: boolean } = {}) => {
+      await Promise.all(
+        pageIds.map((pageId) =>
+          outbox.wake(pageSendJob, options.mayRepeat ? { pageId, mayRepeat: true } : { pageId }),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { parseDuration, parseLocalTime, parseRotationLength } from './duration.js';
+import type {
+  EscalationPolicy,
+  IsoWeekday,
+  NotifyTarget,
+  OncallConfig,
+  Schedule,
+  Service,
+} from './oncall-config.js';
+import { type OncallFile, WEEKDAYS } from './oncall-file-schema.js';
+import { parseInstant, parseLocalDate } from './wall-time.js';
+
+/** The validated file → typed, camelCase config. Everything here was checked before. */
+export function buildConfig(file: OncallFile, source: string): OncallConfig {
+  const schedules: Record<string, Schedule> = {};
+  for (const [name, schedule] of Object.entries(file.schedules)) {
+    const timezone = (schedule.timezone ?? file.timezone)!;
+    const layers = schedule.layers ?? [
+      {
+        rotation: schedule.rotation!,
+        participants: schedule.participants!,
+        restrictions: schedule.restrictions,
+      },
+    ];
+    schedules[name] = {
+      name,
+      timezone,
+      layers: layers.map((layer, index) => ({
+        name: ('name' in layer ? layer.name : undefined) ?? `layer ${index + 1}`,
+        rotation: {
+          length: parseRotationLength(layer.rotation.length)!,
+          handoff: parseLocalTime(layer.rotation.handoff)!,
+          start: parseLocalDate(layer.rotation.start)!,
+        },
+        participants: layer.participants,
+        restrictions: (layer.restrictions ?? []).map((restriction) => ({
+          days: (restriction.days ?? WEEKDAYS).map((day) => (WEEKDAYS.indexOf(day) + 1) as IsoWeekday),
+          from: parseLocalTime(restriction.from)!,
+          to: parseLocalTime(restriction.to)!,
+        })),
+      })),
+      overrides: schedule.overrides.map((override) => ({
+        user: override.user,
+        from: new Date(parseInstant(override.from, timezone)!),
+        to: new Date(parseInstant(override.to, timezone)!),
+      })),
+    };
+  }
+
+  const escalationPolicies: Record<string, EscalationPolicy> = {};
+  for (const [name, policy] of Object.entries(file.escalation_policies)) {
+    escalationPolicies[name] = {
+      name,
+      levels: policy.levels.map((level) => ({
+        notify: level.notify.map((target): NotifyTarget => {
+          const [kind, ...rest] = target.split(':');
+          const value = rest.join(':');
+          return kind === 'schedule' ? { kind: 'schedule', schedule: value } : { kind: 'user', user: value };
+        }),
+        escalateAfterMs: parseDuration(level.escalate_after)!,
+      })),
+      repeat: policy.repeat,
+      ackTimeoutMs: policy.ack_timeout === undefined ? undefined : parseDuration(policy.ack_timeout)!,
+    };
+  }
+
+  const services: Record<string, Service> = {};
+  for (const [name, service] of Object.entries(file.services)) {
+    services[name] = {
+      name,
+      escalationPolicy: service.escalation_policy,
+      slo: service.slo && { target: service.slo.target, windowMs: parseDuration(service.slo.window)! },
+      runbook: service.runbook,
+    };
+  }
+
+  return {
+    source,
+    timezone: file.timezone,
+    admins: file.admins,
+    schedules,
+    escalationPolicies,
+    services,
+    paging: {
+      defaultPolicy: file.paging.default_policy,
+      autoPage: file.paging.auto_page,
+      allowFastEscalation: file.paging.allow_fast_escalation,
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import type { Queryable } from '../db/pool.js';
+
+/** A page: one person asked to respond, by one level of an escalation (or by hand, step -1). */
+export interface Page {
+  id: number;
+  incidentId: number;
+  epoch: number;
+  step: number;
+  loop: number;
+  target: string;
+  userId: string | null;
+  via: string;
+  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  dmChannelId: string | null;
+  dmTs: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+interface PageRow {
+  id: number;
+  incident_id: number;
+  epoch: number;
+  step: number;
+  loop: number;
+  target: string;
+  user_id: string | null;
+  via: string;
+  status: Page['status'];
+  dm_channel_id: string | null;
+  dm_ts: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+const PAGE_COLUMNS =
+  'id, incident_id, epoch, step, loop, target, user_id, via, status, dm_channel_id, dm_ts, created_at, sent_at';
+
+function toPage(row: PageRow): Page {
+  return {
+    id: row.id,
+    incidentId: row.incident_id,
+    epoch: row.epoch,
+    step: row.step,
+    loop: row.loop,
+    target: row.target,
+    userId: row.user_id,
+    via: row.via,
+    status: row.status,
+    dmChannelId: row.dm_channel_id,
+    dmTs: row.dm_ts,
+    createdAt: row.created_at,
+    sentAt: row.sent_at,
+  };
+}
+
+/** Inserts the pages of one level; a page that exists already (a timer run twice) is not created again. */
+export async function insertPages(
+  db: Queryable,
+  incidentId: number,
+  position: { epoch: number; step: number; loop: number },
+  targets: { target: string; via: string }[],
+): Promise<Page[]> {
+  if (targets.length === 0) return [];
+  const { rows } = await db.query<PageRow>(
+    `INSERT INTO pages (incident_id, epoch, step, loop, target, via)
+     SELECT $1, $2, $3, $4, t.target, t.via FROM unnest($5::text[], $6::text[]) AS t(target, via)
+     ON CONFLICT (incident_id, epoch, step, loop, target) DO NOTHING
+     RETURNING ${PAGE_COLUMNS}`,
+    [
+      incidentId,
+      position.epoch,
+      position.step,
+      position.loop,
+      targets.map((t) => t.target),
+      targets.map((t) => t.via),
+    ],
+  );
+  return rows.map(toPage);
+}
+
+export async function findPage(db: Queryable, id: number): Promise<Page | null> {
+  const { rows } = await db.query<PageRow>(`SELECT ${PAGE_COLUMNS} FROM pages WHERE id = $1`, [id]);
+  return rows[0] ? toPage(rows[0]) : null;
+}
+
+export async function listPages(db: Queryable, incidentId: number): Promise<Page[]> {
+  const { rows } = await db.query<PageRow>(
+    `SELECT ${PAGE_COLUMNS} FROM pages WHERE incident_id = $1 ORDER BY id`,
+    [incidentId],
+  );
+  return rows.map(toPage);
+}
+
+export async function markPageSent(
+  db: Queryable,
+  id: number,
+  fields: { userId: string; dmChannelId: string; dmTs: string; at: Date },
+): Promise<void> {
+  await db.query(
+    `UPDATE pages SET status = 'sent', user_id = $2, dm_channel_id = $3, dm_ts = $4, sent_at = $5, error = NULL
+     WHERE id = $1`,
+    [id, fields.userId, fields.dmChannelId, fields.dmTs, fields.at],
+  );
+}
+
+export async function markPageUnsent(
+  db: Queryable,
+  id: number,
+  status: 'failed' | 'skipped',
+  error: string | null,
+): Promise<void> {
+  await db.query(`UPDATE pages SET status = $2, error = $3 WHERE id = $1 AND status = 'pending'`, [
+    id,
+    status,
+    error,
+  ]);
+}
+
+export async function listStalePendingPages(db: Queryable, before: Date): Promise<Page[]> {
+  const { rows } = await db.query<PageRow>(
+    `SELECT ${PAGE_COLUMNS} FROM pages WHERE status = 'pending' AND created_at < $1 ORDER BY id LIMIT 1000`,
+    [before],
+  );
+  return rows.map(toPage);
+}
+
+/** A sent page's line in the incident channel: what it says, and whether it was posted already. */
+export interface PageChannelNote {
+  step: number;
+  via: string;
+  userId: string | null;
+  status: Page['status'];
+  noted: boolean;
+  channelId: string | null;
+}
+
+/** Reads the page with its incident's channel, locking the page until the transaction ends. */
+export async function lockPageChannelNote(db: Queryable, pageId: number): Promise<PageChannelNote | null> {
+  const { rows } = await db.query<{
+    step: number;
+    via: string;
+    user_id: string | null;
+    status: Page['status'];
+    noted: boolean;
+    channel_id: string | null;
+  }>(
+    `SELECT p.step, p.via, p.user_id, p.status, p.channel_noted_at IS NOT NULL AS noted, i.channel_id
+     FROM pages p JOIN incidents i ON i.id = p.incident_id WHERE p.id = $1 FOR UPDATE OF p`,
+    [pageId],
+  );
+  const row = rows[0];
+  return row
+    ? {
+        step: row.step,
+        via: row.via,
+        userId: row.user_id,
+        status: row.status,
+        noted: row.noted,
+        channelId: row.channel_id,
+      }
+    : null;
+}
+
+export async function markPageChannelNoted(db: Queryable, pageId: number): Promise<void> {
+  await db.query('UPDATE pages SET channel_noted_at = now() WHERE id = $1', [pageId]);
+}
+
+/** Sent pages whose line in the incident channel is not posted yet (they went out before it existed). */
+export async function listSentPagesNotNoted(db: Queryable, incidentId: number): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    "SELECT id FROM pages WHERE incident_id = $1 AND status = 'sent' AND channel_noted_at IS NULL ORDER BY id",
+    [incidentId],
+  );
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,37 @@
+import { channelBookmarkJob } from './channel-bookmark.js';
+import { escalationAckTimeoutJob } from './escalation-ack-timeout.js';
+import { escalationAcknowledgedJob } from './escalation-acknowledged.js';
+import { escalationExhaustedJob } from './escalation-exhausted.js';
+import { escalationStepJob } from './escalation-step.js';
+import { incidentArchiveJob } from './incident-archive.js';
+import { incidentRefreshJob } from './incident-refresh.js';
+import { incidentSetupJob } from './incident-setup.js';
+import type { JobDefinition } from './job.js';
+import { pageSendJob } from './page-send.js';
+import { postmortemPublishJob } from './postmortem-publish.js';
+import { reconcileJob } from './reconcile.js';
+import { reminderFireJob } from './reminder-fire.js';
+import { reminderSendJob } from './reminder-send.js';
+import { updatePostJob } from './update-post.js';
+
+/** Every background job, by name: the workers dispatch through it, the reconciler re-enqueues by it. */
+export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
+  (
+    [
+      incidentSetupJob,
+      incidentRefreshJob,
+      updatePostJob,
+      channelBookmarkJob,
+      reminderFireJob,
+      reminderSendJob,
+      incidentArchiveJob,
+      postmortemPublishJob,
+      pageSendJob,
+      escalationStepJob,
+      escalationAckTimeoutJob,
+      escalationAcknowledgedJob,
+      escalationExhaustedJob,
+      reconcileJob,
+    ] as JobDefinition[]
+  ).map((job) => [job.name, job]),
+);

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { EscalationService } from '../escalation/escalation-service.js';
+import type { LifecycleService } from '../incidents/lifecycle-service.js';
+import type { ChannelBookmarks } from '../slack/channel-bookmarks.js';
+import type { IncidentPresenter } from '../slack/incident-presenter.js';
+import type { IncidentSetup } from '../slack/incident-setup.js';
+import type { PagingNotifier } from '../slack/paging-notifier.js';
+import type { PostmortemPublisher } from '../slack/postmortem-publisher.js';
+import type { Reconciler } from './reconciler.js';
+
+/**
+ * The two queues. A Slack 429 storm slows only `slack`; escalation timers never wait behind it.
+ * Names share the hash-tagged prefix (see jobs/queues.ts) so BullMQ works on Redis Cluster.
+ */
+export const QueueName = {
+  /** Everything that talks to Slack: retried with backoff, may be slow under 429s. */
+  slack: 'slack-sends',
+  /** Short database jobs that must stay on time: escalation steps, reminders, the reconciler. */
+  timers: 'timers',
+} as const;
+export type QueueKey = keyof typeof QueueName;
+
+/** BullMQ retry options of a job (a subset of BullMQ's JobsOptions, so the catalogue needs no BullMQ). */
+export interface JobOptions {
+  /** Runs before the job fails for good. */
+  attempts: number;
+  backoff: { type: 'exponential'; delay: number; jitter?: number };
+}
+
+/** What a handler may call: the services and adapters built by the composition root. */
+export interface JobDeps {
+  setup: IncidentSetup;
+  presenter: IncidentPresenter;
+  publisher: PostmortemPublisher;
+  bookmarks: ChannelBookmarks;
+  lifecycle: LifecycleService;
+  /** Null without an oncall.yaml: paging jobs are then never enqueued. */
+  escalation: EscalationService | null;
+  notifier: PagingNotifier | null;
+  reconciler: Reconciler;
+}
+
+/** How this run of a job came about. */
+export interface JobRun {
+  /** An earlier run may have done the external call and died before recording it: look first. */
+  mayRepeat: boolean;
+  /** No retry follows this run. */
+  finalAttempt: boolean;
+  /** The job's key (outbox key and BullMQ job id), e.g. for message metadata. */
+  key: string;
+}
+
+/**
+ * Where a job's durable record lives.
+ * - `outbox`: a row of the outbox table written in the transaction of the change; the job marks it
+ *   done; the reconciler re-enqueues it past its deadline.
+ * - `state`: the domain's own table is the record (escalation state for step timers, page rows for
+ *   page sends, `reminder_due_at` for reminders); it is enqueued after commit and the reconciler
+ *   re-enqueues it from that table. These are the hot paths of paging, kept to one statement each.
+ */
+export type Durability = 'outbox' | 'state';
+
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  queue: QueueKey;
+  durability: Durability;
+  payload: S;
+  /** The idempotency key: the outbox row's key and the BullMQ job id (no `:`, never all digits). */
+  key(payload: z.infer<S>): string;
+  options: JobOptions;
+  /** Outbox jobs: how long a row may stay not done before the reconciler re-enqueues it. */
+  deadlineMs?: number;
+  /** Outbox jobs: a new request while a row is pending renews that row (card refreshes). */
+  coalesce?: boolean;
+  /** Calls one service or adapter method. */
+  handle(deps: JobDeps, payload: z.infer<S>, run: JobRun): Promise<unknown>;
+}
+
+export type OutboxJob<S extends z.ZodType = z.ZodType> = JobDefinition<S> & { durability: 'outbox' };
+
+export function defineJob<S extends z.ZodType, D extends Durability>(
+  definition: JobDefinition<S> & { durability: D },
+): JobDefinition<S> & { durability: D } {
+  return definition;
+}
+
+/** Escalation timers are short DB jobs: many quick retries; ids carry the epoch, so duplicates are no-ops. */
+export const TIMER_OPTIONS: JobOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
+};
+
+/** Slack calls: retried with backoff (429s are waited out by the client before a retry). */
+export const SLACK_OPTIONS: JobOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.2 },
+};
+
+/** Default deadline of an outbox row: a Slack job normally finishes well within it. */
+export const DEFAULT_DEADLINE_MS = 30_000;
+
+/** The payload of most incident jobs. */
+export const incidentRef = z.object({ incidentId: z.number().int().positive() });

@@ -1,0 +1,141 @@
+import { type Job, Worker } from 'bullmq';
+import { z } from 'zod';
+import type { Clock } from '../clock.js';
+import { batched } from '../db/batched.js';
+import type { Pool } from '../db/pool.js';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../logger.js';
+import type { RedisConnection } from '../queue/redis.js';
+import { jobCatalogue } from './catalogue.js';
+import { type JobDefinition, type JobDeps, type QueueKey, QueueName } from './job.js';
+import { findOutboxRows, markOutboxRowsDone } from './outbox-repo.js';
+import type { Queues } from './queues.js';
+import { reconcileJob } from './reconcile.js';
+
+export const RECONCILE_EVERY_MS = 15_000;
+
+export interface WorkerDeps {
+  connection: RedisConnection;
+  prefix: string;
+  queues: Queues;
+  pool: Pool;
+  clock: Clock;
+  metrics: Metrics;
+  logger: Logger;
+  /** What handlers call. */
+  jobs: JobDeps;
+  /** Defaults to every job (benchmarks may pass fewer). */
+  catalogue?: ReadonlyMap<string, JobDefinition>;
+  reconcileEveryMs?: number;
+}
+
+export interface Workers {
+  close(deadlineMs?: number): Promise<void>;
+}
+
+const outboxData = z.object({ key: z.string().min(1) });
+
+/** A coalescing row renewed while its job ran is run again at once, this many times at most. */
+const MAX_ROUNDS = 5;
+
+/**
+ * One worker per queue; each dispatches by job name through the catalogue. An outbox job reads its
+ * row (the payload is there), skips a row already done, runs, and marks the generation it ran done.
+ */
+export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
+  const { connection, prefix, metrics, logger, pool, clock } = deps;
+  const catalogue = deps.catalogue ?? jobCatalogue;
+  // Jobs that read or finish their rows at the same time share one statement (group commit, as the
+  // escalation engine does): under a burst that is one round trip instead of one per job.
+  const group = { maxInFlight: 2, overlapAfterMs: 50, maxBatch: 100 };
+  const findRow = batched((keys: string[]) => findOutboxRows(pool, keys), { ...group, key: (key) => key });
+  const markDone = batched(
+    (runs: { key: string; generation: number }[]) => markOutboxRowsDone(pool, runs, clock.now()),
+    { ...group, key: (r) => r.key },
+  );
+
+  async function run(job: Job): Promise<unknown> {
+    const definition = catalogue.get(job.name);
+    if (!definition) throw new Error(`no job named "${job.name}" in the catalogue`);
+    const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const retried = job.attemptsMade > 0 || job.attemptsStarted > 1;
+    if (definition.durability === 'state') {
+      const payload = definition.payload.parse(job.data);
+      return definition.handle(deps.jobs, payload, { mayRepeat: retried, finalAttempt, key: job.id ?? '' });
+    }
+    const { key } = outboxData.parse(job.data);
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const row = await findRow(key);
+      if (!row || row.doneAt) return;
+      const payload = definition.payload.parse(row.payload);
+      await definition.handle(deps.jobs, payload, {
+        mayRepeat: retried || row.dispatches > 1 || round > 0,
+        finalAttempt,
+        key,
+      });
+      if (await markDone({ key, generation: row.generation })) return;
+    }
+    // Renewed on every round: the reconciler picks it up again at its deadline.
+  }
+
+  const settings = {
+    connection,
+    prefix,
+    autorun: true,
+    // Locks are renewed while a job runs (even while a 429 waits), so a short lock only shortens how
+    // long a crashed worker's job waits before another worker takes it.
+    lockDuration: 10_000,
+    stalledInterval: 5_000,
+    maxStalledCount: 3,
+  };
+  // Timer jobs are one short transaction each. They mostly wait for Postgres, and escalation
+  // decisions that wait together are applied in one statement (escalation-service.ts), so 50 at
+  // once cost no more connections than 20 and keep a burst of timers from queueing in Redis.
+  const concurrency: Record<QueueKey, number> = { slack: 8, timers: 50 };
+  const workers = (Object.keys(QueueName) as QueueKey[]).map((queue) => {
+    const worker = new Worker(QueueName[queue], run, { ...settings, concurrency: concurrency[queue] });
+    worker.on('completed', (job) =>
+      metrics.jobs.inc({ queue: QueueName[queue], name: job.name, outcome: 'completed' }),
+    );
+    worker.on('failed', (job, error) => {
+      metrics.jobs.inc({ queue: QueueName[queue], name: job?.name ?? 'unknown', outcome: 'failed' });
+      logger.warn({ queue, job: job?.id, attemptsMade: job?.attemptsMade, err: error }, 'job failed');
+    });
+    worker.on('error', (error) => logger.error({ queue, err: error }, 'worker error'));
+    return worker;
+  });
+
+  // The reconciler is itself idempotent, so one scheduler shared by every worker process is enough.
+  // The scheduler lives in Redis, so a Redis that lost its data has none: every worker re-upserts it
+  // on reconnect and every few periods (an upsert of the same id is a no-op).
+  const every = deps.reconcileEveryMs ?? RECONCILE_EVERY_MS;
+  const ensureScheduler = () =>
+    deps.queues.timers.upsertJobScheduler(
+      reconcileJob.key({}),
+      { every },
+      { name: reconcileJob.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+  await ensureScheduler();
+  const keepScheduler = () => {
+    ensureScheduler().catch((error) =>
+      logger.warn({ err: error }, 'could not ensure the reconciler schedule'),
+    );
+  };
+  const schedulerTimer = setInterval(keepScheduler, Math.max(every * 4, 1000));
+  schedulerTimer.unref();
+  connection.on('ready', keepScheduler);
+
+  return {
+    /** Finishes active jobs within the deadline; what is left is handed back to Redis as stalled. */
+    async close(deadlineMs = 10_000) {
+      clearInterval(schedulerTimer);
+      connection.off('ready', keepScheduler);
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, deadlineMs, 'timeout').unref());
+      if ((await Promise.race([graceful, timeout])) === 'timeout') {
+        logger.warn('workers did not finish within the deadline; closing forcefully');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+    },
+  };
+}
