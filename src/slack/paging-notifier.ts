@@ -10,6 +10,7 @@ import {
   markPageChannelNoted,
 } from '../escalation/page-repo.js';
 import { findIncidentById } from '../incidents/incident-repo.js';
+import type { SlackPresence } from '../incidents/slack-presence-repo.js';
 import type { Logger } from '../logger.js';
 import { findRecentMessage, taggedWith } from './recent-messages.js';
 import { describeSlackError, isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
@@ -18,6 +19,8 @@ import { buildPageAcknowledgedMessage, buildPageMessage } from './views/page-mes
 
 export interface PagingNotifierDeps {
   pool: Pool;
+  /** Where the incident's announcement is (the adapter's own table). */
+  presence: { find(incidentId: number): Promise<SlackPresence> };
   /** Whether a page is still due, and recording what came of it: the domain's decisions. */
   delivery: PageDelivery;
   client: WebClient;
@@ -36,7 +39,7 @@ export const PAGE_EVENT_TYPE = 'incident_page';
  * The Slack half of paging, run by the Slack-sends queue: DMs with Acknowledge / Escalate now,
  * their edits after an ack, and the lines in the incident channel. Retries come from the queue.
  */
-export function createPagingNotifier({ pool, delivery, client, logger }: PagingNotifierDeps) {
+export function createPagingNotifier({ pool, presence, delivery, client, logger }: PagingNotifierDeps) {
   // Email → Slack id; people rarely change address, and a miss is looked up again next time.
   const emailCache = new Map<string, string>();
 
@@ -193,11 +196,12 @@ export function createPagingNotifier({ pool, delivery, client, logger }: PagingN
       if (escalation?.state !== 'exhausted' || !incident) return;
       const text = `:rotating_light: Nobody acknowledged the pages for incident #${incident.number} after ${escalation.loop + 1} pass${escalation.loop ? 'es' : ''} through the "${escalation.policyName}" policy. Page someone by hand: \`/incident escalate\` starts again.`;
       await postInChannel(incident.channelId, text);
-      if (incident.announceChannelId && incident.announceTs) {
+      const where = await presence.find(incidentId);
+      if (where.announceChannelId && where.announceTs) {
         await tolerate(['is_archived', 'channel_not_found', 'not_in_channel', 'thread_not_found'], () =>
           client.chat.postMessage({
-            channel: incident.announceChannelId!,
-            thread_ts: incident.announceTs!,
+            channel: where.announceChannelId!,
+            thread_ts: where.announceTs!,
             text,
             reply_broadcast: true,
           }),
