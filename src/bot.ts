@@ -8,6 +8,7 @@ import { AppError } from './errors.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
+import { createPageNotes } from './escalation/page-notes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -193,7 +194,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       const presence = { find: (id: number) => findSlackPresence(pool, id) };
       const notifier = escalation
         ? createPagingNotifier({
-            pool,
+            notes: createPageNotes({ pool }),
             presence,
             delivery: createPageDelivery({ pool, clock }),
             client,
