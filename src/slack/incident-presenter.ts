@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { IncidentCards } from '../incidents/incident-card.js';
 import type { Incident } from '../incidents/incident-types.js';
-import type { SlackPresence } from '../incidents/slack-presence-repo.js';
+import type { SlackPresence } from '../incidents/slack-presence.js';
 import type { Logger } from '../logger.js';
 import { ActionId, BlockId } from './ids.js';
 import { findRecentMessage, taggedWith } from './recent-messages.js';

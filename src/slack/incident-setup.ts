@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { incidentChannelName } from '../incidents/channel-name.js';
 import type { IncidentSetupStore } from '../incidents/incident-setup-store.js';
 import type { Incident, SetupStep } from '../incidents/incident-types.js';
-import type { SlackPresence } from '../incidents/slack-presence-repo.js';
+import type { SlackPresence } from '../incidents/slack-presence.js';
 import type { Logger } from '../logger.js';
 import { HEADLINE_EVENT_TYPE } from './ids.js';
 import { describeSlackError, isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';

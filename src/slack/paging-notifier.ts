@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { PageDelivery } from '../escalation/page-delivery.js';
 import type { PageNotes } from '../escalation/page-notes.js';
-import type { SlackPresence } from '../incidents/slack-presence-repo.js';
+import type { SlackPresence } from '../incidents/slack-presence.js';
 import type { Logger } from '../logger.js';
 import { findRecentMessage, taggedWith } from './recent-messages.js';
 import { describeSlackError, isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';

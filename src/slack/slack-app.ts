@@ -3,7 +3,6 @@ import { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Severity } from '../config.js';
 import type { Pool } from '../db/pool.js';
-import { claimSlackEvent } from '../db/slack-events-repo.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
 import type { IncidentService } from '../incidents/incident-service.js';
@@ -35,6 +34,8 @@ export interface SlackAppDeps {
   lifecycle: LifecycleService;
   oncall: OncallConfig | null;
   pool: Pool;
+  /** Claims an Events API delivery id; false when some instance already handled it. */
+  claimEvent: (eventId: string) => Promise<boolean>;
   clock: Clock;
   logger: Logger;
   defaultSeverity: Severity;
@@ -96,7 +97,7 @@ export function createSlackApp(deps: SlackAppDeps): {
   // Every Events API delivery is handled once across all instances, whatever Slack retries.
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !(await claimSlackEvent(deps.pool, eventId))) return;
+    if (eventId && !(await deps.claimEvent(eventId))) return;
     await next();
   });
   const router = createSlackRouter(app);
