@@ -27,6 +27,7 @@ export function emptyPresence(incidentId: number): SlackPresence {
   };
 }
 
+/** Never null: an incident whose set-up has not recorded anything yet has the empty presence. */
 export async function findSlackPresence(db: Queryable, incidentId: number): Promise<SlackPresence> {
   const { rows } = await db.query<PresenceRow>(
     `SELECT incident_id, headline_ts, announce_channel_id, announce_ts, setup_steps, setup_completed_at,
