@@ -6,7 +6,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The local Slack workspace package is needed to type-check the sandbox runner (src/dev), not at run time.
+# The local Slack workspace package: the sandbox runner (src/dev) compiles against it; the runtime
+# stage leaves it out (a dev dependency), so the image has no sandbox.
 COPY packages ./packages
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./

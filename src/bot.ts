@@ -33,6 +33,7 @@ import {
   createWorkerConnection,
   type RedisConnection,
 } from './queue/redis.js';
+import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createIncidentSetup } from './slack/incident-setup.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
@@ -153,6 +154,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       clock,
       logger,
       outbox,
+      runbookFor: (service) => oncall?.services[service]?.runbook,
       armReminder: (tx, incident) => lifecycle.armReminderInTransaction(tx, incident),
       paging: escalation && paging ? { ...paging, startInTransaction: escalation.startInTransaction } : null,
     });
@@ -227,6 +229,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             announceChannelId: config.announceChannelId,
             botUserId: cachedBotUserId(() => client.auth.test().then((r) => r.user_id!)),
             afterSetup: async (id) => notifier?.notePagesSentBeforeChannel(id),
+          }),
+          bookmarks: createChannelBookmarks({
+            client,
+            channelOf: async (id) => (await lifecycle.get(id).catch(() => null))?.channelId ?? null,
           }),
           presenter: createIncidentPresenter({
             incidents,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors.js';
-
-export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+import { SEVERITIES, type Severity } from './incidents/incident-types.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -73,8 +72,6 @@ export const ENV_VARIABLE_NAMES = Object.keys(envShape.shape);
 export const envSchema = envShape;
 
 const REQUIRED_WITH_SLACK = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'DATABASE_URL', 'REDIS_URL'] as const;
-
-export type Severity = (typeof SEVERITIES)[number];
 
 export interface Config {
   /** True when no Slack credentials are configured: the bot talks to the local Slack. */

@@ -38,25 +38,31 @@ if (config.sandbox) {
     process.exit(1);
   }
 } else {
-  try {
-    const bot = await startBot({ config, role, logger });
-    let stopping = false;
-    const shutdown = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'shutting down');
-      const hardExit = setTimeout(() => process.exit(1), 20_000);
-      hardExit.unref();
-      bot.stop().then(
+  // Signals are taken from the start: a SIGTERM that arrives while the bot starts (its HTTP listener
+  // answers /healthz before the workers run) still stops it cleanly once start-up has finished.
+  let started: Promise<Awaited<ReturnType<typeof startBot>>> | null = null;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const hardExit = setTimeout(() => process.exit(1), 20_000);
+    hardExit.unref();
+    (started ?? Promise.reject(new Error('not started')))
+      .then((bot) => bot.stop())
+      .then(
         () => process.exit(0),
         (error) => {
           logger.error({ err: error }, 'shutdown failed');
           process.exit(1);
         },
       );
-    };
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
-    process.on('SIGINT', () => shutdown('SIGINT'));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  try {
+    started = startBot({ config, role, logger });
+    await started;
   } catch (error) {
     // Configuration problems are for a person at a terminal: say them plainly, not only as a log line.
     if (isAppError(error)) console.error(`\n${error.message}\n`);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
-import type { Severity } from '../config.js';
 import { AppError } from '../errors.js';
+import type { Severity } from '../incidents/incident-types.js';
 import type { LocalDate, LocalTime, RotationLength } from './duration.js';
 import { buildConfig } from './oncall-config-build.js';
 import { defaultMessage, describeIssue, formatProblem, inDocumentOrder } from './oncall-config-problems.js';

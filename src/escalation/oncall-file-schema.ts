@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES } from '../config.js';
+import { SEVERITIES } from '../incidents/incident-types.js';
 import {
   DURATION_PATTERN,
   LOCAL_DATE_PATTERN,

@@ -44,8 +44,10 @@ const lastShift = new WeakMap<Schedule, OnCallShift>();
 export function whoIsOnCall(schedule: Schedule, at: Date): OnCallShift | null {
   const t = at.getTime();
   const known = lastShift.get(schedule);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the cache only saves work; a miss resolves the same shift
   if (known && known.start.getTime() <= t && t < known.end.getTime()) return { ...known };
   const shift = resolve(sourcesOf(schedule), t);
+  // Stryker disable next-line ConditionalExpression: caching every answer or none changes only the work done
   if (shift) lastShift.set(schedule, shift);
   return shift && { ...shift };
 }
@@ -60,6 +62,7 @@ export function nextShifts(schedule: Schedule, from: Date, count: number): OnCal
   let t = from.getTime();
   // Every step moves t forward to a shift's end or to the next covered instant, and shifts and gaps
   // alternate, so this bound is never the reason to stop when shifts remain.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,UpdateOperator: a safety bound; the loop ends on count or when nothing comes
   for (let step = 0; shifts.length < count && step < 2 * count + 2; step++) {
     const shift = resolve(sources, t);
     if (shift !== null) {
@@ -98,8 +101,10 @@ function resolve(sources: Source[], t: number): OnCallShift | null {
     let { start, end } = found.interval;
     for (const higher of sources.slice(index + 1)) {
       const next = higher.nextStart(t);
+      // Stryker disable next-line EqualityOperator: next === end leaves end as it is
       if (next !== null && next < end) end = next;
       const last = higher.lastEnd(t);
+      // Stryker disable next-line EqualityOperator: last === start leaves start as it is
       if (last !== null && last > start) start = last;
     }
     return { user: found.user, start: new Date(start), end: new Date(end), source: found.source };
@@ -122,6 +127,7 @@ function sourcesOf(schedule: Schedule): Source[] {
                 source: { kind: 'override', override: index },
               }
             : null,
+        // Stryker disable next-line EqualityOperator,ConditionalExpression: at t === from both give from; inside the override it answers itself, so this is never asked
         nextStart: (t) => (t < from ? from : t < to ? t : null),
         lastEnd: (t) => (t >= to ? to : null),
       };
@@ -155,9 +161,12 @@ function layerSource(layer: ScheduleLayer, layerIndex: number, zone: string): So
 
   /** The turn running at t (t ≥ first): jump by whole calendar periods, then settle the DST-shifted edge. */
   const turnAt = (t: number): number => {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: for hours the calendar jump below is only a poorer first guess that the loops settle
     if (unit === 'hour') return Math.floor((t - first) / periodMs);
     let k = Math.max(0, Math.floor(daysBetween(start, localDateOf(t, zone)) / periodDays));
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: these only take more steps to the same turn
     while (k > 0 && handoffAt(k) > t) k--;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,UpdateOperator: the jump (whole periods between local dates) never lands below the running turn; a guard
     while (handoffAt(k + 1) <= t) k++;
     return k;
   };
@@ -167,6 +176,7 @@ function layerSource(layer: ScheduleLayer, layerIndex: number, zone: string): So
   const windowsStartingOn = (day: LocalDate): Interval[] => {
     const dayKey = `${day.year}-${day.month}-${day.day}`;
     let windows = windowsByDay.get(dayKey);
+    // Stryker disable next-line ConditionalExpression: the per-day cache only saves work
     if (windows === undefined) {
       windows = [];
       const weekday = weekdayOf(day) as IsoWeekday;
@@ -175,6 +185,7 @@ function layerSource(layer: ScheduleLayer, layerIndex: number, zone: string): So
         const wraps = minutesOf(restriction.to) <= minutesOf(restriction.from);
         const start = wallTimeToInstant(day, restriction.from, zone);
         const end = wallTimeToInstant(wraps ? addDays(day, 1) : day, restriction.to, zone);
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty window (both ends in one DST gap) covers no instant either way
         if (end > start) windows.push({ start, end });
       }
       windowsByDay.set(dayKey, windows);
@@ -251,10 +262,13 @@ function layerSource(layer: ScheduleLayer, layerIndex: number, zone: string): So
       const from = Math.max(t, first);
       if (coverageAt(from) !== null) return from;
       // Some window starts within any 8 days, as every restriction names at least one weekday.
+      // Stryker disable next-line EqualityOperator: from is not covered, so no window starts at from
       const upcoming = windowsAround(from, 1, 8).find((w) => w.start > from);
+      // Stryker disable next-line ConditionalExpression: some window starts within any 8 days (a restriction names at least one weekday)
       return upcoming === undefined ? null : upcoming.start;
     },
     lastEnd: (t) => {
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a shortcut; the filter below finds nothing in these cases too
       if (t <= first || layer.restrictions.length === 0) return null;
       const past = windowsAround(t, 8, 0).filter((w) => w.end <= t && w.end > first);
       return past.length === 0 ? null : past.at(-1)!.end;

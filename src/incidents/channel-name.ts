@@ -17,12 +17,11 @@ export function incidentChannelName(incidentNumber: number, title: string, attem
   return cut ? `${prefix}-${cut}${suffix}` : `${prefix}${suffix}`;
 }
 
+/** `room` is positive (prefix and suffix are numbers, under 25 characters each); slugify leaves no `--` or edge `-`. */
 function truncateAtWord(slug: string, room: number): string {
-  if (room <= 0) return '';
   if (slug.length <= room) return slug;
   const hard = slug.slice(0, room);
   const lastDash = hard.lastIndexOf('-');
   // Cut at a word boundary when one is reasonably close; otherwise cut mid-word.
-  const cut = lastDash >= room / 2 ? hard.slice(0, lastDash) : hard;
-  return cut.replace(/-+$/, '');
+  return lastDash >= room / 2 ? hard.slice(0, lastDash) : hard;
 }

@@ -26,11 +26,12 @@ interface IncidentRow {
   version: number;
   reminder_due_at: Date | null;
   reminder_epoch: number;
+  runbook_url: string | null;
 }
 
 const COLUMNS = `id, number, title, summary, severity, status, is_private, service, reporter_id, commander_id,
   origin_channel_id, declared_at, resolved_at, closed_at, updated_at, channel_id, channel_name, comms_id, scribe_id,
-  last_update_text, last_update_at, version, reminder_due_at, reminder_epoch`;
+  last_update_text, last_update_at, version, reminder_due_at, reminder_epoch, runbook_url`;
 
 function toIncident(row: IncidentRow): Incident {
   return {
@@ -58,6 +59,7 @@ function toIncident(row: IncidentRow): Incident {
     version: row.version,
     reminderDueAt: row.reminder_due_at,
     reminderEpoch: row.reminder_epoch,
+    runbookUrl: row.runbook_url,
   };
 }
 
@@ -75,8 +77,8 @@ export async function insertIncident(
 ): Promise<Incident> {
   const { rows } = await db.query<IncidentRow>(
     `INSERT INTO incidents (number, title, summary, severity, is_private, service, reporter_id, commander_id,
-       origin_channel_id, declared_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+       origin_channel_id, declared_at, updated_at, runbook_url)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
      RETURNING ${COLUMNS}`,
     [
       input.number,
@@ -89,6 +91,7 @@ export async function insertIncident(
       input.commanderId,
       input.originChannelId,
       input.declaredAt,
+      input.runbookUrl ?? null,
     ],
   );
   return toIncident(rows[0]!);
@@ -218,4 +221,31 @@ export async function listOverdueReminders(db: Queryable, before: Date): Promise
     [before],
   );
   return rows.map(toIncident);
+}
+
+/** What the App Home shows one person: the open incidents, and those whose page to them awaits an ack. */
+export interface HomeIncidents {
+  open: Incident[];
+  waitingForViewer: Incident[];
+}
+
+/**
+ * The App Home in one query: open incidents (newest first) and any incident paging `userId` that
+ * nobody has acknowledged, flagged per row, so the view needs no per-row lookups.
+ */
+export async function listHomeIncidents(db: Queryable, userId: string, limit = 100): Promise<HomeIncidents> {
+  const { rows } = await db.query<IncidentRow & { waiting_for_viewer: boolean }>(
+    `WITH waiting AS (
+       SELECT DISTINCT p.incident_id FROM pages p JOIN escalations e ON e.incident_id = p.incident_id
+       WHERE p.user_id = $1 AND p.status = 'sent' AND e.state = 'triggered'
+     )
+     SELECT ${COLUMNS}, id IN (SELECT incident_id FROM waiting) AS waiting_for_viewer FROM incidents
+     WHERE status NOT IN ('resolved', 'closed') OR id IN (SELECT incident_id FROM waiting)
+     ORDER BY waiting_for_viewer DESC, declared_at DESC LIMIT $2`,
+    [userId, limit],
+  );
+  return {
+    open: rows.filter((r) => r.status !== 'resolved' && r.status !== 'closed').map(toIncident),
+    waitingForViewer: rows.filter((r) => r.waiting_for_viewer).map(toIncident),
+  };
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
-import type { Severity } from '../config.js';
 import { asDatabaseError, type Pool, type PoolClient } from '../db/pool.js';
 import { AppError } from '../errors.js';
+import { channelBookmarkJob } from '../jobs/channel-bookmark.js';
 import { incidentSetupJob } from '../jobs/incident-setup.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { reminderFireJob } from '../jobs/reminder-fire.js';
@@ -17,7 +17,7 @@ import {
   listOpenIncidents,
   nextIncidentNumber,
 } from './incident-repo.js';
-import type { DeclareIncidentInput, Incident } from './incident-types.js';
+import type { DeclareIncidentInput, Incident, Severity } from './incident-types.js';
 
 /** Paging, when an oncall.yaml is configured: started in the declare transaction for auto-paged severities. */
 export interface IncidentPaging {
@@ -38,6 +38,8 @@ export interface IncidentServiceDeps {
   paging?: IncidentPaging | null;
   /** Arms the first update reminder inside the declare transaction. */
   armReminder?: (tx: PoolClient, incident: Incident) => Promise<Incident>;
+  /** The service's runbook (oncall.yaml), bookmarked in the channel and linked on the card. */
+  runbookFor?: (service: string) => string | undefined;
 }
 
 export interface DeclareResult {
@@ -55,6 +57,7 @@ export function createIncidentService({
   logger,
   paging,
   armReminder,
+  runbookFor,
 }: IncidentServiceDeps) {
   /** After the declare commits, with the set-up's dispatch: the first reminder and paging's first timer. */
   async function afterDeclare(result: {
@@ -87,7 +90,8 @@ export function createIncidentService({
         }
         const declaredAt = clock.now();
         const number = await nextIncidentNumber(tx);
-        const inserted = await insertIncident(tx, { ...input, number, declaredAt });
+        const runbookUrl = (input.service && runbookFor?.(input.service)) || null;
+        const inserted = await insertIncident(tx, { ...input, runbookUrl, number, declaredAt });
         const incident = armReminder ? await armReminder(tx, inserted) : inserted;
         await appendTimelineEvent(
           tx,
@@ -107,6 +111,8 @@ export function createIncidentService({
         );
         await bindIdempotencyKey(tx, options.idempotencyKey, incident.id);
         emit(incidentSetupJob, { incidentId: incident.id });
+        if (runbookUrl)
+          emit(channelBookmarkJob, { incidentId: incident.id, url: runbookUrl, title: 'Runbook' });
         // Paging starts in the same transaction: a crash after commit delays the page, never loses it.
         const afterCommit = paging?.autoPage.includes(incident.severity)
           ? await paging.startInTransaction(tx, incident.id, { service: incident.service })

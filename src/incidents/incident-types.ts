@@ -1,9 +1,20 @@
-import type { Severity } from '../config.js';
-
-export type { Severity } from '../config.js';
+/** The incident vocabulary, defined once: the parser, the modals, the buttons and the views use these lists. */
+export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** The statuses a responder sets by hand; `closed` comes only from closing. */
+export const LIFECYCLE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type LifecycleStatus = (typeof LIFECYCLE_STATUSES)[number];
+
+/** Statuses in which the incident is still being worked (paging and reminders run). */
+export const OPEN_STATUSES = [
+  'investigating',
+  'identified',
+  'monitoring',
+] as const satisfies readonly IncidentStatus[];
 
 export interface SeverityLevel {
   id: Severity;
@@ -68,10 +79,18 @@ export interface Incident {
   version: number;
   reminderDueAt: Date | null;
   reminderEpoch: number;
+  /** The service's runbook from oncall.yaml, taken at declare. */
+  runbookUrl: string | null;
 }
 
 export const INCIDENT_ROLES = ['commander', 'comms', 'scribe'] as const;
 export type IncidentRole = (typeof INCIDENT_ROLES)[number];
+
+export const ROLE_LABELS: Record<IncidentRole, string> = {
+  commander: 'Commander',
+  comms: 'Communications',
+  scribe: 'Scribe',
+};
 
 export interface DeclareIncidentInput {
   title: string;
@@ -82,6 +101,8 @@ export interface DeclareIncidentInput {
   reporterId: string;
   commanderId: string | null;
   originChannelId: string | null;
+  /** Set by the incident service from the service's `runbook` in oncall.yaml. */
+  runbookUrl?: string | null;
 }
 
 export function isOpen(incident: Pick<Incident, 'status'>): boolean {

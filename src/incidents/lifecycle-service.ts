@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
-import type { Severity } from '../config.js';
 import { asDatabaseError, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { AppError } from '../errors.js';
+import { channelBookmarkJob } from '../jobs/channel-bookmark.js';
 import { incidentArchiveJob } from '../jobs/incident-archive.js';
 import { incidentRefreshJob } from '../jobs/incident-refresh.js';
 import type { Outbox } from '../jobs/outbox.js';
@@ -24,7 +24,14 @@ import {
   type IncidentChanges,
   updateIncident,
 } from './incident-repo.js';
-import { type Incident, type IncidentRole, type IncidentStatus, isOpen } from './incident-types.js';
+import {
+  type Incident,
+  type IncidentRole,
+  type IncidentStatus,
+  isOpen,
+  OPEN_STATUSES as OPEN,
+  type Severity,
+} from './incident-types.js';
 import { createUpdateReminders } from './update-reminders.js';
 
 type Emit = Parameters<Parameters<Outbox['transaction']>[0]>[1];
@@ -61,7 +68,7 @@ export interface CapturedMessage {
   via: 'shortcut' | 'pin' | 'reaction';
 }
 
-const OPEN_STATUSES: IncidentStatus[] = ['investigating', 'identified', 'monitoring'];
+const OPEN_STATUSES: IncidentStatus[] = [...OPEN];
 
 /**
  * Running an incident: status, severity, roles, updates, notes, follow-ups, captured messages and
@@ -210,6 +217,25 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
             { kind: 'incident.note_added', details: { text } },
             { occurredAt: clock.now(), actorId: actor },
           );
+        }),
+      );
+    },
+
+    /** A link for responders: on the timeline, bookmarked in the channel, listed in the postmortem. */
+    async addLink(incidentId: number, link: { url: string; title: string | null }, actor: string) {
+      return guarded(() =>
+        outbox.transaction(async (tx, emit) => {
+          const incident = await findIncidentByIdForUpdate(tx, incidentId);
+          if (!incident)
+            throw new AppError('not_found', 'gone', { userMessage: 'That incident no longer exists.' });
+          const event = await appendTimelineEvent(
+            tx,
+            incident.id,
+            { kind: 'incident.link_added', details: link },
+            { occurredAt: clock.now(), actorId: actor },
+          );
+          emit(channelBookmarkJob, { incidentId: incident.id, ...link });
+          return event;
         }),
       );
     },

@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.js';
-import type { Severity } from '../config.js';
 import type { PoolClient } from '../db/pool.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { reminderFireJob } from '../jobs/reminder-fire.js';
 import { reminderSendJob } from '../jobs/reminder-send.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
 import { findIncidentByIdForUpdate, updateIncident } from './incident-repo.js';
+import type { Severity } from './incident-types.js';
 import { type Incident, isOpen } from './incident-types.js';
 
 /**
@@ -21,7 +21,7 @@ export function createUpdateReminders(deps: {
 
   function reminderDue(severity: Severity, from: Date): Date | null {
     const every = deps.reminders[severity];
-    return every === null ? null : new Date(from.getTime() + every);
+    return every == null ? null : new Date(from.getTime() + every);
   }
 
   /** The reminder wake-up; its record is `reminder_due_at`, so it is enqueued after commit. */

@@ -1,3 +1,4 @@
+import { channelBookmarkJob } from './channel-bookmark.js';
 import { escalationAckTimeoutJob } from './escalation-ack-timeout.js';
 import { escalationAcknowledgedJob } from './escalation-acknowledged.js';
 import { escalationExhaustedJob } from './escalation-exhausted.js';
@@ -20,6 +21,7 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       incidentSetupJob,
       incidentRefreshJob,
       updatePostJob,
+      channelBookmarkJob,
       reminderFireJob,
       reminderSendJob,
       incidentArchiveJob,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
+import type { ChannelBookmarks } from '../slack/channel-bookmarks.js';
 import type { IncidentPresenter } from '../slack/incident-presenter.js';
 import type { IncidentSetup } from '../slack/incident-setup.js';
 import type { PagingNotifier } from '../slack/paging-notifier.js';
@@ -31,6 +32,7 @@ export interface JobDeps {
   setup: IncidentSetup;
   presenter: IncidentPresenter;
   publisher: PostmortemPublisher;
+  bookmarks: ChannelBookmarks;
   lifecycle: LifecycleService;
   /** Null without an oncall.yaml: paging jobs are then never enqueued. */
   escalation: EscalationService | null;

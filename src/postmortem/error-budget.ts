@@ -9,5 +9,7 @@ export interface ErrorBudget {
 
 export function errorBudget(slo: { target: number; windowMs: number }, durationMs: number): ErrorBudget {
   const allowedMs = ((100 - slo.target) / 100) * slo.windowMs;
-  return { allowedMs, consumedFraction: allowedMs > 0 ? durationMs / allowedMs : Number.POSITIVE_INFINITY };
+  // A 100% SLO has no budget: any downtime consumes all of it (Infinity), none consumes nothing.
+  if (allowedMs <= 0) return { allowedMs, consumedFraction: durationMs > 0 ? Number.POSITIVE_INFINITY : 0 };
+  return { allowedMs, consumedFraction: durationMs / allowedMs };
 }

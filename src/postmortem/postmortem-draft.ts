@@ -69,6 +69,17 @@ export function buildPostmortemMarkdown(input: PostmortemInput): string {
     ...(narrative.resolution ? ['', `**Resolution:** ${plain(narrative.resolution)}`] : []),
   ]);
 
+  // The runbook and the links responders added (`/incident link`): only when there are some.
+  const links = [
+    ...(incident.runbookUrl ? [`- Runbook: ${incident.runbookUrl}`] : []),
+    ...events.flatMap((e) =>
+      e.kind === 'incident.link_added'
+        ? [`- ${e.details.title ? `${plain(e.details.title)}: ` : ''}${plain(e.details.url)}`]
+        : [],
+    ),
+  ];
+  if (links.length > 0) section(lines, 'Links', links);
+
   lines.push('## Timeline', '');
   if (events.length === 0) lines.push(NONE('timeline'));
   else {

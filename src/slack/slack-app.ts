@@ -1,11 +1,11 @@
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
-import type { Severity } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
 import type { IncidentService } from '../incidents/incident-service.js';
+import type { Severity } from '../incidents/incident-types.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import { createSlackLogger, type Logger } from '../logger.js';
 import { registerAppHome } from './listeners/app-home.js';

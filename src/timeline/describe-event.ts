@@ -30,6 +30,8 @@ export function describeEvent(event: TimelineEvent, render: EventRenderer): stri
       return `Note${by}: ${plain(event.details.text)}`;
     case 'incident.followup_added':
       return `Follow-up${by}: ${plain(event.details.text)}`;
+    case 'incident.link_added':
+      return `Link${by}: ${event.details.title ? `${plain(event.details.title)} ` : ''}${plain(event.details.url)}`;
     case 'incident.reopened':
       return `Reopened${by}`;
     case 'incident.closed':

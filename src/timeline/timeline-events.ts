@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES } from '../config.js';
+import { SEVERITIES } from '../incidents/incident-types.js';
 
 /**
  * Every kind of timeline entry, named `domain.past_tense`. The details of each kind are checked
@@ -47,6 +47,10 @@ export const timelineEventSchema = z.discriminatedUnion('kind', [
       ownerId: z.string().nullable(),
       due: z.string().nullable(),
     }),
+  }),
+  z.object({
+    kind: z.literal('incident.link_added'),
+    details: z.object({ url: z.string(), title: z.string().nullable() }),
   }),
   z.object({ kind: z.literal('incident.reopened'), details: z.object({ from: z.string() }) }),
   z.object({ kind: z.literal('incident.closed'), details: z.object({ resolution: z.string().nullable() }) }),

@@ -34,7 +34,7 @@ export async function startBotProcess(
       if (child.exitCode !== null) throw new Error(`bot ${role} exited early:\n${printed()}`);
       return (await fetch(`${url}/healthz`).catch(() => null))?.ok;
     },
-    { timeoutMs: 30_000, what: `bot ${role} to serve /healthz` },
+    { timeoutMs: 90_000, what: `bot ${role} to serve /healthz` },
   ).catch((error) => {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${printed()}`);

@@ -97,7 +97,9 @@ export function replayStages(stages: Stage[], context: string, root: string): st
       if (step.kind === 'RUN') {
         const result = spawnSync('sh', ['-c', step.command], {
           cwd: join(fs, stage.workdir),
-          env: { ...process.env, ...step.env },
+          // The build's own npm cache, as a container has: the image's `npm cache clean --force`
+          // must not empty this machine's cache under other npm runs (nor race with them).
+          env: { ...process.env, npm_config_cache: join(root, 'npm-cache'), ...step.env },
           encoding: 'utf8',
         });
         if (result.status !== 0) {

@@ -25,7 +25,7 @@ export interface OncallFixture extends OncallPolicyFixture {
   admins?: string[];
   /** Policies besides `default`. */
   policies?: Record<string, OncallPolicyFixture>;
-  services?: Record<string, { policy: string; slo?: { target: number; window: string } }>;
+  services?: Record<string, { policy: string; slo?: { target: number; window: string }; runbook?: string }>;
   /** `paging.auto_page`; absent: the file's default. */
   autoPage?: string[];
   /** `paging.allow_fast_escalation: true`: timings under a minute, as tests need. */
@@ -59,9 +59,9 @@ export function oncallFixture(fixture: OncallFixture): string {
     ...(fixture.services
       ? {
           services: Object.fromEntries(
-            Object.entries(fixture.services).map(([name, { policy: policyName, slo }]) => [
+            Object.entries(fixture.services).map(([name, { policy: policyName, slo, runbook }]) => [
               name,
-              { escalation_policy: policyName, ...(slo ? { slo } : {}) },
+              { escalation_policy: policyName, ...(slo ? { slo } : {}), ...(runbook ? { runbook } : {}) },
             ]),
           ),
         }

@@ -101,5 +101,5 @@ describe('acknowledging at the moment a level fires', () => {
     );
     expect(perIncident).toHaveLength(trials);
     expect(perIncident.every((r) => r.n >= 1 && r.n <= 3)).toBe(true);
-  }, 180_000);
+  }, 600_000);
 });

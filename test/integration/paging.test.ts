@@ -103,8 +103,15 @@ describe('paging through an escalation policy', () => {
       [1, 0, h.people.bob],
       [1, 1, h.people.carol],
     ]);
-    // Level 2 waited for level 1's delay (generous bounds: timing is the benchmark's job).
-    expect(all[1]!.created_at.getTime() - all[0]!.created_at.getTime()).toBeGreaterThanOrEqual(1100);
+    // Level 2 waited for level 1's delay. Measured between the two decisions (the timeline's
+    // `escalation.paged` times), not the page rows' insert times, which a loaded database can delay.
+    const paged = await queryRows<{ occurred_at: Date }>(
+      h.databaseUrl,
+      `SELECT occurred_at FROM timeline_events WHERE incident_id = $1 AND kind = 'escalation.paged' ORDER BY id`,
+      [id],
+    );
+    expect(paged.length).toBe(4);
+    expect(paged[1]!.occurred_at.getTime() - paged[0]!.occurred_at.getTime()).toBeGreaterThanOrEqual(1200);
     const [row] = await queryRows(h.databaseUrl, 'SELECT channel_id FROM incidents WHERE id = $1', [id]);
     const nobody = await waitFor(() =>
       h.fake.messages(row!.channel_id as string).find((m) => m.text.includes('Nobody acknowledged')),

@@ -190,6 +190,6 @@ describe('closing an incident and its postmortem draft', () => {
       /Time to resolve \(declared → resolved\): p50 \d+s · p90 \d+s · p95 \d+s \(1 incident\)/,
     );
     expect(text).toContain('DORA time-to-restore tier (p50): Elite (under 1 hour)');
-    expect(await say(h.generalId, 'stats 1y')).toContain('Use `/incident stats [7d|30d|90d]`');
+    expect(await say(h.generalId, 'stats 1y')).toContain('`1y` is not a window: use 7d, 30d or 90d.');
   });
 });

@@ -33,7 +33,7 @@ beforeAll(async () => {
       ['web', 'web', 'worker', 'worker'].map((role) => startBotProcess(role as 'web', env)),
     )),
   );
-}, 90_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const p of processes) p.kill('SIGKILL');
@@ -68,9 +68,20 @@ describe('scaled out: two web and two worker processes', () => {
     // Every request reaches both web instances at once, as a load balancer retrying might deliver it.
     const responses = await Promise.all(bodies.flatMap((body) => drivers.map((driver) => driver.post(body))));
     for (const r of responses) expect(r.status).toBe(200);
-    const declared = responses.filter((r) =>
-      (r.body as { text: string }).text.includes(':rotating_light: Declared'),
+    // Each title is declared once: one ':rotating_light: Declared' answer per title, either in the
+    // ack or, when the machine is busy and the ack is the "Working on it…" form, on its response_url.
+    const answers = responses.map((r) => (r.body as { text: string }).text);
+    for (const text of answers)
+      expect(text).toMatch(/^(:rotating_light: Declared|Already declared:|:hourglass)/);
+    const followUps = await waitFor(
+      () => {
+        const texts = slack.fake.responses().map((post) => JSON.stringify(post.body));
+        const pending = answers.filter((text) => text.startsWith(':hourglass')).length;
+        return texts.length >= pending ? texts : null;
+      },
+      { timeoutMs: 30_000, what: 'the follow-ups of answers that took long' },
     );
+    const declared = [...answers, ...followUps].filter((text) => text.includes(':rotating_light: Declared'));
     expect(declared).toHaveLength(total);
 
     const rows = await waitFor(

@@ -1,67 +1,49 @@
-import type { SlashCommand } from '@slack/bolt';
-import type { Clock } from '../../clock.js';
-import type { Pool } from '../../db/pool.js';
 import { AppError } from '../../errors.js';
-import { parseDuration } from '../../escalation/duration.js';
-import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
 import { effectiveSchedules, insertOverride } from '../../escalation/overrides-repo.js';
 import { nextShifts, whoIsOnCall } from '../../escalation/schedule.js';
-import type { IncidentService } from '../../incidents/incident-service.js';
 import { slackDate } from '../views/format.js';
-import { incidentFor } from './incident-context.js';
-import type { IncidentCommand } from './parse-command.js';
+import { type CommandDeps, handlers } from './command-handler.js';
 
-export interface PagingCommandDeps {
-  incidents: IncidentService;
-  escalation: EscalationService | null;
-  oncall: OncallConfig | null;
-  pool: Pool;
-  clock: Clock;
-}
-
-const MIN_OVERRIDE_MS = 60_000;
-const MAX_OVERRIDE_MS = 14 * 86_400_000;
-
-type PagingCommand = Extract<IncidentCommand, { name: 'page' | 'escalate' | 'oncall' | 'oncall-override' }>;
-
-/** `/incident page|escalate|oncall`: returns the text of the ephemeral answer. */
-export async function runPagingCommand(
-  cmd: PagingCommand,
-  command: SlashCommand,
-  deps: PagingCommandDeps,
-): Promise<string> {
-  const { escalation, oncall } = deps;
-  if (!escalation || !oncall) {
-    throw new AppError('config_invalid', 'paging is not configured', {
-      userMessage:
-        'Paging is not configured on this bot: its operators need to provide an `oncall.yaml` (see README).',
-    });
-  }
-  switch (cmd.name) {
-    case 'page': {
-      const incident = await incidentFor(cmd.reference, command.channel_id, deps.incidents);
+/** `/incident page|escalate|oncall`: paging needs an oncall.yaml. */
+export const pagingHandlers = handlers({
+  page: {
+    async run(cmd, { incident, command, deps }) {
+      const { escalation, oncall } = paging(deps);
       const target =
         cmd.target.kind === 'user' ? { kind: 'user' as const, user: cmd.target.userId } : cmd.target;
       const result = await escalation.pageNow(incident.id, target, command.user_id);
-      if (result.ok) return `:pager: Paging ${person(result.target)} for incident #${incident.number} now.`;
+      if (result.ok)
+        return { text: `:pager: Paging ${person(result.target)} for incident #${incident.number} now.` };
       if (result.reason === 'unknown_schedule') {
-        return `There is no schedule called "${cmd.target.kind === 'schedule' ? cmd.target.schedule : ''}". Schedules: ${Object.keys(oncall.schedules).join(', ') || 'none'}.`;
+        return {
+          text: `There is no schedule called "${cmd.target.kind === 'schedule' ? cmd.target.schedule : ''}". ${scheduleList(oncall)}`,
+        };
       }
-      if (result.reason === 'resolved') return `Incident #${incident.number} is resolved; nobody was paged.`;
-      return 'Nobody is on call in that schedule right now; nobody was paged. Page a person with `/incident page @person`.';
-    }
-    case 'escalate': {
-      const incident = await incidentFor(cmd.reference, command.channel_id, deps.incidents);
+      if (result.reason === 'resolved')
+        return { text: `Incident #${incident.number} is resolved; nobody was paged.` };
+      return {
+        text: 'Nobody is on call in that schedule right now; nobody was paged. Page a person with `/incident page @person`.',
+      };
+    },
+  },
+  escalate: {
+    async run(_cmd, { incident, command, deps }) {
+      const { escalation } = paging(deps);
       const escalated = await escalation.escalateNow(incident.id, command.user_id, null);
       if (escalated)
-        return `:arrow_double_up: Escalating incident #${incident.number} to the next level now.`;
+        return { text: `:arrow_double_up: Escalating incident #${incident.number} to the next level now.` };
       const started = await escalation.start(incident.id, { service: incident.service });
-      return started
-        ? `:pager: Incident #${incident.number} was not paging anyone; started its escalation policy.`
-        : `Incident #${incident.number} cannot be escalated (it is resolved, or no policy applies).`;
-    }
-    case 'oncall': {
+      return {
+        text: started
+          ? `:pager: Incident #${incident.number} was not paging anyone; started its escalation policy.`
+          : `Incident #${incident.number} cannot be escalated (it is resolved, or no policy applies).`,
+      };
+    },
+  },
+  oncall: {
+    async run(_cmd, { deps }) {
+      const { oncall } = paging(deps);
       const now = deps.clock.now();
       const schedules = await effectiveSchedules(deps.pool, oncall, now);
       const lines = Object.values(schedules).map((schedule) => {
@@ -71,28 +53,31 @@ export async function runPagingCommand(
         const nextText = next ? `${person(next.user)} from ${slackDate(next.start)}` : '_nobody scheduled_';
         return `*${schedule.name}* — now: ${nowText} · next: ${nextText}`;
       });
-      return lines.length
-        ? `*On call*\n${lines.join('\n')}`
-        : 'No schedules are configured in `oncall.yaml`.';
-    }
-    case 'oncall-override': {
-      const ms = parseDuration(cmd.durationText);
-      if (ms === null || ms < MIN_OVERRIDE_MS || ms > MAX_OVERRIDE_MS) {
-        return `"${cmd.durationText}" is not a duration between 1 minute and 14 days: use e.g. \`30m\`, \`2h\`, \`1 day\`.`;
+      return {
+        text: lines.length
+          ? `*On call*\n${lines.join('\n')}`
+          : 'No schedules are configured in `oncall.yaml`.',
+      };
+    },
+  },
+  'oncall-override': {
+    async run(cmd, { command, deps }) {
+      const { oncall } = paging(deps);
+      if (cmd.schedule && !oncall.schedules[cmd.schedule]) {
+        return { text: `There is no schedule called "${cmd.schedule}". ${scheduleList(oncall)}` };
       }
       const names = cmd.schedule
         ? [cmd.schedule]
         : Object.values(oncall.schedules)
             .filter((s) => s.layers.some((l) => l.participants.includes(cmd.userId)))
             .map((s) => s.name);
-      if (cmd.schedule && !oncall.schedules[cmd.schedule]) {
-        return `There is no schedule called "${cmd.schedule}". Schedules: ${Object.keys(oncall.schedules).join(', ') || 'none'}.`;
-      }
       if (names.length === 0) {
-        return `${person(cmd.userId)} is in no schedule; say which one: \`/incident oncall override ${person(cmd.userId)} ${cmd.durationText} --schedule <name>\`.`;
+        return {
+          text: `${person(cmd.userId)} is in no schedule; say which one: \`/incident oncall override ${person(cmd.userId)} ${cmd.durationText} --schedule <name>\`.`,
+        };
       }
       const startsAt = deps.clock.now();
-      const endsAt = new Date(startsAt.getTime() + ms);
+      const endsAt = new Date(startsAt.getTime() + cmd.durationMs);
       for (const schedule of names) {
         await insertOverride(deps.pool, {
           schedule,
@@ -102,9 +87,26 @@ export async function runPagingCommand(
           createdBy: command.user_id,
         });
       }
-      return `:repeat: ${person(cmd.userId)} is on call for ${names.join(', ')} until ${slackDate(endsAt)}.`;
-    }
+      return {
+        text: `:repeat: ${person(cmd.userId)} is on call for ${names.join(', ')} until ${slackDate(endsAt)}.`,
+      };
+    },
+  },
+});
+
+function paging(deps: CommandDeps) {
+  const { escalation, oncall } = deps;
+  if (!escalation || !oncall) {
+    throw new AppError('config_invalid', 'paging is not configured', {
+      userMessage:
+        'Paging is not configured on this bot: its operators need to provide an `oncall.yaml` (see README).',
+    });
   }
+  return { escalation, oncall };
+}
+
+function scheduleList(oncall: OncallConfig): string {
+  return `Schedules: ${Object.keys(oncall.schedules).join(', ') || 'none'}.`;
 }
 
 function person(idOrEmail: string): string {

@@ -1,31 +1,37 @@
 /**
  * Splits slash-command text into words, keeping quoted phrases together. Slack clients turn
- * straight quotes into curly ones and `--` into an em dash as people type, so both are accepted.
+ * straight quotes into curly ones and `--` into an em dash as people type, and keyboards differ
+ * (“…”, „…“, «…», »…«, ‘…’), so each opening quote accepts the closing quotes people pair with it.
  */
 export type TokenizeResult = { ok: true; tokens: string[] } | { ok: false; error: string };
 
-const QUOTE_PAIRS: Record<string, string> = {
-  '"': '"',
-  "'": "'",
-  '“': '”',
-  '”': '”',
-  '‘': '’',
-  '’': '’',
-  '«': '»',
-  '„': '“',
+/** Opening quote → the quotes that close it; the first is the one named in an error. */
+const CLOSERS: Record<string, readonly string[]> = {
+  '"': ['"', '”', '“'],
+  '“': ['”', '"', '“'],
+  '”': ['”', '"'],
+  '„': ['“', '”', '"'],
+  "'": ["'", '’'],
+  '‘': ['’', '‘', "'"],
+  '’': ['’'],
+  '‚': ['‘', '’'],
+  '«': ['»'],
+  '»': ['«', '»'],
 };
 
 export function tokenize(text: string): TokenizeResult {
   const tokens: string[] = [];
   let current = '';
   let inToken = false;
-  let closing: string | null = null;
-  const chars = [...text.replace(/\u00a0/g, ' ')];
+  let closers: readonly string[] | null = null;
+  // `\s` covers the no-break spaces some clients type.
+  const chars = [...text];
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
-    if (closing !== null) {
-      if (ch === closing || (closing === '”' && ch === '"') || (closing === '"' && ch === '”'))
-        closing = null;
+    if (closers !== null) {
+      // A quote closes the phrase only at its end, so "it’s" inside ‘…’ stays one word.
+      const next = chars[i + 1];
+      if (closers.includes(ch) && (next === undefined || /\s/.test(next))) closers = null;
       else current += ch;
       continue;
     }
@@ -35,17 +41,17 @@ export function tokenize(text: string): TokenizeResult {
       inToken = false;
       continue;
     }
-    const close = QUOTE_PAIRS[ch];
+    const close = CLOSERS[ch];
     // A quote opens a phrase only at the start of a word or after `=`, so "don't" stays one word.
     if (close !== undefined && (!inToken || current.endsWith('='))) {
-      closing = close;
+      closers = close;
       inToken = true;
       continue;
     }
     current += ch;
     inToken = true;
   }
-  if (closing !== null) return { ok: false, error: `A quote is not closed: add the closing ${closing}.` };
+  if (closers !== null) return { ok: false, error: `A quote is not closed: add the closing ${closers[0]}.` };
   if (inToken) tokens.push(current);
   return { ok: true, tokens: tokens.map(normalizeDashes) };
 }

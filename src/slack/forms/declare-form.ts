@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { SEVERITIES, type Severity } from '../../config.js';
+import { SEVERITIES, type Severity } from '../../incidents/incident-types.js';
 import { MAX_TITLE_LENGTH } from '../commands/parse-command.js';
 import { ActionId, BlockId } from '../ids.js';
 import type { DeclareModalMetadata } from '../views/declare-modal.js';
+import { type FormResult, readState, safeJson } from './form-state.js';
+
+export type { FormResult } from './form-state.js';
 
 export interface DeclareForm {
   title: string;
@@ -14,22 +17,6 @@ export interface DeclareForm {
   originChannelId: string | null;
 }
 
-export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
-
-/** The shape Slack sends in `view.state.values`, narrowed to the elements this modal uses. */
-const stateSchema = z.record(
-  z.string(),
-  z.record(
-    z.string(),
-    z.looseObject({
-      value: z.string().nullish(),
-      selected_option: z.object({ value: z.string() }).nullish(),
-      selected_user: z.string().nullish(),
-      selected_options: z.array(z.object({ value: z.string() })).nullish(),
-    }),
-  ),
-);
-
 const metadataSchema = z.object({ originChannelId: z.string().nullable() }).catch({ originChannelId: null });
 
 /** Parses the declare modal; every problem becomes an error under its own field. */
@@ -37,10 +24,9 @@ export function parseDeclareForm(
   values: unknown,
   privateMetadata: string | undefined,
 ): FormResult<DeclareForm> {
-  const state = stateSchema.safeParse(values);
-  if (!state.success)
+  const get = readState(values);
+  if (!get)
     return { ok: false, errors: { [BlockId.declareTitle]: 'The form could not be read; please reopen it.' } };
-  const get = (block: string, action: string) => state.data[block]?.[action];
   const errors: Record<string, string> = {};
 
   const title = (get(BlockId.declareTitle, ActionId.declareTitle)?.value ?? '').trim().replace(/\s+/g, ' ');
@@ -84,12 +70,4 @@ export function parseDeclareForm(
       originChannelId: metadata.originChannelId,
     },
   };
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return text ? JSON.parse(text) : null;
-  } catch {
-    return null;
-  }
 }

@@ -4,8 +4,7 @@ import type { Pool } from '../../db/pool.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
 import { effectiveSchedules } from '../../escalation/overrides-repo.js';
 import { whoIsOnCall } from '../../escalation/schedule.js';
-import { findIncidentById, listOpenIncidents } from '../../incidents/incident-repo.js';
-import type { Incident } from '../../incidents/incident-types.js';
+import { listHomeIncidents } from '../../incidents/incident-repo.js';
 import type { Logger } from '../../logger.js';
 import type { SlackRouter } from '../slack-router.js';
 import { buildAppHome } from '../views/app-home.js';
@@ -24,15 +23,7 @@ export function registerAppHome(router: SlackRouter, deps: AppHomeDeps): void {
     if (event.tab !== 'home') return;
     try {
       const now = deps.clock.now();
-      const incidents = await listOpenIncidents(deps.pool, 100);
-      const { rows } = await deps.pool.query<{ incident_id: number }>(
-        `SELECT DISTINCT p.incident_id FROM pages p JOIN escalations e ON e.incident_id = p.incident_id
-         WHERE p.user_id = $1 AND p.status = 'sent' AND e.state = 'triggered'`,
-        [event.user],
-      );
-      const waiting = (await Promise.all(rows.map((r) => findIncidentById(deps.pool, r.incident_id)))).filter(
-        (i): i is Incident => i !== null,
-      );
+      const { open: incidents, waitingForViewer: waiting } = await listHomeIncidents(deps.pool, event.user);
       const schedules = deps.oncall ? await effectiveSchedules(deps.pool, deps.oncall, now) : {};
       const onCall = Object.values(schedules).map((s) => ({
         schedule: s.name,

@@ -1,11 +1,18 @@
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
-import { SEVERITIES } from '../../config.js';
 import type { Incident } from '../../incidents/incident-types.js';
 import type { LifecycleService } from '../../incidents/lifecycle-service.js';
 import type { Logger } from '../../logger.js';
 import { assertMayChange } from '../authorization.js';
-import { ActionId, BlockId, CallbackId } from '../ids.js';
+import type { FormResult } from '../forms/form-state.js';
+import {
+  parseCloseForm,
+  parseLifecycleMetadata,
+  parseRoleForm,
+  parseSeverityForm,
+  parseStatusForm,
+  parseUpdateForm,
+} from '../forms/lifecycle-forms.js';
+import { ActionId, CallbackId } from '../ids.js';
 import type { SlackRouter } from '../slack-router.js';
 import {
   buildCloseModal,
@@ -13,7 +20,6 @@ import {
   buildSeverityModal,
   buildStatusModal,
   buildUpdateModal,
-  CLOSE_FIELDS,
 } from '../views/lifecycle-modals.js';
 import { userFacingError } from './reply.js';
 
@@ -22,8 +28,6 @@ export interface HeadlineButtonDeps {
   admins: readonly string[];
   logger: Logger;
 }
-
-const metadataSchema = z.object({ incidentId: z.number().int().positive() });
 
 /** The headline card's buttons open small modals; their submissions call the lifecycle service. */
 export function registerHeadlineButtons(router: SlackRouter, deps: HeadlineButtonDeps): void {
@@ -82,19 +86,14 @@ export function registerHeadlineButtons(router: SlackRouter, deps: HeadlineButto
   }
 
   registerModal(router, deps, CallbackId.updateModal, null, async (incident, values, user) => {
-    const text = (values[BlockId.updateText]?.[ActionId.updateText]?.value ?? '').trim();
-    if (!text) return { [BlockId.updateText]: 'Write what changed and what happens next.' };
-    await deps.lifecycle.postUpdate(incident.id, text, user);
-    return null;
+    const form = parseUpdateForm(values);
+    if (form.ok) await deps.lifecycle.postUpdate(incident.id, form.value.text, user);
+    return form;
   });
   registerModal(router, deps, CallbackId.statusModal, 'change the status', async (incident, values, user) => {
-    const status = values[BlockId.statusSelect]?.[ActionId.statusSelect]?.selected_option?.value;
-    const valid = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
-    const chosen = valid.find((s) => s === status);
-    if (!chosen) return { [BlockId.statusSelect]: 'Choose a status.' };
-    if (chosen === incident.status) return { [BlockId.statusSelect]: `The incident is already ${chosen}.` };
-    await deps.lifecycle.setStatus(incident.id, chosen, user);
-    return null;
+    const form = parseStatusForm(values, incident);
+    if (form.ok) await deps.lifecycle.setStatus(incident.id, form.value.status, user);
+    return form;
   });
   registerModal(
     router,
@@ -102,13 +101,9 @@ export function registerHeadlineButtons(router: SlackRouter, deps: HeadlineButto
     CallbackId.severityModal,
     'change the severity',
     async (incident, values, user) => {
-      const value = values[BlockId.severitySelect]?.[ActionId.severitySelect]?.selected_option?.value;
-      const severity = SEVERITIES.find((s) => s === value);
-      if (!severity) return { [BlockId.severitySelect]: 'Choose a severity.' };
-      if (severity === incident.severity)
-        return { [BlockId.severitySelect]: `The incident is already ${severity}.` };
-      await deps.lifecycle.setSeverity(incident.id, severity, user);
-      return null;
+      const form = parseSeverityForm(values, incident);
+      if (form.ok) await deps.lifecycle.setSeverity(incident.id, form.value.severity, user);
+      return form;
     },
   );
   registerModal(
@@ -117,53 +112,48 @@ export function registerHeadlineButtons(router: SlackRouter, deps: HeadlineButto
     CallbackId.closeModal,
     'close this incident',
     async (incident, values, user) => {
-      const narrative: Record<string, string | null> = {};
-      for (const [field] of CLOSE_FIELDS) narrative[field] = values[field]?.[field]?.value?.trim() || null;
-      await deps.lifecycle.close(incident.id, narrative, user);
-      return null;
+      const form = parseCloseForm(values);
+      if (form.ok) await deps.lifecycle.close(incident.id, form.value, user);
+      return form;
     },
   );
   registerModal(router, deps, CallbackId.roleModal, 'assign roles', async (incident, values, user) => {
-    const role = values[BlockId.roleSelect]?.[ActionId.roleSelect]?.selected_option?.value;
-    const person = values[BlockId.roleUser]?.[ActionId.roleUser]?.selected_user;
-    const errors: Record<string, string> = {};
-    if (role !== 'commander' && role !== 'comms' && role !== 'scribe')
-      errors[BlockId.roleSelect] = 'Choose a role.';
-    if (!person) errors[BlockId.roleUser] = 'Choose a person.';
-    if (Object.keys(errors).length) return errors;
-    await deps.lifecycle.assignRole(incident.id, role as 'commander', person!, user);
-    return null;
+    const form = parseRoleForm(values);
+    if (form.ok) await deps.lifecycle.assignRole(incident.id, form.value.role, form.value.userId, user);
+    return form;
   });
 }
 
-type StateValues = Record<
-  string,
-  Record<
-    string,
-    { value?: string | null; selected_option?: { value: string } | null; selected_user?: string | null }
-  >
->;
-
+/** Opens with the incident and the guard; `submit` parses the form (forms/) and calls one service method. */
 function registerModal(
   router: SlackRouter,
   deps: HeadlineButtonDeps,
   callbackId: string,
   guarded: string | null,
-  submit: (incident: Incident, values: StateValues, user: string) => Promise<Record<string, string> | null>,
+  submit: (incident: Incident, values: unknown, user: string) => Promise<FormResult<unknown>>,
 ): void {
   router.view(callbackId, async ({ ack, body, view, client }) => {
     const firstBlock = view.blocks.find((b) => b.type === 'input')?.block_id ?? 'input';
     try {
-      const { incidentId } = metadataSchema.parse(JSON.parse(view.private_metadata || '{}'));
-      const incident = await deps.lifecycle.get(incidentId);
+      const metadata = parseLifecycleMetadata(view.private_metadata);
+      if (!metadata) {
+        await ack({
+          response_action: 'errors',
+          errors: {
+            [firstBlock]: 'This form lost track of its incident; please close it and open it again.',
+          },
+        });
+        return;
+      }
+      const incident = await deps.lifecycle.get(metadata.incidentId);
       if (guarded)
         await assertMayChange(incident, body.user.id, {
           client: client as WebClient,
           admins: deps.admins,
           what: guarded,
         });
-      const errors = await submit(incident, view.state.values as StateValues, body.user.id);
-      await ack(errors ? { response_action: 'errors', errors } : undefined);
+      const result = await submit(incident, view.state.values, body.user.id);
+      await ack(result.ok ? undefined : { response_action: 'errors', errors: result.errors });
     } catch (error) {
       await ack({
         response_action: 'errors',

@@ -1,6 +1,5 @@
 import type { ModalView } from '@slack/types';
-import { SEVERITIES, type Severity } from '../../config.js';
-import { SEVERITY_LEVELS } from '../../incidents/incident-types.js';
+import { SEVERITIES, SEVERITY_LEVELS, type Severity } from '../../incidents/incident-types.js';
 import { MAX_TITLE_LENGTH } from '../commands/parse-command.js';
 import { ActionId, BlockId, CallbackId } from '../ids.js';
 

@@ -50,6 +50,8 @@ export function buildIncidentHeadline(
     { type: 'mrkdwn' as const, text: `*Started*\n${slackDate(incident.declaredAt)}` },
   ];
   if (incident.service) fields.push({ type: 'mrkdwn', text: `*Service*\n${escapeMrkdwn(incident.service)}` });
+  if (incident.runbookUrl)
+    fields.push({ type: 'mrkdwn', text: `*Runbook*\n${linkTo(incident.runbookUrl, 'Open the runbook')}` });
   if (incident.commsId) fields.push({ type: 'mrkdwn', text: `*Comms*\n${userMention(incident.commsId)}` });
   if (incident.scribeId) fields.push({ type: 'mrkdwn', text: `*Scribe*\n${userMention(incident.scribeId)}` });
   if (paging?.state === 'triggered')
@@ -166,4 +168,9 @@ function headlineActions(incident: Incident, paging: HeadlinePaging | null): Kno
 export function buildIncidentTopic(incident: Incident): string {
   const commander = incident.commanderId ? `Commander: <@${incident.commanderId}>` : 'No commander yet';
   return truncate(`${incident.severity} · ${statusLabel(incident.status)} · ${commander}`, 250);
+}
+
+/** A link Slack renders as such only when the URL cannot break out of `<url|label>`. */
+function linkTo(url: string, label: string): string {
+  return /^https?:\/\/[^\s<>|]+$/.test(url) ? `<${url}|${label}>` : escapeMrkdwn(url);
 }

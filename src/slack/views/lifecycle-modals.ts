@@ -1,6 +1,15 @@
 import type { ModalView } from '@slack/types';
-import { SEVERITIES } from '../../config.js';
-import { type Incident, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
+import {
+  INCIDENT_ROLES,
+  type Incident,
+  type IncidentRole,
+  LIFECYCLE_STATUSES,
+  type LifecycleStatus,
+  ROLE_LABELS,
+  SEVERITIES,
+  SEVERITY_LEVELS,
+  type Severity,
+} from '../../incidents/incident-types.js';
 import { ActionId, BlockId, CallbackId } from '../ids.js';
 import { statusLabel } from './format.js';
 
@@ -51,14 +60,12 @@ export function buildUpdateModal(incident: Incident): ModalView {
   };
 }
 
-const STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
-
 export function buildStatusModal(incident: Incident): ModalView {
-  const option = (s: (typeof STATUSES)[number]) => ({
+  const option = (s: LifecycleStatus) => ({
     text: { type: 'plain_text' as const, text: statusLabel(s) },
     value: s,
   });
-  const current = STATUSES.find((s) => s === incident.status);
+  const current = LIFECYCLE_STATUSES.find((s) => s === incident.status);
   return {
     ...base(CallbackId.statusModal, 'Change status', 'Change', incident),
     blocks: [
@@ -70,7 +77,7 @@ export function buildStatusModal(incident: Incident): ModalView {
         element: {
           type: 'static_select',
           action_id: ActionId.statusSelect,
-          options: STATUSES.map(option),
+          options: LIFECYCLE_STATUSES.map(option),
           ...(current ? { initial_option: option(current) } : {}),
         },
       },
@@ -79,7 +86,7 @@ export function buildStatusModal(incident: Incident): ModalView {
 }
 
 export function buildSeverityModal(incident: Incident): ModalView {
-  const option = (s: (typeof SEVERITIES)[number]) => ({
+  const option = (s: Severity) => ({
     text: { type: 'plain_text' as const, text: `${s} · ${SEVERITY_LEVELS[s].name}` },
     value: s,
   });
@@ -103,7 +110,10 @@ export function buildSeverityModal(incident: Incident): ModalView {
 }
 
 export function buildRoleModal(incident: Incident): ModalView {
-  const option = (value: string, text: string) => ({ text: { type: 'plain_text' as const, text }, value });
+  const option = (role: IncidentRole) => ({
+    text: { type: 'plain_text' as const, text: ROLE_LABELS[role] },
+    value: role,
+  });
   return {
     ...base(CallbackId.roleModal, 'Assign a role', 'Assign', incident),
     blocks: [
@@ -115,12 +125,8 @@ export function buildRoleModal(incident: Incident): ModalView {
         element: {
           type: 'static_select',
           action_id: ActionId.roleSelect,
-          options: [
-            option('commander', 'Commander'),
-            option('comms', 'Communications'),
-            option('scribe', 'Scribe'),
-          ],
-          initial_option: option('commander', 'Commander'),
+          options: INCIDENT_ROLES.map(option),
+          initial_option: option('commander'),
         },
       },
       {

@@ -41,7 +41,8 @@ export function buildTimelineMessage(
   if (current < pages) {
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `More: \`/incident timeline ${current + 1}\`` }],
+      // With the reference, the hint works in any channel.
+      elements: [{ type: 'mrkdwn', text: `More: \`/incident timeline #${incident.number} ${current + 1}\`` }],
     });
   }
   return { text: [header, ...lines].join('\n'), blocks };

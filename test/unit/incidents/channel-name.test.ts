@@ -1,4 +1,5 @@
 import { channelNameError as validateChannelName } from '@incident-bot/local-slack';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { incidentChannelName } from '../../../src/incidents/channel-name.js';
 
@@ -61,5 +62,60 @@ describe('incident channel names', () => {
         expect(validateChannelName(incidentChannelName(i + 1, title, attempt))).toBeNull();
       }
     }
+  });
+
+  it('keep a slug that fills the 80 characters exactly, and cut one character more', () => {
+    const fits = `${'a'.repeat(40)} ${'b'.repeat(33)}`; // slug of 74 = 80 - 'inc-1-'.length
+    expect(incidentChannelName(1, fits)).toBe(`inc-1-${'a'.repeat(40)}-${'b'.repeat(33)}`);
+    expect(incidentChannelName(1, fits)).toHaveLength(80);
+    expect(incidentChannelName(1, `${fits}c`)).toBe(`inc-1-${'a'.repeat(40)}`);
+  });
+
+  it('cut at the word boundary only when it keeps at least half the room', () => {
+    // 74 characters of room: a dash at 37 is kept as the cut, one at 36 is not.
+    expect(incidentChannelName(1, `${'a'.repeat(37)} ${'b'.repeat(50)}`)).toBe(`inc-1-${'a'.repeat(37)}`);
+    expect(incidentChannelName(1, `${'a'.repeat(36)} ${'b'.repeat(50)}`)).toBe(
+      `inc-1-${'a'.repeat(36)}-${'b'.repeat(37)}`,
+    );
+  });
+
+  it('turn a title of the longest allowed length (150 characters) into a name of at most 80', () => {
+    const title =
+      'Payments API returning 503 errors for card checkouts in the EU region after the 14:05 deploy of ledger v2.7.1 while retries pile up in the queue now!!';
+    expect(title).toHaveLength(150);
+    expect(incidentChannelName(123, title)).toBe(
+      'inc-123-payments-api-returning-503-errors-for-card-checkouts-in-the-eu-region',
+    );
+    expect(incidentChannelName(123, title, 12)).toBe(
+      'inc-123-payments-api-returning-503-errors-for-card-checkouts-in-the-eu-12',
+    );
+  });
+
+  it('add no suffix on the first attempt', () => {
+    expect(incidentChannelName(5, 'db down', 1)).toBe('inc-5-db-down');
+    expect(incidentChannelName(5, 'db down', 0)).toBe('inc-5-db-down');
+  });
+
+  it('keep the words of camelCase titles together', () => {
+    expect(incidentChannelName(9, 'PaymentsAPI timeouts in checkoutService')).toBe(
+      'inc-9-paymentsapi-timeouts-in-checkoutservice',
+    );
+  });
+
+  it('are valid for any title and attempt: short, lowercase, single dashes, no dash at the end', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(1_000_000),
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        fc.integer({ min: 1, max: 99 }),
+        (number, title, attempt) => {
+          const name = incidentChannelName(number, title, attempt);
+          expect(name.length).toBeLessThanOrEqual(80);
+          expect(name).toMatch(/^inc-\d+(-[a-z0-9]+)*$/);
+          expect(name.startsWith(`inc-${number}`)).toBe(true);
+          expect(name.endsWith(attempt > 1 ? `-${attempt}` : '')).toBe(true);
+        },
+      ),
+    );
   });
 });

@@ -1,153 +1,249 @@
-import { describe, expect, it } from 'vitest';
-import { parseIncidentCommand } from '../../../src/slack/commands/parse-command.js';
+import type { IncidentCommand } from '../../../src/slack/commands/parse-command.js';
+import { BOB, CAROL, create, override, table } from './parse-table.js';
 
-const create = (text: string) => {
-  const result = parseIncidentCommand(text);
-  if (!result.ok) throw new Error(`expected a command, got: ${result.error}`);
-  return result.command;
-};
-const error = (text: string) => {
-  const result = parseIncidentCommand(text);
-  if (result.ok) throw new Error(`expected an error for ${text}`);
-  return result.error;
-};
+/** Table-driven: every valid form of each subcommand, and each invalid form with its exact message. */
+table(
+  'create',
+  [
+    [
+      'create --severity SEV2 --title "API Latency Spike"',
+      create({ title: 'API Latency Spike', severity: 'SEV2' }),
+    ],
+    ['create Checkout is down', create({ title: 'Checkout is down' })],
+    ['declare Checkout is down', create({ title: 'Checkout is down' })],
+    ['new  Checkout   is down ', create({ title: 'Checkout is down' })],
+    ['OPEN Checkout', create({ title: 'Checkout' })],
+    ['create', create({})],
+    ['create --severity SEV1', create({ severity: 'SEV1' })],
+    ['create --sev 2 Outage', create({ title: 'Outage', severity: 'SEV2' })],
+    ['create --severity=sev-3 Outage', create({ title: 'Outage', severity: 'SEV3' })],
+    ['create --SEVERITY sev4 Outage', create({ title: 'Outage', severity: 'SEV4' })],
+    [
+      'create --private DB failover --service billing-db',
+      create({ title: 'DB failover', service: 'billing-db', isPrivate: true }),
+    ],
+    ['create --service=Checkout.API_2 Outage', create({ title: 'Outage', service: 'checkout.api_2' })],
+    [
+      'create —severity sev1 —title “Payments failing”',
+      create({ title: 'Payments failing', severity: 'SEV1' }),
+    ],
+    ['create –private Outage', create({ title: 'Outage', isPrivate: true })],
+    // Quote variants Slack clients and keyboards produce, straight, typographic and mixed.
+    ['create --title “Payments failing"', create({ title: 'Payments failing' })],
+    ['create --title "Payments failing”', create({ title: 'Payments failing' })],
+    ['create --title ‘Payments failing’', create({ title: 'Payments failing' })],
+    ['create --title «Payments failing»', create({ title: 'Payments failing' })],
+    ['create --title „Payments failing“', create({ title: 'Payments failing' })],
+    ['create --title „Payments failing”', create({ title: 'Payments failing' })],
+    ['create --title »Payments failing«', create({ title: 'Payments failing' })],
+    ["create --title 'Single quoted'", create({ title: 'Single quoted' })],
+    ['create --title ‘Can’t log in’', create({ title: 'Can’t log in' })],
+    ["create --title 'Can't log in'", create({ title: "Can't log in" })],
+    ['create --title ‚Zahlung fehlgeschlagen‘', create({ title: 'Zahlung fehlgeschlagen' })],
+    ['create --title="Payments failing"', create({ title: 'Payments failing' })],
+    ['create --title=“Payments failing”', create({ title: 'Payments failing' })],
+    ['create --title "  padded  "', create({ title: 'padded' })],
+    ["create Can't log in", create({ title: "Can't log in" })],
+    ['create 50% of “checkout” fails', create({ title: '50% of checkout fails' })],
+    ['create\u00a0Checkout\u00a0down', create({ title: 'Checkout down' })],
+    [
+      'create Errors in <#C0123ABCD|payments> after <@U012ABCDEF|bob> deploy &amp; rollback &lt;v2&gt;',
+      create({ title: 'Errors in #payments after @bob deploy & rollback <v2>' }),
+    ],
+    ['create <https://status.example.com|Status page> down', create({ title: 'Status page down' })],
+    ['create <https://status.example.com> down', create({ title: 'https://status.example.com down' })],
+    ['create <!here> look', create({ title: 'here look' })],
+    // Typed text that would become a live mention or link stays escaped.
+    ['create &lt;!channel&gt; payments down', create({ title: '&lt;!channel&gt; payments down' })],
+    ['create ping &lt;@U012ABCDEF&gt; now', create({ title: 'ping &lt;@U012ABCDEF&gt; now' })],
+    ['create see &lt;#C0123ABCD&gt;', create({ title: 'see &lt;#C0123ABCD&gt;' })],
+    ['create &lt;https://evil.example|bank&gt;', create({ title: '&lt;https://evil.example|bank&gt;' })],
+    [
+      'create &lt;!channel&gt; and &lt;v2&gt; &amp; more',
+      create({ title: '&lt;!channel&gt; and <v2> & more' }),
+    ],
+    ['create &amp;lt;!channel&amp;gt;', create({ title: '&lt;!channel&gt;' })],
+    [`create ${'x'.repeat(150)}`, create({ title: 'x'.repeat(150) })],
+    [`create --title "${'é'.repeat(150)}"`, create({ title: 'é'.repeat(150) })],
+    [`create ${'🔥'.repeat(150)}`, create({ title: '🔥'.repeat(150) })],
+    // The limit is on what the title will read, after Slack's escaping is undone.
+    [`create ${'&amp;'.repeat(150)}`, create({ title: '&'.repeat(150) })],
+    ['create A -- B', create({ title: 'A -- B' })],
+  ],
+  [
+    ['create --severity SEV9 --title x', '`--severity` must be SEV1, SEV2, SEV3 or SEV4 (got "SEV9").'],
+    ['create --severity', '`--severity` needs a value: SEV1, SEV2, SEV3, SEV4.'],
+    ['create --severity --private Outage', '`--severity` needs a value: SEV1, SEV2, SEV3, SEV4.'],
+    ['create --severity SEV1 --sev SEV2 Outage', '`--severity` is given twice.'],
+    ['create --title', '`--title` needs a value, e.g. `--title "API Latency Spike"`.'],
+    ['create --title ""', '`--title` needs a value, e.g. `--title "API Latency Spike"`.'],
+    ['create --title=', '`--title` needs a value, e.g. `--title "API Latency Spike"`.'],
+    [
+      'create --colour red Outage',
+      'Unknown option `--colour`. Options are --severity, --title, --service and --private.',
+    ],
+    ['create --title "Unclosed', 'A quote is not closed: add the closing ".'],
+    ['create --title «Unclosed', 'A quote is not closed: add the closing ».'],
+    ['create --title "A" and more', 'Give the title either as text or with `--title`, not both.'],
+    [`create ${'x'.repeat(151)}`, 'The title is 151 characters long; keep it to 150.'],
+    [`create --title "${'é'.repeat(151)}"`, 'The title is 151 characters long; keep it to 150.'],
+    [
+      'create --service "bad name!" Outage',
+      '`--service` must be a service name of letters, digits, `-`, `_` or `.` (got "bad name!").',
+    ],
+    ['create --service', '`--service` needs a service name, e.g. `--service checkout`.'],
+    [
+      'create --service -x Outage',
+      '`--service` must be a service name of letters, digits, `-`, `_` or `.` (got "-x").',
+    ],
+    ['create --private=yes Outage', '`--private` takes no value.'],
+    ['create --private --private Outage', '`--private` is given twice.'],
+  ],
+);
 
-describe('/incident create', () => {
-  it('takes the runbook form with flags and a quoted title', () => {
-    expect(create('create --severity SEV2 --title "API Latency Spike"')).toEqual({
-      name: 'create',
-      title: 'API Latency Spike',
-      severity: 'SEV2',
-      service: null,
-      isPrivate: false,
-    });
-  });
+table(
+  'help',
+  [
+    ['', { name: 'help', topic: null }],
+    ['   ', { name: 'help', topic: null }],
+    ['help', { name: 'help', topic: null }],
+    ['HELP', { name: 'help', topic: null }],
+    ['--help', { name: 'help', topic: null }],
+    ['—help', { name: 'help', topic: null }],
+    ['-h', { name: 'help', topic: null }],
+    ['?', { name: 'help', topic: null }],
+    ['help Status', { name: 'help', topic: 'status' }],
+  ],
+  [['help status now', 'Too many words: "now". Use `/incident help [command]`.']],
+);
 
-  it('takes free text as the title and leaves the severity to the default', () => {
-    expect(create('create Checkout is down')).toMatchObject({ title: 'Checkout is down', severity: null });
-  });
+table(
+  'list',
+  [
+    ['list', { name: 'list' }],
+    ['ls', { name: 'list' }],
+  ],
+  [
+    ['list everything', '`/incident list` takes no arguments.'],
+    ['list --all', '`/incident list` takes no options (got `--all`).'],
+  ],
+);
 
-  it('accepts the quotes and dashes Slack clients substitute as people type', () => {
-    expect(create('create —severity sev1 —title “Payments failing”')).toMatchObject({
-      title: 'Payments failing',
-      severity: 'SEV1',
-    });
-    expect(create("create --title 'Single quoted' --service=checkout")).toMatchObject({
-      title: 'Single quoted',
-      service: 'checkout',
-    });
-  });
+table(
+  'stats',
+  [
+    ['stats', { name: 'stats', windowDays: 30 }],
+    ['stats 7d', { name: 'stats', windowDays: 7 }],
+    ['stats 30D', { name: 'stats', windowDays: 30 }],
+    ['stats 90d', { name: 'stats', windowDays: 90 }],
+  ],
+  [
+    ['stats 14d', '`14d` is not a window: use 7d, 30d or 90d.'],
+    ['stats 7d 30d', 'Too many words: "30d". Use `/incident stats [7d|30d|90d]`.'],
+  ],
+);
 
-  it('reads --service and --private anywhere in the line', () => {
-    expect(create('create --private DB failover --service billing-db')).toMatchObject({
-      title: 'DB failover',
-      service: 'billing-db',
-      isPrivate: true,
-    });
-  });
+table(
+  'oncall',
+  [
+    ['oncall', { name: 'oncall' }],
+    ['on-call', { name: 'oncall' }],
+    [`oncall override ${BOB} 2h`, override({}) as IncidentCommand],
+    [`oncall OVERRIDE ${BOB} 2h`, override({}) as IncidentCommand],
+    [
+      `on-call override ${BOB} 1 day`,
+      override({ durationText: '1 day', durationMs: 86_400_000 }) as IncidentCommand,
+    ],
+    [
+      `oncall override ${BOB} 1h 30m --schedule secondary`,
+      override({ durationText: '1h 30m', durationMs: 5_400_000, schedule: 'secondary' }) as IncidentCommand,
+    ],
+    [
+      `oncall override ${BOB} --schedule=primary 30m`,
+      override({ durationText: '30m', durationMs: 1_800_000, schedule: 'primary' }) as IncidentCommand,
+    ],
+    [`oncall override ${BOB} 1m`, override({ durationText: '1m', durationMs: 60_000 }) as IncidentCommand],
+    [
+      `oncall override ${BOB} 14d`,
+      override({ durationText: '14d', durationMs: 14 * 86_400_000 }) as IncidentCommand,
+    ],
+    ['oncall override U012ABCDEF 2h', override({}) as IncidentCommand],
+  ],
+  [
+    [`oncall bogus ${BOB} 2h`, '`/incident oncall` takes no arguments.'],
+    ['oncall override bob 2h', 'I could not read "bob" as a person: pick them from Slack\'s @-mention list.'],
+    [
+      'oncall override @bob 2h',
+      'I could not read "@bob" as a person: pick them from Slack\'s @-mention list.',
+    ],
+    [
+      `oncall override ${BOB}`,
+      '`/incident oncall override` needs a duration: `/incident oncall override @person <duration> [--schedule <schedule>]`.',
+    ],
+    [
+      'oncall override',
+      '`/incident oncall override` needs a person: `/incident oncall override @person <duration> [--schedule <schedule>]`.',
+    ],
+    [`oncall override ${BOB} forever`, '"forever" is not a duration: use e.g. `30m`, `2h`, `1 day`.'],
+    [`oncall override ${BOB} 59s`, 'An override lasts between 1 minute and 14 days (got "59s").'],
+    [`oncall override ${BOB} 15d`, 'An override lasts between 1 minute and 14 days (got "15d").'],
+    [
+      `oncall override ${BOB} 2h --schedule`,
+      '`--schedule` needs a schedule name, e.g. `--schedule primary`.',
+    ],
+    [`oncall override ${BOB} 2h --schedule "no way"`, '"no way" is not a schedule name.'],
+    [`oncall override ${BOB} 2h --team x`, 'Unknown option `--team`. Options are --schedule.'],
+  ],
+);
 
-  it('turns Slack’s escaping back into readable titles', () => {
-    expect(
-      create(
-        'create Errors in <#C0123ABCD|payments> after <@U012ABCDEF|bob> deploy &amp; rollback &lt;v2&gt;',
-      ),
-    ).toMatchObject({
-      title: 'Errors in #payments after @bob deploy & rollback <v2>',
-    });
-    expect(create('create <https://status.example.com|Status page> down')).toMatchObject({
-      title: 'Status page down',
-    });
-  });
+table(
+  'page',
+  [
+    [`page ${BOB}`, { name: 'page', target: { kind: 'user', userId: 'U012ABCDEF' }, reference: null }],
+    [
+      `page ${CAROL} inc-3`,
+      { name: 'page', target: { kind: 'user', userId: 'U0CAROL001' }, reference: 'inc-3' },
+    ],
+    [
+      'page primary #12',
+      { name: 'page', target: { kind: 'schedule', schedule: 'primary' }, reference: '#12' },
+    ],
+    [
+      'page #12 db-oncall.eu',
+      { name: 'page', target: { kind: 'schedule', schedule: 'db-oncall.eu' }, reference: '#12' },
+    ],
+  ],
+  [
+    ['page @bob', 'I could not read "@bob" as a person: pick them from Slack\'s @-mention list.'],
+    ['page <#C0123|x>', 'I could not read "<#C0123|x>" as a person: pick them from Slack\'s @-mention list.'],
+    ['page', '`/incident page` needs a person or a schedule: `/incident page @person|<schedule>`.'],
+    ['page #12', '`/incident page` needs a person or a schedule: `/incident page @person|<schedule>`.'],
+    ['page primary tomorrow', 'Too many words: "tomorrow". Use `/incident page @person|<schedule>`.'],
+    ['page primary #12 #13', 'Too many words: "#13". Use `/incident page @person|<schedule>`.'],
+    ['page "on call"', '"on call" is neither a person nor a schedule name.'],
+  ],
+);
 
-  it('keeps apostrophes inside words', () => {
-    expect(create("create Can't log in")).toMatchObject({ title: "Can't log in" });
-  });
-
-  it('opens the modal when there is no title', () => {
-    expect(create('create')).toMatchObject({ title: null });
-    expect(create('create --severity SEV1')).toMatchObject({ title: null, severity: 'SEV1' });
-  });
-
-  it('explains each kind of bad input', () => {
-    expect(error('create --severity SEV9 --title x')).toMatch(/SEV1, SEV2, SEV3 or SEV4 \(got "SEV9"\)/);
-    expect(error('create --severity')).toMatch(/needs a value/);
-    expect(error('create --title')).toMatch(/--title` needs a value/);
-    expect(error('create --colour red Outage')).toMatch(/Unknown option `--colour`/);
-    expect(error('create --title "Unclosed')).toMatch(/quote is not closed/);
-    expect(error('create --title "A" and more')).toMatch(/either as text or with `--title`/);
-    expect(error(`create ${'x'.repeat(151)}`)).toMatch(/151 characters long; keep it to 150/);
-    expect(error('create --service "bad name!" Outage')).toMatch(/--service/);
-    expect(error('create --private=yes Outage')).toMatch(/takes no value/);
-  });
-});
-
-describe('paging commands', () => {
-  it('pages a mentioned person or a schedule, optionally for a referenced incident', () => {
-    expect(create('page <@U012ABCDEF|bob>')).toEqual({
-      name: 'page',
-      target: { kind: 'user', userId: 'U012ABCDEF' },
-      reference: null,
-    });
-    expect(create('page primary #12')).toEqual({
-      name: 'page',
-      target: { kind: 'schedule', schedule: 'primary' },
-      reference: '#12',
-    });
-    expect(error('page @bob')).toMatch(/pick them from Slack's @-mention list/);
-    expect(error('page')).toMatch(/Use `\/incident page @person`/);
-    expect(error('page primary tomorrow')).toMatch(/Use `\/incident page @person`/);
-  });
-
-  it('escalates here or for a referenced incident', () => {
-    expect(create('escalate')).toEqual({ name: 'escalate', reference: null });
-    expect(create('escalate inc-7')).toEqual({ name: 'escalate', reference: 'inc-7' });
-    expect(error('escalate everything')).toMatch(/incident escalate #12/);
-  });
-
-  it('shows on-call and takes the pager', () => {
-    expect(create('oncall')).toEqual({ name: 'oncall' });
-    expect(create('oncall override <@U012ABCDEF> 2h')).toEqual({
-      name: 'oncall-override',
-      userId: 'U012ABCDEF',
-      durationText: '2h',
-      schedule: null,
-    });
-    expect(create('oncall override <@U012ABCDEF> 30m --schedule secondary')).toMatchObject({
-      schedule: 'secondary',
-    });
-    expect(error('oncall override bob 2h')).toMatch(/as a person/);
-    expect(error('oncall override <@U012ABCDEF>')).toMatch(/oncall override @person 2h/);
-  });
-});
-
-describe('closing commands', () => {
-  it('reads resolve, close with a resolution, postmortem and stats', () => {
-    expect(create('resolve')).toEqual({ name: 'resolve', reference: null });
-    expect(create('close --resolution "Rolled back to v1.2.3"')).toEqual({
-      name: 'close',
-      resolution: 'Rolled back to v1.2.3',
-      reference: null,
-    });
-    expect(create('close #12')).toEqual({ name: 'close', resolution: null, reference: '#12' });
-    expect(create('postmortem inc-4')).toEqual({ name: 'postmortem', reference: 'inc-4' });
-    expect(create('stats')).toEqual({ name: 'stats', windowDays: 30 });
-    expect(create('stats 90d')).toEqual({ name: 'stats', windowDays: 90 });
-    expect(error('close --resolution')).toMatch(/needs a value/);
-    expect(error('close now please')).toMatch(/incident close --resolution/);
-  });
-});
-
-describe('other commands', () => {
-  it('answers help for empty input and help words', () => {
-    for (const text of ['', '   ', 'help', '--help', '?']) expect(create(text)).toEqual({ name: 'help' });
-  });
-
-  it('lists open incidents', () => {
-    expect(create('list')).toEqual({ name: 'list' });
-    expect(error('list everything')).toMatch(/takes no arguments/);
-  });
-
-  it('names an unknown command back to the user', () => {
-    expect(error('explode now')).toBe('Unknown command `explode`.');
-  });
-});
+table(
+  'escalate',
+  [
+    ['escalate', { name: 'escalate', reference: null }],
+    ['escalate inc-7', { name: 'escalate', reference: 'inc-7' }],
+    ['escalate #7', { name: 'escalate', reference: '#7' }],
+    ['escalate inc-7-checkout-down', { name: 'escalate', reference: 'inc-7-checkout-down' }],
+  ],
+  [
+    [
+      'escalate everything',
+      '`/incident escalate` takes nothing but an incident reference, like `/incident escalate #12`.',
+    ],
+    [
+      'escalate #7 #8',
+      '`/incident escalate` takes nothing but an incident reference, like `/incident escalate #12`.',
+    ],
+    [
+      'escalate 7',
+      '`/incident escalate` takes nothing but an incident reference, like `/incident escalate #12`.',
+    ],
+  ],
+);

@@ -32,9 +32,23 @@ const incident: Incident = {
   version: 0,
   reminderDueAt: null,
   reminderEpoch: 0,
+  runbookUrl: null,
 };
 
 describe('headline card', () => {
+  it('links the service runbook, and shows a URL that could break the link as text', () => {
+    const fieldsOf = (runbookUrl: string) =>
+      (
+        buildIncidentHeadline({ ...incident, runbookUrl }).blocks[1] as { fields: { text: string }[] }
+      ).fields.map((f) => f.text);
+    expect(fieldsOf('https://wiki.example/runbooks/checkout')).toContain(
+      '*Runbook*\n<https://wiki.example/runbooks/checkout|Open the runbook>',
+    );
+    expect(fieldsOf('https://evil.example|sso.acme.com')).toContain(
+      '*Runbook*\nhttps://evil.example|sso.acme.com',
+    );
+  });
+
   it('shows title, severity, status, commander, reporter and start time, with fallback text', () => {
     const card = buildIncidentHeadline(incident);
     expect(card.text).toBe('Incident #12 (SEV2, investigating): API Latency Spike');

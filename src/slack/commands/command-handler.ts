@@ -1,0 +1,59 @@
+import type { SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../../clock.js';
+import type { Pool } from '../../db/pool.js';
+import type { EscalationService } from '../../escalation/escalation-service.js';
+import type { OncallConfig } from '../../escalation/oncall-config.js';
+import type { IncidentService } from '../../incidents/incident-service.js';
+import type { Incident, Severity } from '../../incidents/incident-types.js';
+import type { LifecycleService } from '../../incidents/lifecycle-service.js';
+import type { Logger } from '../../logger.js';
+import type { CommandName, IncidentCommand } from './parse-command.js';
+
+export interface CommandDeps {
+  incidents: IncidentService;
+  lifecycle: LifecycleService;
+  escalation: EscalationService | null;
+  oncall: OncallConfig | null;
+  pool: Pool;
+  clock: Clock;
+  logger: Logger;
+  defaultSeverity: Severity;
+  admins: readonly string[];
+}
+
+/** The ephemeral answer to the person who typed the command. */
+export interface CommandAnswer {
+  text: string;
+  blocks?: unknown[];
+}
+
+export interface CommandContext {
+  command: Pick<SlashCommand, 'user_id' | 'channel_id' | 'trigger_id'>;
+  client: WebClient;
+  deps: CommandDeps;
+}
+
+type CommandNamed<N extends CommandName> = Extract<IncidentCommand, { name: N }>;
+
+/** Incident commands get the incident they act on, already resolved and access-checked. */
+type ContextFor<C> = C extends { reference: string | null }
+  ? CommandContext & { incident: Incident }
+  : CommandContext;
+
+export interface CommandHandler<C> {
+  /**
+   * True when the command opens a modal: the listener acks at once (trigger ids live 3 s) and any
+   * answer goes to response_url.
+   */
+  opensModal?: (command: C) => boolean;
+  /** Null when there is nothing to say (a modal opened). */
+  run(command: C, context: ContextFor<C>): Promise<CommandAnswer | null>;
+}
+
+export type CommandHandlers = { [N in CommandName]: CommandHandler<CommandNamed<N>> };
+
+/** Declares handlers for some commands, each typed by its command. */
+export function handlers<const K extends CommandName>(map: { [N in K]: CommandHandler<CommandNamed<N>> }) {
+  return map;
+}

@@ -1,0 +1,417 @@
+import { parseDuration } from '../../escalation/duration.js';
+import { INCIDENT_ROLES, LIFECYCLE_STATUSES, SEVERITIES } from '../../incidents/incident-types.js';
+import { defineCommand } from './command-spec.js';
+import { clip, oneOf, optional, refuse, switchFlag, text, valueFlag, word, words } from './grammar.js';
+import { parseSeverity, parseUserMention, unescapeSlackText } from './slack-words.js';
+
+/**
+ * Every `/incident` subcommand, declared once: grammar, usage, access. The parser, `/incident help`
+ * and the usage shown for bad input are derived from this list; handlers are keyed by `name`
+ * (command-handlers.ts), and the compiler refuses a spec without one.
+ */
+
+export const MAX_TITLE_LENGTH = 150;
+export const MAX_FREE_TEXT = 3000;
+const MIN_OVERRIDE_MS = 60_000;
+const MAX_OVERRIDE_MS = 14 * 86_400_000;
+const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+const notAPerson = (input: string) =>
+  refuse(`I could not read "${clip(input, 30)}" as a person: pick them from Slack's @-mention list.`);
+
+const person = () => word('@person', 'a person', (input) => parseUserMention(input) ?? notAPerson(input));
+
+const severity = () =>
+  word(SEVERITIES.join('|'), 'a severity', (input) => {
+    return (
+      parseSeverity(input) ??
+      refuse(`\`${clip(input, 20)}\` is not a severity: use ${SEVERITIES.join(', ')}.`)
+    );
+  });
+
+const freeText = (name: string, example: string) =>
+  text('<text>', `Write the ${name} after the command: \`/incident ${name} ${example}\`.`, (input) =>
+    input.length > MAX_FREE_TEXT ? refuse(`Keep the ${name} to ${MAX_FREE_TEXT} characters.`) : input,
+  );
+
+function checkTitle(raw: string | null): string | null | ReturnType<typeof refuse> {
+  if (raw === null) return null;
+  const title = unescapeSlackText(raw);
+  const length = [...title].length;
+  return length > MAX_TITLE_LENGTH
+    ? refuse(`The title is ${length} characters long; keep it to ${MAX_TITLE_LENGTH}.`)
+    : title;
+}
+
+export const help = defineCommand({
+  name: 'help',
+  // Clients turn a typed `--` into a dash.
+  verbs: ['help', '--help', '—help', '–help', '-h', '?'],
+  summary: 'this message; `/incident help <command>` for one command',
+  access: 'anyone',
+  scope: 'global',
+  args: {
+    topic: optional(
+      word('command', 'a command', (input) => input.toLowerCase()),
+      null,
+    ),
+  },
+});
+
+export const list = defineCommand({
+  name: 'list',
+  verbs: ['list', 'ls'],
+  summary: 'open incidents: number, title, severity, status, age, channel',
+  access: 'anyone',
+  scope: 'global',
+});
+
+export const create = defineCommand({
+  name: 'create',
+  verbs: ['create', 'declare', 'new', 'open'],
+  summary: 'declare an incident; without a title the declare form opens',
+  examples: [
+    '/incident create Checkout is down',
+    '/incident create --severity SEV2 --title "API Latency Spike"',
+  ],
+  access: 'anyone',
+  scope: 'global',
+  args: { words: optional(words('title', 'a title'), null) },
+  flags: {
+    severity: valueFlag(
+      ['severity', 'sev'],
+      SEVERITIES.join('|'),
+      `\`--severity\` needs a value: ${SEVERITIES.join(', ')}.`,
+      (value) =>
+        parseSeverity(value) ??
+        refuse(`\`--severity\` must be SEV1, SEV2, SEV3 or SEV4 (got "${clip(value, 20)}").`),
+    ),
+    title: valueFlag(
+      ['title'],
+      '"…"',
+      '`--title` needs a value, e.g. `--title "API Latency Spike"`.',
+      (value) => {
+        const title = value.trim();
+        return title === '' ? refuse('`--title` needs a value, e.g. `--title "API Latency Spike"`.') : title;
+      },
+    ),
+    service: valueFlag(
+      ['service'],
+      '<service>',
+      '`--service` needs a service name, e.g. `--service checkout`.',
+      (value) =>
+        SERVICE_NAME.test(value)
+          ? value.toLowerCase()
+          : refuse(
+              `\`--service\` must be a service name of letters, digits, \`-\`, \`_\` or \`.\` (got "${clip(value, 20)}").`,
+            ),
+    ),
+    private: switchFlag('private'),
+  },
+  build: (v) => {
+    if (v.title !== null && v.words !== null)
+      return refuse('Give the title either as text or with `--title`, not both.');
+    const title = checkTitle(v.title ?? v.words);
+    if (typeof title === 'object' && title !== null) return title;
+    return { title, severity: v.severity, service: v.service, isPrivate: v.private };
+  },
+});
+
+export const stats = defineCommand({
+  name: 'stats',
+  summary: 'counts by severity; time to acknowledge and resolve (p50/p90/p95); DORA tier',
+  access: 'anyone',
+  scope: 'global',
+  args: { window: optional(oneOf(['7d', '30d', '90d'], 'window'), '30d') },
+  build: ({ window }) => ({ windowDays: ({ '7d': 7, '30d': 30, '90d': 90 } as const)[window] }),
+});
+
+export const oncall = defineCommand({
+  name: 'oncall',
+  verbs: ['oncall', 'on-call'],
+  summary: 'who is on call now and next, per schedule',
+  access: 'anyone',
+  scope: 'global',
+});
+
+export const oncallOverride = defineCommand({
+  name: 'oncall-override',
+  verbs: ['oncall override', 'on-call override'],
+  summary: 'take the pager for a while (1 minute to 14 days, e.g. `30m`, `2h`, `1 day`)',
+  access: 'anyone',
+  scope: 'global',
+  args: {
+    userId: person(),
+    durationText: words('<duration>', 'a duration', (input) => {
+      const ms = parseDuration(input);
+      if (ms === null)
+        return refuse(`"${clip(input, 30)}" is not a duration: use e.g. \`30m\`, \`2h\`, \`1 day\`.`);
+      return ms >= MIN_OVERRIDE_MS && ms <= MAX_OVERRIDE_MS
+        ? input
+        : refuse(`An override lasts between 1 minute and 14 days (got "${clip(input, 30)}").`);
+    }),
+  },
+  flags: {
+    schedule: valueFlag(
+      ['schedule'],
+      '<schedule>',
+      '`--schedule` needs a schedule name, e.g. `--schedule primary`.',
+      (value) => (SCHEDULE_NAME.test(value) ? value : refuse(`"${clip(value, 30)}" is not a schedule name.`)),
+    ),
+  },
+  build: (v) => ({
+    userId: v.userId,
+    durationText: v.durationText,
+    durationMs: parseDuration(v.durationText)!,
+    schedule: v.schedule,
+  }),
+});
+
+export const page = defineCommand({
+  name: 'page',
+  summary: 'page a person, or a schedule’s on-call, now',
+  access: 'viewer',
+  scope: 'incident',
+  args: {
+    target: word('@person|<schedule>', 'a person or a schedule', (input) => {
+      const userId = parseUserMention(input);
+      if (userId) return { kind: 'user' as const, userId };
+      if (input.startsWith('@') || input.startsWith('<')) return notAPerson(input);
+      return SCHEDULE_NAME.test(input)
+        ? { kind: 'schedule' as const, schedule: input }
+        : refuse(`"${clip(input, 30)}" is neither a person nor a schedule name.`);
+    }),
+  },
+});
+
+export const escalate = defineCommand({
+  name: 'escalate',
+  summary: 'page the next escalation level now (starts the policy if nothing is paging)',
+  access: 'viewer',
+  scope: 'incident',
+});
+
+export const status = defineCommand({
+  name: 'status',
+  summary: 'change the status (resolved stops paging and reminders)',
+  access: 'changer',
+  scope: 'incident',
+  args: { status: oneOf(LIFECYCLE_STATUSES, 'status') },
+  what: (c) => (c.status === 'resolved' ? 'resolve this incident' : 'change the status'),
+});
+
+export const severityCommand = defineCommand({
+  name: 'severity',
+  verbs: ['severity', 'sev'],
+  summary: 'change the severity (raising it to an auto-paged level starts paging)',
+  access: 'changer',
+  scope: 'incident',
+  args: { severity: severity() },
+  what: () => 'change the severity',
+});
+
+export const role = defineCommand({
+  name: 'role',
+  summary: 'assign a role',
+  access: 'changer',
+  scope: 'incident',
+  args: { role: oneOf(INCIDENT_ROLES, 'role'), userId: person() },
+  what: () => 'assign roles',
+});
+
+export const update = defineCommand({
+  name: 'update',
+  summary: 'a status update: posted in the channel and the announcement thread, shown on the card',
+  access: 'viewer',
+  scope: 'incident',
+  args: { text: freeText('update', 'Rolled back the deploy') },
+});
+
+export const note = defineCommand({
+  name: 'note',
+  summary: 'a note on the timeline',
+  access: 'viewer',
+  scope: 'incident',
+  args: { text: freeText('note', 'Rolled back the deploy') },
+});
+
+/** What Slack sends for a typed link: `<https://…>` or `<https://…|label>` (a bare URL too). */
+const SLACK_LINK = /^(?:<(https?:\/\/[^|>\s]+)(?:\|([^>]*))?>|(https?:\/\/[^\s<>|]+))(?:\s+([\s\S]*))?$/;
+
+export const link = defineCommand({
+  name: 'link',
+  summary: 'a link for responders: bookmarked in the channel, on the timeline and in the postmortem',
+  examples: ['/incident link https://grafana.example/d/checkout Checkout latency'],
+  access: 'viewer',
+  scope: 'incident',
+  args: {
+    link: text(
+      '<url> [title]',
+      'Give the link after the command: `/incident link https://grafana.example/d/checkout Checkout latency`.',
+      (input) => {
+        const match = SLACK_LINK.exec(input.trim());
+        if (!match)
+          return refuse(`\`${clip(input, 40)}\` is not a link: start with an http:// or https:// address.`);
+        const title = (match[4]?.trim() || match[2]?.trim() || null) ?? null;
+        if (title && [...title].length > MAX_TITLE_LENGTH)
+          return refuse(`Keep the link's title to ${MAX_TITLE_LENGTH} characters.`);
+        return { url: (match[1] ?? match[3])!, title };
+      },
+    ),
+  },
+});
+
+export const followup = defineCommand({
+  name: 'followup',
+  verbs: ['followup', 'follow-up', 'action'],
+  summary: 'an action item for the postmortem',
+  access: 'viewer',
+  scope: 'incident',
+  args: {
+    item: text(
+      '<text> [@owner] [due YYYY-MM-DD]',
+      'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
+      (input) => readFollowup(input),
+    ),
+  },
+  build: ({ item }) => item,
+});
+
+interface FollowupItem {
+  text: string;
+  ownerId: string | null;
+  dueDate: string | null;
+}
+
+/** Owner and due date are read off the end, in either order: `@owner due D` or `due D @owner`. */
+function readFollowup(input: string): FollowupItem | ReturnType<typeof refuse> {
+  const item: FollowupItem = { text: input, ownerId: null, dueDate: null };
+  for (const take of [takeDue, takeOwner, takeDue]) {
+    const refused = take(item);
+    if (refused) return refused;
+  }
+  if (item.text === '')
+    return refuse(
+      'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
+    );
+  if (item.text.length > MAX_FREE_TEXT) return refuse(`Keep the action item to ${MAX_FREE_TEXT} characters.`);
+  return { ...item, text: unescapeSlackText(item.text) };
+}
+
+function takeDue(item: FollowupItem) {
+  const due = item.dueDate === null ? /(?:^|\s+)due\s+(\d{4}-\d{2}-\d{2})$/i.exec(item.text) : null;
+  if (!due) return null;
+  if (!isRealDate(due[1]!)) return refuse(`"${due[1]}" is not a date: use YYYY-MM-DD.`);
+  item.dueDate = due[1]!;
+  item.text = item.text.slice(0, due.index);
+  return null;
+}
+
+/** Taken once, between the two looks for a due date. */
+function takeOwner(item: FollowupItem) {
+  const owner = /(?:^|\s+)(<@[UW][A-Z0-9]{2,}(?:\|[^>]*)?>)$/.exec(item.text);
+  if (!owner) return null;
+  item.ownerId = parseUserMention(owner[1]!);
+  item.text = item.text.slice(0, owner.index);
+  return null;
+}
+
+function isRealDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+export const timeline = defineCommand({
+  name: 'timeline',
+  summary: 'the timeline so far, in your time zone, 25 events a page (`#12 2` or `2 #12`)',
+  access: 'viewer',
+  scope: 'incident',
+  args: {
+    page: optional(
+      word('page', 'a page number', (input) =>
+        /^\d{1,4}$/.test(input) && Number(input) > 0
+          ? Number(input)
+          : refuse(`"${clip(input, 20)}" is not a page number: use \`/incident timeline [#12] [page]\`.`),
+      ),
+      1,
+    ),
+  },
+});
+
+export const show = defineCommand({
+  name: 'show',
+  summary: 'the incident card, for you alone',
+  access: 'viewer',
+  scope: 'incident',
+});
+
+export const resolve = defineCommand({
+  name: 'resolve',
+  summary: 'resolved: paging and reminders stop',
+  access: 'changer',
+  scope: 'incident',
+  what: () => 'resolve this incident',
+});
+
+export const close = defineCommand({
+  name: 'close',
+  summary: 'close; without `--resolution` a form asks for resolution, root cause, impact and lessons',
+  examples: ['/incident close --resolution "Rolled back to v1.2.3"'],
+  access: 'changer',
+  scope: 'incident',
+  flags: {
+    resolution: valueFlag(
+      ['resolution'],
+      '"…"',
+      '`--resolution` needs a value, e.g. `--resolution "Rolled back to v1.2.3"`.',
+      (value) => {
+        const resolution = value.trim();
+        return resolution === ''
+          ? refuse('`--resolution` needs a value, e.g. `--resolution "Rolled back to v1.2.3"`.')
+          : resolution;
+      },
+    ),
+  },
+  what: () => 'close this incident',
+});
+
+export const reopen = defineCommand({
+  name: 'reopen',
+  summary: 'reopen a resolved or closed incident',
+  access: 'changer',
+  scope: 'incident',
+  what: () => 'reopen this incident',
+});
+
+export const postmortem = defineCommand({
+  name: 'postmortem',
+  summary: 'regenerate the postmortem draft from the latest data',
+  access: 'viewer',
+  scope: 'incident',
+});
+
+/** In the order `/incident help` lists them. */
+export const COMMAND_SPECS = [
+  create,
+  list,
+  stats,
+  oncall,
+  oncallOverride,
+  help,
+  status,
+  severityCommand,
+  role,
+  update,
+  note,
+  link,
+  followup,
+  timeline,
+  show,
+  page,
+  escalate,
+  resolve,
+  close,
+  reopen,
+  postmortem,
+] as const;
