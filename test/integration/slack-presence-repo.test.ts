@@ -54,7 +54,7 @@ describe('migration 0009: Slack presentation state leaves the incident record', 
     });
     const pending = await insertIncident();
 
-    expect(await runMigrations(pool)).toEqual([9]);
+    expect(await runMigrations(pool)).toEqual([9, 10]);
 
     expect(await findSlackPresence(pool, done)).toEqual({
       incidentId: done,
