@@ -4,22 +4,28 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
+import { claimSlackEvent } from './db/slack-events-repo.js';
 import { AppError } from './errors.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
+import { createPageNotes } from './escalation/page-notes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createIncidentCards } from './incidents/incident-card.js';
+import { findIncidentById } from './incidents/incident-repo.js';
 import { createIncidentService } from './incidents/incident-service.js';
+import { createIncidentSetupStore } from './incidents/incident-setup-store.js';
 import { createLifecycleService } from './incidents/lifecycle-service.js';
+import { findSlackPresence } from './incidents/slack-presence-repo.js';
 import { jobCatalogue } from './jobs/catalogue.js';
 import { createOutbox } from './jobs/outbox.js';
 import { createQueues, DEFAULT_QUEUE_PREFIX, type Queues } from './jobs/queues.js';
 import { createReconciler } from './jobs/reconciler.js';
 import { startWorkers, type Workers } from './jobs/workers.js';
 import { createLogger, type Logger } from './logger.js';
+import { recordPostmortemFile } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
 import {
   assertNoEviction,
@@ -163,6 +169,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             lifecycle,
             oncall,
             pool,
+            claimEvent: (eventId) => claimSlackEvent(pool, eventId),
             clock,
             logger,
             defaultSeverity: config.defaultSeverity,
@@ -187,8 +194,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       closers.push(async () => connection.disconnect());
       await assertNoEviction(connection);
       const client = createSlackClient(slack, logger);
+      const incidents = { find: (id: number) => findIncidentById(pool, id) };
+      const presence = { find: (id: number) => findSlackPresence(pool, id) };
       const notifier = escalation
-        ? createPagingNotifier({ pool, delivery: createPageDelivery({ pool, clock }), client, clock, logger })
+        ? createPagingNotifier({
+            notes: createPageNotes({ pool }),
+            presence,
+            delivery: createPageDelivery({ pool, clock }),
+            client,
+            clock,
+            logger,
+          })
         : null;
       const postmortems = createPostmortemService({
         pool,
@@ -207,9 +223,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         reconcileEveryMs: options.reconcileEveryMs,
         jobs: {
           setup: createIncidentSetup({
-            pool,
+            store: createIncidentSetupStore({ pool, clock }),
             client,
-            clock,
             logger,
             announceChannelId: config.announceChannelId,
             botUserId: cachedBotUserId(() => client.auth.test().then((r) => r.user_id!)),
@@ -220,14 +235,16 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             channelOf: async (id) => (await lifecycle.get(id).catch(() => null))?.channelId ?? null,
           }),
           presenter: createIncidentPresenter({
-            pool,
+            incidents,
+            presence,
             cards: createIncidentCards(pool),
             client,
             clock,
             logger,
           }),
           publisher: createPostmortemPublisher({
-            pool,
+            incidents,
+            recordFile: (postmortemId, fileId) => recordPostmortemFile(pool, postmortemId, fileId),
             client,
             logger,
             postmortems,

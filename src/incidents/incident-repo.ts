@@ -1,11 +1,5 @@
 import type { Queryable } from '../db/pool.js';
-import type {
-  DeclareIncidentInput,
-  Incident,
-  IncidentStatus,
-  SetupStep,
-  Severity,
-} from './incident-types.js';
+import type { DeclareIncidentInput, Incident, IncidentStatus, Severity } from './incident-types.js';
 
 interface IncidentRow {
   id: number;
@@ -25,12 +19,6 @@ interface IncidentRow {
   updated_at: Date;
   channel_id: string | null;
   channel_name: string | null;
-  headline_ts: string | null;
-  announce_channel_id: string | null;
-  announce_ts: string | null;
-  setup_steps: SetupStep[];
-  setup_completed_at: Date | null;
-  setup_failed_at: Date | null;
   comms_id: string | null;
   scribe_id: string | null;
   last_update_text: string | null;
@@ -42,8 +30,7 @@ interface IncidentRow {
 }
 
 const COLUMNS = `id, number, title, summary, severity, status, is_private, service, reporter_id, commander_id,
-  origin_channel_id, declared_at, resolved_at, closed_at, updated_at, channel_id, channel_name, headline_ts,
-  announce_channel_id, announce_ts, setup_steps, setup_completed_at, setup_failed_at, comms_id, scribe_id,
+  origin_channel_id, declared_at, resolved_at, closed_at, updated_at, channel_id, channel_name, comms_id, scribe_id,
   last_update_text, last_update_at, version, reminder_due_at, reminder_epoch, runbook_url`;
 
 function toIncident(row: IncidentRow): Incident {
@@ -65,12 +52,6 @@ function toIncident(row: IncidentRow): Incident {
     updatedAt: row.updated_at,
     channelId: row.channel_id,
     channelName: row.channel_name,
-    headlineTs: row.headline_ts,
-    announceChannelId: row.announce_channel_id,
-    announceTs: row.announce_ts,
-    setupSteps: row.setup_steps,
-    setupCompletedAt: row.setup_completed_at,
-    setupFailedAt: row.setup_failed_at,
     commsId: row.comms_id,
     scribeId: row.scribe_id,
     lastUpdateText: row.last_update_text,
@@ -176,49 +157,17 @@ export async function findIncidentByIdempotencyKey(db: Queryable, key: string): 
   return rows[0] ? toIncident(rows[0]) : null;
 }
 
-export interface SlackRefs {
-  channelId?: string;
-  channelName?: string;
-  headlineTs?: string;
-  announceChannelId?: string;
-  announceTs?: string;
-}
-
-/** Records a finished set-up step and any Slack references it produced. */
-export async function recordSetupStep(
+/** Claims the channel Slack created for the incident (channel_id is UNIQUE: one incident per channel). */
+export async function recordIncidentChannel(
   db: Queryable,
   id: number,
-  step: SetupStep,
-  refs: SlackRefs = {},
+  channel: { channelId: string; channelName: string },
 ): Promise<void> {
-  await db.query(
-    `UPDATE incidents SET
-       setup_steps = CASE WHEN $2 = ANY(setup_steps) THEN setup_steps ELSE array_append(setup_steps, $2) END,
-       channel_id = COALESCE($3, channel_id),
-       channel_name = COALESCE($4, channel_name),
-       headline_ts = COALESCE($5, headline_ts),
-       announce_channel_id = COALESCE($6, announce_channel_id),
-       announce_ts = COALESCE($7, announce_ts)
-     WHERE id = $1`,
-    [
-      id,
-      step,
-      refs.channelId ?? null,
-      refs.channelName ?? null,
-      refs.headlineTs ?? null,
-      refs.announceChannelId ?? null,
-      refs.announceTs ?? null,
-    ],
-  );
-}
-
-export async function markSetupFinished(
-  db: Queryable,
-  id: number,
-  outcome: 'completed' | 'failed',
-): Promise<void> {
-  const column = outcome === 'completed' ? 'setup_completed_at' : 'setup_failed_at';
-  await db.query(`UPDATE incidents SET ${column} = now() WHERE id = $1 AND ${column} IS NULL`, [id]);
+  await db.query('UPDATE incidents SET channel_id = $2, channel_name = $3 WHERE id = $1', [
+    id,
+    channel.channelId,
+    channel.channelName,
+  ]);
 }
 
 export interface IncidentChanges {

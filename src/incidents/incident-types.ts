@@ -72,12 +72,6 @@ export interface Incident {
   updatedAt: Date;
   channelId: string | null;
   channelName: string | null;
-  headlineTs: string | null;
-  announceChannelId: string | null;
-  announceTs: string | null;
-  setupSteps: SetupStep[];
-  setupCompletedAt: Date | null;
-  setupFailedAt: Date | null;
   commsId: string | null;
   scribeId: string | null;
   lastUpdateText: string | null;

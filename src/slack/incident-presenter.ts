@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
-import type { Pool } from '../db/pool.js';
 import type { IncidentCards } from '../incidents/incident-card.js';
-import { findIncidentById } from '../incidents/incident-repo.js';
+import type { Incident } from '../incidents/incident-types.js';
+import type { SlackPresence } from '../incidents/slack-presence.js';
 import type { Logger } from '../logger.js';
 import { ActionId, BlockId } from './ids.js';
 import { findRecentMessage, taggedWith } from './recent-messages.js';
@@ -12,7 +12,9 @@ import { buildIncidentAnnouncement } from './views/incident-announcement.js';
 import { buildIncidentHeadline, buildIncidentTopic } from './views/incident-headline.js';
 
 export interface IncidentPresenterDeps {
-  pool: Pool;
+  incidents: { find(incidentId: number): Promise<Incident | null> };
+  /** Where the incident's headline and announcement are (the adapter's own table). */
+  presence: { find(incidentId: number): Promise<SlackPresence> };
   /** What the card shows, read under a per-incident render lock. */
   cards: IncidentCards;
   client: WebClient;
@@ -29,7 +31,14 @@ export type IncidentPresenter = ReturnType<typeof createIncidentPresenter>;
  * Keeps Slack a faithful view of an incident: one headline card (and its mirror in the announce
  * channel) edited in place, never re-posted; the topic; updates and reminders in the channel.
  */
-export function createIncidentPresenter({ pool, cards, client, clock, logger }: IncidentPresenterDeps) {
+export function createIncidentPresenter({
+  incidents,
+  presence,
+  cards,
+  client,
+  clock,
+  logger,
+}: IncidentPresenterDeps) {
   const ignorable = [
     'message_not_found',
     'channel_not_found',
@@ -42,21 +51,22 @@ export function createIncidentPresenter({ pool, cards, client, clock, logger }: 
     /** Re-renders the headline, the announcement and the topic from Postgres. */
     async refresh(incidentId: number): Promise<void> {
       await cards.withCard(incidentId, async ({ incident, paging, metrics }) => {
-        if (incident.headlineTs) {
+        const where = await presence.find(incidentId);
+        if (where.headlineTs) {
           const card = buildIncidentHeadline(incident, paging, metrics);
           await tolerate(ignorable, () =>
             client.chat.update({
               channel: incident.channelId!,
-              ts: incident.headlineTs!,
+              ts: where.headlineTs!,
               text: card.text,
               blocks: card.blocks,
             }),
           );
         }
-        if (incident.announceChannelId && incident.announceTs && !incident.isPrivate) {
+        if (where.announceChannelId && where.announceTs && !incident.isPrivate) {
           const mirror = buildIncidentAnnouncement(incident);
           await tolerate(ignorable, () =>
-            client.chat.update({ channel: incident.announceChannelId!, ts: incident.announceTs!, ...mirror }),
+            client.chat.update({ channel: where.announceChannelId!, ts: where.announceTs!, ...mirror }),
           );
         }
         const topic = buildIncidentTopic(incident);
@@ -80,7 +90,7 @@ export function createIncidentPresenter({ pool, cards, client, clock, logger }: 
 
     /** Archives the channel of an incident still closed since `closedAtMs` (a reopen cancels it). */
     async archive(incidentId: number, closedAtMs: number): Promise<void> {
-      const incident = await findIncidentById(pool, incidentId);
+      const incident = await incidents.find(incidentId);
       if (!incident?.channelId || incident.status !== 'closed' || incident.closedAt?.getTime() !== closedAtMs)
         return;
       await tolerate(
@@ -105,7 +115,7 @@ export function createIncidentPresenter({ pool, cards, client, clock, logger }: 
       by: string,
       run: { key: string; mayRepeat: boolean },
     ): Promise<void> {
-      const incident = await findIncidentById(pool, incidentId);
+      const incident = await incidents.find(incidentId);
       if (!incident?.channelId) return;
       const message = `:loudspeaker: *Update on incident #${incident.number}* from <@${by}>:\n${text}`;
       const metadata = { event_type: UPDATE_EVENT_TYPE, event_payload: { key: run.key } };
@@ -122,13 +132,14 @@ export function createIncidentPresenter({ pool, cards, client, clock, logger }: 
           client.chat.postMessage({ channel: incident.channelId!, text: message, metadata }),
         );
       }
-      if (incident.announceChannelId && incident.announceTs && !incident.isPrivate) {
-        const thread = { channel: incident.announceChannelId, threadTs: incident.announceTs };
+      const where = await presence.find(incidentId);
+      if (where.announceChannelId && where.announceTs && !incident.isPrivate) {
+        const thread = { channel: where.announceChannelId, threadTs: where.announceTs };
         if (await posted(thread)) return;
         await tolerate([...ignorable, 'thread_not_found'], () =>
           client.chat.postMessage({
-            channel: incident.announceChannelId!,
-            thread_ts: incident.announceTs!,
+            channel: where.announceChannelId!,
+            thread_ts: where.announceTs!,
             text: message,
             metadata,
           }),
@@ -138,7 +149,7 @@ export function createIncidentPresenter({ pool, cards, client, clock, logger }: 
 
     /** Nudges the commander (or the channel, when there is none) to post an update. */
     async sendReminder(incidentId: number): Promise<void> {
-      const incident = await findIncidentById(pool, incidentId);
+      const incident = await incidents.find(incidentId);
       if (!incident?.channelId || incident.status === 'resolved' || incident.status === 'closed') return;
       const since = incident.lastUpdateAt ?? incident.declaredAt;
       const quiet = formatDuration(clock.now().getTime() - since.getTime());

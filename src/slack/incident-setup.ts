@@ -1,17 +1,9 @@
 import type { WebClient } from '@slack/web-api';
-import type { Clock } from '../clock.js';
-import { type Pool, withTransaction } from '../db/pool.js';
-import { findEscalation } from '../escalation/escalation-repo.js';
 import { incidentChannelName } from '../incidents/channel-name.js';
-import {
-  findIncidentByChannelId,
-  findIncidentById,
-  markSetupFinished,
-  recordSetupStep,
-} from '../incidents/incident-repo.js';
+import type { IncidentSetupStore } from '../incidents/incident-setup-store.js';
 import type { Incident, SetupStep } from '../incidents/incident-types.js';
+import type { SlackPresence } from '../incidents/slack-presence.js';
 import type { Logger } from '../logger.js';
-import { appendTimelineEvent } from '../timeline/timeline-repo.js';
 import { HEADLINE_EVENT_TYPE } from './ids.js';
 import { describeSlackError, isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
 import { buildIncidentAnnouncement } from './views/incident-announcement.js';
@@ -21,9 +13,9 @@ export const ANNOUNCEMENT_EVENT_TYPE = 'incident_announcement';
 const MAX_NAME_ATTEMPTS = 20;
 
 export interface IncidentSetupDeps {
-  pool: Pool;
+  /** Where the set-up's progress and the incident's channel are recorded. */
+  store: IncidentSetupStore;
   client: WebClient;
-  clock: Clock;
   logger: Logger;
   announceChannelId: string | undefined;
   /** The bot's own user id (auth.test), to skip inviting itself and to recognise its channels. */
@@ -53,19 +45,22 @@ export type IncidentSetup = ReturnType<typeof createIncidentSetup>;
 
 /**
  * Builds an incident's Slack presence after the declare commits: channel, invites, topic, pinned
- * headline, announcement, and a note to the reporter. Each finished step is recorded in Postgres,
+ * headline, announcement, and a note to the reporter. Each finished step is reported to the store,
  * so a retried job resumes where the last one stopped and never repeats a step.
  */
 export function createIncidentSetup(deps: IncidentSetupDeps) {
-  const { pool, client, logger } = deps;
+  const { store, client, logger } = deps;
 
   async function run(incidentId: number, options: SetupRunOptions): Promise<void> {
-    let incident = await findIncidentById(pool, incidentId);
-    if (!incident || incident.setupCompletedAt || incident.setupFailedAt) return;
+    const loaded = await store.load(incidentId);
+    if (!loaded || loaded.presence.setupCompletedAt || loaded.presence.setupFailedAt) return;
+    let { incident, presence } = loaded;
     const log = logger.child({ incident: incident.number });
 
     try {
-      incident = await step(incident, 'channel', () => createChannel(incident!, options));
+      ({ incident, presence } = await step(incident, presence, 'channel', () =>
+        createChannel(incident, options),
+      ));
     } catch (error) {
       if (error instanceof PermanentStepError) {
         await giveUp(incident, error);
@@ -76,31 +71,43 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
 
     for (const name of ['invite', 'topic', 'headline', 'pin', 'announce', 'notify'] as const) {
       try {
-        incident = await step(incident, name, () => runStep(name, incident!, options));
+        ({ incident, presence } = await step(incident, presence, name, () =>
+          runStep(name, incident, presence, options),
+        ));
       } catch (error) {
         if (!(error instanceof PermanentStepError))
           throw await transientOrFinal(incident, name, error, options);
         // The incident stays usable without this step; say so where people will see it.
         log.warn({ step: name, reason: error.reason }, 'incident set-up step failed');
-        await recordStepFailure(incident, name, error.reason);
+        await store.recordStepFailure(incident.id, name, error.reason);
         await reportProblem(incident, stepFailureMessage(incident, name, error.reason));
-        await recordSetupStep(pool, incident.id, name);
-        incident = (await findIncidentById(pool, incident.id))!;
+        await store.recordStep(incident.id, name);
+        ({ incident, presence } = (await store.load(incident.id))!);
       }
     }
     await deps.afterSetup?.(incident.id);
-    await markSetupFinished(pool, incident.id, 'completed');
+    await store.markFinished(incident.id, 'completed');
     log.info({ channel: incident.channelName }, 'incident set-up complete');
   }
 
-  /** Runs a step unless it was done before; returns the incident as re-read after recording it. */
-  async function step(incident: Incident, name: SetupStep, fn: () => Promise<void>): Promise<Incident> {
-    if (incident.setupSteps.includes(name)) return incident;
+  /** Runs a step unless it was done before; returns the state as re-read after recording it. */
+  async function step(
+    incident: Incident,
+    presence: SlackPresence,
+    name: SetupStep,
+    fn: () => Promise<void>,
+  ): Promise<{ incident: Incident; presence: SlackPresence }> {
+    if (presence.setupSteps.includes(name)) return { incident, presence };
     await fn();
-    return (await findIncidentById(pool, incident.id))!;
+    return (await store.load(incident.id))!;
   }
 
-  async function runStep(name: Exclude<SetupStep, 'channel'>, incident: Incident, options: SetupRunOptions) {
+  async function runStep(
+    name: Exclude<SetupStep, 'channel'>,
+    incident: Incident,
+    presence: SlackPresence,
+    options: SetupRunOptions,
+  ) {
     switch (name) {
       case 'invite':
         return invite(incident);
@@ -109,7 +116,7 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
       case 'headline':
         return postHeadline(incident, options);
       case 'pin':
-        return pinHeadline(incident);
+        return pinHeadline(incident, presence);
       case 'announce':
         return announce(incident, options);
       case 'notify':
@@ -160,15 +167,7 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
   }
 
   async function saveChannel(incident: Incident, channelId: string, channelName: string): Promise<void> {
-    await withTransaction(pool, async (tx) => {
-      await recordSetupStep(tx, incident.id, 'channel', { channelId, channelName });
-      await appendTimelineEvent(
-        tx,
-        incident.id,
-        { kind: 'incident.channel_created', details: { channelId, channelName } },
-        { occurredAt: deps.clock.now(), actorId: null },
-      );
-    });
+    await store.recordChannel(incident.id, channelId, channelName);
   }
 
   async function findOwnUnclaimedChannel(name: string, botUserId: string): Promise<string | null> {
@@ -183,7 +182,7 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
       const found = page.channels?.find((c) => c.name === name);
       if (found?.id) {
         if (found.creator !== botUserId) return null;
-        return (await findIncidentByChannelId(pool, found.id)) ? null : found.id;
+        return (await store.isChannelClaimed(found.id)) ? null : found.id;
       }
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
@@ -206,7 +205,7 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
         failed.push(`<@${user}> (${describeSlackError(error)})`);
       }
     }
-    await recordSetupStep(pool, incident.id, 'invite');
+    await store.recordStep(incident.id, 'invite');
     if (failed.length > 0) {
       await reportProblem(
         incident,
@@ -219,7 +218,7 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
     await permanentAs('topic', () =>
       client.conversations.setTopic({ channel: incident.channelId!, topic: buildIncidentTopic(incident) }),
     );
-    await recordSetupStep(pool, incident.id, 'topic');
+    await store.recordStep(incident.id, 'topic');
   }
 
   async function postHeadline(incident: Incident, options: SetupRunOptions): Promise<void> {
@@ -227,7 +226,7 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
     const existing = options.mayRepeat
       ? await findPostedMessage(channel, HEADLINE_EVENT_TYPE, incident.id)
       : null;
-    const paging = await pagingState(incident.id);
+    const paging = await store.pagingState(incident.id);
     const ts =
       existing ??
       (
@@ -239,24 +238,24 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
           }),
         )
       ).ts!;
-    await recordSetupStep(pool, incident.id, 'headline', { headlineTs: ts });
+    await store.recordStep(incident.id, 'headline', { headlineTs: ts });
   }
 
-  async function pinHeadline(incident: Incident): Promise<void> {
-    if (incident.headlineTs) {
+  async function pinHeadline(incident: Incident, presence: SlackPresence): Promise<void> {
+    if (presence.headlineTs) {
       await permanentAs('pin', () =>
         tolerate(['already_pinned'], () =>
-          client.pins.add({ channel: incident.channelId!, timestamp: incident.headlineTs! }),
+          client.pins.add({ channel: incident.channelId!, timestamp: presence.headlineTs! }),
         ),
       );
     }
-    await recordSetupStep(pool, incident.id, 'pin');
+    await store.recordStep(incident.id, 'pin');
   }
 
   async function announce(incident: Incident, options: SetupRunOptions): Promise<void> {
     const channel = deps.announceChannelId;
     if (incident.isPrivate || !channel) {
-      await recordSetupStep(pool, incident.id, 'announce');
+      await store.recordStep(incident.id, 'announce');
       return;
     }
     const existing = options.mayRepeat
@@ -274,13 +273,13 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
           }),
         )
       ).ts!;
-    await recordSetupStep(pool, incident.id, 'announce', { announceChannelId: channel, announceTs: ts });
+    await store.recordStep(incident.id, 'announce', { announceChannelId: channel, announceTs: ts });
   }
 
   async function notifyReporter(incident: Incident): Promise<void> {
     const text = `:white_check_mark: Incident #${incident.number} is declared. Its channel is <#${incident.channelId}>: you, ${incident.commanderId && incident.commanderId !== incident.reporterId ? 'the commander ' : ''}and the bot are in it.`;
     await sendToUser(incident, text);
-    await recordSetupStep(pool, incident.id, 'notify');
+    await store.recordStep(incident.id, 'notify');
   }
 
   /** Ephemeral where the reporter typed the command; a DM when that is not possible. */
@@ -327,15 +326,6 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
     return found?.ts ?? null;
   }
 
-  async function recordStepFailure(incident: Incident, name: SetupStep, reason: string): Promise<void> {
-    await appendTimelineEvent(
-      pool,
-      incident.id,
-      { kind: 'incident.setup_step_failed', details: { step: name, error: reason } },
-      { occurredAt: deps.clock.now(), actorId: null },
-    );
-  }
-
   /** Tells people about a failure: in the incident channel when there is one, else the reporter. Never throws. */
   async function reportProblem(incident: Incident, text: string): Promise<void> {
     try {
@@ -361,8 +351,8 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
       { incident: incident.number, step: error.step, reason: error.reason },
       'incident channel could not be created',
     );
-    await recordStepFailure(incident, error.step, error.reason);
-    await markSetupFinished(pool, incident.id, 'failed');
+    await store.recordStepFailure(incident.id, error.step, error.reason);
+    await store.markFinished(incident.id, 'failed');
     await reportProblem(
       incident,
       `:x: Incident #${incident.number} (${incident.title}) is declared, but Slack refused to create its channel: \`${error.reason}\`. ` +
@@ -385,14 +375,6 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
       );
     }
     return error;
-  }
-
-  /** What the card shows of paging when it is first posted (paging may have started already). */
-  async function pagingState(incidentId: number) {
-    const escalation = await findEscalation(pool, incidentId);
-    return escalation
-      ? { state: escalation.state, epoch: escalation.epoch, acknowledgedBy: escalation.acknowledgedBy }
-      : null;
   }
 
   return { run };

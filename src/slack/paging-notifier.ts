@@ -1,15 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
-import { type Pool, withTransaction } from '../db/pool.js';
-import { findEscalation } from '../escalation/escalation-repo.js';
 import type { PageDelivery } from '../escalation/page-delivery.js';
-import {
-  listPages,
-  listSentPagesNotNoted,
-  lockPageChannelNote,
-  markPageChannelNoted,
-} from '../escalation/page-repo.js';
-import { findIncidentById } from '../incidents/incident-repo.js';
+import type { PageNotes } from '../escalation/page-notes.js';
+import type { SlackPresence } from '../incidents/slack-presence.js';
 import type { Logger } from '../logger.js';
 import { findRecentMessage, taggedWith } from './recent-messages.js';
 import { describeSlackError, isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
@@ -17,7 +10,10 @@ import { slackDate } from './views/format.js';
 import { buildPageAcknowledgedMessage, buildPageMessage } from './views/page-message.js';
 
 export interface PagingNotifierDeps {
-  pool: Pool;
+  /** The paging state to tell about, and the once-only record of each page's channel line. */
+  notes: PageNotes;
+  /** Where the incident's announcement is (the adapter's own table). */
+  presence: { find(incidentId: number): Promise<SlackPresence> };
   /** Whether a page is still due, and recording what came of it: the domain's decisions. */
   delivery: PageDelivery;
   client: WebClient;
@@ -36,7 +32,7 @@ export const PAGE_EVENT_TYPE = 'incident_page';
  * The Slack half of paging, run by the Slack-sends queue: DMs with Acknowledge / Escalate now,
  * their edits after an ack, and the lines in the incident channel. Retries come from the queue.
  */
-export function createPagingNotifier({ pool, delivery, client, logger }: PagingNotifierDeps) {
+export function createPagingNotifier({ notes, presence, delivery, client, logger }: PagingNotifierDeps) {
   // Email → Slack id; people rarely change address, and a miss is looked up again next time.
   const emailCache = new Map<string, string>();
 
@@ -69,13 +65,10 @@ export function createPagingNotifier({ pool, delivery, client, logger }: PagingN
    * exists; the set-up calls this again for them once it does. The row lock makes it happen once.
    */
   async function noteInChannel(pageId: number): Promise<void> {
-    await withTransaction(pool, async (tx) => {
-      const page = await lockPageChannelNote(tx, pageId);
-      if (!page || page.noted || page.status !== 'sent' || !page.userId || !page.channelId) return;
+    await notes.noteOnce(pageId, async (page) => {
       const via = page.via === 'user' ? '' : `, on call in ${page.via.replace('schedule:', '')}`;
       const level = page.step < 0 ? 'by hand' : `level ${page.step + 1}`;
       await postInChannel(page.channelId, `:pager: Paged <@${page.userId}> (${level}${via}).`);
-      await markPageChannelNoted(tx, pageId);
     });
   }
 
@@ -91,7 +84,7 @@ export function createPagingNotifier({ pool, delivery, client, logger }: PagingN
 
     /** Lines for pages that went out before the incident channel existed. */
     async notePagesSentBeforeChannel(incidentId: number): Promise<void> {
-      for (const pageId of await listSentPagesNotNoted(pool, incidentId)) await noteInChannel(pageId);
+      for (const pageId of await notes.listNotNoted(incidentId)) await noteInChannel(pageId);
     },
 
     /** Sends one page, if the domain says it is still due, and reports what came of it. */
@@ -145,11 +138,7 @@ export function createPagingNotifier({ pool, delivery, client, logger }: PagingN
 
     /** After an ack: every sent DM says who acknowledged; the channel hears it once. */
     async announceAcknowledged(incidentId: number): Promise<void> {
-      const [escalation, incident, pages] = await Promise.all([
-        findEscalation(pool, incidentId),
-        findIncidentById(pool, incidentId),
-        listPages(pool, incidentId),
-      ]);
+      const { escalation, incident, pages } = await notes.paging(incidentId);
       if (!escalation?.acknowledgedBy || !escalation.acknowledgedAt || !incident) return;
       const message = buildPageAcknowledgedMessage(
         incident,
@@ -186,18 +175,16 @@ export function createPagingNotifier({ pool, delivery, client, logger }: PagingN
     },
 
     async announceExhausted(incidentId: number): Promise<void> {
-      const [escalation, incident] = await Promise.all([
-        findEscalation(pool, incidentId),
-        findIncidentById(pool, incidentId),
-      ]);
+      const { escalation, incident } = await notes.paging(incidentId);
       if (escalation?.state !== 'exhausted' || !incident) return;
       const text = `:rotating_light: Nobody acknowledged the pages for incident #${incident.number} after ${escalation.loop + 1} pass${escalation.loop ? 'es' : ''} through the "${escalation.policyName}" policy. Page someone by hand: \`/incident escalate\` starts again.`;
       await postInChannel(incident.channelId, text);
-      if (incident.announceChannelId && incident.announceTs) {
+      const where = await presence.find(incidentId);
+      if (where.announceChannelId && where.announceTs) {
         await tolerate(['is_archived', 'channel_not_found', 'not_in_channel', 'thread_not_found'], () =>
           client.chat.postMessage({
-            channel: incident.announceChannelId!,
-            thread_ts: incident.announceTs!,
+            channel: where.announceChannelId!,
+            thread_ts: where.announceTs!,
             text,
             reply_broadcast: true,
           }),

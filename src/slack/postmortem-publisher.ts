@@ -1,18 +1,18 @@
 import type { WebClient } from '@slack/web-api';
-import type { Pool } from '../db/pool.js';
-import { findIncidentById } from '../incidents/incident-repo.js';
+import type { Incident } from '../incidents/incident-types.js';
 import type { Logger } from '../logger.js';
-import { recordPostmortemFile } from '../postmortem/postmortem-repo.js';
 import type { PostmortemService } from '../postmortem/postmortem-service.js';
 import { signPostmortemPath } from '../postmortem/signed-links.js';
 import { findRecentMessage } from './recent-messages.js';
 import { isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
 
 export interface PostmortemPublisherDeps {
-  pool: Pool;
+  incidents: { find(incidentId: number): Promise<Incident | null> };
   client: WebClient;
   logger: Logger;
   postmortems: PostmortemService;
+  /** Remembers which Slack file carries a stored draft. */
+  recordFile(postmortemId: number, fileId: string): Promise<void>;
   /** Base URL of the bot for the download link (PUBLIC_URL, or where it listens). */
   baseUrl: () => string;
   linkSecret: string;
@@ -36,7 +36,7 @@ export function createPostmortemPublisher(deps: PostmortemPublisherDeps) {
       by: string,
       run: { mayRepeat: boolean; requestedAt: Date },
     ): Promise<void> {
-      const incident = await findIncidentById(deps.pool, incidentId);
+      const incident = await deps.incidents.find(incidentId);
       if (!incident) return;
       const expiresAt = new Date(run.requestedAt.getTime() + (deps.linkTtlMs ?? WEEK_MS));
       const path = signPostmortemPath(deps.linkSecret, incidentId, expiresAt);
@@ -62,7 +62,7 @@ export function createPostmortemPublisher(deps: PostmortemPublisherDeps) {
           initial_comment: comment,
         });
         const fileId = (upload.files as { files?: { id?: string }[] }[] | undefined)?.[0]?.files?.[0]?.id;
-        if (fileId) await recordPostmortemFile(deps.pool, stored.id, fileId);
+        if (fileId) await deps.recordFile(stored.id, fileId);
       } catch (error) {
         if (isTransientSlackError(error)) throw error;
         deps.logger.warn(

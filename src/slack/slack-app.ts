@@ -8,7 +8,6 @@ import type { IncidentService } from '../incidents/incident-service.js';
 import type { Severity } from '../incidents/incident-types.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import { createSlackLogger, type Logger } from '../logger.js';
-import { claimSlackEvent } from './event-dedupe.js';
 import { registerAppHome } from './listeners/app-home.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerHeadlineButtons } from './listeners/headline-buttons.js';
@@ -35,6 +34,8 @@ export interface SlackAppDeps {
   lifecycle: LifecycleService;
   oncall: OncallConfig | null;
   pool: Pool;
+  /** Claims an Events API delivery id; false when some instance already handled it. */
+  claimEvent: (eventId: string) => Promise<boolean>;
   clock: Clock;
   logger: Logger;
   defaultSeverity: Severity;
@@ -96,7 +97,7 @@ export function createSlackApp(deps: SlackAppDeps): {
   // Every Events API delivery is handled once across all instances, whatever Slack retries.
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !(await claimSlackEvent(deps.pool, eventId))) return;
+    if (eventId && !(await deps.claimEvent(eventId))) return;
     await next();
   });
   const router = createSlackRouter(app);

@@ -38,7 +38,13 @@ type Row = {
   headline_ts: string;
 };
 const row = async (number: number) =>
-  (await queryRows<Row>(h.databaseUrl, 'SELECT * FROM incidents WHERE number = $1', [number]))[0]!;
+  (
+    await queryRows<Row>(
+      h.databaseUrl,
+      'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
+      [number],
+    )
+  )[0]!;
 const timelineCount = async (id: number) =>
   (
     await queryRows<{ n: number }>(
@@ -62,7 +68,7 @@ async function declare(title: string, severity = 'SEV3'): Promise<Row> {
       (
         await queryRows(
           h.databaseUrl,
-          'SELECT 1 FROM incidents WHERE number = $1 AND setup_completed_at IS NOT NULL',
+          'SELECT 1 FROM incidents JOIN slack_incident_presence ON incident_id = id WHERE number = $1 AND setup_completed_at IS NOT NULL',
           [number],
         )
       ).length === 1,

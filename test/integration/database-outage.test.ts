@@ -85,7 +85,10 @@ describe('with Postgres stopped', () => {
     });
     expect(retried.status).toBe(200);
     const row = await waitFor(async () => {
-      const [r] = await queryRows(h.databaseUrl, 'SELECT * FROM incidents WHERE number = 1');
+      const [r] = await queryRows(
+        h.databaseUrl,
+        'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = 1',
+      );
       return r?.setup_completed_at ? r : null;
     });
     expect(row.title).toBe('Database down (modal)');

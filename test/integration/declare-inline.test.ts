@@ -12,7 +12,13 @@ afterAll(async () => {
 });
 
 const incidentRow = async (number: number) =>
-  (await queryRows(h.databaseUrl, 'SELECT * FROM incidents WHERE number = $1', [number]))[0]!;
+  (
+    await queryRows(
+      h.databaseUrl,
+      'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
+      [number],
+    )
+  )[0]!;
 
 /** Waits for the background set-up of an incident to finish and returns its row. */
 const settled = (number: number) =>

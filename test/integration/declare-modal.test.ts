@@ -46,7 +46,7 @@ describe('declaring through the modal', () => {
     const row = await waitFor(async () => {
       const [r] = await queryRows(
         h.databaseUrl,
-        "SELECT * FROM incidents WHERE title = 'Search results empty'",
+        "SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE title = 'Search results empty'",
       );
       return r?.setup_completed_at ? r : null;
     });
@@ -104,7 +104,11 @@ describe('declaring through the modal', () => {
     );
     for (const r of responses) expect(r.status).toBe(200);
     const rows = await waitFor(async () => {
-      const found = await queryRows(h.databaseUrl, 'SELECT * FROM incidents WHERE title = $1', [title]);
+      const found = await queryRows(
+        h.databaseUrl,
+        'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE title = $1',
+        [title],
+      );
       return found.length > 0 && found.every((r) => r.setup_completed_at) ? found : null;
     });
     expect(rows).toHaveLength(1);
@@ -144,7 +148,7 @@ describe('declaring through the modal', () => {
     const rows = await waitFor(async () => {
       const found = await queryRows(
         h.databaseUrl,
-        "SELECT * FROM incidents WHERE title = 'Replayed declare'",
+        "SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE title = 'Replayed declare'",
       );
       return found.every((r) => r.setup_completed_at) ? found : null;
     });

@@ -205,7 +205,11 @@ describe('a worker killed with SIGKILL mid-escalation (separate processes)', () 
     await waitFor(
       async () =>
         (
-          await queryRows(databaseUrl, 'SELECT setup_completed_at FROM incidents WHERE number = $1', [number])
+          await queryRows(
+            databaseUrl,
+            'SELECT setup_completed_at FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
+            [number],
+          )
         )[0]?.setup_completed_at,
       { timeoutMs: 20_000 },
     );

@@ -22,7 +22,13 @@ type Row = Record<string, unknown> & {
   announce_ts: string;
 };
 const row = async (number: number) =>
-  (await queryRows<Row>(h.databaseUrl, 'SELECT * FROM incidents WHERE number = $1', [number]))[0]!;
+  (
+    await queryRows<Row>(
+      h.databaseUrl,
+      'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
+      [number],
+    )
+  )[0]!;
 
 /** Declares (as Alice, commander) and waits for the channel; returns the incident number and its row. */
 async function declare(title: string, severity = 'SEV3'): Promise<{ number: number; incident: Row }> {

@@ -25,7 +25,8 @@ const incidentRow = (title: string) =>
   waitFor(async () => {
     const [row] = await queryRows<{ id: number; number: number; channel_id: string; headline_ts: string }>(
       h.databaseUrl,
-      'SELECT id, number, channel_id, headline_ts FROM incidents WHERE title = $1 AND setup_completed_at IS NOT NULL',
+      `SELECT id, number, channel_id, headline_ts FROM incidents JOIN slack_incident_presence ON incident_id = id
+       WHERE title = $1 AND setup_completed_at IS NOT NULL`,
       [title],
     );
     return row ?? null;

@@ -73,7 +73,7 @@ describe.each([
       async () => {
         const [row] = await queryRows<Row & { setup_completed_at: Date | null }>(
           h.databaseUrl,
-          'SELECT * FROM incidents WHERE number = $1',
+          'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
           [number],
         );
         return row?.setup_completed_at ? row : null;

@@ -58,7 +58,7 @@ describe('a worker killed with SIGKILL after Slack took an effect but before it 
           setup_completed_at: Date | null;
         }>(
           databaseUrl,
-          'SELECT channel_id, announce_ts, setup_completed_at FROM incidents WHERE number = $1',
+          'SELECT channel_id, announce_ts, setup_completed_at FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
           [number],
         );
         return row?.setup_completed_at ? row : null;

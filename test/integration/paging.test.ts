@@ -209,8 +209,13 @@ describe('paging through an escalation policy', () => {
     const id = await incidentId(number);
     await waitFor(
       async () =>
-        (await queryRows(h.databaseUrl, 'SELECT setup_completed_at FROM incidents WHERE id = $1', [id]))[0]!
-          .setup_completed_at,
+        (
+          await queryRows(
+            h.databaseUrl,
+            'SELECT setup_completed_at FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE id = $1',
+            [id],
+          )
+        )[0]!.setup_completed_at,
     );
     expect(await queryRows(h.databaseUrl, 'SELECT * FROM escalations WHERE incident_id = $1', [id])).toEqual(
       [],
@@ -291,7 +296,7 @@ describe('paging on the headline card', () => {
     const incident = await waitFor(async () => {
       const [r] = await queryRows<{ channel_id: string; headline_ts: string | null }>(
         h.databaseUrl,
-        'SELECT channel_id, headline_ts FROM incidents WHERE id = $1',
+        'SELECT channel_id, headline_ts FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE id = $1',
         [id],
       );
       return r?.headline_ts ? (r as { channel_id: string; headline_ts: string }) : null;

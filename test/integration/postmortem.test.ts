@@ -28,7 +28,7 @@ const setUp = (number: number) =>
   waitFor(async () => {
     const [r] = await queryRows<{ id: number; channel_id: string; setup_completed_at: Date | null }>(
       h.databaseUrl,
-      'SELECT id, channel_id, setup_completed_at FROM incidents WHERE number = $1',
+      'SELECT id, channel_id, setup_completed_at FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
       [number],
     );
     return r?.setup_completed_at ? r : null;
@@ -98,7 +98,7 @@ describe('closing an incident and its postmortem draft', () => {
     // The card shows the final state and the metrics; the channel is archived after the configured delay.
     const [card] = await queryRows<{ headline_ts: string }>(
       h.databaseUrl,
-      'SELECT headline_ts FROM incidents WHERE id = $1',
+      'SELECT headline_ts FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE id = $1',
       [incident.id],
     );
     await waitFor(

@@ -29,7 +29,10 @@ describe('with Redis down when an incident is declared', () => {
     });
     expect(Date.now() - started).toBeLessThan(3000);
     expect((response.body as { text: string }).text).toContain('Declared incident #1');
-    const [row] = await queryRows(h.databaseUrl, 'SELECT * FROM incidents WHERE number = 1');
+    const [row] = await queryRows(
+      h.databaseUrl,
+      'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = 1',
+    );
     expect(row).toMatchObject({ title: 'Queue outage', channel_id: null });
 
     const ready = await fetch(`${h.bot.url}/readyz`);
@@ -40,7 +43,10 @@ describe('with Redis down when an incident is declared', () => {
     redis = await startRedisServer([], { port });
     const done = await waitFor(
       async () => {
-        const [r] = await queryRows(h.databaseUrl, 'SELECT * FROM incidents WHERE number = 1');
+        const [r] = await queryRows(
+          h.databaseUrl,
+          'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = 1',
+        );
         return r?.setup_completed_at ? r : null;
       },
       { timeoutMs: 25_000, what: 'the reconciler to finish the set-up' },

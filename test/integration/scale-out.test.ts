@@ -86,7 +86,10 @@ describe('scaled out: two web and two worker processes', () => {
 
     const rows = await waitFor(
       async () => {
-        const found = await queryRows(databaseUrl, 'SELECT * FROM incidents ORDER BY number');
+        const found = await queryRows(
+          databaseUrl,
+          'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id ORDER BY number',
+        );
         return found.length === total && found.every((r) => r.setup_completed_at) ? found : null;
       },
       { timeoutMs: 30_000, what: 'every set-up to finish' },

@@ -26,7 +26,11 @@ async function declare(title: string, userId = h.people.alice) {
 const settled = (number: number, timeoutMs = 20_000) =>
   waitFor(
     async () => {
-      const [row] = await queryRows(h.databaseUrl, 'SELECT * FROM incidents WHERE number = $1', [number]);
+      const [row] = await queryRows(
+        h.databaseUrl,
+        'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
+        [number],
+      );
       return row?.setup_completed_at || row?.setup_failed_at ? row : null;
     },
     { timeoutMs, what: `incident ${number} set-up` },
@@ -107,11 +111,20 @@ describe('when Slack misbehaves during channel set-up', () => {
     // Simulate the crash: the channel exists, created by the bot, but Postgres does not know it.
     const { number } = await declare('Crash after create');
     await settled(number);
-    const [row] = await queryRows(h.databaseUrl, 'SELECT * FROM incidents WHERE number = $1', [number]);
+    const [row] = await queryRows(
+      h.databaseUrl,
+      'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
+      [number],
+    );
     await queryRows(
       h.databaseUrl,
-      `UPDATE incidents SET channel_id = NULL, setup_steps = '{}', setup_completed_at = NULL, headline_ts = NULL,
-         announce_ts = NULL, declared_at = now() - interval '1 minute' WHERE id = $1`,
+      "UPDATE incidents SET channel_id = NULL, declared_at = now() - interval '1 minute' WHERE id = $1",
+      [row!.id],
+    );
+    await queryRows(
+      h.databaseUrl,
+      `UPDATE slack_incident_presence SET setup_steps = '{}', setup_completed_at = NULL, headline_ts = NULL,
+         announce_ts = NULL WHERE incident_id = $1`,
       [row!.id],
     );
     // …and its outbox row was never marked done: the reconciler hands it to a worker again.

@@ -1,0 +1,79 @@
+import type { Clock } from '../clock.js';
+import { type Pool, withTransaction } from '../db/pool.js';
+import { type Escalation, findEscalation } from '../escalation/escalation-repo.js';
+import { appendTimelineEvent } from '../timeline/timeline-repo.js';
+import { findIncidentByChannelId, findIncidentById, recordIncidentChannel } from './incident-repo.js';
+import type { Incident, SetupStep } from './incident-types.js';
+import {
+  findSlackPresence,
+  markSetupFinished,
+  type PresenceRefs,
+  recordSetupStep,
+  type SlackPresence,
+} from './slack-presence-repo.js';
+
+/** What the card shows of paging when it is first posted (paging may have started already). */
+export type SetupPaging = Pick<Escalation, 'state' | 'epoch' | 'acknowledgedBy'>;
+
+/**
+ * The set-up's records, as a port for the Slack adapter: the adapter calls Slack and reports each
+ * step here; which incident a channel belongs to, the timeline events and the progress are kept
+ * in Postgres by these functions, so a retried set-up resumes where the last one stopped.
+ */
+export type IncidentSetupStore = ReturnType<typeof createIncidentSetupStore>;
+
+export function createIncidentSetupStore({ pool, clock }: { pool: Pool; clock: Clock }) {
+  return {
+    /** The incident and its set-up progress, or null when there is no such incident. */
+    async load(incidentId: number): Promise<{ incident: Incident; presence: SlackPresence } | null> {
+      const [incident, presence] = await Promise.all([
+        findIncidentById(pool, incidentId),
+        findSlackPresence(pool, incidentId),
+      ]);
+      return incident ? { incident, presence } : null;
+    },
+
+    /** The channel is created: claims it for the incident, records the step and the timeline event. */
+    async recordChannel(incidentId: number, channelId: string, channelName: string): Promise<void> {
+      await withTransaction(pool, async (tx) => {
+        await recordIncidentChannel(tx, incidentId, { channelId, channelName });
+        await recordSetupStep(tx, incidentId, 'channel');
+        await appendTimelineEvent(
+          tx,
+          incidentId,
+          { kind: 'incident.channel_created', details: { channelId, channelName } },
+          { occurredAt: clock.now(), actorId: null },
+        );
+      });
+    },
+
+    recordStep(incidentId: number, step: SetupStep, refs?: PresenceRefs): Promise<void> {
+      return recordSetupStep(pool, incidentId, step, refs);
+    },
+
+    async recordStepFailure(incidentId: number, step: SetupStep, reason: string): Promise<void> {
+      await appendTimelineEvent(
+        pool,
+        incidentId,
+        { kind: 'incident.setup_step_failed', details: { step, error: reason } },
+        { occurredAt: clock.now(), actorId: null },
+      );
+    },
+
+    markFinished(incidentId: number, outcome: 'completed' | 'failed'): Promise<void> {
+      return markSetupFinished(pool, incidentId, outcome);
+    },
+
+    /** Whether some incident already owns this channel (a run adopting a channel must not steal one). */
+    async isChannelClaimed(channelId: string): Promise<boolean> {
+      return (await findIncidentByChannelId(pool, channelId)) !== null;
+    },
+
+    async pagingState(incidentId: number): Promise<SetupPaging | null> {
+      const escalation = await findEscalation(pool, incidentId);
+      return escalation
+        ? { state: escalation.state, epoch: escalation.epoch, acknowledgedBy: escalation.acknowledgedBy }
+        : null;
+    },
+  };
+}
