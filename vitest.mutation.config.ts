@@ -15,6 +15,8 @@ export default defineConfig({
       'test/unit/incidents/*.test.ts',
       'test/unit/postmortem/*.test.ts',
       'test/unit/slack/parse-command*.test.ts',
+      'test/unit/slack/tokenize.test.ts',
+      'test/unit/slack/command-registry.test.ts',
       'test/unit/slack/commands/*.test.ts',
     ],
     // Runs the CLI in a child process, where no mutant is active.

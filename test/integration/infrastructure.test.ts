@@ -13,7 +13,7 @@ describe('database migrations', () => {
       const results = await Promise.all(pools.map((pool) => runMigrations(pool)));
       const files = await listMigrations();
       // Exactly one instance applied each migration; the others found nothing to do.
-      expect(results.flat().sort()).toEqual(files.map((f) => f.version));
+      expect(results.flat().sort((a, b) => a - b)).toEqual(files.map((f) => f.version));
       const { rows } = await pools[0]!.query('SELECT version FROM schema_migrations ORDER BY version');
       expect(rows.map((r) => r.version)).toEqual(files.map((f) => f.version));
       expect(await runMigrations(pools[0]!)).toEqual([]);

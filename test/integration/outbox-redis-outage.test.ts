@@ -102,6 +102,19 @@ describe.each([
       actionId: 'escalation-ack',
     });
     expect(ack.status).toBe(200);
+    // The click is answered at once and handled after: wait for the ack to commit before closing,
+    // or a busy machine could close first and leave nothing to acknowledge.
+    await waitFor(
+      async () =>
+        (
+          await queryRows<{ state: string }>(
+            h.databaseUrl,
+            'SELECT state FROM escalations WHERE incident_id = $1',
+            [incident.id],
+          )
+        )[0]?.state === 'acknowledged',
+      { timeoutMs: 20_000, what: "Bob's acknowledgement" },
+    );
     await say('close --resolution "Rolled back to v1.2.3"');
     // Accepted while Redis is down: every effect is a row of the outbox, none done yet.
     const pending = await queryRows<{ job: string }>(
