@@ -6,25 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { freePort } from '../helpers/free-port.js';
 import { queryRows } from '../helpers/incidents-db.js';
+import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Bob is on call; nobody else is paged for 30 s, so the one page DM is Bob's.
-const ONCALL = `
-timezone: UTC
-schedules:
-  primary:
-    timezone: UTC
-    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
-    participants: ["{bob}"]
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 30s }
-paging:
-  default_policy: default
-  auto_page: [SEV1]
-  allow_fast_escalation: true
-`;
+const ONCALL = oncallFixture({
+  levels: [['schedule:primary', '30s']],
+  autoPage: ['SEV1'],
+  fastEscalation: true,
+});
 
 /** A Redis whose data survives a stop (saved on SIGTERM) unless the restart is asked to start empty. */
 async function ownRedis() {

@@ -2,28 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_QUEUE_PREFIX } from '../../src/jobs/queues.js';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
+import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Level 1 waits long enough for a failover to happen inside it; level 3 never comes in the test.
-const ONCALL = `
-timezone: UTC
-schedules:
-  primary:
-    timezone: UTC
-    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
-    participants: ["{bob}"]
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 12s }
-      - { notify: ["user:{carol}"], escalate_after: 10m }
-      - { notify: ["user:{alice}"], escalate_after: 10m }
-paging:
-  default_policy: default
-  auto_page: [SEV1]
-  allow_fast_escalation: true
-`;
+const ONCALL = oncallFixture({
+  levels: [
+    ['schedule:primary', '12s'],
+    ['user:{carol}', '10m'],
+    ['user:{alice}', '10m'],
+  ],
+  autoPage: ['SEV1'],
+  fastEscalation: true,
+});
 
 let cluster: RedisCluster;
 let h: Harness;

@@ -2,24 +2,11 @@ import { createSlackDriver, type SlackDriver } from '@incident-bot/local-slack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
+import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Bob is on call; a slow policy so nothing escalates during the test.
-const ONCALL = `
-timezone: UTC
-schedules:
-  primary:
-    timezone: UTC
-    rotation: { length: 1 week, handoff: "09:00", start: 2026-01-05 }
-    participants: ["{bob}"]
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 10m }
-paging:
-  default_policy: default
-  auto_page: [SEV1, SEV2]
-`;
+const ONCALL = oncallFixture({ levels: [['schedule:primary', '10m']], autoPage: ['SEV1', 'SEV2'] });
 
 let h: Harness;
 let socket: SlackDriver;
