@@ -8,6 +8,7 @@ import { claimSlackEvent } from './db/slack-events-repo.js';
 import { AppError } from './errors.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
+import { createOverrideStore } from './escalation/override-store.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -18,6 +19,7 @@ import { findIncidentById } from './incidents/incident-repo.js';
 import { createIncidentService } from './incidents/incident-service.js';
 import { createIncidentSetupStore } from './incidents/incident-setup-store.js';
 import { createLifecycleService } from './incidents/lifecycle-service.js';
+import { createReadModel } from './incidents/read-model.js';
 import { findSlackPresence } from './incidents/slack-presence-repo.js';
 import { jobCatalogue } from './jobs/catalogue.js';
 import { createOutbox } from './jobs/outbox.js';
@@ -168,7 +170,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             escalation,
             lifecycle,
             oncall,
-            pool,
+            readModel: createReadModel({ pool, oncall }),
+            overrides: createOverrideStore(pool),
             claimEvent: (eventId) => claimSlackEvent(pool, eventId),
             clock,
             logger,

@@ -1,12 +1,13 @@
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
-import type { Pool } from '../db/pool.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
+import type { OverrideStore } from '../escalation/override-store.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import type { Severity } from '../incidents/incident-types.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
+import type { ReadModel } from '../incidents/read-model.js';
 import { createSlackLogger, type Logger } from '../logger.js';
 import { registerAppHome } from './listeners/app-home.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
@@ -33,7 +34,9 @@ export interface SlackAppDeps {
   escalation: EscalationService | null;
   lifecycle: LifecycleService;
   oncall: OncallConfig | null;
-  pool: Pool;
+  /** What listeners read (the Slack app holds no pool). */
+  readModel: ReadModel;
+  overrides: OverrideStore;
   /** Claims an Events API delivery id; false when some instance already handled it. */
   claimEvent: (eventId: string) => Promise<boolean>;
   clock: Clock;
@@ -105,7 +108,8 @@ export function createSlackApp(deps: SlackAppDeps): {
     incidents: deps.incidents,
     escalation: deps.escalation,
     oncall: deps.oncall,
-    pool: deps.pool,
+    readModel: deps.readModel,
+    overrides: deps.overrides,
     lifecycle: deps.lifecycle,
     admins: deps.oncall?.admins ?? [],
     clock: deps.clock,
@@ -113,7 +117,7 @@ export function createSlackApp(deps: SlackAppDeps): {
     defaultSeverity: deps.defaultSeverity,
   });
   registerDeclareModal(router, { incidents: deps.incidents, logger: deps.logger });
-  registerJoinButton(router, { pool: deps.pool, logger: deps.logger });
+  registerJoinButton(router, { readModel: deps.readModel, logger: deps.logger });
   registerPagingButtons(router, { escalation: deps.escalation, logger: deps.logger });
   registerHeadlineButtons(router, {
     lifecycle: deps.lifecycle,
@@ -122,12 +126,12 @@ export function createSlackApp(deps: SlackAppDeps): {
   });
   registerReminderButtons(router, { lifecycle: deps.lifecycle, logger: deps.logger });
   registerTimelineCapture(router, {
-    pool: deps.pool,
+    readModel: deps.readModel,
     incidents: deps.incidents,
     lifecycle: deps.lifecycle,
     logger: deps.logger,
   });
-  registerAppHome(router, { pool: deps.pool, clock: deps.clock, oncall: deps.oncall, logger: deps.logger });
+  registerAppHome(router, { readModel: deps.readModel, clock: deps.clock, logger: deps.logger });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled Slack listener error');
   });

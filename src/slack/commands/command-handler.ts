@@ -1,12 +1,13 @@
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.js';
-import type { Pool } from '../../db/pool.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
+import type { OverrideStore } from '../../escalation/override-store.js';
 import type { IncidentService } from '../../incidents/incident-service.js';
 import type { Incident, Severity } from '../../incidents/incident-types.js';
 import type { LifecycleService } from '../../incidents/lifecycle-service.js';
+import type { ReadModel } from '../../incidents/read-model.js';
 import type { Logger } from '../../logger.js';
 import type { CommandName, IncidentCommand } from './parse-command.js';
 
@@ -15,7 +16,8 @@ export interface CommandDeps {
   lifecycle: LifecycleService;
   escalation: EscalationService | null;
   oncall: OncallConfig | null;
-  pool: Pool;
+  readModel: ReadModel;
+  overrides: OverrideStore;
   clock: Clock;
   logger: Logger;
   defaultSeverity: Severity;

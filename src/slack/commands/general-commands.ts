@@ -1,5 +1,4 @@
 import { computeStats } from '../../incidents/incident-stats.js';
-import { listIncidentTimes } from '../../incidents/incident-stats-repo.js';
 import type { Incident } from '../../incidents/incident-types.js';
 import { buildDeclareModal } from '../views/declare-modal.js';
 import { channelMention } from '../views/format.js';
@@ -68,7 +67,7 @@ export const generalHandlers = handlers({
   stats: {
     async run(cmd, { deps }) {
       const since = new Date(deps.clock.now().getTime() - cmd.windowDays * 86_400_000);
-      return buildStatsMessage(computeStats(await listIncidentTimes(deps.pool, since)), cmd.windowDays);
+      return buildStatsMessage(computeStats(await deps.readModel.listIncidentTimes(since)), cmd.windowDays);
     },
   },
 });

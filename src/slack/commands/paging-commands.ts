@@ -1,6 +1,5 @@
 import { AppError } from '../../errors.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
-import { effectiveSchedules, insertOverride } from '../../escalation/overrides-repo.js';
 import { nextShifts, whoIsOnCall } from '../../escalation/schedule.js';
 import { slackDate } from '../views/format.js';
 import { type CommandDeps, handlers } from './command-handler.js';
@@ -43,9 +42,9 @@ export const pagingHandlers = handlers({
   },
   oncall: {
     async run(_cmd, { deps }) {
-      const { oncall } = paging(deps);
+      paging(deps);
       const now = deps.clock.now();
-      const schedules = await effectiveSchedules(deps.pool, oncall, now);
+      const schedules = await deps.readModel.effectiveSchedules(now);
       const lines = Object.values(schedules).map((schedule) => {
         const current = whoIsOnCall(schedule, now);
         const [next] = nextShifts(schedule, now, 1);
@@ -79,7 +78,7 @@ export const pagingHandlers = handlers({
       const startsAt = deps.clock.now();
       const endsAt = new Date(startsAt.getTime() + cmd.durationMs);
       for (const schedule of names) {
-        await insertOverride(deps.pool, {
+        await deps.overrides.insert({
           schedule,
           userId: cmd.userId,
           startsAt,

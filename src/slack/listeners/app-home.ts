@@ -1,18 +1,14 @@
 import type { AppHomeOpenedEvent } from '@slack/types';
 import type { Clock } from '../../clock.js';
-import type { Pool } from '../../db/pool.js';
-import type { OncallConfig } from '../../escalation/oncall-config.js';
-import { effectiveSchedules } from '../../escalation/overrides-repo.js';
 import { whoIsOnCall } from '../../escalation/schedule.js';
-import { listHomeIncidents } from '../../incidents/incident-repo.js';
+import type { ReadModel } from '../../incidents/read-model.js';
 import type { Logger } from '../../logger.js';
 import type { SlackRouter } from '../slack-router.js';
 import { buildAppHome } from '../views/app-home.js';
 
 export interface AppHomeDeps {
-  pool: Pool;
+  readModel: ReadModel;
   clock: Clock;
-  oncall: OncallConfig | null;
   logger: Logger;
 }
 
@@ -23,8 +19,10 @@ export function registerAppHome(router: SlackRouter, deps: AppHomeDeps): void {
     if (event.tab !== 'home') return;
     try {
       const now = deps.clock.now();
-      const { open: incidents, waitingForViewer: waiting } = await listHomeIncidents(deps.pool, event.user);
-      const schedules = deps.oncall ? await effectiveSchedules(deps.pool, deps.oncall, now) : {};
+      const { open: incidents, waitingForViewer: waiting } = await deps.readModel.listHomeIncidents(
+        event.user,
+      );
+      const schedules = await deps.readModel.effectiveSchedules(now);
       const onCall = Object.values(schedules).map((s) => ({
         schedule: s.name,
         user: whoIsOnCall(s, now)?.user ?? null,

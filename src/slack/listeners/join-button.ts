@@ -1,5 +1,4 @@
-import type { Pool } from '../../db/pool.js';
-import { findIncidentById } from '../../incidents/incident-repo.js';
+import type { ReadModel } from '../../incidents/read-model.js';
 import type { Logger } from '../../logger.js';
 import { ActionId } from '../ids.js';
 import { describeSlackError, slackErrorCode } from '../slack-errors.js';
@@ -7,7 +6,7 @@ import type { SlackRouter } from '../slack-router.js';
 import { userFacingError } from './reply.js';
 
 export interface JoinButtonDeps {
-  pool: Pool;
+  readModel: ReadModel;
   logger: Logger;
 }
 
@@ -20,7 +19,7 @@ export function registerJoinButton(router: SlackRouter, deps: JoinButtonDeps): v
         deps.logger.warn({ err: error }, 'could not answer a join click'),
       );
     try {
-      const incident = await findIncidentById(deps.pool, Number(action.value));
+      const incident = await deps.readModel.findIncident(Number(action.value));
       if (!incident || incident.isPrivate) return void (await reply('That incident is not open to join.'));
       if (!incident.channelId)
         return void (await reply('Its channel is still being created; try again in a few seconds.'));

@@ -1,9 +1,8 @@
 import type { ReactionAddedEvent, ReactionRemovedEvent } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import type { Pool } from '../../db/pool.js';
 import type { IncidentService } from '../../incidents/incident-service.js';
 import type { CapturedMessage, LifecycleService } from '../../incidents/lifecycle-service.js';
-import { findSlackPresence } from '../../incidents/slack-presence-repo.js';
+import type { ReadModel } from '../../incidents/read-model.js';
 import type { Logger } from '../../logger.js';
 import { CallbackId } from '../ids.js';
 import { tolerate } from '../slack-errors.js';
@@ -11,7 +10,7 @@ import type { SlackRouter } from '../slack-router.js';
 import { userFacingError } from './reply.js';
 
 export interface TimelineCaptureDeps {
-  pool: Pool;
+  readModel: ReadModel;
   incidents: IncidentService;
   lifecycle: LifecycleService;
   logger: Logger;
@@ -97,7 +96,7 @@ export function registerTimelineCapture(router: SlackRouter, deps: TimelineCaptu
     const incident = await deps.incidents.findByChannel(channelId);
     if (!incident) return;
     // The headline card itself is pinned by the bot: not a timeline entry.
-    if (message.ts === (await findSlackPresence(deps.pool, incident.id)).headlineTs) return;
+    if (message.ts === (await deps.readModel.findSlackPresence(incident.id)).headlineTs) return;
     await deps.lifecycle.captureMessage(
       incident.id,
       await describeMessage(client, channelId, message, via),

@@ -1,0 +1,34 @@
+import type { Pool } from '../db/pool.js';
+import type { OncallConfig, Schedule } from '../escalation/oncall-config.js';
+import { effectiveSchedules } from '../escalation/overrides-repo.js';
+import { findIncidentById, type HomeIncidents, listHomeIncidents } from './incident-repo.js';
+import type { IncidentTimes } from './incident-stats.js';
+import { listIncidentTimes } from './incident-stats-repo.js';
+import type { Incident } from './incident-types.js';
+import type { SlackPresence } from './slack-presence.js';
+import { findSlackPresence } from './slack-presence-repo.js';
+
+/**
+ * What the Slack app reads, as a port: `src/slack/` renders these and never holds the pool or SQL.
+ * Built by the composition root from the repos.
+ */
+export interface ReadModel {
+  findIncident(id: number): Promise<Incident | null>;
+  /** The App Home's incidents for one viewer, in one query. */
+  listHomeIncidents(viewerId: string): Promise<HomeIncidents>;
+  /** The times of every incident declared since `since` (for `computeStats`). */
+  listIncidentTimes(since: Date): Promise<IncidentTimes[]>;
+  findSlackPresence(incidentId: number): Promise<SlackPresence>;
+  /** oncall.yaml's schedules with the overrides taken in Slack; none without an oncall.yaml. */
+  effectiveSchedules(now: Date): Promise<Record<string, Schedule>>;
+}
+
+export function createReadModel({ pool, oncall }: { pool: Pool; oncall: OncallConfig | null }): ReadModel {
+  return {
+    findIncident: (id) => findIncidentById(pool, id),
+    listHomeIncidents: (viewerId) => listHomeIncidents(pool, viewerId),
+    listIncidentTimes: (since) => listIncidentTimes(pool, since),
+    findSlackPresence: (incidentId) => findSlackPresence(pool, incidentId),
+    effectiveSchedules: async (now) => (oncall ? effectiveSchedules(pool, oncall, now) : {}),
+  };
+}
