@@ -16,7 +16,7 @@ import { operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createIncidentCards } from './incidents/incident-card.js';
 import { findIncidentById } from './incidents/incident-repo.js';
-import { createIncidentService } from './incidents/incident-service.js';
+import { createIncidentService, createIncidentSetup } from './incidents/incident-service.js';
 import { createIncidentSetupStore } from './incidents/incident-setup-store.js';
 import { createLifecycleService } from './incidents/lifecycle-service.js';
 import { createReadModel } from './incidents/read-model.js';
@@ -37,11 +37,11 @@ import {
 } from './queue/redis.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
-import { createIncidentSetup } from './slack/incident-setup.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
 import { createPagingNotifier } from './slack/paging-notifier.js';
 import { createPostmortemPublisher } from './slack/postmortem-publisher.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
+import { createSlackWorkspace } from './slack/slack-workspace.js';
 import { createUserNames } from './slack/user-names.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -227,10 +227,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         jobs: {
           setup: createIncidentSetup({
             store: createIncidentSetupStore({ pool, clock }),
-            client,
+            workspace: createSlackWorkspace(client),
             logger,
             announceChannelId: config.announceChannelId,
-            botUserId: cachedBotUserId(() => client.auth.test().then((r) => r.user_id!)),
             afterSetup: async (id) => notifier?.notePagesSentBeforeChannel(id),
           }),
           bookmarks: createChannelBookmarks({
@@ -267,18 +266,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     await stop();
     throw error;
   }
-}
-
-/** The bot's own user id, asked of Slack once (again after a failure). */
-function cachedBotUserId(ask: () => Promise<string>): () => Promise<string> {
-  let answer: Promise<string> | null = null;
-  return () => {
-    answer ??= ask();
-    answer.catch(() => {
-      answer = null;
-    });
-    return answer;
-  };
 }
 
 async function loadOncall(path: string | undefined, fallback: string): Promise<OncallConfig | null> {

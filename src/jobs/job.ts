@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { EscalationService } from '../escalation/escalation-service.js';
+import type { IncidentSetup } from '../incidents/incident-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ChannelBookmarks } from '../slack/channel-bookmarks.js';
 import type { IncidentPresenter } from '../slack/incident-presenter.js';
-import type { IncidentSetup } from '../slack/incident-setup.js';
 import type { PagingNotifier } from '../slack/paging-notifier.js';
 import type { PostmortemPublisher } from '../slack/postmortem-publisher.js';
 import type { Reconciler } from './reconciler.js';
