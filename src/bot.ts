@@ -63,6 +63,11 @@ export interface BotOptions {
   oncallConfigDefault?: string;
   /** Called for every Slack fetch; tests and the sandbox pass their own. */
   fetch?: typeof fetch;
+  /**
+   * A Slack call made inside a database transaction fails (tests) instead of being logged as an
+   * error (production): no transaction may wait on Slack.
+   */
+  strictTransactions?: boolean;
 }
 
 export interface RunningBot {
@@ -95,7 +100,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     botToken,
     signingSecret,
     apiUrl: config.slack.apiUrl,
-    fetch: createMeteredFetch(metrics, options.fetch),
+    fetch: createMeteredFetch(metrics, options.fetch, (error) => {
+      if (options.strictTransactions) throw error;
+      logger.error({ err: error, method: error.method }, 'Slack call inside a database transaction');
+    }),
     appToken: config.slack.appToken,
   };
   // Workers run up to 50 timer, 8 Slack and 8 page jobs at once, each needing a connection; a smaller pool
