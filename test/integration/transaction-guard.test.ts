@@ -28,6 +28,8 @@ const authTest = () =>
     method: 'POST',
     headers: { authorization: 'Bearer xoxb-sandbox-token' },
   });
+const ok = async (response: Response | Promise<Response>) =>
+  ((await (await response).json()) as { ok: boolean }).ok;
 const inTransaction = async () =>
   (await metrics.slackCallsInTransaction.get()).values.find((v) => v.labels.method === 'auth.test')?.value ??
   0;
@@ -47,15 +49,15 @@ describe('no Slack call while a database transaction is open', () => {
   });
 
   it('lets the same call through before and after the transaction, and from work it left running', async () => {
-    expect((await (await authTest()).json()).ok).toBe(true);
+    expect(await ok(authTest())).toBe(true);
     let later: Promise<Response> | null = null;
     await withTransaction(pool, async (tx) => {
       await tx.query('SELECT 1');
       // Started inside, runs after commit: by then no transaction is open.
       later = new Promise((resolve) => setTimeout(resolve, 50)).then(authTest);
     });
-    expect((await (await later!).json()).ok).toBe(true);
-    expect((await (await authTest()).json()).ok).toBe(true);
+    expect(await ok(later!)).toBe(true);
+    expect(await ok(authTest())).toBe(true);
     expect(await inTransaction()).toBe(1);
     expect(fake.calls('auth.test')).toHaveLength(3);
   });
