@@ -812,7 +812,8 @@ async function main(): Promise<number> {
           }
         },
       },
-      notifier: { sendPage: done, announceAcknowledged: done, announceExhausted: done },
+      pages: { sendPage: done, markAcknowledged: done },
+      notifier: { noteInChannel: done, announceAcknowledged: done, announceExhausted: done },
       presenter: { refresh: done },
       reconciler: {
         async run() {

@@ -6,6 +6,7 @@ import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { claimSlackEvent } from './db/slack-events-repo.js';
 import { AppError } from './errors.js';
+import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
 import { createOverrideStore } from './escalation/override-store.js';
@@ -38,6 +39,7 @@ import {
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
+import { createPageSender } from './slack/page-sender.js';
 import { createPagingNotifier } from './slack/paging-notifier.js';
 import { createPostmortemPublisher } from './slack/postmortem-publisher.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
@@ -63,6 +65,11 @@ export interface BotOptions {
   oncallConfigDefault?: string;
   /** Called for every Slack fetch; tests and the sandbox pass their own. */
   fetch?: typeof fetch;
+  /**
+   * A Slack call made inside a database transaction fails (tests) instead of being logged as an
+   * error (production): no transaction may wait on Slack.
+   */
+  strictTransactions?: boolean;
 }
 
 export interface RunningBot {
@@ -95,10 +102,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     botToken,
     signingSecret,
     apiUrl: config.slack.apiUrl,
-    fetch: createMeteredFetch(metrics, options.fetch),
+    fetch: createMeteredFetch(metrics, options.fetch, (error) => {
+      if (options.strictTransactions) throw error;
+      logger.error({ err: error, method: error.method }, 'Slack call inside a database transaction');
+    }),
     appToken: config.slack.appToken,
   };
-  // Workers run up to 50 timer and 8 Slack jobs at once, each needing a connection; a smaller pool
+  // Workers run up to 50 timer, 8 Slack and 8 page jobs at once, each needing a connection; a smaller pool
   // makes jobs queue for one, and the 1.5 s connect timeout would fail them under load.
   const pool = createPool(config.databaseUrl, {
     applicationName: `incident-bot-${role}`,
@@ -199,13 +209,16 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       const client = createSlackClient(slack, logger);
       const incidents = { find: (id: number) => findIncidentById(pool, id) };
       const presence = { find: (id: number) => findSlackPresence(pool, id) };
-      const notifier = escalation
-        ? createPagingNotifier({
-            notes: createPageNotes({ pool }),
-            presence,
-            delivery: createPageDelivery({ pool, clock }),
-            client,
-            clock,
+      const escalationJobs = createEscalationJobs(outbox);
+      const notes = createPageNotes({ pool, jobs: escalationJobs });
+      const notifier = escalation ? createPagingNotifier({ notes, presence, client, clock, logger }) : null;
+      // Page DMs get a client of their own: @slack/web-api holds every call of a client while one
+      // waits out a 429, so a rate-limited card refresh on `client` never delays a page.
+      const pages = escalation
+        ? createPageSender({
+            delivery: createPageDelivery({ pool, clock, jobs: escalationJobs }),
+            notes,
+            client: createSlackClient(slack, logger),
             logger,
           })
         : null;
@@ -230,7 +243,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             workspace: createSlackWorkspace(client),
             logger,
             announceChannelId: config.announceChannelId,
-            afterSetup: async (id) => notifier?.notePagesSentBeforeChannel(id),
+            afterSetup: async (id) => (notifier ? notes.noteEarlierPages(id) : undefined),
           }),
           bookmarks: createChannelBookmarks({
             client,
@@ -256,6 +269,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           lifecycle,
           escalation,
           notifier,
+          pages,
           reconciler: createReconciler({ pool, clock, logger, outbox, escalation }),
         },
       });

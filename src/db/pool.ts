@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { AppError } from '../errors.js';
+import { inTransactionScope } from './transaction-scope.js';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -44,8 +45,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
-/** Runs `fn` in one transaction; rolls back on any error. Unreachable databases become an AppError. */
-export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in one transaction; rolls back on any error. Unreachable databases become an AppError.
+ * `fn` runs in a transaction scope (db/transaction-scope.ts): a Slack call from it is refused by the
+ * Slack fetch (slack/metered-fetch.ts), as no transaction may wait on Slack.
+ */
+export function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return inTransactionScope(() => runTransaction(pool, fn));
+}
+
+async function runTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   let client: PoolClient;
   try {
     client = await pool.connect();

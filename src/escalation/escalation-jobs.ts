@@ -1,6 +1,7 @@
 import { escalationAckTimeoutJob } from '../jobs/escalation-ack-timeout.js';
 import { escalationStepJob } from '../jobs/escalation-step.js';
 import type { Outbox } from '../jobs/outbox.js';
+import { pageNoteJob } from '../jobs/page-note.js';
 import { pageSendJob } from '../jobs/page-send.js';
 
 export interface StepTimer {
@@ -18,6 +19,15 @@ export type EscalationJobs = ReturnType<typeof createEscalationJobs>;
  * (next_step_at, pending pages), from which the reconciler re-enqueues them; none of these throws.
  */
 export function createEscalationJobs(outbox: Outbox) {
+  const wakeEach = async (
+    job: typeof pageSendJob | typeof pageNoteJob,
+    pageIds: number[],
+    options: { mayRepeat?: boolean },
+  ) => {
+    await Promise.all(
+      pageIds.map((pageId) => outbox.wake(job, options.mayRepeat ? { pageId, mayRepeat: true } : { pageId })),
+    );
+  };
   return {
     scheduleStep: (t: StepTimer) =>
       outbox.wake(
@@ -28,12 +38,10 @@ export function createEscalationJobs(outbox: Outbox) {
     scheduleAckTimeout: (t: { incidentId: number; epoch: number; dueAt: Date }) =>
       outbox.wake(escalationAckTimeoutJob, { incidentId: t.incidentId, epoch: t.epoch }, { dueAt: t.dueAt }),
     /** `mayRepeat`: the send may already have happened (reconciler), so look before sending again. */
-    sendPages: async (pageIds: number[], options: { mayRepeat?: boolean } = {}) => {
-      await Promise.all(
-        pageIds.map((pageId) =>
-          outbox.wake(pageSendJob, options.mayRepeat ? { pageId, mayRepeat: true } : { pageId }),
-        ),
-      );
-    },
+    sendPages: (pageIds: number[], options: { mayRepeat?: boolean } = {}) =>
+      wakeEach(pageSendJob, pageIds, options),
+    /** The pages' lines in the incident channel; `mayRepeat` as for sends. */
+    notePages: (pageIds: number[], options: { mayRepeat?: boolean } = {}) =>
+      wakeEach(pageNoteJob, pageIds, options),
   };
 }

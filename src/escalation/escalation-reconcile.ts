@@ -3,7 +3,10 @@ import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logger.js';
 import type { EscalationJobs } from './escalation-jobs.js';
 import { listOverdueEscalations } from './escalation-repo.js';
-import { listStalePendingPages } from './page-repo.js';
+import { listStaleNotNotedPages, listStalePendingPages } from './page-repo.js';
+
+/** Page lines older than this are not re-enqueued (a note that kept failing for an hour is given up). */
+const NOTE_HORIZON_MS = 60 * 60_000;
 
 /**
  * Re-enqueues timers and page sends Postgres says are due: repairs crashes and lost Redis data.
@@ -12,7 +15,7 @@ import { listStalePendingPages } from './page-repo.js';
 export async function reconcileEscalations(
   deps: { pool: Pool; clock: Clock; logger: Logger; jobs: EscalationJobs },
   graceMs = 2000,
-): Promise<{ timers: number; pages: number }> {
+): Promise<{ timers: number; pages: number; notes: number }> {
   const { pool, clock, logger, jobs } = deps;
   const before = new Date(clock.now().getTime() - graceMs);
   const overdue = await listOverdueEscalations(pool, before);
@@ -27,17 +30,18 @@ export async function reconcileEscalations(
       });
     }
   }
-  const pending = await listStalePendingPages(
-    pool,
-    new Date(clock.now().getTime() - Math.max(graceMs, 5000)),
-  );
+  const stale = new Date(clock.now().getTime() - Math.max(graceMs, 5000));
+  const pending = await listStalePendingPages(pool, stale);
   if (pending.length > 0)
     await jobs.sendPages(
       pending.map((p) => p.id),
       { mayRepeat: true },
     );
-  if (overdue.length + pending.length > 0) {
-    logger.info({ timers: overdue.length, pages: pending.length }, 'reconciler re-enqueued escalation work');
+  const notes = await listStaleNotNotedPages(pool, new Date(clock.now().getTime() - NOTE_HORIZON_MS), stale);
+  if (notes.length > 0) await jobs.notePages(notes, { mayRepeat: true });
+  const counts = { timers: overdue.length, pages: pending.length, notes: notes.length };
+  if (counts.timers + counts.pages + counts.notes > 0) {
+    logger.info(counts, 'reconciler re-enqueued escalation work');
   }
-  return { timers: overdue.length, pages: pending.length };
+  return counts;
 }

@@ -11,6 +11,7 @@ import { escalationAcknowledgedJob } from '../jobs/escalation-acknowledged.js';
 import { escalationExhaustedJob } from '../jobs/escalation-exhausted.js';
 import { incidentRefreshJob } from '../jobs/incident-refresh.js';
 import type { Effect, Outbox } from '../jobs/outbox.js';
+import { pageAcknowledgedJob } from '../jobs/page-acknowledged.js';
 import type { Logger } from '../logger.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
 import { createEscalationJobs, type StepTimer } from './escalation-jobs.js';
@@ -307,6 +308,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
           );
           // The DMs say who acknowledged, and the card shows it: durable with the ack itself.
           emit(escalationAcknowledgedJob, { incidentId, epoch: esc.epoch });
+          emit(pageAcknowledgedJob, { incidentId, epoch: esc.epoch });
           emit(incidentRefreshJob, { incidentId });
         }
         return esc;

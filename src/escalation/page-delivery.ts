@@ -3,6 +3,7 @@ import type { Pool } from '../db/pool.js';
 import { findIncidentById } from '../incidents/incident-repo.js';
 import type { Incident } from '../incidents/incident-types.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
+import type { EscalationJobs } from './escalation-jobs.js';
 import { findEscalation } from './escalation-repo.js';
 import { findPage, markPageSent, markPageUnsent, type Page } from './page-repo.js';
 
@@ -10,9 +11,18 @@ export type PageDelivery = ReturnType<typeof createPageDelivery>;
 
 /**
  * The domain's half of sending a page: whether it is still due, and what came of it (the page's
- * status and the timeline). A delivery channel (the Slack DM in slack/paging-notifier.ts) only sends.
+ * status and the timeline). A delivery channel (the Slack DM in slack/page-sender.ts) only sends.
+ * Either outcome asks for the page's line in the incident channel (the `page.note` job).
  */
-export function createPageDelivery({ pool, clock }: { pool: Pool; clock: Clock }) {
+export function createPageDelivery({
+  pool,
+  clock,
+  jobs,
+}: {
+  pool: Pool;
+  clock: Clock;
+  jobs: EscalationJobs;
+}) {
   return {
     /**
      * The page and its incident if it should go out now. A page decided but delayed (a crashed
@@ -43,6 +53,7 @@ export function createPageDelivery({ pool, clock }: { pool: Pool; clock: Clock }
       receipt: { userId: string; dmChannelId: string; dmTs: string },
     ): Promise<void> {
       await markPageSent(pool, pageId, { ...receipt, at: clock.now() });
+      await jobs.notePages([pageId]);
     },
 
     /** The channel refused the page for good: recorded on the page and on the timeline. */
@@ -54,6 +65,7 @@ export function createPageDelivery({ pool, clock }: { pool: Pool; clock: Clock }
         { kind: 'escalation.page_failed', details: { target: page.target, error: reason.code } },
         { occurredAt: clock.now() },
       );
+      await jobs.notePages([page.id]);
     },
   };
 }

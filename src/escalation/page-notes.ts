@@ -1,11 +1,12 @@
-import { type Pool, withTransaction } from '../db/pool.js';
+import type { Pool } from '../db/pool.js';
 import { findIncidentById } from '../incidents/incident-repo.js';
 import type { Incident } from '../incidents/incident-types.js';
+import type { EscalationJobs } from './escalation-jobs.js';
 import { type Escalation, findEscalation } from './escalation-repo.js';
 import {
+  findPageChannelNote,
   listPages,
-  listSentPagesNotNoted,
-  lockPageChannelNote,
+  listPagesNotNoted,
   markPageChannelNoted,
   type Page,
   type PageChannelNote,
@@ -13,28 +14,32 @@ import {
 
 export type PageNotes = ReturnType<typeof createPageNotes>;
 
+/** A page's channel line that is due: the page was sent or refused, and the incident has a channel. */
+export type DuePageNote = PageChannelNote & { channelId: string };
+
 /**
- * What a delivery channel reads to tell people about paging, and the once-only record of the line
- * "Paged @x" in the incident channel. The adapter (slack/paging-notifier.ts) only sends.
+ * What a delivery channel reads to tell people about paging, and the once-only record of a page's
+ * line in the incident channel ("Paged @x", or why it could not be). The adapter
+ * (slack/paging-notifier.ts) only sends, from the `page.note` job, after every transaction here ended.
  */
-export function createPageNotes({ pool }: { pool: Pool }) {
+export function createPageNotes({ pool, jobs }: { pool: Pool; jobs: EscalationJobs }) {
   return {
-    /**
-     * Runs `post` for a sent page whose channel line is not posted yet, and records it as posted;
-     * the page's row lock is held meanwhile, so two runs never post it twice.
-     */
-    async noteOnce(pageId: number, post: (page: PageChannelNote & { channelId: string }) => Promise<void>) {
-      await withTransaction(pool, async (tx) => {
-        const page = await lockPageChannelNote(tx, pageId);
-        if (!page || page.noted || page.status !== 'sent' || !page.userId || !page.channelId) return;
-        await post({ ...page, channelId: page.channelId });
-        await markPageChannelNoted(tx, pageId);
-      });
+    /** The page's channel line if it is still to be posted; null when posted, not due, or no channel yet. */
+    async due(pageId: number): Promise<DuePageNote | null> {
+      const note = await findPageChannelNote(pool, pageId);
+      if (!note || note.noted || !note.channelId) return null;
+      if (note.status === 'sent' && note.userId) return { ...note, channelId: note.channelId };
+      return note.status === 'failed' ? { ...note, channelId: note.channelId } : null;
     },
 
-    /** Sent pages whose channel line is not posted yet (they went out before the channel existed). */
-    listNotNoted(incidentId: number): Promise<number[]> {
-      return listSentPagesNotNoted(pool, incidentId);
+    /** The line is in the channel. */
+    noted(pageId: number): Promise<void> {
+      return markPageChannelNoted(pool, pageId);
+    },
+
+    /** Asks for the lines of pages that went out (or failed) before the incident channel existed. */
+    async noteEarlierPages(incidentId: number): Promise<void> {
+      await jobs.notePages(await listPagesNotNoted(pool, incidentId));
     },
 
     async paging(

@@ -125,28 +125,33 @@ export async function listStalePendingPages(db: Queryable, before: Date): Promis
   return rows.map(toPage);
 }
 
-/** A sent page's line in the incident channel: what it says, and whether it was posted already. */
+/** A page's line in the incident channel ("Paged @x", or why it could not be): what it says, and whether it was posted. */
 export interface PageChannelNote {
   step: number;
   via: string;
+  target: string;
   userId: string | null;
   status: Page['status'];
+  error: string | null;
   noted: boolean;
   channelId: string | null;
 }
 
-/** Reads the page with its incident's channel, locking the page until the transaction ends. */
-export async function lockPageChannelNote(db: Queryable, pageId: number): Promise<PageChannelNote | null> {
+/** Reads the page with its incident's channel. No lock: the note's job id keeps runs apart. */
+export async function findPageChannelNote(db: Queryable, pageId: number): Promise<PageChannelNote | null> {
   const { rows } = await db.query<{
     step: number;
     via: string;
+    target: string;
     user_id: string | null;
     status: Page['status'];
+    error: string | null;
     noted: boolean;
     channel_id: string | null;
   }>(
-    `SELECT p.step, p.via, p.user_id, p.status, p.channel_noted_at IS NOT NULL AS noted, i.channel_id
-     FROM pages p JOIN incidents i ON i.id = p.incident_id WHERE p.id = $1 FOR UPDATE OF p`,
+    `SELECT p.step, p.via, p.target, p.user_id, p.status, p.error, p.channel_noted_at IS NOT NULL AS noted,
+       i.channel_id
+     FROM pages p JOIN incidents i ON i.id = p.incident_id WHERE p.id = $1`,
     [pageId],
   );
   const row = rows[0];
@@ -154,8 +159,10 @@ export async function lockPageChannelNote(db: Queryable, pageId: number): Promis
     ? {
         step: row.step,
         via: row.via,
+        target: row.target,
         userId: row.user_id,
         status: row.status,
+        error: row.error,
         noted: row.noted,
         channelId: row.channel_id,
       }
@@ -166,11 +173,27 @@ export async function markPageChannelNoted(db: Queryable, pageId: number): Promi
   await db.query('UPDATE pages SET channel_noted_at = now() WHERE id = $1', [pageId]);
 }
 
-/** Sent pages whose line in the incident channel is not posted yet (they went out before it existed). */
-export async function listSentPagesNotNoted(db: Queryable, incidentId: number): Promise<number[]> {
+/** Sent or failed pages whose line in the incident channel is not posted yet. */
+export async function listPagesNotNoted(db: Queryable, incidentId: number): Promise<number[]> {
   const { rows } = await db.query<{ id: number }>(
-    "SELECT id FROM pages WHERE incident_id = $1 AND status = 'sent' AND channel_noted_at IS NULL ORDER BY id",
+    `SELECT id FROM pages WHERE incident_id = $1 AND status IN ('sent', 'failed') AND channel_noted_at IS NULL
+     ORDER BY id`,
     [incidentId],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Pages created between `since` and `before`, sent or failed, whose incident has a channel but whose
+ * line is not posted (a note job lost with Redis, or a worker that died): for the reconciler.
+ */
+export async function listStaleNotNotedPages(db: Queryable, since: Date, before: Date): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT p.id FROM pages p JOIN incidents i ON i.id = p.incident_id
+     WHERE p.status IN ('sent', 'failed') AND p.channel_noted_at IS NULL AND i.channel_id IS NOT NULL
+       AND p.created_at >= $1 AND p.created_at < $2
+     ORDER BY p.id LIMIT 1000`,
+    [since, before],
   );
   return rows.map((r) => r.id);
 }

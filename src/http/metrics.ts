@@ -5,6 +5,8 @@ export interface Metrics {
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
   slackCalls: Counter<'method' | 'outcome'>;
+  /** Slack calls made while a database transaction was open: always a bug, should stay 0. */
+  slackCallsInTransaction: Counter<'method'>;
   jobs: Counter<'queue' | 'name' | 'outcome'>;
 }
 
@@ -31,6 +33,12 @@ export function createMetrics(): Metrics {
       name: 'incident_bot_slack_api_calls_total',
       help: 'Slack Web API calls by method and outcome (ok, an error code, rate_limited, http_5xx, network_error)',
       labelNames: ['method', 'outcome'],
+      registers: [registry],
+    }),
+    slackCallsInTransaction: new Counter({
+      name: 'incident_bot_slack_calls_in_transaction_total',
+      help: 'Slack Web API calls made while a database transaction was open (a bug; should stay 0)',
+      labelNames: ['method'],
       registers: [registry],
     }),
     jobs: new Counter({

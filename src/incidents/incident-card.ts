@@ -1,4 +1,4 @@
-import { type Pool, withTransaction } from '../db/pool.js';
+import { asDatabaseError, type Pool, type PoolClient, type Queryable } from '../db/pool.js';
 import { type Escalation, findEscalation } from '../escalation/escalation-repo.js';
 import { findResponseTimes } from '../timeline/timeline-repo.js';
 import { findIncidentById } from './incident-repo.js';
@@ -18,31 +18,55 @@ export function createIncidentCards(pool: Pool) {
   return {
     /**
      * Runs `render` with the card read under a per-incident lock held until it returns, so an older
-     * render never lands after a newer one. Nothing to render before the incident has a channel.
+     * render never lands after a newer one. The lock is a session-level advisory lock on a connection
+     * of its own, not a transaction: `render` calls Slack, which may wait out a 429 for seconds, and
+     * no transaction may stay open across that. Nothing to render before the incident has a channel.
      */
     async withCard(incidentId: number, render: (card: IncidentCard) => Promise<void>): Promise<void> {
-      await withTransaction(pool, async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock(7246002, $1::int)', [incidentId]);
-        const incident = await findIncidentById(tx, incidentId);
-        if (!incident?.channelId) return;
-        const escalation = await findEscalation(tx, incidentId);
-        const paging = escalation
-          ? { state: escalation.state, epoch: escalation.epoch, acknowledgedBy: escalation.acknowledgedBy }
-          : null;
-        let metrics: IncidentCard['metrics'] = null;
-        if (incident.status === 'resolved' || incident.status === 'closed') {
-          const { firstPage, firstAck } = await findResponseTimes(tx, incidentId);
-          metrics = {
-            timeToAcknowledgeMs: firstAck
-              ? firstAck.getTime() - (firstPage ?? incident.declaredAt).getTime()
-              : null,
-            timeToResolveMs: incident.resolvedAt
-              ? incident.resolvedAt.getTime() - incident.declaredAt.getTime()
-              : null,
-          };
+      let client: PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw asDatabaseError(error);
+      }
+      let unlocked = false;
+      try {
+        await client.query('SELECT pg_advisory_lock(7246002, $1::int)', [incidentId]);
+        try {
+          const card = await readCard(client, incidentId);
+          if (card) await render(card);
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(7246002, $1::int)', [incidentId]);
+          unlocked = true;
         }
-        await render({ incident: { ...incident, channelId: incident.channelId }, paging, metrics });
-      });
+      } catch (error) {
+        throw asDatabaseError(error);
+      } finally {
+        // A connection that may still hold the lock is closed, which releases it.
+        client.release(!unlocked);
+      }
     },
   };
+}
+
+async function readCard(db: Queryable, incidentId: number): Promise<IncidentCard | null> {
+  const incident = await findIncidentById(db, incidentId);
+  if (!incident?.channelId) return null;
+  const escalation = await findEscalation(db, incidentId);
+  const paging = escalation
+    ? { state: escalation.state, epoch: escalation.epoch, acknowledgedBy: escalation.acknowledgedBy }
+    : null;
+  let metrics: IncidentCard['metrics'] = null;
+  if (incident.status === 'resolved' || incident.status === 'closed') {
+    const { firstPage, firstAck } = await findResponseTimes(db, incidentId);
+    metrics = {
+      timeToAcknowledgeMs: firstAck
+        ? firstAck.getTime() - (firstPage ?? incident.declaredAt).getTime()
+        : null,
+      timeToResolveMs: incident.resolvedAt
+        ? incident.resolvedAt.getTime() - incident.declaredAt.getTime()
+        : null,
+    };
+  }
+  return { incident: { ...incident, channelId: incident.channelId }, paging, metrics };
 }

@@ -7,6 +7,8 @@ import { incidentArchiveJob } from './incident-archive.js';
 import { incidentRefreshJob } from './incident-refresh.js';
 import { incidentSetupJob } from './incident-setup.js';
 import type { JobDefinition } from './job.js';
+import { pageAcknowledgedJob } from './page-acknowledged.js';
+import { pageNoteJob } from './page-note.js';
 import { pageSendJob } from './page-send.js';
 import { postmortemPublishJob } from './postmortem-publish.js';
 import { reconcileJob } from './reconcile.js';
@@ -27,6 +29,8 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       incidentArchiveJob,
       postmortemPublishJob,
       pageSendJob,
+      pageNoteJob,
+      pageAcknowledgedJob,
       escalationStepJob,
       escalationAckTimeoutJob,
       escalationAcknowledgedJob,

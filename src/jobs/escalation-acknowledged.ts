@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineJob, SLACK_OPTIONS } from './job.js';
 
-/** After an ack: every page DM says who acknowledged, the acknowledger joins, the channel hears it. */
+/** After an ack: the acknowledger joins, the channel hears it (the DMs: page.acknowledged). */
 export const escalationAcknowledgedJob = defineJob({
   name: 'escalation.acknowledged',
   queue: 'slack',

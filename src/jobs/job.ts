@@ -4,17 +4,22 @@ import type { IncidentSetup } from '../incidents/incident-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ChannelBookmarks } from '../slack/channel-bookmarks.js';
 import type { IncidentPresenter } from '../slack/incident-presenter.js';
+import type { PageSender } from '../slack/page-sender.js';
 import type { PagingNotifier } from '../slack/paging-notifier.js';
 import type { PostmortemPublisher } from '../slack/postmortem-publisher.js';
 import type { Reconciler } from './reconciler.js';
 
 /**
- * The two queues. A Slack 429 storm slows only `slack`; escalation timers never wait behind it.
+ * The three queues. A Slack 429 storm slows only `slack`: escalation timers never wait behind it,
+ * and page DMs go through `pages` with a Slack client of their own (@slack/web-api pauses every call
+ * of a client while one waits out a Retry-After), so a rate-limited card refresh never holds a page.
  * Names share the hash-tagged prefix (see jobs/queues.ts) so BullMQ works on Redis Cluster.
  */
 export const QueueName = {
-  /** Everything that talks to Slack: retried with backoff, may be slow under 429s. */
+  /** Everything else that talks to Slack: retried with backoff, may be slow under 429s. */
   slack: 'slack-sends',
+  /** Page DMs and their edits (nothing cosmetic): their own worker and Slack client. */
+  pages: 'page-sends',
   /** Short database jobs that must stay on time: escalation steps, reminders, the reconciler. */
   timers: 'timers',
 } as const;
@@ -37,6 +42,8 @@ export interface JobDeps {
   /** Null without an oncall.yaml: paging jobs are then never enqueued. */
   escalation: EscalationService | null;
   notifier: PagingNotifier | null;
+  /** Page DMs, on the `pages` queue with their own Slack client. Null without an oncall.yaml. */
+  pages: PageSender | null;
   reconciler: Reconciler;
 }
 

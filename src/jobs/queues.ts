@@ -12,6 +12,7 @@ export const DEFAULT_QUEUE_PREFIX = '{incident-bot}';
 export interface Queues extends JobEnqueuer {
   slack: Queue;
   timers: Queue;
+  pages: Queue;
   close(): Promise<void>;
 }
 
@@ -62,16 +63,18 @@ function batcher(queue: Queue): (jobs: BatchedJob[]) => Promise<void> {
 }
 
 /**
- * The two BullMQ queues. Everything enqueued in one turn of the event loop (under load, the follow-ups
+ * The three BullMQ queues. Everything enqueued in one turn of the event loop (under load, the follow-ups
  * of many escalation decisions) goes to Redis as one pipeline per queue. Postgres holds the truth, so
  * finished and failed jobs are removed: that lets the reconciler add the same id again.
  */
 export function createQueues(connection: RedisConnection, prefix = DEFAULT_QUEUE_PREFIX): Queues {
   const slack = new Queue(QueueName.slack, { connection, prefix });
   const timers = new Queue(QueueName.timers, { connection, prefix });
+  const pages = new Queue(QueueName.pages, { connection, prefix });
   const batches: Record<QueueKey, ReturnType<typeof batcher>> = {
     slack: batcher(slack),
     timers: batcher(timers),
+    pages: batcher(pages),
   };
   const toJob = (r: EnqueueRequest): BatchedJob => ({
     name: r.name,
@@ -82,13 +85,14 @@ export function createQueues(connection: RedisConnection, prefix = DEFAULT_QUEUE
   return {
     slack,
     timers,
+    pages,
     async add(requests) {
-      const byQueue: Record<QueueKey, BatchedJob[]> = { slack: [], timers: [] };
+      const byQueue: Record<QueueKey, BatchedJob[]> = { slack: [], timers: [], pages: [] };
       for (const request of requests) byQueue[request.queue].push(toJob(request));
-      await Promise.all([batches.slack(byQueue.slack), batches.timers(byQueue.timers)]);
+      await Promise.all((Object.keys(byQueue) as QueueKey[]).map((queue) => batches[queue](byQueue[queue])));
     },
     async close() {
-      await Promise.all([slack.close(), timers.close()]);
+      await Promise.all([slack.close(), timers.close(), pages.close()]);
     },
   };
 }

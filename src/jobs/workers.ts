@@ -91,7 +91,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   // Timer jobs are one short transaction each. They mostly wait for Postgres, and escalation
   // decisions that wait together are applied in one statement (escalation-service.ts), so 50 at
   // once cost no more connections than 20 and keep a burst of timers from queueing in Redis.
-  const concurrency: Record<QueueKey, number> = { slack: 8, timers: 50 };
+  // Page DMs have their own worker (and Slack client): a cosmetic job waiting out a 429 holds none
+  // of its slots.
+  const concurrency: Record<QueueKey, number> = { slack: 8, timers: 50, pages: 8 };
   const workers = (Object.keys(QueueName) as QueueKey[]).map((queue) => {
     const worker = new Worker(QueueName[queue], run, { ...settings, concurrency: concurrency[queue] });
     worker.on('completed', (job) =>

@@ -1,21 +1,19 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
-import type { PageDelivery } from '../escalation/page-delivery.js';
-import type { PageNotes } from '../escalation/page-notes.js';
+import type { DuePageNote, PageNotes } from '../escalation/page-notes.js';
 import type { SlackPresence } from '../incidents/slack-presence.js';
 import type { Logger } from '../logger.js';
+import { SLACK_USER_ID } from './page-sender.js';
 import { findRecentMessage, taggedWith } from './recent-messages.js';
-import { describeSlackError, isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
+import { isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
 import { slackDate } from './views/format.js';
-import { buildPageAcknowledgedMessage, buildPageMessage } from './views/page-message.js';
 
 export interface PagingNotifierDeps {
   /** The paging state to tell about, and the once-only record of each page's channel line. */
   notes: PageNotes;
   /** Where the incident's announcement is (the adapter's own table). */
   presence: { find(incidentId: number): Promise<SlackPresence> };
-  /** Whether a page is still due, and recording what came of it: the domain's decisions. */
-  delivery: PageDelivery;
+  /** The bot's main client (the page DMs have their own: slack/page-sender.ts). */
   client: WebClient;
   clock: Clock;
   logger: Logger;
@@ -23,137 +21,53 @@ export interface PagingNotifierDeps {
 
 export type PagingNotifier = ReturnType<typeof createPagingNotifier>;
 
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
-
-/** Message metadata on a page DM, so a repeated send can find the DM it already posted. */
-export const PAGE_EVENT_TYPE = 'incident_page';
+/** Message metadata on a page's line in the incident channel, so a repeated run finds it. */
+export const PAGE_NOTE_EVENT_TYPE = 'incident_page_note';
 
 /**
- * The Slack half of paging, run by the Slack-sends queue: DMs with Acknowledge / Escalate now,
- * their edits after an ack, and the lines in the incident channel. Retries come from the queue.
+ * The channel half of paging, run by the Slack-sends queue: a page's line in the incident channel,
+ * the acknowledger's invitation and the lines after an ack or when nobody answered. Cosmetic next to
+ * the DMs, so a 429 here only delays these. Retries come from the queue.
  */
-export function createPagingNotifier({ notes, presence, delivery, client, logger }: PagingNotifierDeps) {
-  // Email → Slack id; people rarely change address, and a miss is looked up again next time.
-  const emailCache = new Map<string, string>();
-
-  async function resolveUser(target: string): Promise<string | null> {
-    if (SLACK_USER_ID.test(target)) return target;
-    const cached = emailCache.get(target.toLowerCase());
-    if (cached) return cached;
-    const found = await tolerate(['users_not_found'], () => client.users.lookupByEmail({ email: target }));
-    const id = found?.user?.id ?? null;
-    if (id) emailCache.set(target.toLowerCase(), id);
-    return id;
-  }
-
-  async function findPageDm(userId: string, pageId: number): Promise<{ channel: string; ts: string } | null> {
-    const dm = await tolerate(['user_not_found', 'user_disabled'], () =>
-      client.conversations.open({ users: userId }),
-    );
-    const channel = dm?.channel?.id;
-    if (!channel) return null;
-    return findRecentMessage(
-      client,
-      { channel },
-      taggedWith(PAGE_EVENT_TYPE, (payload) => payload.page_id === pageId),
-      30,
-    );
-  }
-
-  /**
-   * "Paged @x (level 1)" in the incident channel, once per page. Pages can go out before the channel
-   * exists; the set-up calls this again for them once it does. The row lock makes it happen once.
-   */
-  async function noteInChannel(pageId: number): Promise<void> {
-    await notes.noteOnce(pageId, async (page) => {
-      const via = page.via === 'user' ? '' : `, on call in ${page.via.replace('schedule:', '')}`;
-      const level = page.step < 0 ? 'by hand' : `level ${page.step + 1}`;
-      await postInChannel(page.channelId, `:pager: Paged <@${page.userId}> (${level}${via}).`);
-    });
-  }
-
-  async function postInChannel(channelId: string | null, text: string): Promise<void> {
+export function createPagingNotifier({ notes, presence, client, logger }: PagingNotifierDeps) {
+  async function postInChannel(
+    channelId: string | null,
+    text: string,
+    metadata?: { event_type: string; event_payload: Record<string, string | number> },
+  ): Promise<void> {
     if (!channelId) return;
     await tolerate(['is_archived', 'channel_not_found', 'not_in_channel'], () =>
-      client.chat.postMessage({ channel: channelId, text }),
+      client.chat.postMessage({ channel: channelId, text, ...(metadata ? { metadata } : {}) }),
     );
   }
 
   return {
-    noteInChannel,
-
-    /** Lines for pages that went out before the incident channel existed. */
-    async notePagesSentBeforeChannel(incidentId: number): Promise<void> {
-      for (const pageId of await notes.listNotNoted(incidentId)) await noteInChannel(pageId);
+    /**
+     * "Paged @x (level 1)", or why a page could not go out, in the incident channel, once per page.
+     * Pages can go out before the channel exists; the set-up asks again for them once it does.
+     */
+    async noteInChannel(
+      pageId: number,
+      options: { mayRepeat: boolean } = { mayRepeat: false },
+    ): Promise<void> {
+      const note = await notes.due(pageId);
+      if (!note) return;
+      const tag = { event_type: PAGE_NOTE_EVENT_TYPE, event_payload: { page_id: pageId } };
+      const earlier =
+        options.mayRepeat &&
+        (await findRecentMessage(
+          client,
+          { channel: note.channelId },
+          taggedWith(PAGE_NOTE_EVENT_TYPE, (payload) => payload.page_id === pageId),
+        ));
+      if (!earlier) await postInChannel(note.channelId, pageLine(note), tag);
+      await notes.noted(pageId);
     },
 
-    /** Sends one page, if the domain says it is still due, and reports what came of it. */
-    async sendPage(pageId: number, options: { mayRepeat: boolean } = { mayRepeat: false }): Promise<void> {
-      const due = await delivery.due(pageId);
-      if (!due) return;
-      const { page, incident } = due;
-      const userId = await resolveUser(page.target);
-      if (!userId) {
-        await delivery.refused(page, {
-          code: 'users_not_found',
-          description: 'no Slack user with that email',
-        });
-        await postInChannel(
-          incident.channelId,
-          `:warning: Could not page ${page.target}: no Slack user has that email. Fix \`oncall.yaml\`.`,
-        );
-        return;
-      }
-      // A worker killed between Slack's answer and our record would otherwise page twice: on a
-      // repeated run, look for this page's DM (tagged with its id) before sending another.
-      if (options.mayRepeat) {
-        const earlier = await findPageDm(userId, page.id);
-        if (earlier) {
-          await delivery.sent(page.id, { userId, dmChannelId: earlier.channel, dmTs: earlier.ts });
-          return;
-        }
-      }
-      let sent: { channel?: string; ts?: string };
-      try {
-        sent = await client.chat.postMessage({
-          channel: userId,
-          metadata: { event_type: PAGE_EVENT_TYPE, event_payload: { page_id: page.id } },
-          ...buildPageMessage(incident, {
-            level: page.step + 1,
-            pass: page.loop + 1,
-            via: page.via,
-            epoch: page.epoch,
-          }),
-        });
-      } catch (error) {
-        if (isTransientSlackError(error)) throw error;
-        const described = describeSlackError(error);
-        await delivery.refused(page, { code: described, description: described });
-        await postInChannel(incident.channelId, `:warning: Could not page <@${userId}>: \`${described}\`.`);
-        return;
-      }
-      await delivery.sent(page.id, { userId, dmChannelId: sent.channel!, dmTs: sent.ts! });
-      await noteInChannel(page.id);
-    },
-
-    /** After an ack: every sent DM says who acknowledged; the channel hears it once. */
+    /** After an ack: the acknowledger joins the channel; the channel hears it once. */
     async announceAcknowledged(incidentId: number): Promise<void> {
-      const { escalation, incident, pages } = await notes.paging(incidentId);
+      const { escalation, incident } = await notes.paging(incidentId);
       if (!escalation?.acknowledgedBy || !escalation.acknowledgedAt || !incident) return;
-      const message = buildPageAcknowledgedMessage(
-        incident,
-        escalation.acknowledgedBy,
-        escalation.acknowledgedAt,
-      );
-      for (const page of pages) {
-        if (page.status !== 'sent' || !page.dmChannelId || !page.dmTs) continue;
-        try {
-          await client.chat.update({ channel: page.dmChannelId, ts: page.dmTs, ...message });
-        } catch (error) {
-          if (isTransientSlackError(error)) throw error;
-          logger.warn({ page: page.id, code: slackErrorCode(error) }, 'could not edit a page DM');
-        }
-      }
       // Whoever took the page works the incident: bring them into its channel (a repeat is harmless).
       if (incident.channelId) {
         try {
@@ -192,4 +106,19 @@ export function createPagingNotifier({ notes, presence, delivery, client, logger
       }
     },
   };
+}
+
+/** A page's line: who was paged and how, or why the page could not go out. */
+function pageLine(note: DuePageNote): string {
+  if (note.status === 'failed') {
+    const who = note.userId
+      ? `<@${note.userId}>`
+      : SLACK_USER_ID.test(note.target)
+        ? `<@${note.target}>`
+        : note.target;
+    return `:warning: Could not page ${who}: ${note.error ?? 'Slack refused the message'}.`;
+  }
+  const via = note.via === 'user' ? '' : `, on call in ${note.via.replace('schedule:', '')}`;
+  const level = note.step < 0 ? 'by hand' : `level ${note.step + 1}`;
+  return `:pager: Paged <@${note.userId}> (${level}${via}).`;
 }

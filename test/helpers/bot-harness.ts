@@ -83,6 +83,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     host: '127.0.0.1',
     reconcileEveryMs: 300,
     outboxDeadlineMs: 1500,
+    // A Slack call inside a database transaction fails, and stop() reports it.
+    strictTransactions: true,
   });
   const driver = createSlackDriver({
     fake,
@@ -102,8 +104,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stop() {
       await bot.stop();
       if (ownFake) await fake.stop();
+      await assertNoSlackCallInTransaction(bot);
     },
   };
+}
+
+/** Fails a test file whose bot called Slack while a database transaction was open. */
+async function assertNoSlackCallInTransaction(bot: RunningBot): Promise<void> {
+  const { values } = await bot.metrics.slackCallsInTransaction.get();
+  const calls = values.filter((v) => v.value > 0).map((v) => `${v.labels.method} ×${v.value}`);
+  if (calls.length > 0) {
+    throw new Error(`Slack was called inside a database transaction: ${calls.join(', ')}`);
+  }
 }
 
 /** A started local Slack with three people, #general and #incidents. */
