@@ -7,11 +7,11 @@ import type { Incident } from './incident-types.js';
 export function createIncidentQueries(pool: Pool) {
   return {
     async listOpen(): Promise<Incident[]> {
-      return guard(() => listOpenIncidents(pool));
+      return guarded(() => listOpenIncidents(pool));
     },
 
     async findByChannel(channelId: string): Promise<Incident | null> {
-      return guard(() => findIncidentByChannelId(pool, channelId));
+      return guarded(() => findIncidentByChannelId(pool, channelId));
     },
 
     /** Resolves `#12`, `12`, `inc-12` or `inc-12-some-slug` to an incident. */
@@ -22,7 +22,7 @@ export function createIncidentQueries(pool: Pool) {
           userMessage: `"${reference}" is not an incident reference. Use the incident number, like \`#12\` or \`inc-12\`.`,
         });
       }
-      const incident = await guard(() => findIncidentByNumber(pool, number));
+      const incident = await guarded(() => findIncidentByNumber(pool, number));
       if (!incident) {
         throw new AppError('not_found', `incident ${number} not found`, {
           userMessage: `There is no incident #${number}.`,
@@ -38,7 +38,8 @@ export function parseIncidentReference(reference: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-async function guard<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs a query; an unreachable database becomes an error people can read. */
+export async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {

@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.js';
-import { asDatabaseError, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
+import type { Pool, PoolClient } from '../db/pool.js';
 import { AppError } from '../errors.js';
-import { channelBookmarkJob } from '../jobs/channel-bookmark.js';
 import { incidentArchiveJob } from '../jobs/incident-archive.js';
 import { incidentRefreshJob } from '../jobs/incident-refresh.js';
 import type { Outbox } from '../jobs/outbox.js';
@@ -10,14 +9,9 @@ import { updatePostJob } from '../jobs/update-post.js';
 import type { Logger } from '../logger.js';
 import type { PostmortemNarrative } from '../postmortem/postmortem-draft.js';
 import { updateNarrative } from '../postmortem/postmortem-repo.js';
-import type { TimelineEvent } from '../timeline/timeline-events.js';
-import {
-  appendSourcedTimelineEvent,
-  appendTimelineEvent,
-  listTimelineEvents,
-  removeSourcedTimelineEvent,
-} from '../timeline/timeline-repo.js';
-import { type Followup, insertFollowup, listFollowups } from './followup-repo.js';
+import { appendTimelineEvent } from '../timeline/timeline-repo.js';
+import { guarded } from './incident-queries.js';
+import { createIncidentRecords } from './incident-records.js';
 import {
   findIncidentById,
   findIncidentByIdForUpdate,
@@ -59,21 +53,15 @@ export interface LifecycleServiceDeps {
 
 export type LifecycleService = ReturnType<typeof createLifecycleService>;
 
-export interface CapturedMessage {
-  channelId: string;
-  ts: string;
-  authorId: string | null;
-  text: string;
-  permalink: string | null;
-  via: 'shortcut' | 'pin' | 'reaction';
-}
+export type { CapturedMessage } from './incident-records.js';
 
 const OPEN_STATUSES: IncidentStatus[] = [...OPEN];
 
 /**
- * Running an incident: status, severity, roles, updates, notes, follow-ups, captured messages and
- * update reminders. Each change and its timeline event commit together under the incident's row lock;
- * Slack is told after the commit.
+ * Running an incident: status, severity, roles, updates, reopen, close and update reminders (the
+ * records that change no state, such as notes and follow-ups, are in incident-records.ts). Each
+ * change and its timeline event commit together under the incident's row lock, with its effects as
+ * outbox rows.
  */
 export function createLifecycleService(deps: LifecycleServiceDeps) {
   const { pool, clock, outbox } = deps;
@@ -111,6 +99,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
   }
 
   return {
+    ...createIncidentRecords(deps),
     armReminderInTransaction: reminders.armReminderInTransaction,
     fireReminder: reminders.fireReminder,
 
@@ -205,71 +194,6 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
       });
     },
 
-    async addNote(incidentId: number, text: string, actor: string): Promise<TimelineEvent> {
-      return guarded(() =>
-        withTransaction(pool, async (tx) => {
-          const incident = await findIncidentByIdForUpdate(tx, incidentId);
-          if (!incident)
-            throw new AppError('not_found', 'gone', { userMessage: 'That incident no longer exists.' });
-          return appendTimelineEvent(
-            tx,
-            incident.id,
-            { kind: 'incident.note_added', details: { text } },
-            { occurredAt: clock.now(), actorId: actor },
-          );
-        }),
-      );
-    },
-
-    /** A link for responders: on the timeline, bookmarked in the channel, listed in the postmortem. */
-    async addLink(incidentId: number, link: { url: string; title: string | null }, actor: string) {
-      return guarded(() =>
-        outbox.transaction(async (tx, emit) => {
-          const incident = await findIncidentByIdForUpdate(tx, incidentId);
-          if (!incident)
-            throw new AppError('not_found', 'gone', { userMessage: 'That incident no longer exists.' });
-          const event = await appendTimelineEvent(
-            tx,
-            incident.id,
-            { kind: 'incident.link_added', details: link },
-            { occurredAt: clock.now(), actorId: actor },
-          );
-          emit(channelBookmarkJob, { incidentId: incident.id, ...link });
-          return event;
-        }),
-      );
-    },
-
-    async addFollowup(
-      incidentId: number,
-      input: { text: string; ownerId: string | null; dueDate: string | null },
-      actor: string,
-    ): Promise<Followup> {
-      return guarded(() =>
-        withTransaction(pool, async (tx) => {
-          const incident = await findIncidentByIdForUpdate(tx, incidentId);
-          if (!incident)
-            throw new AppError('not_found', 'gone', { userMessage: 'That incident no longer exists.' });
-          const followup = await insertFollowup(tx, { incidentId, ...input, createdBy: actor });
-          await appendTimelineEvent(
-            tx,
-            incidentId,
-            {
-              kind: 'incident.followup_added',
-              details: {
-                followupId: followup.id,
-                text: input.text,
-                ownerId: input.ownerId,
-                due: input.dueDate,
-              },
-            },
-            { occurredAt: clock.now(), actorId: actor },
-          );
-          return followup;
-        }),
-      );
-    },
-
     async reopen(incidentId: number, actor: string): Promise<Incident> {
       return change(incidentId, async (tx, incident, now) => {
         if (isOpen(incident)) {
@@ -330,45 +254,6 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
       return closed;
     },
 
-    async regeneratePostmortem(incidentId: number, actor: string): Promise<void> {
-      await guarded(() =>
-        outbox.transaction(async (_tx, emit) => {
-          emit(postmortemPublishJob, { incidentId, by: actor, requestedAtMs: clock.now().getTime() });
-        }),
-      );
-    },
-
-    /** A message of the incident channel onto the timeline, at its own time; once, however often asked. */
-    async captureMessage(
-      incidentId: number,
-      message: CapturedMessage,
-      postedAt: Date,
-      actor: string | null,
-    ): Promise<boolean> {
-      const added = await guarded(() =>
-        appendSourcedTimelineEvent(
-          pool,
-          incidentId,
-          `message:${message.channelId}:${message.ts}`,
-          { kind: 'timeline.message_added', details: message },
-          { occurredAt: postedAt, actorId: actor },
-        ),
-      );
-      return added !== null;
-    },
-
-    async uncaptureMessage(incidentId: number, channelId: string, ts: string): Promise<boolean> {
-      return guarded(() => removeSourcedTimelineEvent(pool, incidentId, `message:${channelId}:${ts}`));
-    },
-
-    async timeline(incidentId: number): Promise<TimelineEvent[]> {
-      return guarded(() => listTimelineEvents(pool, incidentId));
-    },
-
-    async followups(incidentId: number): Promise<Followup[]> {
-      return guarded(() => listFollowups(pool, incidentId));
-    },
-
     async snoozeReminder(incidentId: number, minutes: number, actor: string): Promise<Incident> {
       return change(incidentId, async (tx, incident, now) => {
         await appendTimelineEvent(
@@ -390,12 +275,4 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
 
     openStatuses: OPEN_STATUSES,
   };
-}
-
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw asDatabaseError(error);
-  }
 }

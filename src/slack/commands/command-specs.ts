@@ -3,6 +3,7 @@ import { INCIDENT_ROLES, LIFECYCLE_STATUSES, SEVERITIES } from '../../incidents/
 import { defineCommand } from './command-spec.js';
 import { clip, oneOf, optional, refuse, switchFlag, text, valueFlag, word, words } from './grammar.js';
 import { parseSeverity, parseUserMention, unescapeSlackText } from './slack-words.js';
+import { MAX_FREE_TEXT, MAX_TITLE_LENGTH, readFollowup, readLink } from './text-arguments.js';
 
 /**
  * Every `/incident` subcommand, declared once: grammar, usage, access. The parser, `/incident help`
@@ -10,8 +11,8 @@ import { parseSeverity, parseUserMention, unescapeSlackText } from './slack-word
  * (command-handlers.ts), and the compiler refuses a spec without one.
  */
 
-export const MAX_TITLE_LENGTH = 150;
-export const MAX_FREE_TEXT = 3000;
+export { MAX_FREE_TEXT, MAX_TITLE_LENGTH };
+
 const MIN_OVERRIDE_MS = 60_000;
 const MAX_OVERRIDE_MS = 14 * 86_400_000;
 const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -236,9 +237,6 @@ export const note = defineCommand({
   args: { text: freeText('note', 'Rolled back the deploy') },
 });
 
-/** What Slack sends for a typed link: `<https://…>` or `<https://…|label>` (a bare URL too). */
-const SLACK_LINK = /^(?:<(https?:\/\/[^|>\s]+)(?:\|([^>]*))?>|(https?:\/\/[^\s<>|]+))(?:\s+([\s\S]*))?$/;
-
 export const link = defineCommand({
   name: 'link',
   summary: 'a link for responders: bookmarked in the channel, on the timeline and in the postmortem',
@@ -249,15 +247,7 @@ export const link = defineCommand({
     link: text(
       '<url> [title]',
       'Give the link after the command: `/incident link https://grafana.example/d/checkout Checkout latency`.',
-      (input) => {
-        const match = SLACK_LINK.exec(input.trim());
-        if (!match)
-          return refuse(`\`${clip(input, 40)}\` is not a link: start with an http:// or https:// address.`);
-        const title = (match[4]?.trim() || match[2]?.trim() || null) ?? null;
-        if (title && [...title].length > MAX_TITLE_LENGTH)
-          return refuse(`Keep the link's title to ${MAX_TITLE_LENGTH} characters.`);
-        return { url: (match[1] ?? match[3])!, title };
-      },
+      readLink,
     ),
   },
 });
@@ -272,55 +262,11 @@ export const followup = defineCommand({
     item: text(
       '<text> [@owner] [due YYYY-MM-DD]',
       'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
-      (input) => readFollowup(input),
+      readFollowup,
     ),
   },
   build: ({ item }) => item,
 });
-
-interface FollowupItem {
-  text: string;
-  ownerId: string | null;
-  dueDate: string | null;
-}
-
-/** Owner and due date are read off the end, in either order: `@owner due D` or `due D @owner`. */
-function readFollowup(input: string): FollowupItem | ReturnType<typeof refuse> {
-  const item: FollowupItem = { text: input, ownerId: null, dueDate: null };
-  for (const take of [takeDue, takeOwner, takeDue]) {
-    const refused = take(item);
-    if (refused) return refused;
-  }
-  if (item.text === '')
-    return refuse(
-      'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
-    );
-  if (item.text.length > MAX_FREE_TEXT) return refuse(`Keep the action item to ${MAX_FREE_TEXT} characters.`);
-  return { ...item, text: unescapeSlackText(item.text) };
-}
-
-function takeDue(item: FollowupItem) {
-  const due = item.dueDate === null ? /(?:^|\s+)due\s+(\d{4}-\d{2}-\d{2})$/i.exec(item.text) : null;
-  if (!due) return null;
-  if (!isRealDate(due[1]!)) return refuse(`"${due[1]}" is not a date: use YYYY-MM-DD.`);
-  item.dueDate = due[1]!;
-  item.text = item.text.slice(0, due.index);
-  return null;
-}
-
-/** Taken once, between the two looks for a due date. */
-function takeOwner(item: FollowupItem) {
-  const owner = /(?:^|\s+)(<@[UW][A-Z0-9]{2,}(?:\|[^>]*)?>)$/.exec(item.text);
-  if (!owner) return null;
-  item.ownerId = parseUserMention(owner[1]!);
-  item.text = item.text.slice(0, owner.index);
-  return null;
-}
-
-function isRealDate(text: string): boolean {
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
 
 export const timeline = defineCommand({
   name: 'timeline',
