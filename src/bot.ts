@@ -10,6 +10,7 @@ import { createEscalationService } from './escalation/escalation-service.js';
 import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
+import { listPagedUsers } from './escalation/paged-users-repo.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -169,6 +170,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             lifecycle,
             oncall,
             pool,
+            pagedUsers: (ids) => listPagedUsers(pool, ids),
             claimEvent: (eventId) => claimSlackEvent(pool, eventId),
             clock,
             logger,

@@ -147,12 +147,17 @@ export function createIncidentService({
       const incident = await guard(() => findIncidentByNumber(pool, number));
       if (!incident) {
         throw new AppError('not_found', `incident ${number} not found`, {
-          userMessage: `There is no incident #${number}.`,
+          userMessage: noIncidentText(number),
         });
       }
       return incident;
     },
   };
+}
+
+/** The answer for a missing incident, and for one the asker may not view: the same words. */
+export function noIncidentText(number: number): string {
+  return `There is no incident #${number}.`;
 }
 
 export function parseIncidentReference(reference: string): number | null {

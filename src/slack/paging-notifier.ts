@@ -155,10 +155,13 @@ export function createPagingNotifier({ notes, presence, delivery, client, logger
         }
       }
       // Whoever took the page works the incident: bring them into its channel (a repeat is harmless).
-      if (incident.channelId) {
+      // A private channel only lets in someone a page was sent to (by its policy or by someone allowed to page).
+      const by = escalation.acknowledgedBy;
+      const paged = pages.some((p) => p.status === 'sent' && p.userId === by);
+      if (incident.channelId && (paged || !incident.isPrivate)) {
         try {
           await tolerate(['already_in_channel', 'cant_invite_self'], () =>
-            client.conversations.invite({ channel: incident.channelId!, users: escalation.acknowledgedBy! }),
+            client.conversations.invite({ channel: incident.channelId!, users: by }),
           );
         } catch (error) {
           if (isTransientSlackError(error)) throw error;

@@ -8,6 +8,7 @@ import type { IncidentService } from '../incidents/incident-service.js';
 import type { Severity } from '../incidents/incident-types.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import { createSlackLogger, type Logger } from '../logger.js';
+import { createIncidentAccess, type PagedUsers } from './incident-access.js';
 import { registerAppHome } from './listeners/app-home.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerHeadlineButtons } from './listeners/headline-buttons.js';
@@ -34,6 +35,8 @@ export interface SlackAppDeps {
   lifecycle: LifecycleService;
   oncall: OncallConfig | null;
   pool: Pool;
+  /** The people paged per incident: the access rule lets them view it and acknowledge. */
+  pagedUsers: PagedUsers;
   /** Claims an Events API delivery id; false when some instance already handled it. */
   claimEvent: (eventId: string) => Promise<boolean>;
   clock: Clock;
@@ -101,33 +104,29 @@ export function createSlackApp(deps: SlackAppDeps): {
     await next();
   });
   const router = createSlackRouter(app);
+  const admins = deps.oncall?.admins ?? [];
+  // One access rule for every command, button and form.
+  const access = createIncidentAccess({ pagedUsers: deps.pagedUsers, admins });
   registerIncidentCommand(app, {
     incidents: deps.incidents,
     escalation: deps.escalation,
     oncall: deps.oncall,
     pool: deps.pool,
     lifecycle: deps.lifecycle,
-    admins: deps.oncall?.admins ?? [],
+    admins,
+    access,
     clock: deps.clock,
     logger: deps.logger,
     defaultSeverity: deps.defaultSeverity,
   });
   registerDeclareModal(router, { incidents: deps.incidents, logger: deps.logger });
-  registerJoinButton(router, { pool: deps.pool, logger: deps.logger });
-  registerPagingButtons(router, { escalation: deps.escalation, logger: deps.logger });
-  registerHeadlineButtons(router, {
-    lifecycle: deps.lifecycle,
-    admins: deps.oncall?.admins ?? [],
-    logger: deps.logger,
-  });
-  registerReminderButtons(router, { lifecycle: deps.lifecycle, logger: deps.logger });
-  registerTimelineCapture(router, {
-    pool: deps.pool,
-    incidents: deps.incidents,
-    lifecycle: deps.lifecycle,
-    logger: deps.logger,
-  });
-  registerAppHome(router, { pool: deps.pool, clock: deps.clock, oncall: deps.oncall, logger: deps.logger });
+  const guarded = { lifecycle: deps.lifecycle, access, logger: deps.logger };
+  registerJoinButton(router, guarded);
+  registerPagingButtons(router, { ...guarded, escalation: deps.escalation });
+  registerHeadlineButtons(router, guarded);
+  registerReminderButtons(router, guarded);
+  registerTimelineCapture(router, { ...guarded, pool: deps.pool, incidents: deps.incidents });
+  registerAppHome(router, { ...guarded, pool: deps.pool, clock: deps.clock, oncall: deps.oncall });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled Slack listener error');
   });

@@ -6,6 +6,7 @@ import { effectiveSchedules } from '../../escalation/overrides-repo.js';
 import { whoIsOnCall } from '../../escalation/schedule.js';
 import { listHomeIncidents } from '../../incidents/incident-repo.js';
 import type { Logger } from '../../logger.js';
+import type { IncidentAccess } from '../incident-access.js';
 import type { SlackRouter } from '../slack-router.js';
 import { buildAppHome } from '../views/app-home.js';
 
@@ -13,6 +14,7 @@ export interface AppHomeDeps {
   pool: Pool;
   clock: Clock;
   oncall: OncallConfig | null;
+  access: IncidentAccess;
   logger: Logger;
 }
 
@@ -23,7 +25,9 @@ export function registerAppHome(router: SlackRouter, deps: AppHomeDeps): void {
     if (event.tab !== 'home') return;
     try {
       const now = deps.clock.now();
-      const { open: incidents, waitingForViewer: waiting } = await listHomeIncidents(deps.pool, event.user);
+      const home = await listHomeIncidents(deps.pool, event.user);
+      const incidents = await deps.access.visible(home.open, event.user, client);
+      const waiting = await deps.access.visible(home.waitingForViewer, event.user, client);
       const schedules = deps.oncall ? await effectiveSchedules(deps.pool, deps.oncall, now) : {};
       const onCall = Object.values(schedules).map((s) => ({
         schedule: s.name,
