@@ -8,11 +8,13 @@ import type { Incident } from './incident-types.js';
  * - change (status, severity, roles, updates, notes, links, follow-ups, close, postmortem): a viewer
  *   who is also a role holder, a member of its channel or an admin.
  * - acknowledge: a person paged for it, a role holder or an admin.
- * - page and escalate: as change.
+ * - page someone by hand: as change.
+ * - escalate (page the policy's next level now): as page, or a person paged for it, who may pass
+ *   the page on to the people the policy names (not to anyone they choose).
  *
  * Pure: the facts are gathered once per request by the caller (slack/incident-access.ts).
  */
-export type Ability = 'view' | 'change' | 'acknowledge' | 'page';
+export type Ability = 'view' | 'change' | 'acknowledge' | 'page' | 'escalate';
 
 /** What the rule needs to know about an incident. */
 export interface AccessFacts {
@@ -78,11 +80,16 @@ export function mayPage(facts: AccessFacts, asker: Asker): boolean {
   return mayChange(facts, asker);
 }
 
+export function mayEscalate(facts: AccessFacts, asker: Asker): boolean {
+  return mayPage(facts, asker) || wasPaged(facts, asker.userId);
+}
+
 const RULES: Record<Ability, (facts: AccessFacts, asker: Asker) => boolean> = {
   view: mayView,
   change: mayChange,
   acknowledge: mayAcknowledge,
   page: mayPage,
+  escalate: mayEscalate,
 };
 
 export function may(ability: Ability, facts: AccessFacts, asker: Asker): boolean {

@@ -88,7 +88,7 @@ export function createIncidentAccess({ pagedUsers, admins }: IncidentAccessDeps)
 function refusalText(incident: Incident, ability: Ability, what: string): string {
   if (ability === 'acknowledge')
     return ':no_entry: Only the people paged for this incident, its role holders and admins can acknowledge its pages.';
-  const join = incident.isPrivate ? '' : ' Join its channel first.';
+  const join = incident.isPrivate ? '' : ' Join the channel first.';
   return `:no_entry: Only the commander, the other role holders, admins and members of the incident channel can ${what}.${join}`;
 }
 

@@ -189,7 +189,7 @@ export const page = defineCommand({
 export const escalate = defineCommand({
   name: 'escalate',
   summary: 'page the next escalation level now (starts the policy if nothing is paging)',
-  access: 'pager',
+  access: 'escalator',
   scope: 'incident',
   what: () => 'escalate this incident',
 });

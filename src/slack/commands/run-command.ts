@@ -19,7 +19,12 @@ export const COMMAND_HANDLERS: CommandHandlers = {
 const SPECS = new Map<string, CommandSpec>(COMMAND_SPECS.map((s) => [s.name, s]));
 
 /** The ability an incident command's tag asks for. */
-const ABILITY: Partial<Record<Access, Ability>> = { viewer: 'view', changer: 'change', pager: 'page' };
+const ABILITY: Partial<Record<Access, Ability>> = {
+  viewer: 'view',
+  changer: 'change',
+  pager: 'page',
+  escalator: 'escalate',
+};
 
 // One cast where the union meets the map: each handler is typed by its own command above.
 const handlerFor = (cmd: IncidentCommand) => COMMAND_HANDLERS[cmd.name] as CommandHandler<IncidentCommand>;

@@ -60,7 +60,7 @@ export function registerPagingButtons(router: SlackRouter, deps: PagingButtonDep
       const incident = await incidentForAction(deps, match[1], {
         userId: body.user.id,
         client,
-        ability: 'page',
+        ability: 'escalate',
         what: 'escalate this incident',
       });
       const escalated = await deps.escalation.escalateNow(incident.id, body.user.id, Number(match[2]));

@@ -7,6 +7,7 @@ import {
   may,
   mayAcknowledge,
   mayChange,
+  mayEscalate,
   mayPage,
   mayView,
 } from '../../../src/incidents/access.js';
@@ -28,7 +29,10 @@ const facts = (isPrivate: boolean): AccessFacts =>
 
 type Row = [who: string, userId: string, member: boolean, view: boolean, change: boolean, ack: boolean];
 
-/** Private incident: [who, user, in its channel, may view, may change (and page), may acknowledge]. */
+/**
+ * Private incident: [who, user, in its channel, may view, may change (and page), may acknowledge].
+ * Escalating is allowed to whoever may page, and to the people paged.
+ */
 const PRIVATE: Row[] = [
   ['reporter alone', REPORTER, false, true, false, false],
   ['reporter in the channel', REPORTER, true, true, true, false],
@@ -61,14 +65,17 @@ describe('the access rule', () => {
       it.each(rows)('%s', (_who, userId, isChannelMember, view, change, ack) => {
         const asker = { userId, isChannelMember };
         const f = facts(isPrivate);
+        const escalate = change || userId === PAGED;
+        const expected = { view, change, page: change, acknowledge: ack, escalate };
         expect({
           view: mayView(f, asker),
           change: mayChange(f, asker),
           page: mayPage(f, asker),
           acknowledge: mayAcknowledge(f, asker),
-        }).toEqual({ view, change, page: change, acknowledge: ack });
-        for (const ability of ['view', 'change', 'page', 'acknowledge'] as Ability[]) {
-          expect(may(ability, f, asker)).toBe({ view, change, page: change, acknowledge: ack }[ability]);
+          escalate: mayEscalate(f, asker),
+        }).toEqual(expected);
+        for (const ability of Object.keys(expected) as Ability[]) {
+          expect(may(ability, f, asker)).toBe(expected[ability]);
         }
       });
     });
@@ -107,6 +114,8 @@ describe('deciding a request', () => {
     expect(await decide('acknowledge', facts(false), OUTSIDER, ask(true).member)).toBe('refused');
     expect(await decide('change', facts(false), OUTSIDER, ask(true).member)).toBe('allowed');
     expect(await decide('acknowledge', facts(true), PAGED, ask(false).member)).toBe('allowed');
+    expect(await decide('escalate', facts(true), PAGED, ask(false).member)).toBe('allowed');
+    expect(await decide('page', facts(true), PAGED, ask(false).member)).toBe('refused');
   });
 
   it('asks Slack about channel membership only when the answer depends on it, and at most once', async () => {

@@ -23,7 +23,7 @@ describe('the command registry', () => {
   });
 
   it('only lets incident commands be restricted to the people running the incident, and says what they do', () => {
-    const restricted = COMMAND_SPECS.filter((s) => s.access === 'changer' || s.access === 'pager');
+    const restricted = COMMAND_SPECS.filter((s) => ['changer', 'pager', 'escalator'].includes(s.access));
     for (const spec of restricted) {
       expect(spec.scope).toBe('incident');
       expect(spec.what).toBeTypeOf('function');
@@ -184,7 +184,7 @@ describe('/incident help, as people read it', () => {
       timeline: ['viewer', 'incident'],
       show: ['viewer', 'incident'],
       page: ['pager', 'incident'],
-      escalate: ['pager', 'incident'],
+      escalate: ['escalator', 'incident'],
       resolve: ['changer', 'incident'],
       close: ['changer', 'incident'],
       reopen: ['changer', 'incident'],
