@@ -279,6 +279,21 @@ describe('the outsider suite', () => {
     expect(h.fake.calls('conversations.invite').some((c) => c.args.users === h.people.carol)).toBe(false);
   });
 
+  it('lets the person paged for a private incident into its channel when they acknowledge', async () => {
+    const other = await declare(h.people.alice, '--severity SEV1 --private --title "Second secret"');
+    const dmId = h.fake.dmChannelId(h.people.bob)!;
+    const dm = await waitFor(() => h.fake.messages(dmId).find((m) => m.text.includes(`#${other.number} `)));
+    await h.driver.clickButton({
+      userId: h.people.bob,
+      channelId: dmId,
+      messageTs: dm.ts,
+      actionId: ActionId.acknowledgePage,
+    });
+    await waitFor(() => h.fake.members(other.channel_id).includes(h.people.bob), {
+      what: 'Bob in the private channel',
+    });
+  });
+
   it('never showed the outsider the private incident', () => {
     const seen = seenBy(h, oscar, answers);
     expect(seen).toContain('Public checkout outage');
