@@ -12,6 +12,7 @@ import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.
 import { createOverrideStore } from './escalation/override-store.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
+import { listPagedUsers } from './escalation/paged-users-repo.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -182,6 +183,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             oncall,
             readModel: createReadModel({ pool, oncall }),
             overrides: createOverrideStore(pool),
+            pagedUsers: (ids) => listPagedUsers(pool, ids),
             claimEvent: (eventId) => claimSlackEvent(pool, eventId),
             clock,
             logger,

@@ -25,12 +25,17 @@ export function createIncidentQueries(pool: Pool) {
       const incident = await guarded(() => findIncidentByNumber(pool, number));
       if (!incident) {
         throw new AppError('not_found', `incident ${number} not found`, {
-          userMessage: `There is no incident #${number}.`,
+          userMessage: noIncidentText(number),
         });
       }
       return incident;
     },
   };
+}
+
+/** The answer for a missing incident, and for one the asker may not view: the same words. */
+export function noIncidentText(number: number): string {
+  return `There is no incident #${number}.`;
 }
 
 export function parseIncidentReference(reference: string): number | null {

@@ -16,8 +16,8 @@ export interface ReadModel {
   findIncident(id: number): Promise<Incident | null>;
   /** The App Home's incidents for one viewer, in one query. */
   listHomeIncidents(viewerId: string): Promise<HomeIncidents>;
-  /** The times of every incident declared since `since` (for `computeStats`). */
-  listIncidentTimes(since: Date): Promise<IncidentTimes[]>;
+  /** The times of every incident declared since `since` (for `computeStats`); private ones on request. */
+  listIncidentTimes(since: Date, options: { includePrivate: boolean }): Promise<IncidentTimes[]>;
   findSlackPresence(incidentId: number): Promise<SlackPresence>;
   /** oncall.yaml's schedules with the overrides taken in Slack; none without an oncall.yaml. */
   effectiveSchedules(now: Date): Promise<Record<string, Schedule>>;
@@ -27,7 +27,7 @@ export function createReadModel({ pool, oncall }: { pool: Pool; oncall: OncallCo
   return {
     findIncident: (id) => findIncidentById(pool, id),
     listHomeIncidents: (viewerId) => listHomeIncidents(pool, viewerId),
-    listIncidentTimes: (since) => listIncidentTimes(pool, since),
+    listIncidentTimes: (since, options) => listIncidentTimes(pool, since, options),
     findSlackPresence: (incidentId) => findSlackPresence(pool, incidentId),
     effectiveSchedules: async (now) => (oncall ? effectiveSchedules(pool, oncall, now) : {}),
   };

@@ -66,13 +66,16 @@ export function createPagingNotifier({ notes, presence, client, logger }: Paging
 
     /** After an ack: the acknowledger joins the channel; the channel hears it once. */
     async announceAcknowledged(incidentId: number): Promise<void> {
-      const { escalation, incident } = await notes.paging(incidentId);
+      const { escalation, incident, pages } = await notes.paging(incidentId);
       if (!escalation?.acknowledgedBy || !escalation.acknowledgedAt || !incident) return;
       // Whoever took the page works the incident: bring them into its channel (a repeat is harmless).
-      if (incident.channelId) {
+      // A private channel only lets in someone a page was sent to (by its policy or by someone allowed to page).
+      const by = escalation.acknowledgedBy;
+      const paged = pages.some((p) => p.status === 'sent' && p.userId === by);
+      if (incident.channelId && (paged || !incident.isPrivate)) {
         try {
           await tolerate(['already_in_channel', 'cant_invite_self'], () =>
-            client.conversations.invite({ channel: incident.channelId!, users: escalation.acknowledgedBy! }),
+            client.conversations.invite({ channel: incident.channelId!, users: by }),
           );
         } catch (error) {
           if (isTransientSlackError(error)) throw error;

@@ -10,6 +10,7 @@ import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ReadModel } from '../incidents/read-model.js';
 import { createSlackLogger, type Logger } from '../logger.js';
 import { registerIncidentCommand } from './commands/run-command.js';
+import { createIncidentAccess, type PagedUsers } from './incident-access.js';
 import { registerAppHome } from './listeners/app-home.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerHeadlineButtons } from './listeners/headline-buttons.js';
@@ -37,6 +38,8 @@ export interface SlackAppDeps {
   /** What listeners read (the Slack app holds no pool). */
   readModel: ReadModel;
   overrides: OverrideStore;
+  /** The people paged per incident: the access rule lets them view it and acknowledge. */
+  pagedUsers: PagedUsers;
   /** Claims an Events API delivery id; false when some instance already handled it. */
   claimEvent: (eventId: string) => Promise<boolean>;
   clock: Clock;
@@ -104,6 +107,9 @@ export function createSlackApp(deps: SlackAppDeps): {
     await next();
   });
   const router = createSlackRouter(app);
+  const admins = deps.oncall?.admins ?? [];
+  // One access rule for every command, button and form.
+  const access = createIncidentAccess({ pagedUsers: deps.pagedUsers, admins });
   registerIncidentCommand(app, {
     incidents: deps.incidents,
     escalation: deps.escalation,
@@ -111,27 +117,20 @@ export function createSlackApp(deps: SlackAppDeps): {
     readModel: deps.readModel,
     overrides: deps.overrides,
     lifecycle: deps.lifecycle,
-    admins: deps.oncall?.admins ?? [],
+    admins,
+    access,
     clock: deps.clock,
     logger: deps.logger,
     defaultSeverity: deps.defaultSeverity,
   });
   registerDeclareModal(router, { incidents: deps.incidents, logger: deps.logger });
-  registerJoinButton(router, { readModel: deps.readModel, logger: deps.logger });
-  registerPagingButtons(router, { escalation: deps.escalation, logger: deps.logger });
-  registerHeadlineButtons(router, {
-    lifecycle: deps.lifecycle,
-    admins: deps.oncall?.admins ?? [],
-    logger: deps.logger,
-  });
-  registerReminderButtons(router, { lifecycle: deps.lifecycle, logger: deps.logger });
-  registerTimelineCapture(router, {
-    readModel: deps.readModel,
-    incidents: deps.incidents,
-    lifecycle: deps.lifecycle,
-    logger: deps.logger,
-  });
-  registerAppHome(router, { readModel: deps.readModel, clock: deps.clock, logger: deps.logger });
+  const guarded = { lifecycle: deps.lifecycle, access, logger: deps.logger };
+  registerJoinButton(router, guarded);
+  registerPagingButtons(router, { ...guarded, escalation: deps.escalation });
+  registerHeadlineButtons(router, guarded);
+  registerReminderButtons(router, guarded);
+  registerTimelineCapture(router, { ...guarded, readModel: deps.readModel, incidents: deps.incidents });
+  registerAppHome(router, { ...guarded, readModel: deps.readModel, clock: deps.clock });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled Slack listener error');
   });

@@ -312,8 +312,9 @@ describe('timeline capture', () => {
       channelId: incident.channel_id,
       text: 'Saw 502s from the LB',
     });
+    // Alice runs the incident; someone outside its channel may not add to its timeline (outsider.test.ts).
     const response = await h.driver.messageShortcut({
-      userId: h.people.bob,
+      userId: h.people.alice,
       channelId: incident.channel_id,
       ts: message.ts,
       callbackId: 'timeline-add',

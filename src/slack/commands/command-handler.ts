@@ -9,6 +9,7 @@ import type { Incident, Severity } from '../../incidents/incident-types.js';
 import type { LifecycleService } from '../../incidents/lifecycle-service.js';
 import type { ReadModel } from '../../incidents/read-model.js';
 import type { Logger } from '../../logger.js';
+import type { IncidentAccess } from '../incident-access.js';
 import type { CommandName, IncidentCommand } from './parse-command.js';
 
 export interface CommandDeps {
@@ -22,6 +23,8 @@ export interface CommandDeps {
   logger: Logger;
   defaultSeverity: Severity;
   admins: readonly string[];
+  /** The access rule, applied to incident commands by run-command.ts. */
+  access: IncidentAccess;
 }
 
 /** The ephemeral answer to the person who typed the command. */

@@ -3,11 +3,11 @@ import { isReference } from './slack-words.js';
 import { tokenize } from './tokenize.js';
 
 /**
- * Who may run a subcommand. Today's rules (the access issue will give each tag its own module):
- * `anyone` and `viewer` are open to everyone; `changer` is the incident's commander, an admin from
- * oncall.yaml or a member of the incident channel; `admin` is an admin.
+ * Who may run a subcommand, by the access rule (incidents/access.ts): `anyone`; `viewer`, `changer`,
+ * `pager` and `escalator` (may view, change, page, escalate the incident it acts on); `admin`
+ * (named in oncall.yaml).
  */
-export type Access = 'anyone' | 'viewer' | 'changer' | 'admin';
+export type Access = 'anyone' | 'viewer' | 'changer' | 'pager' | 'escalator' | 'admin';
 
 /** `incident` commands act on the incident of the channel, or the one a `#12` names. */
 export type Scope = 'incident' | 'global';
@@ -27,7 +27,7 @@ export interface CommandSpec<N extends string = string, C = unknown, S extends S
   readonly scope: S;
   readonly args: Args;
   readonly flags: Flags;
-  /** What a refused `changer` may not do: "change the status". */
+  /** What a refused `changer`, `pager` or `escalator` may not do: "change the status". */
   what?(command: C): string;
   build(values: Record<string, unknown>): C | Refusal;
 }

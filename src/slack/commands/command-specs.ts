@@ -172,8 +172,9 @@ export const oncallOverride = defineCommand({
 export const page = defineCommand({
   name: 'page',
   summary: 'page a person, or a schedule’s on-call, now',
-  access: 'viewer',
+  access: 'pager',
   scope: 'incident',
+  what: () => 'page people for this incident',
   args: {
     target: word('@person|<schedule>', 'a person or a schedule', (input) => {
       const userId = parseUserMention(input);
@@ -189,8 +190,9 @@ export const page = defineCommand({
 export const escalate = defineCommand({
   name: 'escalate',
   summary: 'page the next escalation level now (starts the policy if nothing is paging)',
-  access: 'viewer',
+  access: 'escalator',
   scope: 'incident',
+  what: () => 'escalate this incident',
 });
 
 export const status = defineCommand({
@@ -224,16 +226,18 @@ export const role = defineCommand({
 export const update = defineCommand({
   name: 'update',
   summary: 'a status update: posted in the channel and the announcement thread, shown on the card',
-  access: 'viewer',
+  access: 'changer',
   scope: 'incident',
+  what: () => 'post updates',
   args: { text: freeText('update', 'Rolled back the deploy') },
 });
 
 export const note = defineCommand({
   name: 'note',
   summary: 'a note on the timeline',
-  access: 'viewer',
+  access: 'changer',
   scope: 'incident',
+  what: () => 'add notes',
   args: { text: freeText('note', 'Rolled back the deploy') },
 });
 
@@ -241,8 +245,9 @@ export const link = defineCommand({
   name: 'link',
   summary: 'a link for responders: bookmarked in the channel, on the timeline and in the postmortem',
   examples: ['/incident link https://grafana.example/d/checkout Checkout latency'],
-  access: 'viewer',
+  access: 'changer',
   scope: 'incident',
+  what: () => 'add links',
   args: {
     link: text(
       '<url> [title]',
@@ -256,8 +261,9 @@ export const followup = defineCommand({
   name: 'followup',
   verbs: ['followup', 'follow-up', 'action'],
   summary: 'an action item for the postmortem',
-  access: 'viewer',
+  access: 'changer',
   scope: 'incident',
+  what: () => 'add follow-ups',
   args: {
     item: text(
       '<text> [@owner] [due YYYY-MM-DD]',
@@ -333,8 +339,9 @@ export const reopen = defineCommand({
 export const postmortem = defineCommand({
   name: 'postmortem',
   summary: 'regenerate the postmortem draft from the latest data',
-  access: 'viewer',
+  access: 'changer',
   scope: 'incident',
+  what: () => 'regenerate the postmortem',
 });
 
 /** In the order `/incident help` lists them. */

@@ -16,12 +16,9 @@ export const generalHandlers = handlers({
     },
   },
   list: {
-    async run(_cmd, { command, deps }) {
+    async run(_cmd, { command, client, deps }) {
       const open = await deps.incidents.listOpen();
-      // Private incidents are listed only to the people who run them.
-      const visible = open.filter(
-        (i) => !i.isPrivate || i.reporterId === command.user_id || i.commanderId === command.user_id,
-      );
+      const visible = await deps.access.visible(open, command.user_id, client);
       return buildIncidentList(visible, deps.clock.now());
     },
   },
@@ -65,9 +62,12 @@ export const generalHandlers = handlers({
     },
   },
   stats: {
-    async run(cmd, { deps }) {
+    async run(cmd, { command, deps }) {
       const since = new Date(deps.clock.now().getTime() - cmd.windowDays * 86_400_000);
-      return buildStatsMessage(computeStats(await deps.readModel.listIncidentTimes(since)), cmd.windowDays);
+      // Private incidents are counted for admins only: counts would tell others they exist.
+      const includePrivate = deps.access.isAdmin(command.user_id);
+      const times = await deps.readModel.listIncidentTimes(since, { includePrivate });
+      return buildStatsMessage(computeStats(times), cmd.windowDays);
     },
   },
 });

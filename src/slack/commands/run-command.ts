@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { AppError } from '../../errors.js';
-import { assertMayChange } from '../authorization.js';
+import type { Ability } from '../../incidents/access.js';
 import { raceDeadline } from '../listeners/deadline.js';
 import { userFacingError } from '../listeners/reply.js';
 import type {
@@ -10,10 +10,10 @@ import type {
   CommandHandler,
   CommandHandlers,
 } from './command-handler.js';
-import type { CommandSpec } from './command-spec.js';
+import type { Access, CommandSpec } from './command-spec.js';
 import { COMMAND_SPECS } from './command-specs.js';
 import { generalHandlers } from './general-commands.js';
-import { incidentFor } from './incident-context.js';
+import { incidentFor, missingIncidentText } from './incident-context.js';
 import { lifecycleHandlers } from './lifecycle-commands.js';
 import { pagingHandlers } from './paging-commands.js';
 import { type IncidentCommand, parseIncidentCommand, USAGE } from './parse-command.js';
@@ -27,6 +27,14 @@ export const COMMAND_HANDLERS: CommandHandlers = {
 
 const SPECS = new Map<string, CommandSpec>(COMMAND_SPECS.map((s) => [s.name, s]));
 
+/** The ability an incident command's tag asks for. */
+const ABILITY: Partial<Record<Access, Ability>> = {
+  viewer: 'view',
+  changer: 'change',
+  pager: 'page',
+  escalator: 'escalate',
+};
+
 // One cast where the union meets the map: each handler is typed by its own command above.
 const handlerFor = (cmd: IncidentCommand) => COMMAND_HANDLERS[cmd.name] as CommandHandler<IncidentCommand>;
 
@@ -36,7 +44,8 @@ export function opensModal(cmd: IncidentCommand): boolean {
 
 /**
  * Runs a parsed command: finds the incident an incident command acts on, applies the spec's access
- * rule, then calls its handler.
+ * rule (the one place commands are checked), then calls its handler. Someone who may not view the
+ * incident is told exactly what a missing incident gets.
  */
 export async function runCommand(
   cmd: IncidentCommand,
@@ -45,20 +54,17 @@ export async function runCommand(
   const spec = SPECS.get(cmd.name)!;
   const { command, client, deps } = context;
   const handler = handlerFor(cmd);
-  if (spec.access === 'admin' && !deps.admins.includes(command.user_id)) {
+  if (spec.access === 'admin' && !deps.access.isAdmin(command.user_id)) {
     throw new AppError('forbidden', `${command.user_id} is not an admin`, {
       userMessage: ':no_entry: Only the admins named in `oncall.yaml` can do that.',
     });
   }
   if (!('reference' in cmd)) return handler.run(cmd, context as never);
   const incident = await incidentFor(cmd.reference, command.channel_id, deps.incidents);
-  if (spec.access === 'changer') {
-    await assertMayChange(incident, command.user_id, {
-      client,
-      admins: deps.admins,
-      what: spec.what?.(cmd) ?? `use \`/incident ${spec.name}\` on this incident`,
-    });
-  }
+  await deps.access.require(incident, command.user_id, ABILITY[spec.access] ?? 'view', client, {
+    hidden: missingIncidentText(cmd.reference),
+    what: spec.what?.(cmd) ?? `use \`/incident ${spec.name}\` on this incident`,
+  });
   return handler.run(cmd, { ...context, incident } as never);
 }
 

@@ -3,12 +3,14 @@ import type { Clock } from '../../clock.js';
 import { whoIsOnCall } from '../../escalation/schedule.js';
 import type { ReadModel } from '../../incidents/read-model.js';
 import type { Logger } from '../../logger.js';
+import type { IncidentAccess } from '../incident-access.js';
 import type { SlackRouter } from '../slack-router.js';
 import { buildAppHome } from '../views/app-home.js';
 
 export interface AppHomeDeps {
   readModel: ReadModel;
   clock: Clock;
+  access: IncidentAccess;
   logger: Logger;
 }
 
@@ -19,9 +21,9 @@ export function registerAppHome(router: SlackRouter, deps: AppHomeDeps): void {
     if (event.tab !== 'home') return;
     try {
       const now = deps.clock.now();
-      const { open: incidents, waitingForViewer: waiting } = await deps.readModel.listHomeIncidents(
-        event.user,
-      );
+      const home = await deps.readModel.listHomeIncidents(event.user);
+      const incidents = await deps.access.visible(home.open, event.user, client);
+      const waiting = await deps.access.visible(home.waitingForViewer, event.user, client);
       const schedules = await deps.readModel.effectiveSchedules(now);
       const onCall = Object.values(schedules).map((s) => ({
         schedule: s.name,

@@ -2,7 +2,6 @@ import type { WebClient } from '@slack/web-api';
 import type { Incident } from '../../incidents/incident-types.js';
 import type { LifecycleService } from '../../incidents/lifecycle-service.js';
 import type { Logger } from '../../logger.js';
-import { assertMayChange } from '../authorization.js';
 import type { FormResult } from '../forms/form-state.js';
 import {
   parseCloseForm,
@@ -13,6 +12,7 @@ import {
   parseUpdateForm,
 } from '../forms/lifecycle-forms.js';
 import { ActionId, CallbackId } from '../ids.js';
+import type { IncidentAccess } from '../incident-access.js';
 import type { SlackRouter } from '../slack-router.js';
 import {
   buildCloseModal,
@@ -21,18 +21,19 @@ import {
   buildStatusModal,
   buildUpdateModal,
 } from '../views/lifecycle-modals.js';
+import { incidentForAction } from './incident-action.js';
 import { userFacingError } from './reply.js';
 
 export interface HeadlineButtonDeps {
   lifecycle: LifecycleService;
-  admins: readonly string[];
+  access: IncidentAccess;
   logger: Logger;
 }
 
 /** The headline card's buttons open small modals; their submissions call the lifecycle service. */
 export function registerHeadlineButtons(router: SlackRouter, deps: HeadlineButtonDeps): void {
   const openers = [
-    [ActionId.headlineUpdate, buildUpdateModal, null],
+    [ActionId.headlineUpdate, buildUpdateModal, 'post updates'],
     [ActionId.headlineStatus, buildStatusModal, 'change the status'],
     [ActionId.headlineSeverity, buildSeverityModal, 'change the severity'],
     [ActionId.headlineRole, buildRoleModal, 'assign roles'],
@@ -42,9 +43,12 @@ export function registerHeadlineButtons(router: SlackRouter, deps: HeadlineButto
     router.action(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       try {
-        const incident = await deps.lifecycle.get(Number(action.value));
-        if (guarded)
-          await assertMayChange(incident, body.user.id, { client, admins: deps.admins, what: guarded });
+        const incident = await incidentForAction(deps, action.value, {
+          userId: body.user.id,
+          client,
+          ability: 'change',
+          what: guarded,
+        });
         await client.views.open({ trigger_id: body.trigger_id, view: build(incident) });
       } catch (error) {
         await respond({
@@ -72,8 +76,12 @@ export function registerHeadlineButtons(router: SlackRouter, deps: HeadlineButto
     router.action(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
       try {
-        const incident = await deps.lifecycle.get(Number(action.value));
-        await assertMayChange(incident, body.user.id, { client, admins: deps.admins, what });
+        const incident = await incidentForAction(deps, action.value, {
+          userId: body.user.id,
+          client,
+          ability: 'change',
+          what,
+        });
         await run(incident, body.user.id);
       } catch (error) {
         await respond({
@@ -85,7 +93,7 @@ export function registerHeadlineButtons(router: SlackRouter, deps: HeadlineButto
     });
   }
 
-  registerModal(router, deps, CallbackId.updateModal, null, async (incident, values, user) => {
+  registerModal(router, deps, CallbackId.updateModal, 'post updates', async (incident, values, user) => {
     const form = parseUpdateForm(values);
     if (form.ok) await deps.lifecycle.postUpdate(incident.id, form.value.text, user);
     return form;
@@ -124,12 +132,12 @@ export function registerHeadlineButtons(router: SlackRouter, deps: HeadlineButto
   });
 }
 
-/** Opens with the incident and the guard; `submit` parses the form (forms/) and calls one service method. */
+/** Re-checks the incident and the access rule; `submit` parses the form (forms/) and calls one service method. */
 function registerModal(
   router: SlackRouter,
   deps: HeadlineButtonDeps,
   callbackId: string,
-  guarded: string | null,
+  what: string,
   submit: (incident: Incident, values: unknown, user: string) => Promise<FormResult<unknown>>,
 ): void {
   router.view(callbackId, async ({ ack, body, view, client }) => {
@@ -145,13 +153,13 @@ function registerModal(
         });
         return;
       }
-      const incident = await deps.lifecycle.get(metadata.incidentId);
-      if (guarded)
-        await assertMayChange(incident, body.user.id, {
-          client: client as WebClient,
-          admins: deps.admins,
-          what: guarded,
-        });
+      // The metadata is what we sent, echoed by the client: checked again, never trusted.
+      const incident = await incidentForAction(deps, metadata.incidentId, {
+        userId: body.user.id,
+        client: client as WebClient,
+        ability: 'change',
+        what,
+      });
       const result = await submit(incident, view.state.values, body.user.id);
       await ack(result.ok ? undefined : { response_action: 'errors', errors: result.errors });
     } catch (error) {

@@ -1,14 +1,16 @@
-import type { ReadModel } from '../../incidents/read-model.js';
+import { isAppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { ActionId } from '../ids.js';
 import { describeSlackError, slackErrorCode } from '../slack-errors.js';
 import type { SlackRouter } from '../slack-router.js';
+import { type IncidentActionDeps, incidentForAction } from './incident-action.js';
 import { userFacingError } from './reply.js';
 
-export interface JoinButtonDeps {
-  readModel: ReadModel;
+export interface JoinButtonDeps extends IncidentActionDeps {
   logger: Logger;
 }
+
+const NOT_OPEN = 'That incident is not open to join.';
 
 /** "Join incident channel" on the announcement: invites the clicker, tolerating "already in". */
 export function registerJoinButton(router: SlackRouter, deps: JoinButtonDeps): void {
@@ -19,8 +21,17 @@ export function registerJoinButton(router: SlackRouter, deps: JoinButtonDeps): v
         deps.logger.warn({ err: error }, 'could not answer a join click'),
       );
     try {
-      const incident = await deps.readModel.findIncident(Number(action.value));
-      if (!incident || incident.isPrivate) return void (await reply('That incident is not open to join.'));
+      // Only public incidents have a Join button; a private one answers as a missing one does.
+      const incident = await incidentForAction(deps, action.value, {
+        userId: body.user.id,
+        client,
+        ability: 'view',
+        what: 'join it',
+      }).catch((error: unknown) => {
+        if (isAppError(error) && error.code === 'not_found') return null;
+        throw error;
+      });
+      if (!incident || incident.isPrivate) return void (await reply(NOT_OPEN));
       if (!incident.channelId)
         return void (await reply('Its channel is still being created; try again in a few seconds.'));
       try {

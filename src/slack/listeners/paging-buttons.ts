@@ -3,16 +3,17 @@ import type { Logger } from '../../logger.js';
 import { ActionId } from '../ids.js';
 import type { SlackRouter } from '../slack-router.js';
 import { slackDate } from '../views/format.js';
+import { type IncidentActionDeps, incidentForAction } from './incident-action.js';
 import { userFacingError } from './reply.js';
 
-export interface PagingButtonDeps {
+export interface PagingButtonDeps extends IncidentActionDeps {
   escalation: EscalationService | null;
   logger: Logger;
 }
 
 /** Acknowledge and Escalate now on a page DM. The DM itself is edited by the worker after an ack. */
 export function registerPagingButtons(router: SlackRouter, deps: PagingButtonDeps): void {
-  router.action(ActionId.acknowledgePage, async ({ ack, body, action, respond }) => {
+  router.action(ActionId.acknowledgePage, async ({ ack, body, action, respond, client }) => {
     await ack();
     const reply = (text: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error) =>
@@ -20,7 +21,14 @@ export function registerPagingButtons(router: SlackRouter, deps: PagingButtonDep
       );
     if (!deps.escalation) return void (await reply('Paging is not configured on this bot.'));
     try {
-      const result = await deps.escalation.acknowledge(Number(action.value), body.user.id);
+      // Only the people paged, role holders and admins: anyone can click a card's button.
+      const incident = await incidentForAction(deps, action.value, {
+        userId: body.user.id,
+        client,
+        ability: 'acknowledge',
+        what: 'acknowledge',
+      });
+      const result = await deps.escalation.acknowledge(incident.id, body.user.id);
       if (result.ok) return;
       if (result.reason === 'already_acknowledged') {
         const who = result.by === body.user.id ? 'you' : `<@${result.by}>`;
@@ -39,7 +47,7 @@ export function registerPagingButtons(router: SlackRouter, deps: PagingButtonDep
     }
   });
 
-  router.action(ActionId.escalateNow, async ({ ack, body, action, respond }) => {
+  router.action(ActionId.escalateNow, async ({ ack, body, action, respond, client }) => {
     await ack();
     const reply = (text: string) =>
       respond({ response_type: 'ephemeral', replace_original: false, text }).catch((error) =>
@@ -49,7 +57,13 @@ export function registerPagingButtons(router: SlackRouter, deps: PagingButtonDep
     const match = /^(\d+)-(\d+)$/.exec(action.value ?? '');
     if (!match) return void (await reply('This button is out of date.'));
     try {
-      const escalated = await deps.escalation.escalateNow(Number(match[1]), body.user.id, Number(match[2]));
+      const incident = await incidentForAction(deps, match[1], {
+        userId: body.user.id,
+        client,
+        ability: 'escalate',
+        what: 'escalate this incident',
+      });
+      const escalated = await deps.escalation.escalateNow(incident.id, body.user.id, Number(match[2]));
       await reply(
         escalated
           ? ':arrow_double_up: Escalating to the next level now.'

@@ -5,6 +5,7 @@ import type { CapturedMessage, LifecycleService } from '../../incidents/lifecycl
 import type { ReadModel } from '../../incidents/read-model.js';
 import type { Logger } from '../../logger.js';
 import { CallbackId } from '../ids.js';
+import type { IncidentAccess } from '../incident-access.js';
 import { tolerate } from '../slack-errors.js';
 import type { SlackRouter } from '../slack-router.js';
 import { userFacingError } from './reply.js';
@@ -13,8 +14,11 @@ export interface TimelineCaptureDeps {
   readModel: ReadModel;
   incidents: IncidentService;
   lifecycle: LifecycleService;
+  access: IncidentAccess;
   logger: Logger;
 }
+
+const NOT_INCIDENT_CHANNEL = 'Only messages of an incident channel can go on an incident timeline.';
 
 /** Slack message ts → the moment it was posted. */
 export function tsToDate(ts: string): Date {
@@ -35,8 +39,11 @@ export function registerTimelineCapture(router: SlackRouter, deps: TimelineCaptu
       );
     try {
       const incident = await deps.incidents.findByChannel(shortcut.channel.id);
-      if (!incident)
-        return void (await reply('Only messages of an incident channel can go on an incident timeline.'));
+      if (!incident) return void (await reply(NOT_INCIDENT_CHANNEL));
+      await deps.access.require(incident, shortcut.user.id, 'change', client, {
+        hidden: NOT_INCIDENT_CHANNEL,
+        what: 'add messages to its timeline',
+      });
       const message = shortcut.message as { ts: string; user?: string; text?: string };
       const added = await deps.lifecycle.captureMessage(
         incident.id,

@@ -22,8 +22,8 @@ export function buildAppHome(input: AppHomeInput): HomeView {
     i.reporterId === viewerId ||
     i.commsId === viewerId ||
     i.scribeId === viewerId;
-  const visible = input.incidents.filter((i) => !i.isPrivate || mine(i));
-  const ordered = [...visible.filter(mine), ...visible.filter((i) => !mine(i))];
+  // The listener passes only incidents the viewer may see (slack/incident-access.ts).
+  const ordered = [...input.incidents.filter(mine), ...input.incidents.filter((i) => !mine(i))];
   const line = (i: Incident) =>
     `${mine(i) ? ':bust_in_silhouette: ' : ''}*#${i.number}* ${escapeMrkdwn(truncate(i.title, 80))} — ${i.severity} · ${statusLabel(i.status)} · ${formatDuration(now.getTime() - i.declaredAt.getTime())} · ${channelMention(i.channelId, i.channelName)}`;
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Incidents' } }];
