@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
+import { declareSetUp } from '../helpers/declare-set-up.js';
 import { queryRows } from '../helpers/incidents-db.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -20,29 +21,9 @@ afterAll(async () => {
   await h?.stop();
 });
 
-type Incident = { id: number; number: number; channel_id: string };
 type PageRow = { id: number; status: string; sent_at: Date | null; channel_noted_at: Date | null };
 
-async function declare(flags: string): Promise<Incident> {
-  const response = await h.driver.slashCommand({
-    userId: h.people.alice,
-    channelId: h.generalId,
-    text: `create --severity SEV1 ${flags}`,
-  });
-  const number = Number(/#(\d+)/.exec((response.body as { text: string }).text)![1]);
-  return waitFor(
-    async () => {
-      const [row] = await queryRows<Incident & { setup_completed_at: Date | null }>(
-        h.databaseUrl,
-        'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
-        [number],
-      );
-      return row?.setup_completed_at ? row : null;
-    },
-    { timeoutMs: 20_000, what: `incident #${number} set up` },
-  );
-}
-
+const declare = (flags: string) => declareSetUp(h, `--severity SEV1 ${flags}`);
 const pagesOf = (incidentId: number) =>
   queryRows<PageRow>(h.databaseUrl, 'SELECT * FROM pages WHERE incident_id = $1 ORDER BY id', [incidentId]);
 const lines = (channelId: string, start: string) =>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
-import { queryRows } from '../helpers/incidents-db.js';
+import { declareSetUp } from '../helpers/declare-set-up.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -15,28 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-
-type Row = { id: number; channel_id: string; headline_ts: string; setup_completed_at: Date | null };
-
-async function declare(title: string): Promise<Row> {
-  const response = await h.driver.slashCommand({
-    userId: h.people.alice,
-    channelId: h.generalId,
-    text: `create --severity SEV3 --title "${title}"`,
-  });
-  const number = Number(/#(\d+)/.exec((response.body as { text: string }).text)![1]);
-  return waitFor(
-    async () => {
-      const [row] = await queryRows<Row>(
-        h.databaseUrl,
-        'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
-        [number],
-      );
-      return row?.setup_completed_at ? row : null;
-    },
-    { timeoutMs: 20_000, what: `incident #${number} set up` },
-  );
-}
 
 const say = async (channelId: string, text: string) => {
   const response = await h.driver.slashCommand({ userId: h.people.alice, channelId, text });
@@ -58,7 +36,7 @@ describe('a rate limit on a cosmetic Slack call', () => {
   });
 
   it('does not hold a page DM: the page arrives while the card refresh waits out Retry-After, and the card is updated after', async () => {
-    const incident = await declare('Rate limited card');
+    const incident = await declareSetUp(h, '--severity SEV3 --title "Rate limited card"');
     const headlineUpdates = () =>
       h.fake.calls('chat.update').filter((c) => c.args.ts === incident.headline_ts);
     expect(headlineUpdates()).toHaveLength(0);
