@@ -1,14 +1,10 @@
-import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { claimSlackEvent } from './db/slack-events-repo.js';
-import { AppError } from './errors.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
-import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
 import { createOverrideStore } from './escalation/override-store.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
@@ -17,26 +13,19 @@ import { createMetrics, type Metrics } from './http/metrics.js';
 import { operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createIncidentCards } from './incidents/incident-card.js';
-import { findIncidentById } from './incidents/incident-repo.js';
 import { createIncidentService, createIncidentSetup } from './incidents/incident-service.js';
 import { createIncidentSetupStore } from './incidents/incident-setup-store.js';
 import { createLifecycleService } from './incidents/lifecycle-service.js';
 import { createReadModel } from './incidents/read-model.js';
-import { findSlackPresence } from './incidents/slack-presence-repo.js';
 import { jobCatalogue } from './jobs/catalogue.js';
 import { createOutbox } from './jobs/outbox.js';
 import { createQueues, DEFAULT_QUEUE_PREFIX, type Queues } from './jobs/queues.js';
 import { createReconciler } from './jobs/reconciler.js';
-import { startWorkers, type Workers } from './jobs/workers.js';
+import { startWorkers } from './jobs/workers.js';
 import { createLogger, type Logger } from './logger.js';
 import { recordPostmortemFile } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
-import {
-  assertNoEviction,
-  createProducerConnection,
-  createWorkerConnection,
-  type RedisConnection,
-} from './queue/redis.js';
+import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
@@ -46,7 +35,7 @@ import { createPostmortemPublisher } from './slack/postmortem-publisher.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
 import { createSlackWorkspace } from './slack/slack-workspace.js';
 import { createUserNames } from './slack/user-names.js';
-import { withTimeout } from './with-timeout.js';
+import { createShutdown, loadOncall, requireBotSettings, waitForRedis } from './startup.js';
 
 export type Role = 'web' | 'worker' | 'all';
 
@@ -88,16 +77,10 @@ export interface RunningBot {
  */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { config, role } = options;
+  const { databaseUrl, redisTarget, botToken, signingSecret } = requireBotSettings(config);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
-  const { botToken, signingSecret } = config.slack;
-  const redisTarget = config.redisClusterNodes ?? config.redisUrl;
-  if (!config.databaseUrl || !redisTarget || !botToken || !signingSecret) {
-    throw new AppError(
-      'config_invalid',
-      'startBot needs DATABASE_URL, REDIS_URL, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET',
-    );
-  }
+  const prefix = options.queuePrefix ?? DEFAULT_QUEUE_PREFIX;
   const metrics = createMetrics();
   const slack = {
     botToken,
@@ -111,19 +94,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   };
   // Workers run up to 50 timer, 8 Slack and 8 page jobs at once, each needing a connection; a smaller pool
   // makes jobs queue for one, and the 1.5 s connect timeout would fail them under load.
-  const pool = createPool(config.databaseUrl, {
+  const pool = createPool(databaseUrl, {
     applicationName: `incident-bot-${role}`,
     max: role === 'web' ? 10 : 32,
   });
-  const closers: Array<() => Promise<unknown>> = [() => pool.end()];
-  let workers: Workers | null = null;
-  let server: Server | null = null;
-  const stop = async () => {
-    if (server) await new Promise((resolve) => server!.close(resolve));
-    server?.closeAllConnections();
-    if (workers) await workers.close();
-    for (const close of closers.reverse()) await close().catch(() => {});
-  };
+  const shutdown = createShutdown();
+  shutdown.add(() => pool.end());
 
   try {
     // An invalid oncall.yaml stops start-up: better no bot than a bot that pages nobody.
@@ -131,10 +107,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     if (!oncall) logger.warn('no oncall.yaml: incidents are declared but nobody is paged');
     await runMigrations(pool, logger);
     const producer = createProducerConnection(redisTarget);
-    closers.push(() => producer.quit());
+    shutdown.add(() => producer.quit());
     await waitForRedis(producer);
-    const queues = createQueues(producer, options.queuePrefix ?? DEFAULT_QUEUE_PREFIX);
-    closers.push(() => queues.close());
+    const queues = createQueues(producer, prefix);
+    shutdown.add(() => queues.close());
     const outbox = createOutbox({
       pool,
       clock,
@@ -143,9 +119,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       jobNamed: (name) => jobCatalogue.get(name),
       ...(options.outboxDeadlineMs ? { deadlineMs: options.outboxDeadlineMs } : {}),
     });
+    const readModel = createReadModel({ pool, oncall });
 
     const escalation = oncall ? createEscalationService({ pool, clock, logger, oncall, outbox }) : null;
-    const paging = escalation && oncall ? { autoPage: oncall.paging.autoPage } : null;
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -153,23 +129,16 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       outbox,
       reminders: config.updateReminders,
       archiveAfterMs: config.archiveAfterMs,
-      paging:
-        escalation && paging
-          ? {
-              ...paging,
-              stop: (id, reason) => escalation.stop(id, reason),
-              startIfIdle: (id, service) => escalation.start(id, { service }),
-            }
-          : null,
+      paging: escalation,
     });
     const incidents = createIncidentService({
       pool,
       clock,
       logger,
       outbox,
-      runbookFor: (service) => oncall?.services[service]?.runbook,
-      armReminder: (tx, incident) => lifecycle.armReminderInTransaction(tx, incident),
-      paging: escalation && paging ? { ...paging, startInTransaction: escalation.startInTransaction } : null,
+      services: oncall?.services,
+      armReminder: lifecycle.armReminderInTransaction,
+      paging: escalation,
     });
 
     const slackApp =
@@ -181,7 +150,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             escalation,
             lifecycle,
             oncall,
-            readModel: createReadModel({ pool, oncall }),
+            readModel,
             overrides: createOverrideStore(pool),
             pagedUsers: (ids) => listPagedUsers(pool, ids),
             claimEvent: (eventId) => claimSlackEvent(pool, eventId),
@@ -192,25 +161,26 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     if (slackApp) {
       await slackApp.app.init();
       // Socket Mode (SLACK_APP_TOKEN) connects out to Slack; over HTTP this is a no-op.
-      closers.push(await slackApp.connect());
+      shutdown.add(await slackApp.connect());
     }
-    server = createHttpServer({
+    const server = createHttpServer({
       slackListener: slackApp?.requestListener ?? null,
       metrics,
       logger,
       fallback: postmortemLinkRoute({ pool, clock, linkSecret: signingSecret }),
       routes: operationalRoutes({ role, pool, redis: producer, metrics }),
     });
+    shutdown.addServer(server);
     const port = await listen(server, config.port, options.host);
     const url = `http://${options.host ?? 'localhost'}:${port}`;
 
     if (role === 'worker' || role === 'all') {
       const connection = createWorkerConnection(redisTarget);
-      closers.push(async () => connection.disconnect());
+      shutdown.add(async () => connection.disconnect());
       await assertNoEviction(connection);
       const client = createSlackClient(slack, logger);
-      const incidents = { find: (id: number) => findIncidentById(pool, id) };
-      const presence = { find: (id: number) => findSlackPresence(pool, id) };
+      const byId = { find: readModel.findIncident };
+      const presence = { find: readModel.findSlackPresence };
       const escalationJobs = createEscalationJobs(outbox);
       const notes = createPageNotes({ pool, jobs: escalationJobs });
       const notifier = escalation ? createPagingNotifier({ notes, presence, client, clock, logger }) : null;
@@ -230,9 +200,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         oncall,
         lookupNames: createUserNames(client).lookupNames,
       });
-      workers = await startWorkers({
+      const workers = await startWorkers({
         connection,
-        prefix: options.queuePrefix ?? DEFAULT_QUEUE_PREFIX,
+        prefix,
         queues,
         pool,
         clock,
@@ -247,12 +217,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             announceChannelId: config.announceChannelId,
             afterSetup: async (id) => (notifier ? notes.noteEarlierPages(id) : undefined),
           }),
-          bookmarks: createChannelBookmarks({
-            client,
-            channelOf: async (id) => (await lifecycle.get(id).catch(() => null))?.channelId ?? null,
-          }),
+          bookmarks: createChannelBookmarks({ client, incidents: byId }),
           presenter: createIncidentPresenter({
-            incidents,
+            incidents: byId,
             presence,
             cards: createIncidentCards(pool),
             client,
@@ -260,7 +227,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
           }),
           publisher: createPostmortemPublisher({
-            incidents,
+            incidents: byId,
             recordFile: (postmortemId, fileId) => recordPostmortemFile(pool, postmortemId, fileId),
             client,
             logger,
@@ -275,25 +242,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           reconciler: createReconciler({ pool, clock, logger, outbox, escalation }),
         },
       });
+      shutdown.add(() => workers.close());
     }
     logger.info({ role, port }, 'incident-bot started');
-    return { port, url, pool, metrics, queues, stop };
+    return { port, url, pool, metrics, queues, stop: shutdown.close };
   } catch (error) {
-    await stop();
+    await shutdown.close();
     throw error;
   }
-}
-
-async function loadOncall(path: string | undefined, fallback: string): Promise<OncallConfig | null> {
-  if (path) return loadOncallConfig(path);
-  return existsSync(fallback) ? loadOncallConfig(fallback) : null;
-}
-
-async function waitForRedis(redis: RedisConnection, timeoutMs = 5000): Promise<void> {
-  if (redis.status === 'ready') return;
-  await withTimeout(new Promise<void>((resolve) => redis.once('ready', () => resolve())), timeoutMs).catch(
-    () => {
-      throw new AppError('queue_unavailable', `Redis at REDIS_URL did not answer within ${timeoutMs} ms`);
-    },
-  );
 }

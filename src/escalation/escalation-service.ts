@@ -225,6 +225,8 @@ export function createEscalationService(deps: EscalationServiceDeps) {
   }
 
   return {
+    /** Severities that page when declared or raised to (oncall.yaml's `paging.auto_page`). */
+    autoPage: oncall.paging.autoPage,
     startInTransaction,
     fireStep,
     ...createManualPaging({ pool, clock, oncall, jobs }),

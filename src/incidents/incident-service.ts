@@ -47,7 +47,7 @@ export interface IncidentServiceDeps {
   /** Arms the first update reminder inside the declare transaction. */
   armReminder?: (tx: PoolClient, incident: Incident) => Promise<Incident>;
   /** The service's runbook (oncall.yaml), bookmarked in the channel and linked on the card. */
-  runbookFor?: (service: string) => string | undefined;
+  services?: Readonly<Record<string, { runbook?: string | undefined }>> | undefined;
 }
 
 export interface DeclareResult {
@@ -69,7 +69,7 @@ export function createIncidentService({
   logger,
   paging,
   armReminder,
-  runbookFor,
+  services,
 }: IncidentServiceDeps) {
   /** After the declare commits, with the set-up's dispatch: the first reminder and paging's first timer. */
   async function afterDeclare(result: {
@@ -104,7 +104,7 @@ export function createIncidentService({
         }
         const declaredAt = clock.now();
         const number = await nextIncidentNumber(tx);
-        const runbookUrl = (input.service && runbookFor?.(input.service)) || null;
+        const runbookUrl = (input.service && services?.[input.service]?.runbook) || null;
         const inserted = await insertIncident(tx, { ...input, runbookUrl, number, declaredAt });
         const incident = armReminder ? await armReminder(tx, inserted) : inserted;
         await appendTimelineEvent(

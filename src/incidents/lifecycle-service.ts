@@ -36,7 +36,7 @@ export interface LifecyclePaging {
   /** Stops any escalation (resolve). */
   stop(incidentId: number, reason: string): Promise<unknown>;
   /** Starts paging if the incident is not paging yet (severity raised to an auto-paged level). */
-  startIfIdle(incidentId: number, service: string | null): Promise<unknown>;
+  start(incidentId: number, options: { service: string | null }): Promise<unknown>;
 }
 
 export interface LifecycleServiceDeps {
@@ -153,7 +153,7 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
       });
       // Raised to a level that pages: page now, as a declare at that severity would have.
       if (isOpen(updated) && deps.paging?.autoPage.includes(severity))
-        await deps.paging.startIfIdle(updated.id, updated.service);
+        await deps.paging.start(updated.id, { service: updated.service });
       return updated;
     },
 

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { Incident } from '../incidents/incident-types.js';
 import { tolerate } from './slack-errors.js';
 
 export type ChannelBookmarks = ReturnType<typeof createChannelBookmarks>;
@@ -9,13 +10,13 @@ const GONE = ['channel_not_found', 'is_archived', 'not_in_channel'];
 /** Bookmarks links in incident channels; the domain decides which, this only calls Slack. */
 export function createChannelBookmarks(deps: {
   client: WebClient;
-  /** The incident's channel, or null while its set-up has not created it yet. */
-  channelOf: (incidentId: number) => Promise<string | null>;
+  incidents: { find(incidentId: number): Promise<Incident | null> };
 }) {
   const { client } = deps;
   return {
     async add(incidentId: number, link: { url: string; title: string | null }): Promise<void> {
-      const channel = await deps.channelOf(incidentId);
+      // Null while the set-up has not created the channel yet.
+      const channel = (await deps.incidents.find(incidentId))?.channelId ?? null;
       // Thrown, so the job is retried: the set-up creates the channel within seconds.
       if (!channel) throw new Error(`incident ${incidentId} has no channel yet`);
       // A repeated job finds the bookmark it already added: one bookmark per link.

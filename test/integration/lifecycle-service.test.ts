@@ -26,7 +26,7 @@ const pagingCalls: string[] = [];
 const fakePaging: LifecyclePaging = {
   autoPage: ['SEV1'],
   stop: async (id, reason) => pagingCalls.push(`stop ${id} ${reason}`),
-  startIfIdle: async (id, service) => pagingCalls.push(`start ${id} ${service}`),
+  start: async (id, { service }) => pagingCalls.push(`start ${id} ${service}`),
 };
 
 let db: ServiceDb;
@@ -312,18 +312,14 @@ describe('with the paging engine behind the port', () => {
   });
 
   it('raising to SEV1 pages the policy of the service; resolving stops it', async () => {
-    const { oncall, escalation } = engine();
+    const { escalation } = engine();
     const paged = createLifecycleService({
       pool: db.pool,
       clock: db.clock,
       logger: db.logger,
       outbox: db.outbox,
       reminders: REMINDERS,
-      paging: {
-        autoPage: oncall.paging.autoPage,
-        stop: (id, reason) => escalation.stop(id, reason),
-        startIfIdle: (id, service) => escalation.start(id, { service }),
-      },
+      paging: escalation,
     });
     const incident = await declare('SEV2', 'checkout');
     await paged.setSeverity(incident.id, 'SEV1', 'U0BOB');
