@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
-import { createPool, type Pool } from './db/pool.js';
+import { asDatabaseError, createPool, type Pool } from './db/pool.js';
 import { claimSlackEvent } from './db/slack-events-repo.js';
 import { AppError } from './errors.js';
 import { createEscalationService } from './escalation/escalation-service.js';
@@ -170,7 +170,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             lifecycle,
             oncall,
             pool,
-            pagedUsers: (ids) => listPagedUsers(pool, ids),
+            pagedUsers: (ids) =>
+              listPagedUsers(pool, ids).catch((error) => {
+                throw asDatabaseError(error);
+              }),
             claimEvent: (eventId) => claimSlackEvent(pool, eventId),
             clock,
             logger,
