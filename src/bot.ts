@@ -8,7 +8,6 @@ import { createEscalationService } from './escalation/escalation-service.js';
 import { createOverrideStore } from './escalation/override-store.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
-import { listPagedUsers } from './escalation/paged-users-repo.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -152,7 +151,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             oncall,
             readModel,
             overrides: createOverrideStore(pool),
-            pagedUsers: (ids) => listPagedUsers(pool, ids),
+            pagedUsers: readModel.pagedUsers,
             claimEvent: (eventId) => claimSlackEvent(pool, eventId),
             clock,
             logger,
