@@ -6,6 +6,7 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route'>;
   slackCalls: Counter<'method' | 'outcome'>;
   jobs: Counter<'queue' | 'name' | 'outcome'>;
+  appHomeFailures: Counter<'reason'>;
 }
 
 /** One registry per bot instance (no global default registry), so tests can run several. */
@@ -37,6 +38,12 @@ export function createMetrics(): Metrics {
       name: 'incident_bot_jobs_total',
       help: 'Background jobs finished, by queue, job name and outcome',
       labelNames: ['queue', 'name', 'outcome'],
+      registers: [registry],
+    }),
+    appHomeFailures: new Counter({
+      name: 'incident_bot_app_home_publish_failures_total',
+      help: 'App Home tabs that could not be published, by reason (a Slack error code, or internal)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
   };

@@ -6,6 +6,7 @@ import type { SlackPresence } from '../incidents/slack-presence.js';
 import type { Logger } from '../logger.js';
 import { HEADLINE_EVENT_TYPE } from './ids.js';
 import { describeSlackError, isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
+import { mrkdwn } from './views/escape.js';
 import { buildIncidentAnnouncement } from './views/incident-announcement.js';
 import { buildIncidentHeadline, buildIncidentTopic } from './views/incident-headline.js';
 
@@ -355,7 +356,7 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
     await store.markFinished(incident.id, 'failed');
     await reportProblem(
       incident,
-      `:x: Incident #${incident.number} (${incident.title}) is declared, but Slack refused to create its channel: \`${error.reason}\`. ` +
+      `:x: Incident #${incident.number} (${mrkdwn(incident.title)}) is declared, but Slack refused to create its channel: \`${error.reason}\`. ` +
         'Create a channel by hand, or ask a workspace admin to allow the bot to create channels.',
     );
   }

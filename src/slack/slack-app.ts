@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Pool } from '../db/pool.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
+import type { Metrics } from '../http/metrics.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import type { Severity } from '../incidents/incident-types.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
@@ -39,6 +40,8 @@ export interface SlackAppDeps {
   clock: Clock;
   logger: Logger;
   defaultSeverity: Severity;
+  /** Counts what users would otherwise never see fail (an App Home Slack refused). */
+  metrics?: Pick<Metrics, 'appHomeFailures'>;
 }
 
 /**
@@ -127,7 +130,13 @@ export function createSlackApp(deps: SlackAppDeps): {
     lifecycle: deps.lifecycle,
     logger: deps.logger,
   });
-  registerAppHome(router, { pool: deps.pool, clock: deps.clock, oncall: deps.oncall, logger: deps.logger });
+  registerAppHome(router, {
+    pool: deps.pool,
+    clock: deps.clock,
+    oncall: deps.oncall,
+    logger: deps.logger,
+    metrics: deps.metrics ?? null,
+  });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled Slack listener error');
   });

@@ -2,7 +2,7 @@ import { parseDuration } from '../../escalation/duration.js';
 import { INCIDENT_ROLES, LIFECYCLE_STATUSES, SEVERITIES } from '../../incidents/incident-types.js';
 import { defineCommand } from './command-spec.js';
 import { clip, oneOf, optional, refuse, switchFlag, text, valueFlag, word, words } from './grammar.js';
-import { parseSeverity, parseUserMention, unescapeSlackText } from './slack-words.js';
+import { parseSeverity, parseUserMention, slackToPlain } from './slack-words.js';
 
 /**
  * Every `/incident` subcommand, declared once: grammar, usage, access. The parser, `/incident help`
@@ -31,13 +31,14 @@ const severity = () =>
   });
 
 const freeText = (name: string, example: string) =>
-  text('<text>', `Write the ${name} after the command: \`/incident ${name} ${example}\`.`, (input) =>
-    input.length > MAX_FREE_TEXT ? refuse(`Keep the ${name} to ${MAX_FREE_TEXT} characters.`) : input,
-  );
+  text('<text>', `Write the ${name} after the command: \`/incident ${name} ${example}\`.`, (input) => {
+    const plain = slackToPlain(input);
+    return plain.length > MAX_FREE_TEXT ? refuse(`Keep the ${name} to ${MAX_FREE_TEXT} characters.`) : plain;
+  });
 
 function checkTitle(raw: string | null): string | null | ReturnType<typeof refuse> {
   if (raw === null) return null;
-  const title = unescapeSlackText(raw);
+  const title = slackToPlain(raw);
   const length = [...title].length;
   return length > MAX_TITLE_LENGTH
     ? refuse(`The title is ${length} characters long; keep it to ${MAX_TITLE_LENGTH}.`)
@@ -253,7 +254,8 @@ export const link = defineCommand({
         const match = SLACK_LINK.exec(input.trim());
         if (!match)
           return refuse(`\`${clip(input, 40)}\` is not a link: start with an http:// or https:// address.`);
-        const title = (match[4]?.trim() || match[2]?.trim() || null) ?? null;
+        const label = match[4]?.trim() || match[2]?.trim() || null;
+        const title = label === null ? null : slackToPlain(label);
         if (title && [...title].length > MAX_TITLE_LENGTH)
           return refuse(`Keep the link's title to ${MAX_TITLE_LENGTH} characters.`);
         return { url: (match[1] ?? match[3])!, title };
@@ -296,7 +298,7 @@ function readFollowup(input: string): FollowupItem | ReturnType<typeof refuse> {
       'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
     );
   if (item.text.length > MAX_FREE_TEXT) return refuse(`Keep the action item to ${MAX_FREE_TEXT} characters.`);
-  return { ...item, text: unescapeSlackText(item.text) };
+  return { ...item, text: slackToPlain(item.text) };
 }
 
 function takeDue(item: FollowupItem) {
@@ -366,7 +368,7 @@ export const close = defineCommand({
       '"…"',
       '`--resolution` needs a value, e.g. `--resolution "Rolled back to v1.2.3"`.',
       (value) => {
-        const resolution = value.trim();
+        const resolution = slackToPlain(value.trim());
         return resolution === ''
           ? refuse('`--resolution` needs a value, e.g. `--resolution "Rolled back to v1.2.3"`.')
           : resolution;

@@ -4,8 +4,10 @@ import type { Pool } from '../../db/pool.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
 import { effectiveSchedules } from '../../escalation/overrides-repo.js';
 import { whoIsOnCall } from '../../escalation/schedule.js';
+import type { Metrics } from '../../http/metrics.js';
 import { listHomeIncidents } from '../../incidents/incident-repo.js';
 import type { Logger } from '../../logger.js';
+import { slackErrorCode } from '../slack-errors.js';
 import type { SlackRouter } from '../slack-router.js';
 import { buildAppHome } from '../views/app-home.js';
 
@@ -14,6 +16,7 @@ export interface AppHomeDeps {
   clock: Clock;
   oncall: OncallConfig | null;
   logger: Logger;
+  metrics: Pick<Metrics, 'appHomeFailures'> | null;
 }
 
 /** Publishes the App Home tab each time someone opens it. */
@@ -34,7 +37,10 @@ export function registerAppHome(router: SlackRouter, deps: AppHomeDeps): void {
         view: buildAppHome({ viewerId: event.user, incidents, waiting, onCall, now }),
       });
     } catch (error) {
-      deps.logger.warn({ err: error }, 'could not publish the App Home');
+      // Nobody else would notice: an App Home Slack refuses just stays stale.
+      const reason = slackErrorCode(error) ?? 'internal';
+      deps.metrics?.appHomeFailures.inc({ reason });
+      deps.logger.error({ err: error, user: event.user, reason }, 'could not publish the App Home');
     }
   });
 }
