@@ -17,7 +17,7 @@ export function buildPageMessage(incident: Incident, page: PageDetails): SlackMe
   const how =
     page.via === 'user'
       ? 'you are named in the escalation policy'
-      : `you are on call (${mrkdwn(page.via.replace('schedule:', ''))})`;
+      : `you are on call (${mrkdwnFit(page.via.replace('schedule:', ''), 200)})`;
   return {
     text: `:pager: You are paged for incident #${incident.number} (${incident.severity}): ${mrkdwn(incident.title)}`,
     blocks: [
