@@ -16,6 +16,7 @@ export default defineConfig({
       'test/unit/postmortem/*.test.ts',
       'test/unit/slack/parse-command*.test.ts',
       'test/unit/slack/tokenize.test.ts',
+      'test/unit/slack/escape.test.ts',
       'test/unit/slack/command-registry.test.ts',
       'test/unit/slack/commands/*.test.ts',
     ],

@@ -155,6 +155,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             claimEvent: (eventId) => claimSlackEvent(pool, eventId),
             clock,
             logger,
+            metrics,
             defaultSeverity: config.defaultSeverity,
           });
     if (slackApp) {

@@ -8,6 +8,7 @@ export interface Metrics {
   /** Slack calls made while a database transaction was open: always a bug, should stay 0. */
   slackCallsInTransaction: Counter<'method'>;
   jobs: Counter<'queue' | 'name' | 'outcome'>;
+  appHomeFailures: Counter<'reason'>;
 }
 
 /** One registry per bot instance (no global default registry), so tests can run several. */
@@ -45,6 +46,12 @@ export function createMetrics(): Metrics {
       name: 'incident_bot_jobs_total',
       help: 'Background jobs finished, by queue, job name and outcome',
       labelNames: ['queue', 'name', 'outcome'],
+      registers: [registry],
+    }),
+    appHomeFailures: new Counter({
+      name: 'incident_bot_app_home_publish_failures_total',
+      help: 'App Home tabs that could not be published, by reason (a Slack error code, or internal)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
   };

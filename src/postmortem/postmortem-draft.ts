@@ -39,7 +39,8 @@ const NONE = (what: string) => `_No ${what} recorded yet._`;
 export function buildPostmortemMarkdown(input: PostmortemInput): string {
   const { incident, narrative, events, followups, slo, generatedAt } = input;
   const name = (id: string | null) => (id ? `@${input.names[id] ?? id}` : 'nobody');
-  const plain = (text: string) => slackToMarkdown(text, input.names);
+  const plain = escapeMarkdownHtml;
+  const message = (text: string) => slackToMarkdown(text, input.names);
   const end = incident.resolvedAt ?? incident.closedAt ?? generatedAt;
   const durationMs = end.getTime() - incident.declaredAt.getTime();
   const firstPage = events.find((e) => e.kind === 'escalation.paged')?.occurredAt ?? null;
@@ -86,7 +87,7 @@ export function buildPostmortemMarkdown(input: PostmortemInput): string {
     lines.push('| Time (UTC) | Event |', '|---|---|');
     for (const event of events)
       lines.push(
-        `| ${utcDateTime(event.occurredAt)} | ${cell(describeEvent(event, { person: name, text: plain, channel: (_id, channelName) => `#${channelName}` }))} |`,
+        `| ${utcDateTime(event.occurredAt)} | ${cell(describeEvent(event, { person: name, text: plain, message, channel: (_id, channelName) => `#${channelName}` }))} |`,
       );
   }
   lines.push('');
@@ -153,7 +154,19 @@ function section(lines: string[], title: string, body: string[]): void {
   lines.push(`## ${title}`, '', ...body, '');
 }
 
-/** Slack's mrkdwn entities (`<@U…>`, `<#C…|name>`, `<url|label>`, `&amp;`) as readable Markdown text. */
+/**
+ * Text a person typed (stored plain) for the Markdown draft: `<` as `&lt;`, and `&` where it would
+ * start an entity, so typed `<script>` or `&lt;script&gt;` reads as typed wherever the draft is
+ * rendered and never becomes HTML; `&` and `>` elsewhere stay readable in the raw file.
+ */
+export function escapeMarkdownHtml(text: string): string {
+  return text.replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;').replace(/</g, '&lt;');
+}
+
+/**
+ * A captured Slack message (`<@U…>`, `<#C…|name>`, `<!here>`, `<url|label>`, `&amp;`) as readable
+ * Markdown. Slack's entities are kept as they are: they are already the escaped form Markdown needs.
+ */
 export function slackToMarkdown(text: string, names: Record<string, string>): string {
   return text
     .replace(
@@ -161,11 +174,12 @@ export function slackToMarkdown(text: string, names: Record<string, string>): st
       (_, id: string, label?: string) => `@${names[id] ?? label ?? id}`,
     )
     .replace(/<#[A-Z0-9]+\|([^>]*)>/g, '#$1')
+    .replace(/<!(?:subteam\^)?([^>|]+)(?:\|([^>]*))?>/g, (_, name: string, label?: string) =>
+      label ? label : `@${name}`,
+    )
     .replace(/<(https?:[^>|]+)\|([^>]*)>/g, '[$2]($1)')
     .replace(/<(https?:[^>]+)>/g, '$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+    .replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
 }
 
 function cell(text: string): string {

@@ -10,6 +10,7 @@ import { isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.
 import { formatDuration } from './views/format.js';
 import { buildIncidentAnnouncement } from './views/incident-announcement.js';
 import { buildIncidentHeadline, buildIncidentTopic } from './views/incident-headline.js';
+import { buildUpdatePost } from './views/update-post.js';
 
 export interface IncidentPresenterDeps {
   incidents: { find(incidentId: number): Promise<Incident | null> };
@@ -117,7 +118,7 @@ export function createIncidentPresenter({
     ): Promise<void> {
       const incident = await incidents.find(incidentId);
       if (!incident?.channelId) return;
-      const message = `:loudspeaker: *Update on incident #${incident.number}* from <@${by}>:\n${text}`;
+      const message = buildUpdatePost(incident, text, by).text;
       const metadata = { event_type: UPDATE_EVENT_TYPE, event_payload: { key: run.key } };
       const posted = (where: { channel: string; threadTs?: string }) =>
         run.mayRepeat

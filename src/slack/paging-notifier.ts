@@ -6,7 +6,8 @@ import type { Logger } from '../logger.js';
 import { SLACK_USER_ID } from './page-sender.js';
 import { findRecentMessage, taggedWith } from './recent-messages.js';
 import { isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
-import { escapeMrkdwn, slackDate } from './views/format.js';
+import { mrkdwn } from './views/escape.js';
+import { slackDate } from './views/format.js';
 
 export interface PagingNotifierDeps {
   /** The paging state to tell about, and the once-only record of each page's channel line. */
@@ -118,7 +119,7 @@ function pageLine(note: DuePageNote): string {
       ? `<@${note.userId}>`
       : SLACK_USER_ID.test(note.target)
         ? `<@${note.target}>`
-        : escapeMrkdwn(note.target);
+        : mrkdwn(note.target);
     return `:warning: Could not page ${who}: ${note.error ?? 'Slack refused the message'}.`;
   }
   const via = note.via === 'user' ? '' : `, on call in ${note.via.replace('schedule:', '')}`;

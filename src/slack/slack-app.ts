@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
 import type { OverrideStore } from '../escalation/override-store.js';
+import type { Metrics } from '../http/metrics.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import type { Severity } from '../incidents/incident-types.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
@@ -45,6 +46,8 @@ export interface SlackAppDeps {
   clock: Clock;
   logger: Logger;
   defaultSeverity: Severity;
+  /** Counts what users would otherwise never see fail (an App Home Slack refused). */
+  metrics?: Pick<Metrics, 'appHomeFailures'>;
 }
 
 /**
@@ -130,7 +133,12 @@ export function createSlackApp(deps: SlackAppDeps): {
   registerHeadlineButtons(router, guarded);
   registerReminderButtons(router, guarded);
   registerTimelineCapture(router, { ...guarded, readModel: deps.readModel, incidents: deps.incidents });
-  registerAppHome(router, { ...guarded, readModel: deps.readModel, clock: deps.clock });
+  registerAppHome(router, {
+    ...guarded,
+    readModel: deps.readModel,
+    clock: deps.clock,
+    metrics: deps.metrics ?? null,
+  });
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled Slack listener error');
   });

@@ -3,7 +3,10 @@ import type { TimelineEvent } from './timeline-events.js';
 /** How people, free text and channels are written: Slack mrkdwn in Slack, Markdown in the postmortem. */
 export interface EventRenderer {
   person(userId: string | null): string;
+  /** Text as a person typed it (stored plain): escaped for the target format. */
   text(text: string): string;
+  /** A captured Slack message's text, in Slack's own escaped form (`<@U…>`, `&lt;`). */
+  message(text: string): string;
   channel(channelId: string, channelName: string): string;
 }
 
@@ -17,7 +20,7 @@ export function describeEvent(event: TimelineEvent, render: EventRenderer): stri
     case 'incident.channel_created':
       return `Channel ${render.channel(event.details.channelId, event.details.channelName)} created`;
     case 'incident.setup_step_failed':
-      return `Slack set-up step "${event.details.step}" failed: ${event.details.error}`;
+      return `Slack set-up step "${plain(event.details.step)}" failed: ${plain(event.details.error)}`;
     case 'incident.status_changed':
       return `Status ${event.details.from} → ${event.details.to}${by}`;
     case 'incident.severity_changed':
@@ -37,17 +40,17 @@ export function describeEvent(event: TimelineEvent, render: EventRenderer): stri
     case 'incident.closed':
       return `Closed${by}${event.details.resolution ? `: ${plain(event.details.resolution)}` : ''}`;
     case 'timeline.message_added':
-      return `${name(event.details.authorId)} in the channel: ${plain(event.details.text)}`;
+      return `${name(event.details.authorId)} in the channel: ${render.message(event.details.text)}`;
     case 'reminder.sent':
       return `Reminder: no update for ${event.details.overdueMinutes} min`;
     case 'reminder.snoozed':
       return `Update reminder snoozed for ${event.details.minutes} min${by}`;
     case 'escalation.started':
-      return `Paging started (policy "${event.details.policy}")`;
+      return `Paging started (policy "${plain(event.details.policy)}")`;
     case 'escalation.paged':
-      return `Paged ${event.details.targets.map((t) => (/^[UW][A-Z0-9]+$/.test(t.target) ? name(t.target) : t.target)).join(', ')}${event.details.level > 0 ? ` (level ${event.details.level})` : ' by hand'}`;
+      return `Paged ${event.details.targets.map((t) => (/^[UW][A-Z0-9]+$/.test(t.target) ? name(t.target) : plain(t.target))).join(', ')}${event.details.level > 0 ? ` (level ${event.details.level})` : ' by hand'}`;
     case 'escalation.level_skipped':
-      return `Level ${event.details.level} skipped: ${event.details.reason}`;
+      return `Level ${event.details.level} skipped: ${plain(event.details.reason)}`;
     case 'escalation.acknowledged':
       return `Page acknowledged by ${name(event.details.by)}`;
     case 'escalation.escalated':
@@ -57,8 +60,8 @@ export function describeEvent(event: TimelineEvent, render: EventRenderer): stri
     case 'escalation.exhausted':
       return `Nobody acknowledged after ${event.details.passes} pass(es)`;
     case 'escalation.stopped':
-      return `Paging stopped (${event.details.reason})`;
+      return `Paging stopped (${plain(event.details.reason)})`;
     case 'escalation.page_failed':
-      return `Could not page ${event.details.target}: ${event.details.error}`;
+      return `Could not page ${plain(event.details.target)}: ${plain(event.details.error)}`;
   }
 }

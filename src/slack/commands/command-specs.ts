@@ -2,7 +2,7 @@ import { parseDuration } from '../../escalation/duration.js';
 import { INCIDENT_ROLES, LIFECYCLE_STATUSES, SEVERITIES } from '../../incidents/incident-types.js';
 import { defineCommand } from './command-spec.js';
 import { clip, oneOf, optional, refuse, switchFlag, text, valueFlag, word, words } from './grammar.js';
-import { parseSeverity, parseUserMention, unescapeSlackText } from './slack-words.js';
+import { parseSeverity, parseUserMention, slackToPlain } from './slack-words.js';
 import { MAX_FREE_TEXT, MAX_TITLE_LENGTH, readFollowup, readLink } from './text-arguments.js';
 
 /**
@@ -32,13 +32,14 @@ const severity = () =>
   });
 
 const freeText = (name: string, example: string) =>
-  text('<text>', `Write the ${name} after the command: \`/incident ${name} ${example}\`.`, (input) =>
-    input.length > MAX_FREE_TEXT ? refuse(`Keep the ${name} to ${MAX_FREE_TEXT} characters.`) : input,
-  );
+  text('<text>', `Write the ${name} after the command: \`/incident ${name} ${example}\`.`, (input) => {
+    const plain = slackToPlain(input);
+    return plain.length > MAX_FREE_TEXT ? refuse(`Keep the ${name} to ${MAX_FREE_TEXT} characters.`) : plain;
+  });
 
 function checkTitle(raw: string | null): string | null | ReturnType<typeof refuse> {
   if (raw === null) return null;
-  const title = unescapeSlackText(raw);
+  const title = slackToPlain(raw);
   const length = [...title].length;
   return length > MAX_TITLE_LENGTH
     ? refuse(`The title is ${length} characters long; keep it to ${MAX_TITLE_LENGTH}.`)
@@ -318,7 +319,7 @@ export const close = defineCommand({
       '"…"',
       '`--resolution` needs a value, e.g. `--resolution "Rolled back to v1.2.3"`.',
       (value) => {
-        const resolution = value.trim();
+        const resolution = slackToPlain(value.trim());
         return resolution === ''
           ? refuse('`--resolution` needs a value, e.g. `--resolution "Rolled back to v1.2.3"`.')
           : resolution;

@@ -1,6 +1,7 @@
 import { computeStats } from '../../incidents/incident-stats.js';
 import type { Incident } from '../../incidents/incident-types.js';
 import { buildDeclareModal } from '../views/declare-modal.js';
+import { mrkdwn } from '../views/escape.js';
 import { channelMention } from '../views/format.js';
 import { buildIncidentList } from '../views/incident-list.js';
 import { buildStatsMessage } from '../views/stats-view.js';
@@ -75,5 +76,5 @@ export const generalHandlers = handlers({
 export function declaredMessage(incident: Incident, created: boolean): string {
   const where = incident.channelId ? channelMention(incident.channelId) : 'its channel is being created';
   const lead = created ? ':rotating_light: Declared' : 'Already declared:';
-  return `${lead} incident #${incident.number} — *${incident.title}* (${incident.severity}${incident.isPrivate ? ', private' : ''}). ${incident.channelId ? `Join ${where}.` : `${where[0]!.toUpperCase()}${where.slice(1)}; I will post the link here.`}`;
+  return `${lead} incident #${incident.number} — *${mrkdwn(incident.title)}* (${incident.severity}${incident.isPrivate ? ', private' : ''}). ${incident.channelId ? `Join ${where}.` : `${where[0]!.toUpperCase()}${where.slice(1)}; I will post the link here.`}`;
 }

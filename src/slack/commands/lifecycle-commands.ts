@@ -1,3 +1,4 @@
+import { mrkdwn } from '../views/escape.js';
 import { buildIncidentHeadline } from '../views/incident-headline.js';
 import { buildCloseModal } from '../views/lifecycle-modals.js';
 import { buildTimelineMessage } from '../views/timeline-view.js';
@@ -53,7 +54,7 @@ export const lifecycleHandlers = handlers({
       const owner = followup.ownerId ? ` — owner <@${followup.ownerId}>` : '';
       const due = followup.dueDate ? `, due ${followup.dueDate}` : '';
       return {
-        text: `:white_check_mark: Follow-up #${followup.id} added to incident #${incident.number}: ${followup.text}${owner}${due}.`,
+        text: `:white_check_mark: Follow-up #${followup.id} added to incident #${incident.number}: ${mrkdwn(followup.text)}${owner}${due}.`,
       };
     },
   },

@@ -5,7 +5,7 @@ import { clip } from './grammar.js';
 
 export type { LifecycleStatus } from '../../incidents/incident-types.js';
 export { MAX_TITLE_LENGTH } from './command-specs.js';
-export { parseSeverity, parseUserMention, unescapeSlackText } from './slack-words.js';
+export { parseSeverity, parseUserMention, slackToPlain } from './slack-words.js';
 
 export type IncidentCommand = CommandOf<(typeof COMMAND_SPECS)[number]>;
 export type CommandName = IncidentCommand['name'];

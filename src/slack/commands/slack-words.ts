@@ -20,31 +20,9 @@ export function parseSeverity(value: string): Severity | null {
 }
 
 /**
- * Something Slack would read as a control sequence once `&lt;`/`&gt;` are decoded: a special mention
- * (`<!channel>`), a user or channel mention, or a link. Typed text like that stays escaped.
- */
-const ESCAPED_CONTROL = /&lt;(?:[!@#]|[a-z][a-z0-9+.-]*:).*?&gt;/gis;
-
-/**
  * The command is escaped by Slack (should_escape): mentions arrive as `<@U…|name>`, channels as
- * `<#C…|name>`, links as `<url|label>`, and `&<>` as entities. A title wants the readable text, but
- * what the user typed as `&lt;!channel&gt;` must never come back as a live `<!channel>`.
+ * `<#C…|name>`, links as `<url|label>`, and `&<>` as entities. Free text is kept as the plain text the
+ * user saw (`@bob`, `#ops`, `@channel`, `<!channel>` typed literally), never as markup: the views
+ * escape it on output, and mentions are written only from ids the parser resolved (`@owner`).
  */
-export function unescapeSlackText(text: string): string {
-  const readable = text
-    .replace(/<([@#])[A-Z0-9]+\|([^>]*)>/g, '$1$2')
-    .replace(/<(?:[@#!])([^>|]+)>/g, '$1')
-    .replace(/<([^>|]+)\|([^>]*)>/g, '$2')
-    .replace(/<([^>]+)>/g, '$1');
-  let rest = 0;
-  let out = '';
-  for (const match of readable.matchAll(ESCAPED_CONTROL)) {
-    out += decodeEntities(readable.slice(rest, match.index)) + match[0];
-    rest = match.index + match[0].length;
-  }
-  return out + decodeEntities(readable.slice(rest));
-}
-
-function decodeEntities(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
+export { slackToPlain } from '../views/escape.js';

@@ -1,5 +1,5 @@
 import { clip, refuse } from './grammar.js';
-import { parseUserMention, unescapeSlackText } from './slack-words.js';
+import { parseUserMention, slackToPlain } from './slack-words.js';
 
 /** Readers of the free-form arguments that carry structure: a link with its title, an action item. */
 
@@ -16,7 +16,8 @@ export function readLink(input: string): { url: string; title: string | null } |
   const match = SLACK_LINK.exec(input.trim());
   if (!match)
     return refuse(`\`${clip(input, 40)}\` is not a link: start with an http:// or https:// address.`);
-  const title = (match[4]?.trim() || match[2]?.trim() || null) ?? null;
+  const label = match[4]?.trim() || match[2]?.trim() || null;
+  const title = label === null ? null : slackToPlain(label);
   if (title && [...title].length > MAX_TITLE_LENGTH)
     return refuse(`Keep the link's title to ${MAX_TITLE_LENGTH} characters.`);
   return { url: (match[1] ?? match[3])!, title };
@@ -40,7 +41,7 @@ export function readFollowup(input: string): FollowupItem | Refusal {
       'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
     );
   if (item.text.length > MAX_FREE_TEXT) return refuse(`Keep the action item to ${MAX_FREE_TEXT} characters.`);
-  return { ...item, text: unescapeSlackText(item.text) };
+  return { ...item, text: slackToPlain(item.text) };
 }
 
 function takeDue(item: FollowupItem) {

@@ -1,9 +1,11 @@
 import type { AppHomeOpenedEvent } from '@slack/types';
 import type { Clock } from '../../clock.js';
 import { whoIsOnCall } from '../../escalation/schedule.js';
+import type { Metrics } from '../../http/metrics.js';
 import type { ReadModel } from '../../incidents/read-model.js';
 import type { Logger } from '../../logger.js';
 import type { IncidentAccess } from '../incident-access.js';
+import { slackErrorCode } from '../slack-errors.js';
 import type { SlackRouter } from '../slack-router.js';
 import { buildAppHome } from '../views/app-home.js';
 
@@ -12,6 +14,7 @@ export interface AppHomeDeps {
   clock: Clock;
   access: IncidentAccess;
   logger: Logger;
+  metrics: Pick<Metrics, 'appHomeFailures'> | null;
 }
 
 /** Publishes the App Home tab each time someone opens it. */
@@ -34,7 +37,10 @@ export function registerAppHome(router: SlackRouter, deps: AppHomeDeps): void {
         view: buildAppHome({ viewerId: event.user, incidents, waiting, onCall, now }),
       });
     } catch (error) {
-      deps.logger.warn({ err: error }, 'could not publish the App Home');
+      // Nobody else would notice: an App Home Slack refuses just stays stale.
+      const reason = slackErrorCode(error) ?? 'internal';
+      deps.metrics?.appHomeFailures.inc({ reason });
+      deps.logger.error({ err: error, user: event.user, reason }, 'could not publish the App Home');
     }
   });
 }

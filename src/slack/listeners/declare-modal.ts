@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import { parseDeclareForm } from '../forms/declare-form.js';
 import { BlockId, CallbackId } from '../ids.js';
 import type { SlackRouter } from '../slack-router.js';
+import { mrkdwn } from '../views/escape.js';
 import { raceDeadline } from './deadline.js';
 import { userFacingError } from './reply.js';
 
@@ -56,7 +57,7 @@ export function registerDeclareModal(router: SlackRouter, deps: DeclareModalDeps
       await client.chat
         .postMessage({
           channel: body.user.id,
-          text: `Your incident "${form.value.title}" was not declared: ${problem}`,
+          text: `Your incident "${mrkdwn(form.value.title)}" was not declared: ${problem}`,
         })
         .catch((error) => deps.logger.error({ err: error }, 'could not report a late declare failure'));
     }

@@ -1,7 +1,8 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { Incident } from '../../incidents/incident-types.js';
 import { ActionId } from '../ids.js';
-import { channelMention, escapeMrkdwn, formatDuration, statusLabel, truncate } from './format.js';
+import { cutTo, mrkdwn } from './escape.js';
+import { incidentLine, SECTION_TEXT_MAX, sectionsOf } from './incident-list.js';
 
 export interface AppHomeInput {
   viewerId: string;
@@ -12,7 +13,10 @@ export interface AppHomeInput {
   now: Date;
 }
 
-const person = (id: string) => (/^[UW][A-Z0-9]{2,}$/.test(id) ? `<@${id}>` : escapeMrkdwn(id));
+const person = (id: string) => (/^[UW][A-Z0-9]{2,}$/.test(id) ? `<@${id}>` : mrkdwn(id));
+
+/** Open incidents listed on the tab; a Home view holds 100 blocks, and each section 3,000 characters. */
+const MAX_OPEN_LISTED = 50;
 
 /** The App Home tab: what needs me, what is open (mine first), who is on call. */
 export function buildAppHome(input: AppHomeInput): HomeView {
@@ -24,8 +28,7 @@ export function buildAppHome(input: AppHomeInput): HomeView {
     i.scribeId === viewerId;
   // The listener passes only incidents the viewer may see (slack/incident-access.ts).
   const ordered = [...input.incidents.filter(mine), ...input.incidents.filter((i) => !mine(i))];
-  const line = (i: Incident) =>
-    `${mine(i) ? ':bust_in_silhouette: ' : ''}*#${i.number}* ${escapeMrkdwn(truncate(i.title, 80))} — ${i.severity} · ${statusLabel(i.status)} · ${formatDuration(now.getTime() - i.declaredAt.getTime())} · ${channelMention(i.channelId, i.channelName)}`;
+  const line = (i: Incident) => incidentLine(i, now, mine(i) ? ':bust_in_silhouette: ' : '');
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Incidents' } }];
   if (input.waiting.length > 0) {
     blocks.push({
@@ -47,22 +50,25 @@ export function buildAppHome(input: AppHomeInput): HomeView {
     }
     blocks.push({ type: 'divider' });
   }
-  blocks.push({
-    type: 'section',
-    text: {
-      type: 'mrkdwn',
-      text: ordered.length
-        ? `*Open incidents (${ordered.length})*\n${ordered.slice(0, 30).map(line).join('\n')}`
-        : '*Open incidents*\nNone. :white_check_mark:',
-    },
-  });
+  if (ordered.length === 0) {
+    blocks.push(sectionsOf(['*Open incidents*\nNone. :white_check_mark:'])[0]!);
+  } else {
+    const listed = ordered.slice(0, MAX_OPEN_LISTED);
+    const more = ordered.length - listed.length;
+    blocks.push(...sectionsOf([`*Open incidents (${ordered.length})*`, ...listed.map(line)]));
+    if (more > 0)
+      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${more} more.` }] });
+  }
   blocks.push({ type: 'divider' });
   blocks.push({
     type: 'section',
     text: {
       type: 'mrkdwn',
       text: input.onCall.length
-        ? `*On call now*\n${input.onCall.map((o) => `• ${o.schedule}: ${o.user ? person(o.user) : '_nobody_'}`).join('\n')}`
+        ? cutTo(
+            `*On call now*\n${input.onCall.map((o) => `• ${mrkdwn(o.schedule)}: ${o.user ? person(o.user) : '_nobody_'}`).join('\n')}`,
+            SECTION_TEXT_MAX,
+          )
         : '*On call now*\nNo schedules configured.',
     },
   });

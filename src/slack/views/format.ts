@@ -1,4 +1,5 @@
 import type { IncidentStatus } from '../../incidents/incident-types.js';
+import { mrkdwn } from './escape.js';
 
 /** Slack renders `<!date>` in each viewer's own time zone; the fallback is UTC ISO. */
 export function slackDate(date: Date, format = '{date_short_pretty} at {time}'): string {
@@ -13,21 +14,11 @@ export function userMention(userId: string | null): string {
 
 export function channelMention(channelId: string | null, fallbackName?: string | null): string {
   if (channelId) return `<#${channelId}>`;
-  return fallbackName ? `#${fallbackName}` : '_channel being created_';
+  return fallbackName ? `#${mrkdwn(fallbackName)}` : '_channel being created_';
 }
 
 export function statusLabel(status: IncidentStatus): string {
   return status.charAt(0).toUpperCase() + status.slice(1);
-}
-
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-export function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
 
 /** "3h 5m", "2d 4h", "45s": compact ages for lists. */

@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { type Incident, incidentReference, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
 import { ActionId, BlockId, HEADLINE_EVENT_TYPE } from '../ids.js';
-import { escapeMrkdwn, formatDuration, slackDate, statusLabel, truncate, userMention } from './format.js';
+import { cutTo, mrkdwn, mrkdwnFit, plainFit } from './escape.js';
+import { formatDuration, slackDate, statusLabel, userMention } from './format.js';
 
 export interface SlackMessage {
   text: string;
@@ -16,7 +17,7 @@ const SEVERITY_EMOJI = {
 };
 
 export function headlineFallbackText(incident: Incident): string {
-  return `Incident #${incident.number} (${incident.severity}, ${incident.status}): ${incident.title}`;
+  return `Incident #${incident.number} (${incident.severity}, ${incident.status}): ${mrkdwn(incident.title)}`;
 }
 
 /** What the card shows of paging: buttons while someone is being paged, who acknowledged after. */
@@ -49,7 +50,8 @@ export function buildIncidentHeadline(
     { type: 'mrkdwn' as const, text: `*Reporter*\n${userMention(incident.reporterId)}` },
     { type: 'mrkdwn' as const, text: `*Started*\n${slackDate(incident.declaredAt)}` },
   ];
-  if (incident.service) fields.push({ type: 'mrkdwn', text: `*Service*\n${escapeMrkdwn(incident.service)}` });
+  if (incident.service)
+    fields.push({ type: 'mrkdwn', text: `*Service*\n${mrkdwnFit(incident.service, 1990)}` });
   if (incident.runbookUrl)
     fields.push({ type: 'mrkdwn', text: `*Runbook*\n${linkTo(incident.runbookUrl, 'Open the runbook')}` });
   if (incident.commsId) fields.push({ type: 'mrkdwn', text: `*Comms*\n${userMention(incident.commsId)}` });
@@ -66,7 +68,7 @@ export function buildIncidentHeadline(
       type: 'header',
       text: {
         type: 'plain_text',
-        text: truncate(`Incident #${incident.number}: ${incident.title}`, 150),
+        text: plainFit(`Incident #${incident.number}: ${incident.title}`, 150),
         emoji: true,
       },
     },
@@ -75,7 +77,7 @@ export function buildIncidentHeadline(
   if (incident.summary) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `*Summary*\n${escapeMrkdwn(truncate(incident.summary, 2900))}` },
+      text: { type: 'mrkdwn', text: `*Summary*\n${mrkdwnFit(incident.summary, 2980)}` },
     });
   }
   if (incident.lastUpdateText && incident.lastUpdateAt) {
@@ -83,7 +85,7 @@ export function buildIncidentHeadline(
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `*Latest update* (${slackDate(incident.lastUpdateAt, '{time}')})\n${truncate(incident.lastUpdateText, 2800)}`,
+        text: `*Latest update* (${slackDate(incident.lastUpdateAt, '{time}')})\n${mrkdwnFit(incident.lastUpdateText, 2900)}`,
       },
     });
   }
@@ -167,10 +169,10 @@ function headlineActions(incident: Incident, paging: HeadlinePaging | null): Kno
 /** The topic line: what someone glancing at the channel header needs (Slack caps it at 250). */
 export function buildIncidentTopic(incident: Incident): string {
   const commander = incident.commanderId ? `Commander: <@${incident.commanderId}>` : 'No commander yet';
-  return truncate(`${incident.severity} · ${statusLabel(incident.status)} · ${commander}`, 250);
+  return cutTo(`${incident.severity} · ${statusLabel(incident.status)} · ${commander}`, 250);
 }
 
 /** A link Slack renders as such only when the URL cannot break out of `<url|label>`. */
 function linkTo(url: string, label: string): string {
-  return /^https?:\/\/[^\s<>|]+$/.test(url) ? `<${url}|${label}>` : escapeMrkdwn(url);
+  return /^https?:\/\/[^\s<>|]+$/.test(url) ? `<${mrkdwn(url)}|${label}>` : mrkdwnFit(url, 1900);
 }

@@ -1,9 +1,23 @@
 import type { KnownBlock } from '@slack/types';
 import type { Incident } from '../../incidents/incident-types.js';
-import { channelMention, escapeMrkdwn, formatDuration, statusLabel, truncate } from './format.js';
+import { chunkLines, mrkdwnFit } from './escape.js';
+import { channelMention, formatDuration, statusLabel } from './format.js';
 import type { SlackMessage } from './incident-headline.js';
 
 const MAX_LISTED = 20;
+/** Slack refuses a section over 3,000 characters; a little room is kept for safety. */
+export const SECTION_TEXT_MAX = 2900;
+
+/** One incident on one line, as `/incident list` and App Home show it. */
+export function incidentLine(incident: Incident, now: Date, prefix = ''): string {
+  const age = formatDuration(now.getTime() - incident.declaredAt.getTime());
+  return `${prefix}*#${incident.number}* ${mrkdwnFit(incident.title, 240)} — ${incident.severity} · ${statusLabel(incident.status)} · ${age} · ${channelMention(incident.channelId, incident.channelName)}`;
+}
+
+/** Lines as as many sections as they need, each within Slack's section limit. */
+export function sectionsOf(lines: readonly string[]): KnownBlock[] {
+  return chunkLines(lines, SECTION_TEXT_MAX).map(section);
+}
 
 /** `/incident list`: open incidents, newest first, with their channel and age. */
 export function buildIncidentList(incidents: Incident[], now: Date): SlackMessage {
@@ -14,18 +28,14 @@ export function buildIncidentList(incidents: Incident[], now: Date): SlackMessag
     };
   }
   const shown = incidents.slice(0, MAX_LISTED);
-  const lines = shown.map((incident) => {
-    const age = formatDuration(now.getTime() - incident.declaredAt.getTime());
-    const lock = incident.isPrivate ? ':lock: ' : '';
-    return `${lock}*#${incident.number}* ${escapeMrkdwn(truncate(incident.title, 80))} — ${incident.severity} · ${statusLabel(incident.status)} · ${age} · ${channelMention(incident.channelId, incident.channelName)}`;
-  });
+  const lines = shown.map((incident) => incidentLine(incident, now, incident.isPrivate ? ':lock: ' : ''));
   const more = incidents.length - shown.length;
-  const blocks: KnownBlock[] = [section(`*Open incidents (${incidents.length})*`), section(lines.join('\n'))];
+  const blocks: KnownBlock[] = [section(`*Open incidents (${incidents.length})*`), ...sectionsOf(lines)];
   if (more > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${more} more.` }] });
   const text = [`Open incidents (${incidents.length}):`, ...lines].join('\n');
   return { text, blocks };
 }
 
-function section(text: string): KnownBlock {
+export function section(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text } };
 }

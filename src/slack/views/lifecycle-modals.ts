@@ -11,6 +11,7 @@ import {
   type Severity,
 } from '../../incidents/incident-types.js';
 import { ActionId, BlockId, CallbackId } from '../ids.js';
+import { mrkdwnFit } from './escape.js';
 import { statusLabel } from './format.js';
 
 /** Every lifecycle modal carries the incident it acts on. */
@@ -37,7 +38,9 @@ function base(
 
 const context = (incident: Incident) => ({
   type: 'context' as const,
-  elements: [{ type: 'mrkdwn' as const, text: `Incident #${incident.number}: ${incident.title}` }],
+  elements: [
+    { type: 'mrkdwn' as const, text: `Incident #${incident.number}: ${mrkdwnFit(incident.title, 1000)}` },
+  ],
 });
 
 export function buildUpdateModal(incident: Incident): ModalView {

@@ -1,6 +1,7 @@
 import { type Incident, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
 import { ActionId, BlockId } from '../ids.js';
-import { channelMention, escapeMrkdwn, slackDate } from './format.js';
+import { mrkdwn, mrkdwnFit } from './escape.js';
+import { channelMention, slackDate } from './format.js';
 import type { SlackMessage } from './incident-headline.js';
 
 export interface PageDetails {
@@ -16,16 +17,16 @@ export function buildPageMessage(incident: Incident, page: PageDetails): SlackMe
   const how =
     page.via === 'user'
       ? 'you are named in the escalation policy'
-      : `you are on call (${page.via.replace('schedule:', '')})`;
+      : `you are on call (${mrkdwnFit(page.via.replace('schedule:', ''), 200)})`;
   return {
-    text: `:pager: You are paged for incident #${incident.number} (${incident.severity}): ${incident.title}`,
+    text: `:pager: You are paged for incident #${incident.number} (${incident.severity}): ${mrkdwn(incident.title)}`,
     blocks: [
       {
         type: 'section',
         text: {
           type: 'mrkdwn',
           text: [
-            `:pager: *You are paged for incident #${incident.number}: ${escapeMrkdwn(incident.title)}*`,
+            `:pager: *You are paged for incident #${incident.number}: ${mrkdwnFit(incident.title, 1000)}*`,
             `${incident.severity} · ${level.name} · respond within ${level.respondWithin} · ${channelMention(incident.channelId, incident.channelName)}`,
             page.level < 1
               ? 'Paged by hand from the incident channel.'
@@ -59,7 +60,7 @@ export function buildPageMessage(incident: Incident, page: PageDetails): SlackMe
 
 /** What every page DM of an incident becomes once someone acknowledged. */
 export function buildPageAcknowledgedMessage(incident: Incident, by: string, at: Date): SlackMessage {
-  const text = `:white_check_mark: Incident #${incident.number} (${escapeMrkdwn(incident.title)}) was acknowledged by <@${by}> at ${slackDate(at, '{time}')}.`;
+  const text = `:white_check_mark: Incident #${incident.number} (${mrkdwnFit(incident.title, 1000)}) was acknowledged by <@${by}> at ${slackDate(at, '{time}')}.`;
   return {
     text: `Incident #${incident.number} was acknowledged by <@${by}>`,
     blocks: [

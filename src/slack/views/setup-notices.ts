@@ -1,5 +1,6 @@
 import type { SetupStep } from '../../incidents/incident-types.js';
 import type { SetupNotice } from '../../incidents/incident-workspace.js';
+import { mrkdwn } from './escape.js';
 
 const STEP_WORDS: Record<SetupStep, string> = {
   channel: 'create the incident channel',
@@ -26,7 +27,7 @@ export function setupNoticeText(notice: SetupNotice): string {
       return `:warning: Incident #${notice.incident.number}: I could not ${STEP_WORDS[notice.step]} (\`${notice.reason}\`).`;
     case 'channel_refused':
       return (
-        `:x: Incident #${notice.incident.number} (${notice.incident.title}) is declared, but Slack refused to create its channel: \`${notice.reason}\`. ` +
+        `:x: Incident #${notice.incident.number} (${mrkdwn(notice.incident.title)}) is declared, but Slack refused to create its channel: \`${notice.reason}\`. ` +
         'Create a channel by hand, or ask a workspace admin to allow the bot to create channels.'
       );
     case 'stuck':

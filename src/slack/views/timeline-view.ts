@@ -2,15 +2,19 @@ import type { KnownBlock } from '@slack/types';
 import type { Incident } from '../../incidents/incident-types.js';
 import { describeEvent, type EventRenderer } from '../../timeline/describe-event.js';
 import type { TimelineEvent } from '../../timeline/timeline-events.js';
-import { slackDate, truncate } from './format.js';
+import { mrkdwnFit, slackToPlain } from './escape.js';
+import { slackDate } from './format.js';
 import type { SlackMessage } from './incident-headline.js';
+import { section, sectionsOf } from './incident-list.js';
 
 export const TIMELINE_PAGE_SIZE = 25;
 
 /** Slack's rendering of a timeline line: mentions and channel links resolve in the viewer's client. */
 const SLACK_RENDERER: EventRenderer = {
   person: (id) => (id ? `<@${id}>` : 'someone'),
-  text: (text) => truncate(text, 300),
+  text: (text) => mrkdwnFit(text, 300),
+  // A captured message is shown as the text its author saw, never re-emitting its mentions or links.
+  message: (text) => mrkdwnFit(slackToPlain(text), 300),
   channel: (id) => `<#${id}>`,
 };
 
@@ -27,17 +31,7 @@ export function buildTimelineMessage(
     (e) => `${slackDate(e.occurredAt, '{date_short} {time}')} — ${describeEvent(e, SLACK_RENDERER)}`,
   );
   const header = `*Timeline of incident #${incident.number}* (${events.length} event${events.length === 1 ? '' : 's'}; page ${current} of ${pages})`;
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: header } }];
-  // Sections hold 3000 characters: split the lines over several.
-  let chunk: string[] = [];
-  for (const line of lines) {
-    if ([...chunk, line].join('\n').length > 2900) {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk.join('\n') } });
-      chunk = [];
-    }
-    chunk.push(line);
-  }
-  if (chunk.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk.join('\n') } });
+  const blocks: KnownBlock[] = [section(header), ...sectionsOf(lines)];
   if (current < pages) {
     blocks.push({
       type: 'context',

@@ -159,26 +159,29 @@ describe('Slack text in a postmortem', () => {
     expect(slackToMarkdown('<http://intranet/wiki|wiki> or <http://intranet/>', {})).toBe(
       '[wiki](http://intranet/wiki) or http://intranet/',
     );
-    expect(slackToMarkdown('p99 &lt; 2 s &amp;&amp; errors &gt; 1% &lt;&gt;', {})).toBe(
-      'p99 < 2 s && errors > 1% <>',
+    // Slack's entities are already what Markdown needs: `&lt;script&gt;` never becomes a tag.
+    expect(slackToMarkdown('p99 &lt; 2 s &amp;&amp; errors &gt; 1% &lt;script&gt;', {})).toBe(
+      'p99 &lt; 2 s &amp;&amp; errors &gt; 1% &lt;script&gt;',
     );
-    // Decoded once: an escaped entity stays an entity.
-    expect(slackToMarkdown('&amp;lt;', {})).toBe('&lt;');
+    expect(slackToMarkdown('&amp;lt;', {})).toBe('&amp;lt;');
+    expect(slackToMarkdown('<!here> and <!subteam^S01|@sre> <!channel|channel>', {})).toBe(
+      '@here and @sre channel',
+    );
   });
 
   it('renders mentions and entities everywhere in the draft (golden file)', async () => {
     const markdown = draft({
       incident: {
         ...incident,
-        title: 'Checkout &amp; payments &lt;EU&gt;',
-        summary: 'Paged <@UCAROL0001>; see <#C0123|ops>',
+        title: 'Checkout & payments <EU>',
+        summary: 'Paged @carol; see #ops <script>alert(1)</script> &lt;b&gt;',
         commanderId: 'UNONAME001',
       },
       narrative: {
         ...empty,
-        resolution: 'Rolled back per <https://runbooks.example/rb|the runbook>',
-        rootCause: 'Config push by <@UDAVE00001|dave> &amp; a cache flush',
-        usersAffected: '&gt;10k',
+        resolution: 'Rolled back per the runbook (https://runbooks.example/rb)',
+        rootCause: 'Config push by @dave & a cache flush',
+        usersAffected: '>10k',
       },
       events: [
         event('14:01', {
@@ -189,14 +192,28 @@ describe('Slack text in a postmortem', () => {
           kind: 'incident.note_added',
           details: { text: 'line one\nline two | with a pipe' },
         }),
+        event('14:25', {
+          kind: 'timeline.message_added',
+          details: {
+            channelId: 'CINC000012',
+            ts: '1.3',
+            authorId: 'UCAROL0001',
+            text: '<!here> <@UCAROL0001> says &lt;img src=x onerror=alert(1)&gt;',
+            permalink: null,
+            via: 'pin',
+          },
+        }),
       ],
       followups: [
-        { ...followups[0]!, text: 'Fix <@UCAROL0001>’s alert\r\nand the dashboard', ownerId: 'UGONE00001' },
+        { ...followups[0]!, text: 'Fix @carol’s alert\r\nand the dashboard', ownerId: 'UGONE00001' },
       ],
     });
     await golden('mentions-and-entities.md', markdown);
-    expect(markdown).toContain('# Postmortem: Incident #12 — Checkout & payments <EU>');
-    expect(markdown).toContain('Paged @carol; see #ops');
+    expect(markdown).toContain('# Postmortem: Incident #12 — Checkout & payments &lt;EU>');
+    // Typed HTML reads as text: nothing in the draft turns it into markup.
+    expect(markdown).toContain('Paged @carol; see #ops &lt;script>alert(1)&lt;/script> &amp;lt;b&amp;gt;');
+    expect(markdown).toContain('@here @carol says &lt;img src=x onerror=alert(1)&gt;');
+    expect(markdown).not.toMatch(/<(?:script|img|b)\b/);
     expect(markdown).toContain('- **Commander:** @UNONAME001');
     expect(markdown).toContain('Config push by @dave & a cache flush');
     expect(markdown).toContain('- **Impact:** >10k users affected');

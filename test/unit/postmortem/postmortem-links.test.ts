@@ -27,7 +27,7 @@ describe('postmortem links', () => {
           '14:20',
           {
             kind: 'incident.link_added',
-            details: { url: 'https://grafana.example/d/checkout', title: 'Latency &amp; errors' },
+            details: { url: 'https://grafana.example/d/checkout', title: 'Latency & errors <p95>' },
           },
           'UBOB000001',
         ),
@@ -42,13 +42,15 @@ describe('postmortem links', () => {
         '## Links',
         '',
         '- Runbook: https://wiki.example/runbooks/checkout',
-        '- Latency & errors: https://grafana.example/d/checkout',
+        '- Latency & errors &lt;p95>: https://grafana.example/d/checkout',
         '- https://status.example',
         '',
         '',
       ].join('\n'),
     );
-    expect(markdown).toContain('| Link by @bob: Latency & errors https://grafana.example/d/checkout |');
+    expect(markdown).toContain(
+      '| Link by @bob: Latency & errors &lt;p95> https://grafana.example/d/checkout |',
+    );
   });
 
   it('has no Links section when there are none', () => {

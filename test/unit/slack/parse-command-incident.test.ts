@@ -100,10 +100,7 @@ table(
       followup({ ownerId: 'U0CAROL001', dueDate: '2026-12-01', reference: '#3' }),
     ],
     ['followup Add an alert due tomorrow', followup({ text: 'Add an alert due tomorrow' })],
-    [
-      'followup Fix &lt;!channel&gt; spam &amp; noise',
-      followup({ text: 'Fix &lt;!channel&gt; spam & noise' }),
-    ],
+    ['followup Fix &lt;!channel&gt; spam &amp; noise', followup({ text: 'Fix <!channel> spam & noise' })],
     [`followup Ask ${BOB} about it`, followup({ text: 'Ask @bob about it' })],
   ],
   [

@@ -1,4 +1,5 @@
 import { isRecord } from './args.js';
+import { blockLimitProblems } from './block-limits.js';
 import { SlackApiError } from './errors.js';
 import type { IdFactory } from './ids.js';
 import type { SlackBlock } from './types.js';
@@ -14,13 +15,9 @@ const NON_INTERACTIVE_ELEMENTS = new Set(['image', 'mrkdwn', 'plain_text']);
  */
 export function normalizeBlocks(blocks: unknown, ids: IdFactory, maxBlocks: number): SlackBlock[] {
   if (!Array.isArray(blocks)) throw new SlackApiError('invalid_blocks_format');
-  if (blocks.length > maxBlocks) {
-    throw new SlackApiError('invalid_blocks', {
-      response_metadata: {
-        messages: [`[ERROR] no more than ${maxBlocks} items allowed [json-pointer:/blocks]`],
-      },
-    });
-  }
+  const problems = blockLimitProblems(blocks, maxBlocks);
+  if (problems.length > 0)
+    throw new SlackApiError('invalid_blocks', { response_metadata: { messages: problems } });
   const seen = new Set<string>();
   return blocks.map((raw, index) => {
     if (!isRecord(raw) || typeof raw.type !== 'string') {

@@ -42,6 +42,7 @@ import type {
 } from './types.js';
 import { closeModal } from './view-store.js';
 
+export { BLOCK_LIMITS, blockLimitProblems } from './block-limits.js';
 export type { ViewSubmissionOutcome } from './interactions.js';
 export type { NewChannel, NewUser } from './seed.js';
 export type { FakeConfig } from './state.js';
