@@ -85,7 +85,10 @@ function element(problems: Problems, value: unknown, pointer: string): void {
       ? BLOCK_LIMITS.checkboxOptions
       : BLOCK_LIMITS.selectOptions;
   tooMany(problems, options, maxOptions, `${pointer}/options`);
-  if (Array.isArray(options)) options.forEach((o, i) => option(problems, o, `${pointer}/options/${i}`));
+  if (Array.isArray(options))
+    options.forEach((o, i) => {
+      option(problems, o, `${pointer}/options/${i}`);
+    });
   option(problems, value.initial_option, `${pointer}/initial_option`);
   if (isObject(value.confirm)) {
     const c = value.confirm;
@@ -104,7 +107,9 @@ function block(problems: Problems, value: Json, pointer: string): void {
       text(problems, value.text, BLOCK_LIMITS.sectionText, `${pointer}/text`);
       tooMany(problems, value.fields, BLOCK_LIMITS.sectionFields, `${pointer}/fields`);
       if (Array.isArray(value.fields))
-        value.fields.forEach((f, i) => text(problems, f, BLOCK_LIMITS.fieldText, `${pointer}/fields/${i}`));
+        value.fields.forEach((f, i) => {
+          text(problems, f, BLOCK_LIMITS.fieldText, `${pointer}/fields/${i}`);
+        });
       if (value.text === undefined && value.fields === undefined)
         problems.push(`[ERROR] must provide either text or fields [json-pointer:${pointer}]`);
       element(problems, value.accessory, `${pointer}/accessory`);
@@ -126,7 +131,9 @@ function block(problems: Problems, value: Json, pointer: string): void {
     case 'actions':
       tooMany(problems, value.elements, BLOCK_LIMITS.actionsElements, `${pointer}/elements`);
       if (Array.isArray(value.elements))
-        value.elements.forEach((e, i) => element(problems, e, `${pointer}/elements/${i}`));
+        value.elements.forEach((e, i) => {
+          element(problems, e, `${pointer}/elements/${i}`);
+        });
       break;
     case 'input':
       text(problems, value.label, BLOCK_LIMITS.inputLabel, `${pointer}/label`, true);
