@@ -16,9 +16,9 @@ import {
 export type SetupPaging = Pick<Escalation, 'state' | 'epoch' | 'acknowledgedBy'>;
 
 /**
- * The set-up's records, as a port for the Slack adapter: the adapter calls Slack and reports each
- * step here; which incident a channel belongs to, the timeline events and the progress are kept
- * in Postgres by these functions, so a retried set-up resumes where the last one stopped.
+ * The set-up's records (`createIncidentSetup` in incident-service.ts reports each step here): which
+ * incident a channel belongs to, the timeline events and the progress are kept in Postgres by these
+ * functions, so a retried set-up resumes where the last one stopped.
  */
 export type IncidentSetupStore = ReturnType<typeof createIncidentSetupStore>;
 

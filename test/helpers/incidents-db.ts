@@ -14,3 +14,16 @@ export async function queryRows<T = Record<string, unknown>>(
     await client.end();
   }
 }
+
+/** The incident numbered `number` joined with its Slack presence (headline, announcement, set-up progress). */
+export async function incidentRow<T = Record<string, unknown>>(
+  url: string,
+  number: number,
+): Promise<T | undefined> {
+  const [row] = await queryRows<T>(
+    url,
+    'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
+    [number],
+  );
+  return row;
+}

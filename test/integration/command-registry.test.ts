@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
-import { queryRows } from '../helpers/incidents-db.js';
+import { incidentRow, queryRows } from '../helpers/incidents-db.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Bob is on call; SEV1 pages him at once and nothing escalates during the test.
@@ -37,14 +37,7 @@ type Row = {
   channel_id: string;
   headline_ts: string;
 };
-const row = async (number: number) =>
-  (
-    await queryRows<Row>(
-      h.databaseUrl,
-      'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
-      [number],
-    )
-  )[0]!;
+const row = async (number: number) => (await incidentRow<Row>(h.databaseUrl, number))!;
 const timelineCount = async (id: number) =>
   (
     await queryRows<{ n: number }>(

@@ -1,11 +1,10 @@
-import { createSlackDriver } from '@incident-bot/local-slack';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Harness, SIGNING_SECRET, startHarness, startSeededFake } from '../helpers/bot-harness.js';
-import { type BotProcess, startBotProcess } from '../helpers/bot-process.js';
-import { queryRows } from '../helpers/incidents-db.js';
+import { type Harness, startHarness } from '../helpers/bot-harness.js';
+import type { BotProcess } from '../helpers/bot-process.js';
+import { incidentRow, queryRows } from '../helpers/incidents-db.js';
 import { oncallFixture, writeOncallFile } from '../helpers/oncall-fixture.js';
-import { createDatabase } from '../helpers/postgres-server.js';
+import { type ProcessStack, startProcessStack } from '../helpers/process-stack.js';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -120,43 +119,24 @@ describe('escalation under faults (own Redis)', () => {
 });
 
 describe('a worker killed with SIGKILL mid-escalation (separate processes)', () => {
-  let redis: RedisServer;
-  let slack: Awaited<ReturnType<typeof startSeededFake>>;
-  let databaseUrl: string;
-  const procs: BotProcess[] = [];
-  let env: Record<string, string>;
+  let stack: ProcessStack;
 
   beforeAll(async () => {
-    [redis, slack, databaseUrl] = await Promise.all([
-      startRedisServer(),
-      startSeededFake(),
-      createDatabase(inject('postgresAdminUrl')),
-    ]);
-    const path = await writeOncallFile(oncall('2s'), slack.people);
-    env = {
-      SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.fake.apiUrl,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redis.url,
-      ONCALL_CONFIG: path,
-    };
-    procs.push(await startBotProcess('web', env), await startBotProcess('worker', env));
+    stack = await startProcessStack(inject('postgresAdminUrl'), async (slack) => ({
+      ONCALL_CONFIG: await writeOncallFile(oncall('2s'), slack.people),
+    }));
+    await stack.start('web');
+    await stack.start('worker');
   }, 90_000);
 
   afterAll(async () => {
-    for (const p of procs) p.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
-    await Promise.all([redis?.stop(), slack?.fake.stop()]);
+    await stack?.stop();
   });
 
   it('completes the escalation after a restart with no lost level and no duplicate page', async () => {
-    const [web, worker] = procs as [BotProcess, BotProcess];
-    const driver = createSlackDriver({
-      fake: slack.fake,
-      appUrl: `${web.url}/slack/events`,
-      signingSecret: SIGNING_SECRET,
-    });
+    const { slack, databaseUrl, processes } = stack;
+    const [web, worker] = processes as [BotProcess, BotProcess];
+    const driver = stack.driverFor(web);
     await driver.slashCommand({
       userId: slack.people.alice,
       channelId: slack.fake.getChannel('general')!.id,
@@ -170,7 +150,7 @@ describe('a worker killed with SIGKILL mid-escalation (separate processes)', () 
     await worker.exited;
     // While no worker runs, level 2 falls due; a new worker picks everything up.
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    procs.push(await startBotProcess('worker', env));
+    await stack.start('worker');
     const pages = await waitFor(
       async () => {
         if ((await stateOf(databaseUrl)) !== 'exhausted') return null;
@@ -189,12 +169,8 @@ describe('a worker killed with SIGKILL mid-escalation (separate processes)', () 
   }, 90_000);
 
   it('does not page twice when the worker dies after Slack took the DM but before it was recorded', async () => {
-    const web = procs.find((p) => p.role === 'web')!;
-    const driver = createSlackDriver({
-      fake: slack.fake,
-      appUrl: `${web.url}/slack/events`,
-      signingSecret: SIGNING_SECRET,
-    });
+    const { slack, databaseUrl, processes } = stack;
+    const driver = stack.driverFor(processes.find((p) => p.role === 'web')!);
     const general = slack.fake.getChannel('general')!.id;
     const declared = await driver.slashCommand({
       userId: slack.people.alice,
@@ -202,17 +178,9 @@ describe('a worker killed with SIGKILL mid-escalation (separate processes)', () 
       text: 'create --severity SEV3 --title "Crash after send"',
     });
     const number = Number(/#(\d+)/.exec((declared.body as { text: string }).text)![1]);
-    await waitFor(
-      async () =>
-        (
-          await queryRows(
-            databaseUrl,
-            'SELECT setup_completed_at FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
-            [number],
-          )
-        )[0]?.setup_completed_at,
-      { timeoutMs: 20_000 },
-    );
+    await waitFor(async () => (await incidentRow(databaseUrl, number))?.setup_completed_at, {
+      timeoutMs: 20_000,
+    });
     // Slack will post the DM, then answer only after 5 s: the worker is killed in between.
     slack.fake.injectFault('chat.postMessage', { delayResponseMs: 5000 }, 1);
     await driver.slashCommand({
@@ -225,10 +193,10 @@ describe('a worker killed with SIGKILL mid-escalation (separate processes)', () 
         .messages(slack.fake.dmChannelId(slack.people.carol) ?? '')
         .filter((m) => m.text.includes('Crash after send')).length;
     await waitFor(() => dmCount() === 1, { timeoutMs: 15_000, what: 'the DM to reach Slack' });
-    const worker = procs.filter((p) => p.role === 'worker').at(-1)!;
+    const worker = processes.filter((p) => p.role === 'worker').at(-1)!;
     worker.kill('SIGKILL');
     await worker.exited;
-    procs.push(await startBotProcess('worker', env));
+    await stack.start('worker');
     await waitFor(
       async () => {
         const rows = await queryRows<{ status: string }>(

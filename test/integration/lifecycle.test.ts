@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, slackClock, startHarness } from '../helpers/bot-harness.js';
-import { queryRows } from '../helpers/incidents-db.js';
+import { incidentRow, queryRows } from '../helpers/incidents-db.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 let h: Harness;
@@ -21,14 +21,7 @@ type Row = Record<string, unknown> & {
   headline_ts: string;
   announce_ts: string;
 };
-const row = async (number: number) =>
-  (
-    await queryRows<Row>(
-      h.databaseUrl,
-      'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
-      [number],
-    )
-  )[0]!;
+const row = async (number: number) => (await incidentRow<Row>(h.databaseUrl, number))!;
 
 /** Declares (as Alice, commander) and waits for the channel; returns the incident number and its row. */
 async function declare(title: string, severity = 'SEV3'): Promise<{ number: number; incident: Row }> {

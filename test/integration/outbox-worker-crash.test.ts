@@ -1,49 +1,28 @@
-import { createSlackDriver } from '@incident-bot/local-slack';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SIGNING_SECRET, startSeededFake } from '../helpers/bot-harness.js';
-import { type BotProcess, startBotProcess } from '../helpers/bot-process.js';
-import { queryRows } from '../helpers/incidents-db.js';
-import { createDatabase } from '../helpers/postgres-server.js';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import type { BotProcess } from '../helpers/bot-process.js';
+import { incidentRow, queryRows } from '../helpers/incidents-db.js';
+import { type ProcessStack, startProcessStack } from '../helpers/process-stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 describe('a worker killed with SIGKILL after Slack took an effect but before it was marked done', () => {
-  let redis: RedisServer;
-  let slack: Awaited<ReturnType<typeof startSeededFake>>;
-  let databaseUrl: string;
-  const procs: BotProcess[] = [];
-  let env: Record<string, string>;
+  let stack: ProcessStack;
 
   beforeAll(async () => {
-    [redis, slack, databaseUrl] = await Promise.all([
-      startRedisServer(),
-      startSeededFake(),
-      createDatabase(inject('postgresAdminUrl')),
-    ]);
-    env = {
-      SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.fake.apiUrl,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redis.url,
+    stack = await startProcessStack(inject('postgresAdminUrl'), (slack) => ({
       INCIDENT_ANNOUNCE_CHANNEL: slack.fake.getChannel('incidents')!.id,
-    };
-    procs.push(await startBotProcess('web', env), await startBotProcess('worker', env));
+    }));
+    await stack.start('web');
+    await stack.start('worker');
   }, 90_000);
 
   afterAll(async () => {
-    for (const p of procs) p.kill('SIGKILL');
-    await Promise.all(procs.map((p) => p.exited));
-    await Promise.all([redis?.stop(), slack?.fake.stop()]);
+    await stack?.stop();
   });
 
   it('posts the status update once', async () => {
-    const [web, worker] = procs as [BotProcess, BotProcess];
-    const driver = createSlackDriver({
-      fake: slack.fake,
-      appUrl: `${web.url}/slack/events`,
-      signingSecret: SIGNING_SECRET,
-    });
+    const { slack, databaseUrl, env, processes } = stack;
+    const [web, worker] = processes as [BotProcess, BotProcess];
+    const driver = stack.driverFor(web);
     const declared = await driver.slashCommand({
       userId: slack.people.alice,
       channelId: slack.fake.getChannel('general')!.id,
@@ -52,15 +31,11 @@ describe('a worker killed with SIGKILL after Slack took an effect but before it 
     const number = Number(/#(\d+)/.exec((declared.body as { text: string }).text)![1]);
     const incident = await waitFor(
       async () => {
-        const [row] = await queryRows<{
+        const row = await incidentRow<{
           channel_id: string;
           announce_ts: string | null;
           setup_completed_at: Date | null;
-        }>(
-          databaseUrl,
-          'SELECT channel_id, announce_ts, setup_completed_at FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
-          [number],
-        );
+        }>(databaseUrl, number);
         return row?.setup_completed_at ? row : null;
       },
       { timeoutMs: 20_000, what: 'the incident channel' },
@@ -85,7 +60,7 @@ describe('a worker killed with SIGKILL after Slack took an effect but before it 
     );
     expect(row?.done_at).toBeNull();
 
-    procs.push(await startBotProcess('worker', env));
+    await stack.start('worker');
     await waitFor(
       async () => {
         const [r] = await queryRows<{ done_at: Date | null }>(

@@ -1,56 +1,27 @@
-import { createSlackDriver } from '@incident-bot/local-slack';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SIGNING_SECRET, startSeededFake } from '../helpers/bot-harness.js';
-import { type BotProcess, startBotProcess } from '../helpers/bot-process.js';
 import { queryRows } from '../helpers/incidents-db.js';
-import { createDatabase } from '../helpers/postgres-server.js';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { type ProcessStack, startProcessStack } from '../helpers/process-stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Two web and two worker processes, as production would scale them, on one Postgres and one Redis.
-let redis: RedisServer;
-let slack: Awaited<ReturnType<typeof startSeededFake>>;
-let databaseUrl: string;
-const processes: BotProcess[] = [];
+let stack: ProcessStack;
 
 beforeAll(async () => {
-  [redis, slack, databaseUrl] = await Promise.all([
-    startRedisServer(),
-    startSeededFake(),
-    createDatabase(inject('postgresAdminUrl')),
-  ]);
-  const env = {
-    SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.fake.apiUrl,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redis.url,
+  stack = await startProcessStack(inject('postgresAdminUrl'), (slack) => ({
     INCIDENT_ANNOUNCE_CHANNEL: slack.fake.getChannel('incidents')!.id,
-  };
+  }));
   // Start them together: migrations run under an advisory lock, whoever comes first.
-  processes.push(
-    ...(await Promise.all(
-      ['web', 'web', 'worker', 'worker'].map((role) => startBotProcess(role as 'web', env)),
-    )),
-  );
+  await Promise.all((['web', 'web', 'worker', 'worker'] as const).map((role) => stack.start(role)));
 }, 180_000);
 
 afterAll(async () => {
-  for (const p of processes) p.kill('SIGKILL');
-  await Promise.all(processes.map((p) => p.exited));
-  await Promise.all([redis?.stop(), slack?.fake.stop()]);
+  await stack?.stop();
 });
 
 describe('scaled out: two web and two worker processes', () => {
   it('makes every incident exactly once, with one channel each, whichever instance Slack reaches', async () => {
-    const [webA, webB] = processes.filter((p) => p.role === 'web') as [BotProcess, BotProcess];
-    const drivers = [webA, webB].map((web) =>
-      createSlackDriver({
-        fake: slack.fake,
-        appUrl: `${web.url}/slack/events`,
-        signingSecret: SIGNING_SECRET,
-      }),
-    );
+    const { slack, databaseUrl, processes } = stack;
+    const drivers = processes.filter((p) => p.role === 'web').map(stack.driverFor);
     const { alice } = slack.people;
     const generalId = slack.fake.getChannel('general')!.id;
     const total = 12;
@@ -108,7 +79,7 @@ describe('scaled out: two web and two worker processes', () => {
   });
 
   it('shuts a worker down gracefully on SIGTERM', async () => {
-    const worker = processes.find((p) => p.role === 'worker')!;
+    const worker = stack.processes.find((p) => p.role === 'worker')!;
     worker.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect(worker.output()).toContain('shutting down');
