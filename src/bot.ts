@@ -8,6 +8,7 @@ import { claimSlackEvent } from './db/slack-events-repo.js';
 import { AppError } from './errors.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
+import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -37,6 +38,7 @@ import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createIncidentSetup } from './slack/incident-setup.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
+import { createOverrideAnnouncer } from './slack/override-announcer.js';
 import { createPagingNotifier } from './slack/paging-notifier.js';
 import { createPostmortemPublisher } from './slack/postmortem-publisher.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
@@ -132,6 +134,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     });
 
     const escalation = oncall ? createEscalationService({ pool, clock, logger, oncall, outbox }) : null;
+    const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox }) : null;
     const paging = escalation && oncall ? { autoPage: oncall.paging.autoPage } : null;
     const lifecycle = createLifecycleService({
       pool,
@@ -166,6 +169,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             slack,
             incidents,
             escalation,
+            overrides,
             lifecycle,
             oncall,
             pool,
@@ -255,6 +259,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           escalation,
           notifier,
           reconciler: createReconciler({ pool, clock, logger, outbox, escalation }),
+          overrideAnnouncer: createOverrideAnnouncer({ client }),
+          overridesRetention: createOverrideRetention({ pool, clock }),
         },
       });
     }

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { EscalationService } from '../escalation/escalation-service.js';
+import type { OverrideRetention } from '../escalation/override-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ChannelBookmarks } from '../slack/channel-bookmarks.js';
 import type { IncidentPresenter } from '../slack/incident-presenter.js';
 import type { IncidentSetup } from '../slack/incident-setup.js';
+import type { OverrideAnnouncer } from '../slack/override-announcer.js';
 import type { PagingNotifier } from '../slack/paging-notifier.js';
 import type { PostmortemPublisher } from '../slack/postmortem-publisher.js';
 import type { Reconciler } from './reconciler.js';
@@ -38,6 +40,8 @@ export interface JobDeps {
   escalation: EscalationService | null;
   notifier: PagingNotifier | null;
   reconciler: Reconciler;
+  overrideAnnouncer: OverrideAnnouncer;
+  overridesRetention: OverrideRetention;
 }
 
 /** How this run of a job came about. */

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Pool } from '../db/pool.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
+import type { OverrideService } from '../escalation/override-service.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import type { Severity } from '../incidents/incident-types.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
@@ -31,6 +32,8 @@ export interface SlackAppDeps {
   slack: SlackConnection;
   incidents: IncidentService;
   escalation: EscalationService | null;
+  /** Null without an oncall.yaml, like `escalation`. */
+  overrides: OverrideService | null;
   lifecycle: LifecycleService;
   oncall: OncallConfig | null;
   pool: Pool;
@@ -104,6 +107,7 @@ export function createSlackApp(deps: SlackAppDeps): {
   registerIncidentCommand(app, {
     incidents: deps.incidents,
     escalation: deps.escalation,
+    overrides: deps.overrides,
     oncall: deps.oncall,
     pool: deps.pool,
     lifecycle: deps.lifecycle,

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import type { Pool } from '../../db/pool.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
+import type { OverrideService } from '../../escalation/override-service.js';
 import type { IncidentService } from '../../incidents/incident-service.js';
 import type { Incident, Severity } from '../../incidents/incident-types.js';
 import type { LifecycleService } from '../../incidents/lifecycle-service.js';
@@ -14,6 +15,8 @@ export interface CommandDeps {
   incidents: IncidentService;
   lifecycle: LifecycleService;
   escalation: EscalationService | null;
+  /** Null without an oncall.yaml. */
+  overrides: OverrideService | null;
   oncall: OncallConfig | null;
   pool: Pool;
   clock: Clock;

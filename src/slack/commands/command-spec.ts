@@ -5,9 +5,10 @@ import { tokenize } from './tokenize.js';
 /**
  * Who may run a subcommand. Today's rules (the access issue will give each tag its own module):
  * `anyone` and `viewer` are open to everyone; `changer` is the incident's commander, an admin from
- * oncall.yaml or a member of the incident channel; `admin` is an admin.
+ * oncall.yaml or a member of the incident channel; `admin` is an admin; `override` is decided by the
+ * handler with escalation/override-access.ts (admins, or participants of the schedule concerned).
  */
-export type Access = 'anyone' | 'viewer' | 'changer' | 'admin';
+export type Access = 'anyone' | 'viewer' | 'changer' | 'admin' | 'override';
 
 /** `incident` commands act on the incident of the channel, or the one a `#12` names. */
 export type Scope = 'incident' | 'global';

@@ -6,6 +6,7 @@ import { COMMAND_SPECS } from './command-specs.js';
 import { generalHandlers } from './general-commands.js';
 import { incidentFor } from './incident-context.js';
 import { lifecycleHandlers } from './lifecycle-commands.js';
+import { overrideHandlers } from './override-commands.js';
 import { pagingHandlers } from './paging-commands.js';
 import type { IncidentCommand } from './parse-command.js';
 
@@ -14,6 +15,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   ...generalHandlers,
   ...pagingHandlers,
   ...lifecycleHandlers,
+  ...overrideHandlers,
 };
 
 const SPECS = new Map<string, CommandSpec>(COMMAND_SPECS.map((s) => [s.name, s]));
