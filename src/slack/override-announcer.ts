@@ -17,15 +17,16 @@ export type OverrideAnnouncer = ReturnType<typeof createOverrideAnnouncer>;
  * window (or is back on call after a cancel). Run by the Slack-sends queue; retries come from it.
  */
 export function createOverrideAnnouncer({ client }: { client: WebClient }) {
+  /** Emails in oncall.yaml become Slack ids, so the text mentions people and DMs reach them. */
+  async function resolved(a: OverrideAnnouncement): Promise<OverrideAnnouncement> {
+    const idOf = async (person: string) => (await slackIdOf(client, person)) ?? person;
+    return { ...a, userId: await idOf(a.userId), others: await Promise.all(a.others.map(idOf)) };
+  }
+
   async function channelsFor(a: OverrideAnnouncement): Promise<string[]> {
     if (a.channel) return [a.channel];
-    const ids = new Set<string>();
-    for (const person of [a.userId, ...a.others]) {
-      const id = await slackIdOf(client, person);
-      if (id) ids.add(id);
-    }
     const channels: string[] = [];
-    for (const id of ids) {
+    for (const id of new Set([a.userId, ...a.others])) {
       const dm = await tolerate(['user_not_found', 'user_disabled'], () =>
         client.conversations.open({ users: id }),
       );
@@ -35,7 +36,8 @@ export function createOverrideAnnouncer({ client }: { client: WebClient }) {
   }
 
   return {
-    async announce(a: OverrideAnnouncement, run: JobRun): Promise<void> {
+    async announce(announcement: OverrideAnnouncement, run: JobRun): Promise<void> {
+      const a = await resolved(announcement);
       const { text } = buildOverrideAnnouncement(a);
       const metadata = { event_type: OVERRIDE_EVENT_TYPE, event_payload: { key: run.key } };
       for (const channel of await channelsFor(a)) {
