@@ -2,8 +2,11 @@ import type { StoredOverride } from '../../escalation/overrides-repo.js';
 import type { OverrideAnnouncement } from '../../jobs/override-announce.js';
 import { escapeMrkdwn, slackDate } from './format.js';
 
-/** Lines shown by `/incident oncall overrides` before "…and N more" (keeps the text well under 3,000). */
-const MAX_LISTED = 25;
+/**
+ * Lines shown by `/incident oncall overrides` before "…and N more". The answer is plain message text
+ * (no blocks), which Slack takes up to 40,000 characters; 20 of the longest lines are about 5,500.
+ */
+const MAX_LISTED = 20;
 
 /** A person as oncall.yaml names them: a Slack id becomes a mention, an email stays as written. */
 export function personMention(idOrEmail: string): string {
