@@ -11,7 +11,7 @@ import {
   names,
 } from '../../../src/escalation/override-access.js';
 
-// primary: Bob by id on layer 1, Carol by email on layer 2. secondary: Dan. Erin is admin by email.
+// primary: Bob (and Fred) by id on layer 1, Carol by email on layer 2. secondary: Dan. Erin is admin by email.
 const config = parseOncallConfig(
   stringify({
     admins: ['U0ADMIN01', 'Erin@Acme.test'],
@@ -21,7 +21,7 @@ const config = parseOncallConfig(
         layers: [
           {
             rotation: { length: '1 week', handoff: '09:00', start: '2026-01-05' },
-            participants: ['U0BOB0001'],
+            participants: ['U0BOB0001', 'U0FRED001'],
           },
           {
             rotation: { length: '1 day', handoff: '09:00', start: '2026-01-05' },
@@ -104,6 +104,8 @@ describe('who may put whom on a schedule (mayPlaceOverride)', () => {
     ['exactly 14 days', now, new Date(now.getTime() + MAX_OVERRIDE_MS), true],
     ['14 days and a millisecond', now, new Date(now.getTime() + MAX_OVERRIDE_MS + 1), false],
     ['empty', now, now, false],
+    ['empty, in the future', inHours(3), inHours(3), false],
+    ['backwards, in the future', inHours(5), inHours(3), false],
     ['backwards', inHours(2), now, false],
     ['over already', inHours(-3), inHours(-1), false],
     ['ending right now', inHours(-1), now, false],
