@@ -5,7 +5,7 @@ import { createPool, type Pool } from './db/pool.js';
 import { claimSlackEvent } from './db/slack-events-repo.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
-import { createOverrideStore } from './escalation/override-store.js';
+import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -28,6 +28,7 @@ import { assertNoEviction, createProducerConnection, createWorkerConnection } fr
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
+import { createOverrideAnnouncer } from './slack/override-announcer.js';
 import { createPageSender } from './slack/page-sender.js';
 import { createPagingNotifier } from './slack/paging-notifier.js';
 import { createPostmortemPublisher } from './slack/postmortem-publisher.js';
@@ -121,6 +122,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const readModel = createReadModel({ pool, oncall });
 
     const escalation = oncall ? createEscalationService({ pool, clock, logger, oncall, outbox }) : null;
+    const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox }) : null;
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -147,10 +149,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             slack,
             incidents,
             escalation,
+            overrides,
             lifecycle,
             oncall,
             readModel,
-            overrides: createOverrideStore(pool),
             pagedUsers: readModel.pagedUsers,
             claimEvent: (eventId) => claimSlackEvent(pool, eventId),
             clock,
@@ -240,6 +242,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           notifier,
           pages,
           reconciler: createReconciler({ pool, clock, logger, outbox, escalation }),
+          overrideAnnouncer: createOverrideAnnouncer({ client }),
+          overridesRetention: createOverrideRetention({ pool, clock }),
         },
       });
       shutdown.add(() => workers.close());

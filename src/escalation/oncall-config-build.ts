@@ -44,6 +44,7 @@ export function buildConfig(file: OncallFile, source: string): OncallConfig {
         from: new Date(parseInstant(override.from, timezone)!),
         to: new Date(parseInstant(override.to, timezone)!),
       })),
+      announceChannel: schedule.announce_channel,
     };
   }
 

@@ -52,6 +52,8 @@ export interface Schedule {
   layers: ScheduleLayer[];
   /** Beat every layer; a later override beats an earlier one. */
   overrides: ScheduleOverride[];
+  /** Where overrides taken in Slack are announced; without one the people concerned get DMs. */
+  announceChannel?: string | undefined;
 }
 
 export type NotifyTarget = { kind: 'schedule'; schedule: string } | { kind: 'user'; user: string };

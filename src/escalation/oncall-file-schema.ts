@@ -123,6 +123,13 @@ const schedule = z
     restrictions: restrictions.optional(),
     layers: z.array(layer).min(1, 'expected at least one layer').optional(),
     overrides: z.array(override).default([]),
+    announce_channel: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0123ABCD')
+      .optional()
+      .describe(
+        'Channel id where overrides taken in Slack are announced (default: DMs to the people concerned)',
+      ),
   })
   .describe('Who is on call: one rotation (rotation + participants), or several layers')
   .meta({

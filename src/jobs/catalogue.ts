@@ -7,6 +7,8 @@ import { incidentArchiveJob } from './incident-archive.js';
 import { incidentRefreshJob } from './incident-refresh.js';
 import { incidentSetupJob } from './incident-setup.js';
 import type { JobDefinition } from './job.js';
+import { overrideAnnounceJob } from './override-announce.js';
+import { overridesRetentionJob } from './overrides-retention.js';
 import { pageAcknowledgedJob } from './page-acknowledged.js';
 import { pageNoteJob } from './page-note.js';
 import { pageSendJob } from './page-send.js';
@@ -36,6 +38,8 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       escalationAcknowledgedJob,
       escalationExhaustedJob,
       reconcileJob,
+      overrideAnnounceJob,
+      overridesRetentionJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),
 );

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { EscalationService } from '../escalation/escalation-service.js';
+import type { OverrideRetention } from '../escalation/override-service.js';
 import type { IncidentSetup } from '../incidents/incident-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ChannelBookmarks } from '../slack/channel-bookmarks.js';
 import type { IncidentPresenter } from '../slack/incident-presenter.js';
+import type { OverrideAnnouncer } from '../slack/override-announcer.js';
 import type { PageSender } from '../slack/page-sender.js';
 import type { PagingNotifier } from '../slack/paging-notifier.js';
 import type { PostmortemPublisher } from '../slack/postmortem-publisher.js';
@@ -45,6 +47,8 @@ export interface JobDeps {
   /** Page DMs, on the `pages` queue with their own Slack client. Null without an oncall.yaml. */
   pages: PageSender | null;
   reconciler: Reconciler;
+  overrideAnnouncer: OverrideAnnouncer;
+  overridesRetention: OverrideRetention;
 }
 
 /** How this run of a job came about. */

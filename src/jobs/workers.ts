@@ -9,6 +9,7 @@ import type { RedisConnection } from '../queue/redis.js';
 import { jobCatalogue } from './catalogue.js';
 import { type JobDefinition, type JobDeps, type QueueKey, QueueName } from './job.js';
 import { findOutboxRows, markOutboxRowsDone } from './outbox-repo.js';
+import { OVERRIDES_RETENTION_EVERY_MS, overridesRetentionJob } from './overrides-retention.js';
 import type { Queues } from './queues.js';
 import { reconcileJob } from './reconcile.js';
 
@@ -107,20 +108,28 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     return worker;
   });
 
-  // The reconciler is itself idempotent, so one scheduler shared by every worker process is enough.
-  // The scheduler lives in Redis, so a Redis that lost its data has none: every worker re-upserts it
-  // on reconnect and every few periods (an upsert of the same id is a no-op).
+  // The reconciler and the retention jobs are idempotent, so one scheduler each, shared by every
+  // worker process, is enough. Schedulers live in Redis, so a Redis that lost its data has none:
+  // every worker re-upserts them on reconnect and every few periods (an upsert of the same id is a no-op).
   const every = deps.reconcileEveryMs ?? RECONCILE_EVERY_MS;
+  const periodic = [
+    { job: reconcileJob, every },
+    { job: overridesRetentionJob, every: OVERRIDES_RETENTION_EVERY_MS },
+  ];
   const ensureScheduler = () =>
-    deps.queues.timers.upsertJobScheduler(
-      reconcileJob.key({}),
-      { every },
-      { name: reconcileJob.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    Promise.all(
+      periodic.map(({ job, every }) =>
+        deps.queues.timers.upsertJobScheduler(
+          job.key({}),
+          { every },
+          { name: job.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+        ),
+      ),
     );
   await ensureScheduler();
   const keepScheduler = () => {
     ensureScheduler().catch((error) =>
-      logger.warn({ err: error }, 'could not ensure the reconciler schedule'),
+      logger.warn({ err: error }, 'could not ensure the reconciler and retention schedules'),
     );
   };
   const schedulerTimer = setInterval(keepScheduler, Math.max(every * 4, 1000));

@@ -3,7 +3,7 @@ import { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
-import type { OverrideStore } from '../escalation/override-store.js';
+import type { OverrideService } from '../escalation/override-service.js';
 import type { Metrics } from '../http/metrics.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import type { Severity } from '../incidents/incident-types.js';
@@ -34,11 +34,12 @@ export interface SlackAppDeps {
   slack: SlackConnection;
   incidents: IncidentService;
   escalation: EscalationService | null;
+  /** Null without an oncall.yaml, like `escalation`. */
+  overrides: OverrideService | null;
   lifecycle: LifecycleService;
   oncall: OncallConfig | null;
   /** What listeners read (the Slack app holds no pool). */
   readModel: ReadModel;
-  overrides: OverrideStore;
   /** The people paged per incident: the access rule lets them view it and acknowledge. */
   pagedUsers: PagedUsers;
   /** Claims an Events API delivery id; false when some instance already handled it. */
@@ -116,9 +117,9 @@ export function createSlackApp(deps: SlackAppDeps): {
   registerIncidentCommand(app, {
     incidents: deps.incidents,
     escalation: deps.escalation,
+    overrides: deps.overrides,
     oncall: deps.oncall,
     readModel: deps.readModel,
-    overrides: deps.overrides,
     lifecycle: deps.lifecycle,
     admins,
     access,

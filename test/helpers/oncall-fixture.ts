@@ -23,6 +23,8 @@ export interface OncallFixture extends OncallPolicyFixture {
   /** Who takes the primary rotation. Default `['{bob}']`. */
   participants?: string[];
   admins?: string[];
+  /** Schedules besides `primary` (same rotation), with their participants and `announce_channel`. */
+  schedules?: Record<string, { participants: string[]; announceChannel?: string }>;
   /** Policies besides `default`. */
   policies?: Record<string, OncallPolicyFixture>;
   services?: Record<string, { policy: string; slo?: { target: number; window: string }; runbook?: string }>;
@@ -42,15 +44,23 @@ export function oncallFixture(fixture: OncallFixture): string {
     ...(repeat !== undefined ? { repeat } : {}),
     ...(ackTimeout !== undefined ? { ack_timeout: ackTimeout } : {}),
   });
+  const schedule = (participants: string[], announceChannel?: string) => ({
+    timezone: 'UTC',
+    rotation: { length: '1 week', handoff: '09:00', start: '2026-01-05' },
+    participants,
+    ...(announceChannel ? { announce_channel: announceChannel } : {}),
+  });
   const file = {
     timezone: 'UTC',
     ...(fixture.admins ? { admins: fixture.admins } : {}),
     schedules: {
-      primary: {
-        timezone: 'UTC',
-        rotation: { length: '1 week', handoff: '09:00', start: '2026-01-05' },
-        participants: fixture.participants ?? ['{bob}'],
-      },
+      primary: schedule(fixture.participants ?? ['{bob}']),
+      ...Object.fromEntries(
+        Object.entries(fixture.schedules ?? {}).map(([name, s]) => [
+          name,
+          schedule(s.participants, s.announceChannel),
+        ]),
+      ),
     },
     escalation_policies: {
       default: policy(fixture),

@@ -19,6 +19,9 @@ export const COMMAND_SAMPLES = {
   oncall: '',
   // Names no schedule: the override's own rule is tested with overrides; here nothing may change.
   'oncall-override': '<@{me}> 2h --schedule nosuch',
+  'oncall-overrides': '',
+  // Nobody's override: refused or unknown, and nothing changes.
+  'oncall-override-cancel': '1',
   help: '',
   status: 'resolved',
   severity: 'SEV4',

@@ -21,6 +21,8 @@ const ONCALL = oncallFixture({
     flappy: { levels: [['schedule:primary', '20s']], ackTimeout: '1s' },
   },
   services: { search: { policy: 'slow' }, flaky: { policy: 'flappy' } },
+  // Carol, not in the rota, may take the pager as an admin (override-access.ts).
+  admins: ['carol@acme.test'],
   autoPage: ['SEV1', 'SEV2'],
   fastEscalation: true,
 });
@@ -276,14 +278,18 @@ describe('paging commands', () => {
       new RegExp(`\\*primary\\* — now: <@${h.people.bob}> until <!date\\^`),
     );
     expect(
-      await say(h.generalId, `oncall override <@${h.people.carol}|carol> 2h --schedule primary`),
-    ).toContain(`<@${h.people.carol}> is on call for primary until`);
+      await say(
+        h.generalId,
+        `oncall override <@${h.people.carol}|carol> 2h --schedule primary`,
+        h.people.carol,
+      ),
+    ).toContain(`<@${h.people.carol}> is on call for *primary* (override 1) until`);
     expect(await say(h.generalId, 'oncall')).toContain(`*primary* — now: <@${h.people.carol}>`);
     const number = await declare('--severity SEV1 --title "After override" --service search');
     const id = await incidentId(number);
     await pageDm(h.people.carol, number);
     expect((await pages(id)).map((p) => p.user_id)).toEqual([h.people.carol]);
-    expect(await say(h.generalId, `oncall override <@${h.people.carol}> 3 weeks`)).toContain(
+    expect(await say(h.generalId, `oncall override <@${h.people.carol}> 3 weeks`, h.people.carol)).toContain(
       'between 1 minute and 14 days',
     );
   });

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
-import type { OverrideStore } from '../../escalation/override-store.js';
+import type { OverrideService } from '../../escalation/override-service.js';
 import type { IncidentService } from '../../incidents/incident-service.js';
 import type { Incident, Severity } from '../../incidents/incident-types.js';
 import type { LifecycleService } from '../../incidents/lifecycle-service.js';
@@ -16,9 +16,10 @@ export interface CommandDeps {
   incidents: IncidentService;
   lifecycle: LifecycleService;
   escalation: EscalationService | null;
+  /** Null without an oncall.yaml. */
+  overrides: OverrideService | null;
   oncall: OncallConfig | null;
   readModel: ReadModel;
-  overrides: OverrideStore;
   clock: Clock;
   logger: Logger;
   defaultSeverity: Severity;

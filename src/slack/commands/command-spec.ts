@@ -5,9 +5,10 @@ import { tokenize } from './tokenize.js';
 /**
  * Who may run a subcommand, by the access rule (incidents/access.ts): `anyone`; `viewer`, `changer`,
  * `pager` and `escalator` (may view, change, page, escalate the incident it acts on); `admin`
- * (named in oncall.yaml).
+ * (named in oncall.yaml); `override` is decided by the handler with escalation/override-access.ts
+ * (admins, or participants of the schedule concerned).
  */
-export type Access = 'anyone' | 'viewer' | 'changer' | 'pager' | 'escalator' | 'admin';
+export type Access = 'anyone' | 'viewer' | 'changer' | 'pager' | 'escalator' | 'admin' | 'override';
 
 /** `incident` commands act on the incident of the channel, or the one a `#12` names. */
 export type Scope = 'incident' | 'global';

@@ -2,6 +2,7 @@ import { parseDuration } from '../../escalation/duration.js';
 import { INCIDENT_ROLES, LIFECYCLE_STATUSES, SEVERITIES } from '../../incidents/incident-types.js';
 import { defineCommand } from './command-spec.js';
 import { clip, oneOf, optional, refuse, switchFlag, text, valueFlag, word, words } from './grammar.js';
+import { oncallOverrideCancel, oncallOverrides, scheduleFlag } from './override-specs.js';
 import { parseSeverity, parseUserMention, slackToPlain } from './slack-words.js';
 import { MAX_FREE_TEXT, MAX_TITLE_LENGTH, readFollowup, readLink } from './text-arguments.js';
 
@@ -140,8 +141,9 @@ export const oncall = defineCommand({
 export const oncallOverride = defineCommand({
   name: 'oncall-override',
   verbs: ['oncall override', 'on-call override'],
-  summary: 'take the pager for a while (1 minute to 14 days, e.g. `30m`, `2h`, `1 day`)',
-  access: 'anyone',
+  summary:
+    'put yourself or another participant of the schedule on call for a while (1 minute to 14 days, e.g. `30m`, `2h`, `1 day`); admins may put anyone',
+  access: 'override',
   scope: 'global',
   args: {
     userId: person(),
@@ -154,14 +156,7 @@ export const oncallOverride = defineCommand({
         : refuse(`An override lasts between 1 minute and 14 days (got "${clip(input, 30)}").`);
     }),
   },
-  flags: {
-    schedule: valueFlag(
-      ['schedule'],
-      '<schedule>',
-      '`--schedule` needs a schedule name, e.g. `--schedule primary`.',
-      (value) => (SCHEDULE_NAME.test(value) ? value : refuse(`"${clip(value, 30)}" is not a schedule name.`)),
-    ),
-  },
+  flags: { schedule: scheduleFlag() },
   build: (v) => ({
     userId: v.userId,
     durationText: v.durationText,
@@ -352,6 +347,8 @@ export const COMMAND_SPECS = [
   stats,
   oncall,
   oncallOverride,
+  oncallOverrides,
+  oncallOverrideCancel,
   help,
   status,
   severityCommand,

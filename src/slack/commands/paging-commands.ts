@@ -59,38 +59,6 @@ export const pagingHandlers = handlers({
       };
     },
   },
-  'oncall-override': {
-    async run(cmd, { command, deps }) {
-      const { oncall } = paging(deps);
-      if (cmd.schedule && !oncall.schedules[cmd.schedule]) {
-        return { text: `There is no schedule called "${cmd.schedule}". ${scheduleList(oncall)}` };
-      }
-      const names = cmd.schedule
-        ? [cmd.schedule]
-        : Object.values(oncall.schedules)
-            .filter((s) => s.layers.some((l) => l.participants.includes(cmd.userId)))
-            .map((s) => s.name);
-      if (names.length === 0) {
-        return {
-          text: `${person(cmd.userId)} is in no schedule; say which one: \`/incident oncall override ${person(cmd.userId)} ${cmd.durationText} --schedule <name>\`.`,
-        };
-      }
-      const startsAt = deps.clock.now();
-      const endsAt = new Date(startsAt.getTime() + cmd.durationMs);
-      for (const schedule of names) {
-        await deps.overrides.insert({
-          schedule,
-          userId: cmd.userId,
-          startsAt,
-          endsAt,
-          createdBy: command.user_id,
-        });
-      }
-      return {
-        text: `:repeat: ${person(cmd.userId)} is on call for ${names.join(', ')} until ${slackDate(endsAt)}.`,
-      };
-    },
-  },
 });
 
 function paging(deps: CommandDeps) {

@@ -33,6 +33,7 @@ describe('oncall.schema.json', () => {
       'restrictions',
       'layers',
       'overrides',
+      'announce_channel',
     ]);
     expect(at(`${schedule}.additionalProperties`)).toBe(false);
     expect(matches(`${schedule}.properties.rotation.properties.handoff.pattern`, '09:00')).toBe(true);

@@ -174,6 +174,10 @@ table(
       override({ durationText: '14d', durationMs: 14 * 86_400_000 }) as IncidentCommand,
     ],
     ['oncall override U012ABCDEF 2h', override({}) as IncidentCommand],
+    ['oncall overrides', { name: 'oncall-overrides', schedule: null }],
+    ['on-call overrides --schedule primary', { name: 'oncall-overrides', schedule: 'primary' }],
+    ['oncall override cancel 12', { name: 'oncall-override-cancel', id: 12 }],
+    ['oncall Override CANCEL 7', { name: 'oncall-override-cancel', id: 7 }],
   ],
   [
     [`oncall bogus ${BOB} 2h`, '`/incident oncall` takes no arguments.'],
@@ -199,6 +203,23 @@ table(
     ],
     [`oncall override ${BOB} 2h --schedule "no way"`, '"no way" is not a schedule name.'],
     [`oncall override ${BOB} 2h --team x`, 'Unknown option `--team`. Options are --schedule.'],
+    ['oncall overrides --schedule', '`--schedule` needs a schedule name, e.g. `--schedule primary`.'],
+    [
+      'oncall overrides all',
+      'Too many words: "all". Use `/incident oncall overrides [--schedule <schedule>]`.',
+    ],
+    [
+      'oncall override cancel',
+      '`/incident oncall override cancel` needs an override id: `/incident oncall override cancel <id>`.',
+    ],
+    ...['abc', '0', '#12', '-1', '1.5'].map(
+      (id) =>
+        [
+          `oncall override cancel ${id}`,
+          `"${id}" is not an override id: \`/incident oncall overrides\` lists them with their ids.`,
+        ] as [string, string],
+    ),
+    ['oncall override cancel 3 4', 'Too many words: "4". Use `/incident oncall override cancel <id>`.'],
   ],
 );
 

@@ -1,0 +1,60 @@
+import type { WebClient } from '@slack/web-api';
+import type { JobRun } from '../jobs/job.js';
+import type { OverrideAnnouncement } from '../jobs/override-announce.js';
+import { findRecentMessage, taggedWith } from './recent-messages.js';
+import { tolerate } from './slack-errors.js';
+import { slackIdOf } from './user-identity.js';
+import { buildOverrideAnnouncement } from './views/override-messages.js';
+
+/** Message metadata on an override announcement, so a repeated run finds what it already posted. */
+export const OVERRIDE_EVENT_TYPE = 'oncall_override';
+
+export type OverrideAnnouncer = ReturnType<typeof createOverrideAnnouncer>;
+
+/**
+ * Tells people of an override placed or cancelled: in the schedule's `announce_channel` when
+ * oncall.yaml names one, otherwise by DM to the person covering and to whoever was on call in that
+ * window (or is back on call after a cancel). Run by the Slack-sends queue; retries come from it.
+ */
+export function createOverrideAnnouncer({ client }: { client: WebClient }) {
+  /** Emails in oncall.yaml become Slack ids, so the text mentions people and DMs reach them. */
+  async function resolved(a: OverrideAnnouncement): Promise<OverrideAnnouncement> {
+    const idOf = async (person: string) => (await slackIdOf(client, person)) ?? person;
+    return { ...a, userId: await idOf(a.userId), others: await Promise.all(a.others.map(idOf)) };
+  }
+
+  async function channelsFor(a: OverrideAnnouncement): Promise<string[]> {
+    if (a.channel) return [a.channel];
+    const channels: string[] = [];
+    for (const id of new Set([a.userId, ...a.others])) {
+      const dm = await tolerate(['user_not_found', 'user_disabled'], () =>
+        client.conversations.open({ users: id }),
+      );
+      if (dm?.channel?.id) channels.push(dm.channel.id);
+    }
+    return channels;
+  }
+
+  return {
+    async announce(announcement: OverrideAnnouncement, run: JobRun): Promise<void> {
+      const a = await resolved(announcement);
+      const { text } = buildOverrideAnnouncement(a);
+      const metadata = { event_type: OVERRIDE_EVENT_TYPE, event_payload: { key: run.key } };
+      for (const channel of await channelsFor(a)) {
+        if (run.mayRepeat) {
+          const posted = await findRecentMessage(
+            client,
+            { channel },
+            taggedWith(OVERRIDE_EVENT_TYPE, (payload) => payload.key === run.key),
+            30,
+          );
+          if (posted) continue;
+        }
+        // A channel the bot cannot post in is the operators' to fix; the override stands either way.
+        await tolerate(['channel_not_found', 'not_in_channel', 'is_archived'], () =>
+          client.chat.postMessage({ channel, text, metadata }),
+        );
+      }
+    },
+  };
+}
