@@ -814,6 +814,7 @@ async function main(): Promise<number> {
       },
       notifier: { sendPage: done, announceAcknowledged: done, announceExhausted: done },
       presenter: { refresh: done },
+      retention: { run: done },
       reconciler: {
         async run() {
           const result = await service.reconcile();

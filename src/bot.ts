@@ -11,7 +11,7 @@ import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
-import { operationalRoutes, postmortemLinkRoute } from './http/routes.js';
+import { metricsRoutes, operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createIncidentCards } from './incidents/incident-card.js';
 import { findIncidentById } from './incidents/incident-repo.js';
@@ -23,10 +23,13 @@ import { jobCatalogue } from './jobs/catalogue.js';
 import { createOutbox } from './jobs/outbox.js';
 import { createQueues, DEFAULT_QUEUE_PREFIX, type Queues } from './jobs/queues.js';
 import { createReconciler } from './jobs/reconciler.js';
+import { createRetentionSweep } from './jobs/retention-sweep.js';
 import { startWorkers, type Workers } from './jobs/workers.js';
 import { createLogger, type Logger } from './logger.js';
+import { loadOrCreateLinkKey } from './postmortem/link-keys-repo.js';
 import { recordPostmortemFile } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
+import { linkKeys as toLinkKeys } from './postmortem/signed-links.js';
 import {
   assertNoEviction,
   createProducerConnection,
@@ -66,6 +69,8 @@ export interface BotOptions {
 export interface RunningBot {
   port: number;
   url: string;
+  /** Where /metrics is served (METRICS_PORT); null when it is not. */
+  metricsUrl: string | null;
   pool: Pool;
   metrics: Metrics;
   queues: Queues;
@@ -101,13 +106,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const pool = createPool(config.databaseUrl, {
     applicationName: `incident-bot-${role}`,
     max: role === 'web' ? 10 : 32,
+    statementTimeoutMs: config.statementTimeoutMs,
   });
   const closers: Array<() => Promise<unknown>> = [() => pool.end()];
   let workers: Workers | null = null;
   let server: Server | null = null;
+  let metricsServer: Server | null = null;
   const stop = async () => {
-    if (server) await new Promise((resolve) => server!.close(resolve));
-    server?.closeAllConnections();
+    for (const listener of [server, metricsServer]) {
+      if (listener) await new Promise((resolve) => listener.close(resolve));
+      listener?.closeAllConnections();
+    }
     if (workers) await workers.close();
     for (const close of closers.reverse()) await close().catch(() => {});
   };
@@ -117,6 +126,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const oncall = await loadOncall(config.oncallConfigPath, options.oncallConfigDefault ?? './oncall.yaml');
     if (!oncall) logger.warn('no oncall.yaml: incidents are declared but nobody is paged');
     await runMigrations(pool, logger);
+    // Postmortem links have keys of their own, never derived from a Slack secret (see SECURITY.md).
+    const linkKeys = toLinkKeys(config.linkSigningKeys ?? [await loadOrCreateLinkKey(pool)]);
     const producer = createProducerConnection(redisTarget);
     closers.push(() => producer.quit());
     await waitForRedis(producer);
@@ -183,11 +194,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       slackListener: slackApp?.requestListener ?? null,
       metrics,
       logger,
-      fallback: postmortemLinkRoute({ pool, clock, linkSecret: signingSecret }),
-      routes: operationalRoutes({ role, pool, redis: producer, metrics }),
+      fallback: postmortemLinkRoute({ pool, clock, linkKeys }),
+      routes: operationalRoutes({ role, pool, redis: producer }),
     });
     const port = await listen(server, config.port, options.host);
     const url = `http://${options.host ?? 'localhost'}:${port}`;
+    let metricsUrl: string | null = null;
+    if (config.metricsPort !== undefined) {
+      metricsServer = createHttpServer({
+        slackListener: null,
+        metrics,
+        logger,
+        routes: metricsRoutes(metrics),
+      });
+      const metricsPort = await listen(metricsServer, config.metricsPort, options.host);
+      metricsUrl = `http://${options.host ?? 'localhost'}:${metricsPort}`;
+    }
 
     if (role === 'worker' || role === 'all') {
       const connection = createWorkerConnection(redisTarget);
@@ -249,17 +271,18 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
             postmortems,
             baseUrl: () => config.publicUrl ?? url,
-            linkSecret: signingSecret,
+            linkKeys,
           }),
           lifecycle,
           escalation,
           notifier,
           reconciler: createReconciler({ pool, clock, logger, outbox, escalation }),
+          retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
         },
       });
     }
-    logger.info({ role, port }, 'incident-bot started');
-    return { port, url, pool, metrics, queues, stop };
+    logger.info({ role, port, metricsUrl }, 'incident-bot started');
+    return { port, url, metricsUrl, pool, metrics, queues, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -12,6 +12,7 @@ import { postmortemPublishJob } from './postmortem-publish.js';
 import { reconcileJob } from './reconcile.js';
 import { reminderFireJob } from './reminder-fire.js';
 import { reminderSendJob } from './reminder-send.js';
+import { retentionJob } from './retention.js';
 import { updatePostJob } from './update-post.js';
 
 /** Every background job, by name: the workers dispatch through it, the reconciler re-enqueues by it. */
@@ -32,6 +33,7 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       escalationAcknowledgedJob,
       escalationExhaustedJob,
       reconcileJob,
+      retentionJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),
 );

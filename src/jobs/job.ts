@@ -7,6 +7,7 @@ import type { IncidentSetup } from '../slack/incident-setup.js';
 import type { PagingNotifier } from '../slack/paging-notifier.js';
 import type { PostmortemPublisher } from '../slack/postmortem-publisher.js';
 import type { Reconciler } from './reconciler.js';
+import type { RetentionSweep } from './retention-sweep.js';
 
 /**
  * The two queues. A Slack 429 storm slows only `slack`; escalation timers never wait behind it.
@@ -38,6 +39,7 @@ export interface JobDeps {
   escalation: EscalationService | null;
   notifier: PagingNotifier | null;
   reconciler: Reconciler;
+  retention: RetentionSweep;
 }
 
 /** How this run of a job came about. */

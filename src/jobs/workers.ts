@@ -11,8 +11,10 @@ import { type JobDefinition, type JobDeps, type QueueKey, QueueName } from './jo
 import { findOutboxRows, markOutboxRowsDone } from './outbox-repo.js';
 import type { Queues } from './queues.js';
 import { reconcileJob } from './reconcile.js';
+import { retentionJob } from './retention.js';
 
 export const RECONCILE_EVERY_MS = 15_000;
+export const RETENTION_EVERY_MS = 3_600_000;
 
 export interface WorkerDeps {
   connection: RedisConnection;
@@ -27,6 +29,8 @@ export interface WorkerDeps {
   /** Defaults to every job (benchmarks may pass fewer). */
   catalogue?: ReadonlyMap<string, JobDefinition>;
   reconcileEveryMs?: number;
+  /** How often the retention sweep runs (default hourly). */
+  retentionEveryMs?: number;
 }
 
 export interface Workers {
@@ -105,21 +109,27 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     return worker;
   });
 
-  // The reconciler is itself idempotent, so one scheduler shared by every worker process is enough.
-  // The scheduler lives in Redis, so a Redis that lost its data has none: every worker re-upserts it
-  // on reconnect and every few periods (an upsert of the same id is a no-op).
+  // The reconciler and the retention sweep are idempotent, so one scheduler each, shared by every
+  // worker process, is enough. Schedulers live in Redis, so a Redis that lost its data has none:
+  // every worker re-upserts them on reconnect and every few periods (an upsert of the same id is a no-op).
   const every = deps.reconcileEveryMs ?? RECONCILE_EVERY_MS;
+  const scheduled = [
+    { job: reconcileJob, every },
+    { job: retentionJob, every: deps.retentionEveryMs ?? RETENTION_EVERY_MS },
+  ].filter(({ job }) => catalogue.has(job.name));
   const ensureScheduler = () =>
-    deps.queues.timers.upsertJobScheduler(
-      reconcileJob.key({}),
-      { every },
-      { name: reconcileJob.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    Promise.all(
+      scheduled.map(({ job, every }) =>
+        deps.queues.timers.upsertJobScheduler(
+          job.key({}),
+          { every },
+          { name: job.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+        ),
+      ),
     );
   await ensureScheduler();
   const keepScheduler = () => {
-    ensureScheduler().catch((error) =>
-      logger.warn({ err: error }, 'could not ensure the reconciler schedule'),
-    );
+    ensureScheduler().catch((error) => logger.warn({ err: error }, 'could not ensure the job schedules'));
   };
   const schedulerTimer = setInterval(keepScheduler, Math.max(every * 4, 1000));
   schedulerTimer.unref();
