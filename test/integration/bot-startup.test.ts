@@ -6,10 +6,10 @@ import { createDatabase } from '../helpers/postgres-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Runs `src/main.ts all` and returns how it ended; these runs must end by themselves. */
-function runBot(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** Runs `src/main.ts <role>` and returns how it ended; these runs must end by themselves. */
+function runBot(env: Record<string, string>, role = 'all'): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
     });
@@ -25,6 +25,16 @@ function runBot(env: Record<string, string>): Promise<{ code: number | null; out
 }
 
 describe('start-up refuses a bad configuration', () => {
+  it('stops start:web and start:worker without Slack credentials with one clear line (only npm start is the sandbox)', async () => {
+    for (const role of ['web', 'worker']) {
+      const { code, output } = await runBot({}, role);
+      expect(code).toBe(1);
+      expect(output.trim().split('\n')).toEqual([
+        `The ${role} role needs Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (and DATABASE_URL, REDIS_URL); only \`npm start\` runs the sandbox without them.`,
+      ]);
+    }
+  });
+
   it('lists every bad environment variable at once', async () => {
     const { code, output } = await runBot({
       SLACK_BOT_TOKEN: 'xoxp-wrong',
