@@ -4,7 +4,6 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
-import { claimSlackEvent } from './db/slack-events-repo.js';
 import { AppError } from './errors.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
@@ -180,7 +179,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             lifecycle,
             oncall,
             pool,
-            claimEvent: (eventId) => claimSlackEvent(pool, eventId),
             clock,
             logger,
             defaultSeverity: config.defaultSeverity,

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { asDatabaseError, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
+import { claimSlackEvent } from '../db/slack-events-repo.js';
 import { AppError } from '../errors.js';
 import { channelBookmarkJob } from '../jobs/channel-bookmark.js';
 import { incidentArchiveJob } from '../jobs/incident-archive.js';
@@ -338,27 +339,41 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
       );
     },
 
-    /** A message of the incident channel onto the timeline, at its own time; once, however often asked. */
+    /**
+     * A message of the incident channel onto the timeline, at its own time; once, however often asked.
+     * An Events API delivery's id is recorded in the same transaction: a failure leaves it unrecorded,
+     * so Slack's redelivery captures the message, and a repeat of a recorded one changes nothing.
+     */
     async captureMessage(
       incidentId: number,
       message: CapturedMessage,
       postedAt: Date,
       actor: string | null,
+      eventId?: string,
     ): Promise<boolean> {
-      const added = await guarded(() =>
-        appendSourcedTimelineEvent(
-          pool,
+      const added = await withTransaction(pool, async (tx) => {
+        if (eventId && !(await claimSlackEvent(tx, eventId))) return null;
+        return appendSourcedTimelineEvent(
+          tx,
           incidentId,
           `message:${message.channelId}:${message.ts}`,
           { kind: 'timeline.message_added', details: message },
           { occurredAt: postedAt, actorId: actor },
-        ),
-      );
+        );
+      });
       return added !== null;
     },
 
-    async uncaptureMessage(incidentId: number, channelId: string, ts: string): Promise<boolean> {
-      return guarded(() => removeSourcedTimelineEvent(pool, incidentId, `message:${channelId}:${ts}`));
+    async uncaptureMessage(
+      incidentId: number,
+      channelId: string,
+      ts: string,
+      eventId?: string,
+    ): Promise<boolean> {
+      return withTransaction(pool, async (tx) => {
+        if (eventId && !(await claimSlackEvent(tx, eventId))) return false;
+        return removeSourcedTimelineEvent(tx, incidentId, `message:${channelId}:${ts}`);
+      });
     },
 
     async timeline(incidentId: number): Promise<TimelineEvent[]> {
