@@ -34,6 +34,7 @@ describe('the command registry', () => {
       'resolve',
       'close',
       'reopen',
+      'postmortem',
     ]);
   });
 
@@ -50,6 +51,7 @@ describe('the command registry', () => {
     expect(what('resolve')).toBe('resolve this incident');
     expect(what('close')).toBe('close this incident');
     expect(what('reopen')).toBe('reopen this incident');
+    expect(what('postmortem')).toBe('regenerate the postmortem of this incident');
   });
 
   it('opens a modal at once only for create without a title and close without a resolution', () => {
@@ -173,7 +175,7 @@ describe('/incident help, as people read it', () => {
       resolve: ['changer', 'incident'],
       close: ['changer', 'incident'],
       reopen: ['changer', 'incident'],
-      postmortem: ['viewer', 'incident'],
+      postmortem: ['changer', 'incident'],
     });
   });
 
