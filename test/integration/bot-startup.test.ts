@@ -16,7 +16,7 @@ function runBot(env: Record<string, string>, role = 'all'): Promise<{ code: numb
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
@@ -26,14 +26,15 @@ function runBot(env: Record<string, string>, role = 'all'): Promise<{ code: numb
 
 describe('start-up refuses a bad configuration', () => {
   it('stops start:web and start:worker without Slack credentials with one clear line (only npm start is the sandbox)', async () => {
-    for (const role of ['web', 'worker']) {
-      const { code, output } = await runBot({}, role);
+    const roles = ['web', 'worker'];
+    const runs = await Promise.all(roles.map((role) => runBot({}, role)));
+    runs.forEach(({ code, output }, i) => {
       expect(code).toBe(1);
       expect(output.trim().split('\n')).toEqual([
-        `The ${role} role needs Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (and DATABASE_URL, REDIS_URL); only \`npm start\` runs the sandbox without them.`,
+        `The ${roles[i]} role needs Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (and DATABASE_URL, REDIS_URL); only \`npm start\` runs the sandbox without them.`,
       ]);
-    }
-  });
+    });
+  }, 90_000);
 
   it('lists every bad environment variable at once', async () => {
     const { code, output } = await runBot({
