@@ -1,6 +1,5 @@
 import type { Clock } from '../clock.js';
 import { asDatabaseError, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
-import { claimSlackEvent } from '../db/slack-events-repo.js';
 import { AppError } from '../errors.js';
 import { channelBookmarkJob } from '../jobs/channel-bookmark.js';
 import { incidentArchiveJob } from '../jobs/incident-archive.js';
@@ -12,12 +11,7 @@ import type { Logger } from '../logger.js';
 import type { PostmortemNarrative } from '../postmortem/postmortem-draft.js';
 import { updateNarrative } from '../postmortem/postmortem-repo.js';
 import type { TimelineEvent } from '../timeline/timeline-events.js';
-import {
-  appendSourcedTimelineEvent,
-  appendTimelineEvent,
-  listTimelineEvents,
-  removeSourcedTimelineEvent,
-} from '../timeline/timeline-repo.js';
+import { appendTimelineEvent, listTimelineEvents } from '../timeline/timeline-repo.js';
 import { type Followup, insertFollowup, listFollowups } from './followup-repo.js';
 import {
   findIncidentById,
@@ -33,6 +27,7 @@ import {
   OPEN_STATUSES as OPEN,
   type Severity,
 } from './incident-types.js';
+import { captureMessage, uncaptureMessage } from './message-capture.js';
 import { createUpdateReminders } from './update-reminders.js';
 
 type Emit = Parameters<Parameters<Outbox['transaction']>[0]>[1];
@@ -339,42 +334,21 @@ export function createLifecycleService(deps: LifecycleServiceDeps) {
       );
     },
 
-    /**
-     * A message of the incident channel onto the timeline, at its own time; once, however often asked.
-     * An Events API delivery's id is recorded in the same transaction: a failure leaves it unrecorded,
-     * so Slack's redelivery captures the message, and a repeat of a recorded one changes nothing.
-     */
-    async captureMessage(
+    /** A message of the incident channel onto the timeline, at its own time; once, however often asked. */
+    captureMessage: (
       incidentId: number,
       message: CapturedMessage,
       postedAt: Date,
       actor: string | null,
       eventId?: string,
-    ): Promise<boolean> {
-      const added = await withTransaction(pool, async (tx) => {
-        if (eventId && !(await claimSlackEvent(tx, eventId))) return null;
-        return appendSourcedTimelineEvent(
-          tx,
-          incidentId,
-          `message:${message.channelId}:${message.ts}`,
-          { kind: 'timeline.message_added', details: message },
-          { occurredAt: postedAt, actorId: actor },
-        );
-      });
-      return added !== null;
-    },
+    ): Promise<boolean> => captureMessage(pool, { incidentId, message, postedAt, actor, eventId }),
 
-    async uncaptureMessage(
+    uncaptureMessage: (
       incidentId: number,
       channelId: string,
       ts: string,
       eventId?: string,
-    ): Promise<boolean> {
-      return withTransaction(pool, async (tx) => {
-        if (eventId && !(await claimSlackEvent(tx, eventId))) return false;
-        return removeSourcedTimelineEvent(tx, incidentId, `message:${channelId}:${ts}`);
-      });
-    },
+    ): Promise<boolean> => uncaptureMessage(pool, { incidentId, channelId, ts, eventId }),
 
     async timeline(incidentId: number): Promise<TimelineEvent[]> {
       return guarded(() => listTimelineEvents(pool, incidentId));
