@@ -24,7 +24,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 USER node
-EXPOSE 3000
+# 3000: Slack and the postmortem links (PORT); 9464: /metrics when METRICS_PORT=9464, for scrapers only.
+EXPOSE 3000 9464
 # /healthz: the process is up and serving (compose's own check asks /readyz, which also needs Postgres and Redis).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["node", "dist/main.js"]

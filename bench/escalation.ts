@@ -815,6 +815,7 @@ async function main(): Promise<number> {
       pages: { sendPage: done, markAcknowledged: done },
       notifier: { noteInChannel: done, announceAcknowledged: done, announceExhausted: done },
       presenter: { refresh: done },
+      retention: { run: done },
       reconciler: {
         async run() {
           const result = await service.reconcile();

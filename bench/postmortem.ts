@@ -752,7 +752,7 @@ async function main(): Promise<number> {
       const trace = newTrace(performance.now());
       current = trace;
       try {
-        const stored = await service.generate(incidentId, null);
+        const stored = await service.generate(incidentId, null, { force: true });
         trace.end = performance.now();
         if (!stored) throw new Error(`incident ${incidentId} not found`);
         return { trace, markdown: stored.markdown };

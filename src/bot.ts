@@ -2,14 +2,13 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
-import { claimSlackEvent } from './db/slack-events-repo.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
-import { operationalRoutes, postmortemLinkRoute } from './http/routes.js';
+import { metricsRoutes, operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createIncidentCards } from './incidents/incident-card.js';
 import { createIncidentService, createIncidentSetup } from './incidents/incident-service.js';
@@ -20,10 +19,13 @@ import { jobCatalogue } from './jobs/catalogue.js';
 import { createOutbox } from './jobs/outbox.js';
 import { createQueues, DEFAULT_QUEUE_PREFIX, type Queues } from './jobs/queues.js';
 import { createReconciler } from './jobs/reconciler.js';
+import { createRetentionSweep } from './jobs/retention-sweep.js';
 import { startWorkers } from './jobs/workers.js';
 import { createLogger, type Logger } from './logger.js';
+import { loadOrCreateLinkKey } from './postmortem/link-keys-repo.js';
 import { recordPostmortemFile } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
+import { linkKeys as toLinkKeys } from './postmortem/signed-links.js';
 import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
@@ -65,6 +67,8 @@ export interface BotOptions {
 export interface RunningBot {
   port: number;
   url: string;
+  /** Where /metrics is served (METRICS_PORT); null when it is not. */
+  metricsUrl: string | null;
   pool: Pool;
   metrics: Metrics;
   queues: Queues;
@@ -97,6 +101,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const pool = createPool(databaseUrl, {
     applicationName: `incident-bot-${role}`,
     max: role === 'web' ? 10 : 32,
+    statementTimeoutMs: config.statementTimeoutMs,
   });
   const shutdown = createShutdown();
   shutdown.add(() => pool.end());
@@ -106,6 +111,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const oncall = await loadOncall(config.oncallConfigPath, options.oncallConfigDefault ?? './oncall.yaml');
     if (!oncall) logger.warn('no oncall.yaml: incidents are declared but nobody is paged');
     await runMigrations(pool, logger);
+    // Postmortem links have keys of their own, never derived from a Slack secret (see SECURITY.md).
+    const linkKeys = toLinkKeys(config.linkSigningKeys ?? [await loadOrCreateLinkKey(pool)]);
     const producer = createProducerConnection(redisTarget);
     shutdown.add(() => producer.quit());
     await waitForRedis(producer);
@@ -154,7 +161,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             oncall,
             readModel,
             pagedUsers: readModel.pagedUsers,
-            claimEvent: (eventId) => claimSlackEvent(pool, eventId),
             clock,
             logger,
             metrics,
@@ -169,12 +175,24 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       slackListener: slackApp?.requestListener ?? null,
       metrics,
       logger,
-      fallback: postmortemLinkRoute({ pool, clock, linkSecret: signingSecret }),
-      routes: operationalRoutes({ role, pool, redis: producer, metrics }),
+      fallback: postmortemLinkRoute({ pool, clock, linkKeys }),
+      routes: operationalRoutes({ role, pool, redis: producer }),
     });
     shutdown.addServer(server);
     const port = await listen(server, config.port, options.host);
     const url = `http://${options.host ?? 'localhost'}:${port}`;
+    let metricsUrl: string | null = null;
+    if (config.metricsPort !== undefined) {
+      const metricsServer = createHttpServer({
+        slackListener: null,
+        metrics,
+        logger,
+        routes: metricsRoutes(metrics),
+      });
+      shutdown.addServer(metricsServer);
+      const metricsPort = await listen(metricsServer, config.metricsPort, options.host);
+      metricsUrl = `http://${options.host ?? 'localhost'}:${metricsPort}`;
+    }
 
     if (role === 'worker' || role === 'all') {
       const connection = createWorkerConnection(redisTarget);
@@ -235,7 +253,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
             postmortems,
             baseUrl: () => config.publicUrl ?? url,
-            linkSecret: signingSecret,
+            linkKeys,
           }),
           lifecycle,
           escalation,
@@ -244,12 +262,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           reconciler: createReconciler({ pool, clock, logger, outbox, escalation }),
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
+          retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
         },
       });
       shutdown.add(() => workers.close());
     }
-    logger.info({ role, port }, 'incident-bot started');
-    return { port, url, pool, metrics, queues, stop: shutdown.close };
+    logger.info({ role, port, metricsUrl }, 'incident-bot started');
+    return { port, url, metricsUrl, pool, metrics, queues, stop: shutdown.close };
   } catch (error) {
     await shutdown.close();
     throw error;

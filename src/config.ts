@@ -63,6 +63,29 @@ const envShape = z.object({
   PUBLIC_URL: z
     .url('must be the public base URL of the bot, e.g. https://incident-bot.example.com')
     .optional(),
+  LINK_SIGNING_KEYS: z
+    .string()
+    .regex(
+      /^\s*[A-Za-z0-9+/=_-]{32,}\s*(,\s*[A-Za-z0-9+/=_-]{32,}\s*)*$/,
+      'must be comma-separated keys of 32 or more characters (e.g. `openssl rand -base64 32`); the first signs',
+    )
+    .optional(),
+  METRICS_PORT: z.coerce
+    .number({ error: 'must be a port number such as 9464' })
+    .int('must be a port number such as 9464')
+    .min(0)
+    .max(65535)
+    .optional(),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds such as 30000 (0 = no limit)' })
+    .int('must be a whole number of milliseconds')
+    .min(0)
+    .default(30_000),
+  RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days such as 30' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .default(30),
   LOG_LEVEL: z.enum(logLevels).default('info'),
 });
 
@@ -96,6 +119,14 @@ export interface Config {
   /** Archive an incident's channel this long after it is closed; null = never (the default). */
   archiveAfterMs: number | null;
   publicUrl: string | undefined;
+  /** LINK_SIGNING_KEYS: the first signs postmortem links, all verify; unset: a key kept in Postgres. */
+  linkSigningKeys: string[] | undefined;
+  /** Where /metrics is served (its own listener, never the Slack-facing one); unset: not served. */
+  metricsPort: number | undefined;
+  /** Longest a single database statement may run; 0 = no limit. */
+  statementTimeoutMs: number;
+  /** Processed Slack event ids and declare idempotency keys older than this are deleted. */
+  retentionDays: number;
   logLevel: (typeof logLevels)[number];
 }
 
@@ -142,6 +173,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     updateReminders: parseReminders(e.INCIDENT_UPDATE_REMINDERS),
     archiveAfterMs: parseOptionalDuration(e.INCIDENT_ARCHIVE_AFTER),
     publicUrl: e.PUBLIC_URL,
+    linkSigningKeys: e.LINK_SIGNING_KEYS?.split(',').map((key) => key.trim()),
+    metricsPort: e.METRICS_PORT,
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

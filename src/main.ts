@@ -22,6 +22,15 @@ const logger = createLogger({
   level: config.sandbox && !process.env.LOG_LEVEL ? 'warn' : config.logLevel,
 });
 
+if (config.sandbox && role !== 'all') {
+  // Only `npm start` (all) falls back to the sandbox: a production role without credentials is a
+  // deployment mistake, and must not quietly become a local Slack on a server.
+  console.error(
+    `The ${role} role needs Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (and DATABASE_URL, REDIS_URL); only \`npm start\` runs the sandbox without them.`,
+  );
+  process.exit(1);
+}
+
 if (config.sandbox) {
   // No Slack credentials: run everything on this machine with the local Slack and its page. The runner
   // (and the @incident-bot/local-slack workspace it imports) is loaded only here, so a production install

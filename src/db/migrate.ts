@@ -38,6 +38,8 @@ export async function runMigrations(pool: Pool, logger?: Logger, dir = MIGRATION
   const client = await pool.connect();
   const applied: number[] = [];
   try {
+    // Waiting for another instance's migrations, or a long migration, is not a stuck statement.
+    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY,
@@ -66,6 +68,7 @@ export async function runMigrations(pool: Pool, logger?: Logger, dir = MIGRATION
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    await client.query('RESET statement_timeout').catch(() => {});
     client.release();
   }
   return applied;

@@ -10,7 +10,14 @@ export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 // timestamptz → Date, int8 (COUNT, bigint ids) → number: our ids stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
-export function createPool(url: string, options: { max?: number; applicationName?: string } = {}): Pool {
+export interface PoolOptions {
+  max?: number;
+  applicationName?: string;
+  /** Postgres cancels any statement running longer (the session's `statement_timeout`); 0 = never. */
+  statementTimeoutMs?: number;
+}
+
+export function createPool(url: string, options: PoolOptions = {}): Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
@@ -18,6 +25,9 @@ export function createPool(url: string, options: { max?: number; applicationName
     connectionTimeoutMillis: 1500,
     idleTimeoutMillis: 30_000,
     application_name: options.applicationName ?? 'incident-bot',
+    // A stuck query (a lock held by a crashed tool, a runaway plan) fails instead of holding a
+    // connection and the request waiting on it forever.
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   // An idle client's connection dying (database restart) must not crash the process.
   pool.on('error', () => {});

@@ -21,6 +21,20 @@ export interface HttpServerOptions {
   logger: Logger;
 }
 
+/** Slack's replay window: Bolt refuses older timestamps; newer ones are refused here. */
+const MAX_CLOCK_SKEW_S = 5 * 60;
+
+/**
+ * True when a Slack request claims to be from more than five minutes in the future. Bolt checks only
+ * the past; a request signed "later" would otherwise stay replayable for as long as it claims. Wall
+ * time, as Bolt's own check uses, since it is compared with Slack's clock.
+ */
+export function isFutureSlackRequest(req: IncomingMessage, nowMs = Date.now()): boolean {
+  const header = req.headers['x-slack-request-timestamp'];
+  const timestamp = Number(Array.isArray(header) ? header[0] : header);
+  return Number.isFinite(timestamp) && timestamp > nowMs / 1000 + MAX_CLOCK_SKEW_S;
+}
+
 const KNOWN_ROUTES = new Set(['/slack/events', '/healthz', '/readyz', '/metrics']);
 
 export function createHttpServer({
@@ -44,6 +58,10 @@ export function createHttpServer({
     try {
       if (path === '/slack/events' && slackListener) {
         if (req.method !== 'POST') return sendText(res, 405, 'Slack posts to this URL; use POST.\n');
+        if (isFutureSlackRequest(req)) {
+          logger.warn('refused a Slack request dated more than five minutes in the future');
+          return sendText(res, 401, 'request timestamp is in the future\n');
+        }
         return slackListener(req, res);
       }
       const handler = routes[path] ?? (path.startsWith('/incidents/') ? fallback : undefined);

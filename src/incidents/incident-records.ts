@@ -5,16 +5,12 @@ import { channelBookmarkJob } from '../jobs/channel-bookmark.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { postmortemPublishJob } from '../jobs/postmortem-publish.js';
 import type { TimelineEvent } from '../timeline/timeline-events.js';
-import {
-  appendSourcedTimelineEvent,
-  appendTimelineEvent,
-  listTimelineEvents,
-  removeSourcedTimelineEvent,
-} from '../timeline/timeline-repo.js';
+import { appendTimelineEvent, listTimelineEvents } from '../timeline/timeline-repo.js';
 import { type Followup, insertFollowup, listFollowups } from './followup-repo.js';
 import { guarded } from './incident-queries.js';
 import { findIncidentByIdForUpdate } from './incident-repo.js';
 import type { Incident } from './incident-types.js';
+import { captureMessage, uncaptureMessage } from './message-capture.js';
 
 export interface CapturedMessage {
   channelId: string;
@@ -99,27 +95,20 @@ export function createIncidentRecords({ pool, clock, outbox }: { pool: Pool; clo
     },
 
     /** A message of the incident channel onto the timeline, at its own time; once, however often asked. */
-    async captureMessage(
+    captureMessage: (
       incidentId: number,
       message: CapturedMessage,
       postedAt: Date,
       actor: string | null,
-    ): Promise<boolean> {
-      const added = await guarded(() =>
-        appendSourcedTimelineEvent(
-          pool,
-          incidentId,
-          `message:${message.channelId}:${message.ts}`,
-          { kind: 'timeline.message_added', details: message },
-          { occurredAt: postedAt, actorId: actor },
-        ),
-      );
-      return added !== null;
-    },
+      eventId?: string,
+    ): Promise<boolean> => captureMessage(pool, { incidentId, message, postedAt, actor, eventId }),
 
-    async uncaptureMessage(incidentId: number, channelId: string, ts: string): Promise<boolean> {
-      return guarded(() => removeSourcedTimelineEvent(pool, incidentId, `message:${channelId}:${ts}`));
-    },
+    uncaptureMessage: (
+      incidentId: number,
+      channelId: string,
+      ts: string,
+      eventId?: string,
+    ): Promise<boolean> => uncaptureMessage(pool, { incidentId, channelId, ts, eventId }),
 
     async timeline(incidentId: number): Promise<TimelineEvent[]> {
       return guarded(() => listTimelineEvents(pool, incidentId));

@@ -2,6 +2,7 @@ import type { Pool } from '../db/pool.js';
 import type { OncallConfig, Schedule } from '../escalation/oncall-config.js';
 import { effectiveSchedules } from '../escalation/overrides-repo.js';
 import { listPagedUsers } from '../escalation/paged-users-repo.js';
+import { findCurrentDraft } from '../postmortem/postmortem-repo.js';
 import { guarded } from './incident-queries.js';
 import { findIncidentById, type HomeIncidents, listHomeIncidents } from './incident-repo.js';
 import type { IncidentTimes } from './incident-stats.js';
@@ -23,6 +24,8 @@ export interface ReadModel {
   findSlackPresence(incidentId: number): Promise<SlackPresence>;
   /** oncall.yaml's schedules with the overrides taken in Slack; none without an oncall.yaml. */
   effectiveSchedules(now: Date): Promise<Record<string, Schedule>>;
+  /** The newest postmortem draft when nothing changed since it was generated; else null. */
+  findCurrentDraft(incidentId: number): ReturnType<typeof findCurrentDraft>;
   /** The people paged per incident (the access rule lets them view it and acknowledge). */
   pagedUsers(incidentIds: readonly number[]): Promise<Map<number, string[]>>;
 }
@@ -34,6 +37,7 @@ export function createReadModel({ pool, oncall }: { pool: Pool; oncall: OncallCo
     listIncidentTimes: (since, options) => listIncidentTimes(pool, since, options),
     findSlackPresence: (incidentId) => findSlackPresence(pool, incidentId),
     effectiveSchedules: async (now) => (oncall ? effectiveSchedules(pool, oncall, now) : {}),
+    findCurrentDraft: (incidentId) => guarded(() => findCurrentDraft(pool, incidentId)),
     // An outage reads as "try again", as the other reads do.
     pagedUsers: (ids) => guarded(() => listPagedUsers(pool, ids)),
   };

@@ -16,6 +16,7 @@ import { postmortemPublishJob } from './postmortem-publish.js';
 import { reconcileJob } from './reconcile.js';
 import { reminderFireJob } from './reminder-fire.js';
 import { reminderSendJob } from './reminder-send.js';
+import { retentionJob } from './retention.js';
 import { updatePostJob } from './update-post.js';
 
 /** Every background job, by name: the workers dispatch through it, the reconciler re-enqueues by it. */
@@ -40,6 +41,7 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       reconcileJob,
       overrideAnnounceJob,
       overridesRetentionJob,
+      retentionJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),
 );

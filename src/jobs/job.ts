@@ -10,6 +10,7 @@ import type { PageSender } from '../slack/page-sender.js';
 import type { PagingNotifier } from '../slack/paging-notifier.js';
 import type { PostmortemPublisher } from '../slack/postmortem-publisher.js';
 import type { Reconciler } from './reconciler.js';
+import type { RetentionSweep } from './retention-sweep.js';
 
 /**
  * The three queues. A Slack 429 storm slows only `slack`: escalation timers never wait behind it,
@@ -49,6 +50,7 @@ export interface JobDeps {
   reconciler: Reconciler;
   overrideAnnouncer: OverrideAnnouncer;
   overridesRetention: OverrideRetention;
+  retention: RetentionSweep;
 }
 
 /** How this run of a job came about. */

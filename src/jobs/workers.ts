@@ -12,8 +12,10 @@ import { findOutboxRows, markOutboxRowsDone } from './outbox-repo.js';
 import { OVERRIDES_RETENTION_EVERY_MS, overridesRetentionJob } from './overrides-retention.js';
 import type { Queues } from './queues.js';
 import { reconcileJob } from './reconcile.js';
+import { retentionJob } from './retention.js';
 
 export const RECONCILE_EVERY_MS = 15_000;
+export const RETENTION_EVERY_MS = 3_600_000;
 
 export interface WorkerDeps {
   connection: RedisConnection;
@@ -28,6 +30,8 @@ export interface WorkerDeps {
   /** Defaults to every job (benchmarks may pass fewer). */
   catalogue?: ReadonlyMap<string, JobDefinition>;
   reconcileEveryMs?: number;
+  /** How often the retention sweep runs (default hourly). */
+  retentionEveryMs?: number;
 }
 
 export interface Workers {
@@ -108,17 +112,18 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     return worker;
   });
 
-  // The reconciler and the retention jobs are idempotent, so one scheduler each, shared by every
+  // The reconciler and the retention sweep are idempotent, so one scheduler each, shared by every
   // worker process, is enough. Schedulers live in Redis, so a Redis that lost its data has none:
   // every worker re-upserts them on reconnect and every few periods (an upsert of the same id is a no-op).
   const every = deps.reconcileEveryMs ?? RECONCILE_EVERY_MS;
-  const periodic = [
+  const scheduled = [
     { job: reconcileJob, every },
+    { job: retentionJob, every: deps.retentionEveryMs ?? RETENTION_EVERY_MS },
     { job: overridesRetentionJob, every: OVERRIDES_RETENTION_EVERY_MS },
-  ];
+  ].filter(({ job }) => catalogue.has(job.name));
   const ensureScheduler = () =>
     Promise.all(
-      periodic.map(({ job, every }) =>
+      scheduled.map(({ job, every }) =>
         deps.queues.timers.upsertJobScheduler(
           job.key({}),
           { every },
@@ -128,9 +133,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     );
   await ensureScheduler();
   const keepScheduler = () => {
-    ensureScheduler().catch((error) =>
-      logger.warn({ err: error }, 'could not ensure the reconciler and retention schedules'),
-    );
+    ensureScheduler().catch((error) => logger.warn({ err: error }, 'could not ensure the job schedules'));
   };
   const schedulerTimer = setInterval(keepScheduler, Math.max(every * 4, 1000));
   schedulerTimer.unref();

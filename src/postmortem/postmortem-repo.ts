@@ -56,15 +56,44 @@ export interface StoredPostmortem {
   markdown: string;
   generatedAt: Date;
   slackFileId: string | null;
+  /** What it was built from (see findDraftSourceVersion); null for drafts stored before versions. */
+  sourceVersion: string | null;
 }
 
+/** Drafts kept per incident: regenerating stores a new one and deletes the oldest beyond this. */
+export const DRAFTS_KEPT = 10;
+
+/**
+ * The version of everything a draft is built from: the timeline (its newest event and how many are
+ * live, so a removed pin counts) and the incident row (narrative, roles, severity). Equal versions
+ * build equal drafts.
+ */
+export async function findDraftSourceVersion(db: Queryable, incidentId: number): Promise<string> {
+  const { rows } = await db.query<{ version: string }>(
+    `SELECT concat_ws(':',
+       (SELECT coalesce(max(id), 0) FROM timeline_events WHERE incident_id = $1),
+       (SELECT count(*) FROM timeline_events WHERE incident_id = $1 AND removed_at IS NULL),
+       (SELECT md5(i::text) FROM incidents i WHERE i.id = $1)) AS version`,
+    [incidentId],
+  );
+  return rows[0]!.version;
+}
+
+/** Stores a draft and deletes the incident's drafts beyond the newest DRAFTS_KEPT, in one statement. */
 export async function insertPostmortem(
   db: Queryable,
-  input: { incidentId: number; markdown: string; generatedBy: string | null },
+  input: { incidentId: number; markdown: string; generatedBy: string | null; sourceVersion: string },
 ): Promise<StoredPostmortem> {
   const { rows } = await db.query<{ id: number; generated_at: Date }>(
-    'INSERT INTO postmortems (incident_id, markdown, generated_by) VALUES ($1, $2, $3) RETURNING id, generated_at',
-    [input.incidentId, input.markdown, input.generatedBy],
+    `WITH inserted AS (
+       INSERT INTO postmortems (incident_id, markdown, generated_by, source_version)
+       VALUES ($1, $2, $3, $4) RETURNING id, generated_at
+     ), pruned AS (
+       DELETE FROM postmortems WHERE incident_id = $1 AND id IN (
+         SELECT id FROM postmortems WHERE incident_id = $1 ORDER BY id DESC OFFSET $5)
+     )
+     SELECT id, generated_at FROM inserted`,
+    [input.incidentId, input.markdown, input.generatedBy, input.sourceVersion, DRAFTS_KEPT - 1],
   );
   return {
     id: rows[0]!.id,
@@ -72,6 +101,7 @@ export async function insertPostmortem(
     markdown: input.markdown,
     generatedAt: rows[0]!.generated_at,
     slackFileId: null,
+    sourceVersion: input.sourceVersion,
   };
 }
 
@@ -85,8 +115,9 @@ export async function findLatestPostmortem(
     markdown: string;
     generated_at: Date;
     slack_file_id: string | null;
+    source_version: string | null;
   }>(
-    `SELECT id, incident_id, markdown, generated_at, slack_file_id FROM postmortems
+    `SELECT id, incident_id, markdown, generated_at, slack_file_id, source_version FROM postmortems
      WHERE incident_id = $1 ORDER BY id DESC LIMIT 1`,
     [incidentId],
   );
@@ -98,8 +129,16 @@ export async function findLatestPostmortem(
         markdown: r.markdown,
         generatedAt: r.generated_at,
         slackFileId: r.slack_file_id,
+        sourceVersion: r.source_version,
       }
     : null;
+}
+
+/** The latest draft when it was built from the data as it is now (a regeneration would change nothing). */
+export async function findCurrentDraft(db: Queryable, incidentId: number): Promise<StoredPostmortem | null> {
+  const latest = await findLatestPostmortem(db, incidentId);
+  const version = await findDraftSourceVersion(db, incidentId);
+  return latest && latest.sourceVersion === version ? latest : null;
 }
 
 export async function recordPostmortemFile(db: Queryable, id: number, fileId: string): Promise<void> {

@@ -9,7 +9,13 @@ import type { TimelineEvent } from '../timeline/timeline-events.js';
 import { listTimelineEventsForExport } from '../timeline/timeline-repo.js';
 import type { PostmortemNarrative } from './postmortem-draft.js';
 import { buildPostmortemMarkdown } from './postmortem-draft.js';
-import { findNarrative, insertPostmortem, type StoredPostmortem } from './postmortem-repo.js';
+import {
+  findDraftSourceVersion,
+  findLatestPostmortem,
+  findNarrative,
+  insertPostmortem,
+  type StoredPostmortem,
+} from './postmortem-repo.js';
 
 export interface PostmortemServiceDeps {
   pool: Pool;
@@ -21,10 +27,24 @@ export interface PostmortemServiceDeps {
 
 export type PostmortemService = ReturnType<typeof createPostmortemService>;
 
-/** Generates the draft from the latest data and stores it; every regeneration is kept. */
+/** A draft, and whether it is the stored one because nothing changed since it was generated. */
+export type GeneratedPostmortem = StoredPostmortem & { unchanged: boolean };
+
+/**
+ * Generates the draft from the latest data and stores it (the newest DRAFTS_KEPT per incident are
+ * kept). When nothing it is built from changed since the latest draft, that draft is returned instead.
+ */
 export function createPostmortemService(deps: PostmortemServiceDeps) {
   return {
-    async generate(incidentId: number, by: string | null): Promise<StoredPostmortem | null> {
+    async generate(
+      incidentId: number,
+      by: string | null,
+      options: { force?: boolean } = {},
+    ): Promise<GeneratedPostmortem | null> {
+      // Read before the data: a change landing meanwhile makes the stored version older, never newer.
+      const sourceVersion = await findDraftSourceVersion(deps.pool, incidentId);
+      const latest = options.force ? null : await findLatestPostmortem(deps.pool, incidentId);
+      if (latest && latest.sourceVersion === sourceVersion) return { ...latest, unchanged: true };
       const incident = await findIncidentById(deps.pool, incidentId);
       if (!incident) return null;
       const [narrative, events, followups] = await Promise.all([
@@ -44,7 +64,13 @@ export function createPostmortemService(deps: PostmortemServiceDeps) {
         names,
         generatedAt: deps.clock.now(),
       });
-      return insertPostmortem(deps.pool, { incidentId, markdown, generatedBy: by });
+      const stored = await insertPostmortem(deps.pool, {
+        incidentId,
+        markdown,
+        generatedBy: by,
+        sourceVersion,
+      });
+      return { ...stored, unchanged: false };
     },
   };
 }

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Incident } from '../incidents/incident-types.js';
 import type { Logger } from '../logger.js';
 import type { PostmortemService } from '../postmortem/postmortem-service.js';
-import { signPostmortemPath } from '../postmortem/signed-links.js';
+import { LINK_TTL_MS, type LinkKeys, signPostmortemPath } from '../postmortem/signed-links.js';
 import { findRecentMessage } from './recent-messages.js';
 import { isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
 
@@ -15,11 +15,8 @@ export interface PostmortemPublisherDeps {
   recordFile(postmortemId: number, fileId: string): Promise<void>;
   /** Base URL of the bot for the download link (PUBLIC_URL, or where it listens). */
   baseUrl: () => string;
-  linkSecret: string;
-  linkTtlMs?: number;
+  linkKeys: LinkKeys;
 }
-
-const WEEK_MS = 7 * 86_400_000;
 
 /** The draft, three ways: stored in Postgres, uploaded to the channel as a file, and a signed link. */
 export type PostmortemPublisher = ReturnType<typeof createPostmortemPublisher>;
@@ -38,8 +35,8 @@ export function createPostmortemPublisher(deps: PostmortemPublisherDeps) {
     ): Promise<void> {
       const incident = await deps.incidents.find(incidentId);
       if (!incident) return;
-      const expiresAt = new Date(run.requestedAt.getTime() + (deps.linkTtlMs ?? WEEK_MS));
-      const path = signPostmortemPath(deps.linkSecret, incidentId, expiresAt);
+      const expiresAt = new Date(run.requestedAt.getTime() + LINK_TTL_MS);
+      const path = signPostmortemPath(deps.linkKeys, incidentId, expiresAt);
       if (run.mayRepeat && incident.channelId) {
         // The signature alone: Slack returns the text with `&` escaped.
         const signature = path.slice(path.indexOf('sig='));
@@ -49,7 +46,8 @@ export function createPostmortemPublisher(deps: PostmortemPublisherDeps) {
         if (earlier) return;
       }
       const stored = await deps.postmortems.generate(incidentId, by);
-      if (!stored) return;
+      // Nothing changed since a draft that reached the channel: the one there is still current.
+      if (!stored || (stored.unchanged && stored.slackFileId)) return;
       const link = `${deps.baseUrl().replace(/\/$/, '')}${path}`;
       const comment = `:memo: Postmortem draft for incident #${incident.number} (generated from the timeline). Download: <${link}|postmortem.md> (link valid 7 days). Regenerate with \`/incident postmortem\`.`;
       if (!incident.channelId) return;

@@ -42,8 +42,6 @@ export interface SlackAppDeps {
   readModel: ReadModel;
   /** The people paged per incident: the access rule lets them view it and acknowledge. */
   pagedUsers: PagedUsers;
-  /** Claims an Events API delivery id; false when some instance already handled it. */
-  claimEvent: (eventId: string) => Promise<boolean>;
   clock: Clock;
   logger: Logger;
   defaultSeverity: Severity;
@@ -77,6 +75,8 @@ export function createSlackApp(deps: SlackAppDeps): {
   connect(): Promise<() => Promise<void>>;
 } {
   const slackLogger = createSlackLogger(deps.logger);
+  const httpReceiver = (processBeforeResponse: boolean) =>
+    new HTTPReceiver({ signingSecret: deps.slack.signingSecret, logger: slackLogger, processBeforeResponse });
   const receiver = deps.slack.appToken
     ? new SocketModeReceiver({
         appToken: deps.slack.appToken,
@@ -84,12 +84,7 @@ export function createSlackApp(deps: SlackAppDeps): {
         // Bolt hands these to the SocketModeClient's WebClient, which calls apps.connections.open.
         installerOptions: { clientOptions: { slackApiUrl: deps.slack.apiUrl } },
       })
-    : new HTTPReceiver({
-        signingSecret: deps.slack.signingSecret,
-        logger: slackLogger,
-        // Long-lived server: answer Slack as soon as the listener acks, keep working afterwards.
-        processBeforeResponse: false,
-      });
+    : httpReceiver(false);
   const app = new App({
     receiver,
     token: deps.slack.botToken,
@@ -97,6 +92,7 @@ export function createSlackApp(deps: SlackAppDeps): {
     // No in-memory state, so any web instance can serve any request.
     convoStore: false,
     deferInitialization: true,
+    extendedErrorHandler: true,
     clientOptions: {
       slackApiUrl: deps.slack.apiUrl,
       fetch: deps.slack.fetch,
@@ -104,12 +100,12 @@ export function createSlackApp(deps: SlackAppDeps): {
       timeout: 2500,
     },
   });
-  // Every Events API delivery is handled once across all instances, whatever Slack retries.
-  app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !(await deps.claimEvent(eventId))) return;
-    await next();
-  });
+  // Commands and interactions are answered as soon as their listener acks (work goes on after the
+  // ack). Events API deliveries (JSON bodies) are answered once their effect has committed, together
+  // with their event id (see db/slack-events-repo.ts), and a failure is answered 500: Slack redelivers
+  // it, so a failed timeline capture is retried, not lost.
+  const eventsReceiver = receiver instanceof HTTPReceiver ? httpReceiver(true) : null;
+  eventsReceiver?.init(app);
   const router = createSlackRouter(app);
   const admins = deps.oncall?.admins ?? [];
   // One access rule for every command, button and form.
@@ -140,12 +136,20 @@ export function createSlackApp(deps: SlackAppDeps): {
     clock: deps.clock,
     metrics: deps.metrics ?? null,
   });
-  app.error(async (error) => {
+  // extendedErrorHandler: Bolt calls this with { error, body } (its ExtendedErrorHandlerArgs type is not exported).
+  app.error((async ({ error, body }: { error: Error; body: unknown }) => {
     deps.logger.error({ err: error }, 'unhandled Slack listener error');
-  });
+    if (eventsReceiver && (body as { type?: string }).type === 'event_callback') throw error;
+  }) as unknown as Parameters<App['error']>[0]);
   return {
     app,
-    requestListener: receiver instanceof HTTPReceiver ? receiver.requestListener : null,
+    requestListener:
+      receiver instanceof HTTPReceiver
+        ? (req, res) => {
+            const json = req.headers['content-type']?.startsWith('application/json');
+            return (json && eventsReceiver ? eventsReceiver : receiver).requestListener(req, res);
+          }
+        : null,
     async connect() {
       if (!(receiver instanceof SocketModeReceiver)) return async () => {};
       await receiver.start();

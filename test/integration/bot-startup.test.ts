@@ -6,17 +6,17 @@ import { createDatabase } from '../helpers/postgres-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Runs `src/main.ts all` and returns how it ended; these runs must end by themselves. */
-function runBot(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** Runs `src/main.ts <role>` and returns how it ended; these runs must end by themselves. */
+function runBot(env: Record<string, string>, role = 'all'): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
     });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
@@ -25,6 +25,17 @@ function runBot(env: Record<string, string>): Promise<{ code: number | null; out
 }
 
 describe('start-up refuses a bad configuration', () => {
+  it('stops start:web and start:worker without Slack credentials with one clear line (only npm start is the sandbox)', async () => {
+    const roles = ['web', 'worker'];
+    const runs = await Promise.all(roles.map((role) => runBot({}, role)));
+    runs.forEach(({ code, output }, i) => {
+      expect(code).toBe(1);
+      expect(output.trim().split('\n')).toEqual([
+        `The ${roles[i]} role needs Slack credentials: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (and DATABASE_URL, REDIS_URL); only \`npm start\` runs the sandbox without them.`,
+      ]);
+    });
+  }, 90_000);
+
   it('lists every bad environment variable at once', async () => {
     const { code, output } = await runBot({
       SLACK_BOT_TOKEN: 'xoxp-wrong',

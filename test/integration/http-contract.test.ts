@@ -8,7 +8,7 @@ import { waitFor } from '../helpers/wait-for.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ env: { METRICS_PORT: '0' } });
 });
 afterAll(async () => {
   await h?.stop();
@@ -47,6 +47,20 @@ describe('POST /slack/events security', () => {
     });
     expect(response.status).toBe(401);
     expect(await incidentCount()).toBe(before);
+  });
+
+  it('rejects a correctly signed request dated more than five minutes in the future with 401', async () => {
+    const before = await incidentCount();
+    const response = await h.driver.post(commandBody('create From the future'), {
+      timestamp: Math.floor(Date.now() / 1000) + 6 * 60,
+    });
+    expect(response.status).toBe(401);
+    expect(await incidentCount()).toBe(before);
+    // A clock a little ahead of Slack's is fine.
+    const skewed = await h.driver.post(commandBody('help'), {
+      timestamp: Math.floor(Date.now() / 1000) + 60,
+    });
+    expect(skewed.status).toBe(200);
   });
 
   it('rejects a body signed over different bytes', async () => {
@@ -115,7 +129,7 @@ describe('operational routes', () => {
     const deadline = Date.now() + 10_000;
     let text = '';
     while (Date.now() < deadline) {
-      text = await (await fetch(`${h.bot.url}/metrics`)).text();
+      text = await (await fetch(`${h.bot.metricsUrl}/metrics`)).text();
       if (text.includes('method="pins.add",outcome="ok"')) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -129,6 +143,17 @@ describe('operational routes', () => {
       /incident_bot_slack_api_calls_total\{method="conversations.create",outcome="ok"\} 1/,
     );
     expect(text).toContain('method="pins.add",outcome="ok"');
+  });
+
+  it('serves /metrics only on the METRICS_PORT listener, never on the Slack-facing one', async () => {
+    expect(h.bot.metricsUrl).not.toBeNull();
+    expect(new URL(h.bot.metricsUrl!).port).not.toBe(new URL(h.bot.url).port);
+    expect((await fetch(`${h.bot.url}/metrics`)).status).toBe(404);
+    const metrics = await fetch(`${h.bot.metricsUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('incident_bot_http_requests_total');
+    // …and the metrics listener serves nothing else: no Slack URL, no postmortem links.
+    expect((await fetch(`${h.bot.metricsUrl}/slack/events`, { method: 'POST' })).status).toBe(404);
   });
 
   it('answers 404 for unknown paths and 405 for GET on the Slack URL', async () => {

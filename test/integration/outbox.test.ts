@@ -176,6 +176,7 @@ describe('the workers', () => {
       reconcileEveryMs: 60_000,
       jobs: {
         reconciler: { run: async () => ({ outbox: 0, reminders: 0, pruned: 0 }) },
+        retention: { run: async () => ({}) },
       } as unknown as JobDeps,
     });
     await outbox.transaction(async (_tx, emit) => emit(noteJob, { id: 20, note: 'first' }));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signPostmortemPath } from '../../src/postmortem/signed-links.js';
-import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/bot-harness.js';
+import { insertPostmortem } from '../../src/postmortem/postmortem-repo.js';
+import { linkKeys, signPostmortemPath } from '../../src/postmortem/signed-links.js';
+import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -90,7 +91,9 @@ describe('closing an incident and its postmortem draft', () => {
     expect((await fetch(tampered)).status).toBe(403);
     const otherIncident = link.replace(`/incidents/${incident.id}/`, `/incidents/${incident.id + 1}/`);
     expect((await fetch(otherIncident)).status).toBe(403);
-    const expired = `${h.bot.url}${signPostmortemPath(SIGNING_SECRET, incident.id, new Date(Date.now() - 1000))}`;
+    const [stored2] = await queryRows<{ value: string }>(h.databaseUrl, 'SELECT value FROM bot_secrets');
+    const keys = linkKeys([stored2!.value]);
+    const expired = `${h.bot.url}${signPostmortemPath(keys, incident.id, new Date(Date.now() - 1000))}`;
     const expiredResponse = await fetch(expired);
     expect(expiredResponse.status).toBe(403);
     expect(await expiredResponse.text()).toContain('expired');
@@ -162,6 +165,19 @@ describe('closing an incident and its postmortem draft', () => {
     expect(drafts[0]!.markdown).toContain('A poison message blocked the queue');
     expect(drafts[0]!.markdown).toContain('**Impact:** ~300 users affected');
     expect(drafts[1]!.markdown).toContain('| Write the runbook | unassigned | none | normal |');
+    // Regenerating is a change: someone outside the incident channel may not.
+    const outsider = await h.driver.slashCommand({
+      userId: h.people.carol,
+      channelId: h.generalId,
+      text: `postmortem #${number}`,
+    });
+    expect((outsider.body as { text: string }).text).toContain('regenerate the postmortem');
+    // Nothing changed since: not regenerated, and the person is told so.
+    expect(await say(incident.channel_id, 'postmortem')).toContain('Nothing has changed in incident');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(
+      await queryRows(h.databaseUrl, 'SELECT id FROM postmortems WHERE incident_id = $1', [incident.id]),
+    ).toHaveLength(2);
     const again = await h.driver.slashCommand({
       userId: h.people.alice,
       channelId: incident.channel_id,
@@ -180,6 +196,32 @@ describe('closing an incident and its postmortem draft', () => {
     await waitFor(() => h.fake.getChannel(incident.channel_id)?.is_archived === false, {
       what: 'the channel to be live',
     });
+  });
+
+  it('keeps the newest 10 drafts of an incident', async () => {
+    const [incident] = await queryRows<{ id: number }>(h.databaseUrl, 'SELECT min(id) AS id FROM incidents');
+    const before = await queryRows<{ id: number }>(
+      h.databaseUrl,
+      'SELECT id FROM postmortems WHERE incident_id = $1',
+      [incident!.id],
+    );
+    const ids: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const stored = await insertPostmortem(h.bot.pool, {
+        incidentId: incident!.id,
+        markdown: `draft ${i}`,
+        generatedBy: null,
+        sourceVersion: `v${i}`,
+      });
+      ids.push(stored.id);
+    }
+    const kept = await queryRows<{ id: number }>(
+      h.databaseUrl,
+      'SELECT id FROM postmortems WHERE incident_id = $1 ORDER BY id',
+      [incident!.id],
+    );
+    expect(before.length).toBeGreaterThan(0);
+    expect(kept.map((r) => r.id)).toEqual(ids.slice(-10));
   });
 
   it('reports counts, response times and the DORA tier with /incident stats', async () => {

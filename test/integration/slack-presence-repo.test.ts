@@ -54,7 +54,10 @@ describe('migration 0009: Slack presentation state leaves the incident record', 
     });
     const pending = await insertIncident();
 
-    expect(await runMigrations(pool)).toEqual([9, 10]);
+    // 0009 and every migration after it (more are added over time).
+    const later = (await listMigrations()).map((f) => f.version).filter((v) => v >= 9);
+    expect(await runMigrations(pool)).toEqual(later);
+    expect(later.slice(0, 2)).toEqual([9, 10]);
 
     expect(await findSlackPresence(pool, done)).toEqual({
       incidentId: done,

@@ -39,6 +39,14 @@ describe('docker-compose.yml', () => {
         expect(env[key], `${name} sets ${key}`).toBeTruthy();
       }
     }
+    // /metrics has its own listener, on the compose network only: never published like the Slack port.
+    for (const name of ['web', 'worker']) {
+      const service = compose.services[name];
+      expect(service.environment.METRICS_PORT).toBe('9464');
+      expect(service.expose).toEqual(['9464']);
+      expect(JSON.stringify(service.ports ?? [])).not.toContain('9464');
+      expect(service.environment.PORT).not.toBe(service.environment.METRICS_PORT);
+    }
     // The database credentials match between the bot and the Postgres service.
     const pg = compose.services.postgres.environment;
     expect(compose.services.web.environment.DATABASE_URL).toBe(

@@ -1,4 +1,4 @@
-import { createServer, get, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { createServer, get, type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackDriver } from '../src/slack-driver.js';
@@ -102,7 +102,8 @@ async function getJson(url: string): Promise<{ status: number; body: Json }> {
 async function postJson(url: string, body: unknown): Promise<{ status: number; body: Json }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // As the page's own fetch sends it.
+    headers: { 'content-type': 'application/json', origin: new URL(url).origin },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
@@ -513,6 +514,55 @@ describe('sandbox page server', () => {
     expect((await getJson(`${base}/api/state`)).status).toBe(400);
     expect((await getJson(`${base}/api/state?user=UNOBODY`)).body).toEqual({ error: 'unknown user UNOBODY' });
     expect((await fetch(`${base}/api/command`)).status).toBe(405);
+  });
+
+  it('refuses cross-site posts and other host names (DNS rebinding) with 403, and acts on none of them', async () => {
+    const { fake, base, recorder, reporter } = await setup();
+    const general = fake.getChannel('general')!.id;
+    const port = new URL(base).port;
+    const body = JSON.stringify({
+      user: reporter,
+      channel: general,
+      text: '/incident create From elsewhere',
+    });
+    /** node:http, since fetch will not send a Host header of the caller's choosing. */
+    const raw = (method: string, path: string, headers: Record<string, string>, data?: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${base}${path}`, { method, headers, agent: false }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(data);
+      });
+    const json = 'application/json';
+    const refused: [string, string, Record<string, string>][] = [
+      // A cross-site form or fetch without a preflight: text/plain, even with our own origin.
+      ['POST', '/api/command', { 'content-type': 'text/plain', origin: base }],
+      ['POST', '/api/command', { 'content-type': json, origin: 'http://evil.example' }],
+      ['POST', '/api/command', { 'content-type': json, origin: `http://127.0.0.1:${Number(port) + 1}` }],
+      ['POST', '/api/command', { 'content-type': json }],
+      // A rebound name resolving to 127.0.0.1: the browser sends its own host name, and an origin to match.
+      [
+        'POST',
+        '/api/command',
+        { 'content-type': json, host: `evil.example:${port}`, origin: `http://evil.example:${port}` },
+      ],
+      ['GET', `/api/state?user=${reporter}`, { host: `evil.example:${port}` }],
+      ['GET', '/api/users', { host: 'localhost:1' }],
+    ];
+    for (const [method, path, headers] of refused) {
+      const response = await raw(method, path, headers, method === 'POST' ? body : undefined);
+      expect(response.status, JSON.stringify(headers)).toBe(403);
+      expect(JSON.parse(response.body).error).toMatch(/sandbox/);
+    }
+    expect(recorder.received).toHaveLength(0);
+    // The page itself, under either loopback name, is served.
+    const local = { host: `localhost:${port}`, origin: `http://localhost:${port}`, 'content-type': json };
+    expect((await raw('POST', '/api/command', local, body)).status).toBe(200);
+    expect((await raw('GET', '/api/users', { host: `localhost:${port}` })).status).toBe(200);
+    expect(recorder.received).toHaveLength(1);
   });
 
   it('serves uploaded files', async () => {

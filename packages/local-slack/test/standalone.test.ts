@@ -118,7 +118,7 @@ describe('local-slack, run on its own for a plain Bolt app', () => {
     const command = (text: string) =>
       fetch(`${pageUrl}api/command`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', origin: new URL(pageUrl).origin },
         body: JSON.stringify({ user: riley, channel: general, text }),
       });
 

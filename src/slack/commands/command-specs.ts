@@ -335,9 +335,10 @@ export const reopen = defineCommand({
 export const postmortem = defineCommand({
   name: 'postmortem',
   summary: 'regenerate the postmortem draft from the latest data',
+  // Regenerating stores a draft and posts it in the channel: a change, not a look.
   access: 'changer',
   scope: 'incident',
-  what: () => 'regenerate the postmortem',
+  what: () => 'regenerate the postmortem of this incident',
 });
 
 /** In the order `/incident help` lists them. */

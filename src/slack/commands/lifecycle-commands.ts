@@ -100,6 +100,12 @@ export const lifecycleHandlers = handlers({
   },
   postmortem: {
     async run(_cmd, { incident, command, deps }) {
+      const current = await deps.readModel.findCurrentDraft(incident.id);
+      if (current) {
+        return {
+          text: `Nothing has changed in incident #${incident.number} since its last postmortem draft (generated <!date^${Math.floor(current.generatedAt.getTime() / 1000)}^{date_short_pretty} {time}|${current.generatedAt.toISOString()}>), so it was not regenerated.${incident.channelId ? ` That draft is the one in <#${incident.channelId}>.` : ''}`,
+        };
+      }
       await deps.lifecycle.regeneratePostmortem(incident.id, command.user_id);
       return {
         text: `Regenerating the postmortem draft of incident #${incident.number} from the latest data.`,

@@ -61,7 +61,7 @@ export function registerTimelineCapture(router: SlackRouter, deps: TimelineCaptu
     }
   });
 
-  router.event('pin_added', async ({ event, client }) => {
+  router.event('pin_added', async ({ event, body, client }) => {
     const e = event as unknown as {
       channel_id: string;
       user: string;
@@ -69,13 +69,13 @@ export function registerTimelineCapture(router: SlackRouter, deps: TimelineCaptu
     };
     const message = e.item.message;
     if (!message) return;
-    await capture(e.channel_id, message, 'pin', e.user, client);
+    await capture(e.channel_id, message, 'pin', e.user, client, body.event_id);
   });
-  router.event('pin_removed', async ({ event }) => {
+  router.event('pin_removed', async ({ event, body }) => {
     const e = event as unknown as { channel_id: string; item: { message?: { ts: string } } };
-    if (e.item.message) await uncapture(e.channel_id, e.item.message.ts);
+    if (e.item.message) await uncapture(e.channel_id, e.item.message.ts, body.event_id);
   });
-  router.event('reaction_added', async ({ event: e, client }) => {
+  router.event('reaction_added', async ({ event: e, body, client }) => {
     const event = e as ReactionAddedEvent;
     if (event.reaction !== 'pushpin' || event.item.type !== 'message') return;
     const message = await findMessage(client, event.item.channel, event.item.ts);
@@ -85,12 +85,13 @@ export function registerTimelineCapture(router: SlackRouter, deps: TimelineCaptu
       'reaction',
       event.user,
       client,
+      body.event_id,
     );
   });
-  router.event('reaction_removed', async ({ event: e }) => {
+  router.event('reaction_removed', async ({ event: e, body }) => {
     const event = e as ReactionRemovedEvent;
     if (event.reaction !== 'pushpin' || event.item.type !== 'message') return;
-    await uncapture(event.item.channel, event.item.ts);
+    await uncapture(event.item.channel, event.item.ts, body.event_id);
   });
 
   async function capture(
@@ -99,6 +100,7 @@ export function registerTimelineCapture(router: SlackRouter, deps: TimelineCaptu
     via: CapturedMessage['via'],
     actor: string,
     client: WebClient,
+    eventId: string,
   ): Promise<void> {
     const incident = await deps.incidents.findByChannel(channelId);
     if (!incident) return;
@@ -109,12 +111,13 @@ export function registerTimelineCapture(router: SlackRouter, deps: TimelineCaptu
       await describeMessage(client, channelId, message, via),
       tsToDate(message.ts),
       actor,
+      eventId,
     );
   }
 
-  async function uncapture(channelId: string, ts: string): Promise<void> {
+  async function uncapture(channelId: string, ts: string, eventId: string): Promise<void> {
     const incident = await deps.incidents.findByChannel(channelId);
-    if (incident) await deps.lifecycle.uncaptureMessage(incident.id, channelId, ts);
+    if (incident) await deps.lifecycle.uncaptureMessage(incident.id, channelId, ts, eventId);
   }
 }
 

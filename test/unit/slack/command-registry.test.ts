@@ -64,7 +64,7 @@ describe('the command registry', () => {
     expect(what('update Rolled back')).toBe('post updates');
     expect(what('page <@U012ABCDEF>')).toBe('page people for this incident');
     expect(what('escalate')).toBe('escalate this incident');
-    expect(what('postmortem')).toBe('regenerate the postmortem');
+    expect(what('postmortem')).toBe('regenerate the postmortem of this incident');
   });
 
   it('opens a modal at once only for create without a title and close without a resolution', () => {

@@ -44,3 +44,28 @@ export function escapeHtml(text: string): string {
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 }
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Why a request must be refused (403), or null. The page is served on a loopback port, so a web page
+ * on another site can reach it from the same browser: its `text/plain` form posts and, through DNS
+ * rebinding, requests under its own host name. Every request must name a loopback host with the port
+ * actually served; a POST (every POST changes the workspace) must be JSON from the page's own origin.
+ */
+export function foreignRequest(req: IncomingMessage): string | null {
+  const host = req.headers.host ?? '';
+  const port = req.socket.localPort;
+  const separator = host.lastIndexOf(':');
+  const name = separator > 0 ? host.slice(0, separator) : host;
+  if (!LOOPBACK_NAMES.has(name.toLowerCase()) || host.slice(separator + 1) !== String(port)) {
+    return `the sandbox answers only on 127.0.0.1:${port} or localhost:${port}, not ${host || 'no Host'}`;
+  }
+  if (req.method !== 'POST') return null;
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') return 'the sandbox takes POSTs as application/json only';
+  if (req.headers.origin?.toLowerCase() !== `http://${host.toLowerCase()}`) {
+    return `the sandbox takes POSTs from its own page (Origin http://${host}) only`;
+  }
+  return null;
+}

@@ -11,7 +11,7 @@ import type { SlackDriver } from '../slack-driver.js';
 import type { SlackFake } from '../slack-fake/index.js';
 import { createSandboxActions } from './sandbox-actions.js';
 import { createEventStreams } from './sandbox-events.js';
-import { escapeHtml, RequestError, readJson, send, sendJson } from './sandbox-http.js';
+import { escapeHtml, foreignRequest, RequestError, readJson, send, sendJson } from './sandbox-http.js';
 import { createSandboxReader } from './sandbox-state.js';
 
 export interface SandboxUser {
@@ -158,6 +158,11 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     handler(req, res) {
       const url = new URL(req.url ?? '/', 'http://sandbox.local');
       if (!assetFor(url.pathname) && !url.pathname.startsWith('/api/')) return false;
+      const refused = foreignRequest(req);
+      if (refused) {
+        sendJson(res, 403, { error: refused });
+        return true;
+      }
       handle(req, res, url).catch((error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         if (res.headersSent) {

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retentionJob } from '../../src/jobs/retention.js';
+import { createRetentionSweep } from '../../src/jobs/retention-sweep.js';
+import { createLogger } from '../../src/logger.js';
+import { type Harness, startHarness } from '../helpers/bot-harness.js';
+import { queryRows } from '../helpers/incidents-db.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ env: { RETENTION_DAYS: '30', DATABASE_STATEMENT_TIMEOUT_MS: '500' } });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const keysOf = async (sql: string) =>
+  (await queryRows<{ key: string }>(h.databaseUrl, sql)).map((r) => r.key);
+
+describe('retention', () => {
+  it('deletes processed Slack event ids and idempotency keys older than RETENTION_DAYS, and keeps newer ones', async () => {
+    await queryRows(
+      h.databaseUrl,
+      `INSERT INTO processed_slack_events (event_id, received_at)
+       SELECT 'Ev-old-' || i, now() - interval '20 days' FROM generate_series(1, 7) i
+       UNION ALL SELECT 'Ev-new', now() - interval '14 days'`,
+    );
+    await queryRows(
+      h.databaseUrl,
+      `INSERT INTO idempotency_keys (key, created_at) VALUES
+       ('command-old', now() - interval '16 days'), ('command-new', now() - interval '1 day')`,
+    );
+    // Run as if 15 days from now (the bot's own hourly sweep, running now, deletes none of these),
+    // in small batches, so the sweep has to loop.
+    const sweep = createRetentionSweep({
+      pool: h.bot.pool,
+      clock: { now: () => new Date(Date.now() + 15 * 86_400_000) },
+      logger: createLogger({ level: 'silent' }),
+      retentionDays: 30,
+      batch: 3,
+    });
+    expect(await sweep.run()).toEqual({ processedSlackEvents: 7, idempotencyKeys: 1 });
+    expect(await keysOf('SELECT event_id AS key FROM processed_slack_events')).toEqual(['Ev-new']);
+    expect(await keysOf("SELECT key FROM idempotency_keys WHERE key LIKE 'command-%'")).toEqual([
+      'command-new',
+    ]);
+    expect(await sweep.run()).toEqual({ processedSlackEvents: 0, idempotencyKeys: 0 });
+  });
+
+  it('runs as a scheduled job of the catalogue on the timers queue', async () => {
+    const scheduler = await h.bot.queues.timers.getJobScheduler(retentionJob.key({}));
+    expect(scheduler).toMatchObject({ name: retentionJob.name, every: 3_600_000 });
+  });
+
+  it('cancels a statement that runs longer than DATABASE_STATEMENT_TIMEOUT_MS', async () => {
+    expect((await h.bot.pool.query('SHOW statement_timeout')).rows[0]).toEqual({
+      statement_timeout: '500ms',
+    });
+    await expect(h.bot.pool.query('SELECT pg_sleep(3)')).rejects.toMatchObject({ code: '57014' });
+  });
+});
