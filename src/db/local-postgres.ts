@@ -65,7 +65,7 @@ export function createLocalPostgres(options: LocalPostgresOptions): LocalPostgre
     async start() {
       const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
       const bin = reachableBinaries(runAs);
-      if (!existsSync(join(options.dataDir, 'PG_VERSION'))) initCluster(bin, options, runAs);
+      if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await initCluster(bin, options, runAs);
       child = await startServer(bin, options, runAs);
       child.once('exit', () => {
         child = undefined;
@@ -185,13 +185,17 @@ function prepareDataDir(dataDir: string, runAs: RunAs | undefined): void {
   }
 }
 
-function initCluster(bin: Binaries, options: LocalPostgresOptions, runAs: RunAs | undefined): void {
+/**
+ * Runs initdb without blocking the event loop: it takes seconds (tens on a loaded machine), and
+ * whatever starts beside it (the tests start Redis at the same time) must keep its timers honest.
+ */
+async function initCluster(bin: Binaries, options: LocalPostgresOptions, runAs: RunAs | undefined) {
   prepareDataDir(options.dataDir, runAs);
   const passwordFile = join(tmpdir(), `incident-bot-pg-password-${randomBytes(6).toString('hex')}`);
   writeFileSync(passwordFile, `${options.password}\n`, { mode: 0o600 });
   if (runAs) chownSync(passwordFile, runAs.uid, runAs.gid);
   try {
-    const result = spawnSync(
+    const child = spawn(
       bin.initdb,
       [
         `--pgdata=${options.dataDir}`,
@@ -201,12 +205,19 @@ function initCluster(bin: Binaries, options: LocalPostgresOptions, runAs: RunAs 
         '--encoding=UTF8',
         '--locale=C',
       ],
-      { ...runAs, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } },
+      { ...runAs, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
     );
-    if (result.error) throw new PostgresStartError(`initdb could not start: ${result.error.message}`);
-    if (result.status !== 0) {
-      throw new PostgresStartError(`initdb failed (exit ${result.status}): ${tail(result.stderr)}`);
-    }
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const status = await new Promise<number | string>((done, fail) => {
+      child.once('error', (error) =>
+        fail(new PostgresStartError(`initdb could not start: ${error.message}`)),
+      );
+      child.once('close', (code, signal) => done(code ?? signal ?? 'unknown'));
+    });
+    if (status !== 0) throw new PostgresStartError(`initdb failed (exit ${status}): ${tail(stderr)}`);
   } finally {
     rmSync(passwordFile, { force: true });
   }
