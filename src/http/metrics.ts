@@ -6,6 +6,7 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route'>;
   slackCalls: Counter<'method' | 'outcome'>;
   jobs: Counter<'queue' | 'name' | 'outcome'>;
+  workerReplacements: Counter<'queue'>;
 }
 
 /** One registry per bot instance (no global default registry), so tests can run several. */
@@ -37,6 +38,12 @@ export function createMetrics(): Metrics {
       name: 'incident_bot_jobs_total',
       help: 'Background jobs finished, by queue, job name and outcome',
       labelNames: ['queue', 'name', 'outcome'],
+      registers: [registry],
+    }),
+    workerReplacements: new Counter({
+      name: 'incident_bot_worker_replacements_total',
+      help: 'Workers replaced by the watchdog because they stopped fetching jobs (jobs/worker-watchdog.ts)',
+      labelNames: ['queue'],
       registers: [registry],
     }),
   };
