@@ -128,18 +128,26 @@ function reachableBinaries(runAs: RunAs | undefined): Binaries {
   });
   if (!runAs || canExecute(runAs, at(native).initdb)) return at(native);
   const copy = `/var/tmp/incident-bot-pg-${version}`;
-  if (!canExecute(runAs, at(copy).initdb)) {
-    console.log(`postgres: the postgres user cannot reach ${native}; copying the binaries to ${copy}`);
-    const staging = `${copy}.${process.pid}.${randomBytes(3).toString('hex')}`;
-    cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
-    chmodSync(staging, 0o755);
-    rmSync(copy, { recursive: true, force: true });
+  if (canExecute(runAs, at(copy).initdb)) {
+    console.log(`postgres: the postgres user cannot reach ${native}; using the copy in ${copy}`);
+    return at(copy);
+  }
+  console.log(`postgres: the postgres user cannot reach ${native}; copying the binaries to ${copy}`);
+  const staging = `${copy}.${process.pid}.${randomBytes(3).toString('hex')}`;
+  cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+  chmodSync(staging, 0o755);
+  // Other sandboxes and test runs on this machine may use the copy this very moment: a broken one is
+  // replaced, but one that works (another process may just have made it) is never removed.
+  if (existsSync(copy) && !canExecute(runAs, at(copy).initdb)) rmSync(copy, { recursive: true, force: true });
+  try {
     renameSync(staging, copy);
-    if (!canExecute(runAs, at(copy).initdb)) {
-      throw new PostgresStartError(
-        `the postgres user cannot execute ${at(copy).initdb} either; check /var/tmp's mount options (noexec?)`,
-      );
-    }
+  } catch {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  if (!canExecute(runAs, at(copy).initdb)) {
+    throw new PostgresStartError(
+      `the postgres user cannot execute ${at(copy).initdb} either; check /var/tmp's mount options (noexec?)`,
+    );
   }
   return at(copy);
 }
