@@ -65,7 +65,7 @@ export function createLocalPostgres(options: LocalPostgresOptions): LocalPostgre
     async start() {
       const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
       const bin = reachableBinaries(runAs);
-      if (!existsSync(join(options.dataDir, 'PG_VERSION'))) initCluster(bin, options, runAs);
+      if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await initCluster(bin, options, runAs);
       child = await startServer(bin, options, runAs);
       child.once('exit', () => {
         child = undefined;
@@ -128,18 +128,26 @@ function reachableBinaries(runAs: RunAs | undefined): Binaries {
   });
   if (!runAs || canExecute(runAs, at(native).initdb)) return at(native);
   const copy = `/var/tmp/incident-bot-pg-${version}`;
-  if (!canExecute(runAs, at(copy).initdb)) {
-    console.log(`postgres: the postgres user cannot reach ${native}; copying the binaries to ${copy}`);
-    const staging = `${copy}.${process.pid}.${randomBytes(3).toString('hex')}`;
-    cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
-    chmodSync(staging, 0o755);
-    rmSync(copy, { recursive: true, force: true });
+  if (canExecute(runAs, at(copy).initdb)) {
+    console.log(`postgres: the postgres user cannot reach ${native}; using the copy in ${copy}`);
+    return at(copy);
+  }
+  console.log(`postgres: the postgres user cannot reach ${native}; copying the binaries to ${copy}`);
+  const staging = `${copy}.${process.pid}.${randomBytes(3).toString('hex')}`;
+  cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+  chmodSync(staging, 0o755);
+  // Other sandboxes and test runs on this machine may use the copy this very moment: a broken one is
+  // replaced, but one that works (another process may just have made it) is never removed.
+  if (existsSync(copy) && !canExecute(runAs, at(copy).initdb)) rmSync(copy, { recursive: true, force: true });
+  try {
     renameSync(staging, copy);
-    if (!canExecute(runAs, at(copy).initdb)) {
-      throw new PostgresStartError(
-        `the postgres user cannot execute ${at(copy).initdb} either; check /var/tmp's mount options (noexec?)`,
-      );
-    }
+  } catch {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  if (!canExecute(runAs, at(copy).initdb)) {
+    throw new PostgresStartError(
+      `the postgres user cannot execute ${at(copy).initdb} either; check /var/tmp's mount options (noexec?)`,
+    );
   }
   return at(copy);
 }
@@ -185,13 +193,17 @@ function prepareDataDir(dataDir: string, runAs: RunAs | undefined): void {
   }
 }
 
-function initCluster(bin: Binaries, options: LocalPostgresOptions, runAs: RunAs | undefined): void {
+/**
+ * Runs initdb without blocking the event loop: it takes seconds (tens on a loaded machine), and
+ * whatever starts beside it (the tests start Redis at the same time) must keep its timers honest.
+ */
+async function initCluster(bin: Binaries, options: LocalPostgresOptions, runAs: RunAs | undefined) {
   prepareDataDir(options.dataDir, runAs);
   const passwordFile = join(tmpdir(), `incident-bot-pg-password-${randomBytes(6).toString('hex')}`);
   writeFileSync(passwordFile, `${options.password}\n`, { mode: 0o600 });
   if (runAs) chownSync(passwordFile, runAs.uid, runAs.gid);
   try {
-    const result = spawnSync(
+    const child = spawn(
       bin.initdb,
       [
         `--pgdata=${options.dataDir}`,
@@ -201,12 +213,19 @@ function initCluster(bin: Binaries, options: LocalPostgresOptions, runAs: RunAs 
         '--encoding=UTF8',
         '--locale=C',
       ],
-      { ...runAs, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } },
+      { ...runAs, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
     );
-    if (result.error) throw new PostgresStartError(`initdb could not start: ${result.error.message}`);
-    if (result.status !== 0) {
-      throw new PostgresStartError(`initdb failed (exit ${result.status}): ${tail(result.stderr)}`);
-    }
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const status = await new Promise<number | string>((done, fail) => {
+      child.once('error', (error) =>
+        fail(new PostgresStartError(`initdb could not start: ${error.message}`)),
+      );
+      child.once('close', (code, signal) => done(code ?? signal ?? 'unknown'));
+    });
+    if (status !== 0) throw new PostgresStartError(`initdb failed (exit ${status}): ${tail(stderr)}`);
   } finally {
     rmSync(passwordFile, { force: true });
   }

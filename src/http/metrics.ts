@@ -9,6 +9,7 @@ export interface Metrics {
   slackCallsInTransaction: Counter<'method'>;
   jobs: Counter<'queue' | 'name' | 'outcome'>;
   appHomeFailures: Counter<'reason'>;
+  workerReplacements: Counter<'queue'>;
 }
 
 /** One registry per bot instance (no global default registry), so tests can run several. */
@@ -52,6 +53,12 @@ export function createMetrics(): Metrics {
       name: 'incident_bot_app_home_publish_failures_total',
       help: 'App Home tabs that could not be published, by reason (a Slack error code, or internal)',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    workerReplacements: new Counter({
+      name: 'incident_bot_worker_replacements_total',
+      help: 'Workers replaced by the watchdog because they stopped fetching jobs (jobs/worker-watchdog.ts)',
+      labelNames: ['queue'],
       registers: [registry],
     }),
   };

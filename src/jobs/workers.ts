@@ -1,4 +1,4 @@
-import { type Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { batched } from '../db/batched.js';
@@ -13,6 +13,7 @@ import { OVERRIDES_RETENTION_EVERY_MS, overridesRetentionJob } from './overrides
 import type { Queues } from './queues.js';
 import { reconcileJob } from './reconcile.js';
 import { retentionJob } from './retention.js';
+import { superviseWorker, WatchedWorker } from './worker-watchdog.js';
 
 export const RECONCILE_EVERY_MS = 15_000;
 export const RETENTION_EVERY_MS = 3_600_000;
@@ -32,6 +33,8 @@ export interface WorkerDeps {
   reconcileEveryMs?: number;
   /** How often the retention sweep runs (default hourly). */
   retentionEveryMs?: number;
+  /** When a worker that fetches no jobs counts as stuck (worker-watchdog.ts; default 20 s). */
+  stallAfterMs?: number;
 }
 
 export interface Workers {
@@ -92,6 +95,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     lockDuration: 10_000,
     stalledInterval: 5_000,
     maxStalledCount: 3,
+    // After a connection error BullMQ waits this long before fetching again (default 15 s); the
+    // watchdog's stall threshold is counted above it.
+    runRetryDelay: 5_000,
   };
   // Timer jobs are one short transaction each. They mostly wait for Postgres, and escalation
   // decisions that wait together are applied in one statement (escalation-service.ts), so 50 at
@@ -99,8 +105,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   // Page DMs have their own worker (and Slack client): a cosmetic job waiting out a 429 holds none
   // of its slots.
   const concurrency: Record<QueueKey, number> = { slack: 8, timers: 50, pages: 8 };
-  const workers = (Object.keys(QueueName) as QueueKey[]).map((queue) => {
-    const worker = new Worker(QueueName[queue], run, { ...settings, concurrency: concurrency[queue] });
+  const startWorker = (queue: QueueKey) => {
+    const worker = new WatchedWorker(QueueName[queue], run, { ...settings, concurrency: concurrency[queue] });
     worker.on('completed', (job) =>
       metrics.jobs.inc({ queue: QueueName[queue], name: job.name, outcome: 'completed' }),
     );
@@ -110,7 +116,16 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     });
     worker.on('error', (error) => logger.error({ queue, err: error }, 'worker error'));
     return worker;
-  });
+  };
+  // A worker that stops fetching jobs (a known BullMQ/ioredis reconnect hang) is replaced.
+  const workers = (Object.keys(QueueName) as QueueKey[]).map((queue) =>
+    superviseWorker(() => startWorker(queue), {
+      logger,
+      queue,
+      onReplace: () => metrics.workerReplacements.inc({ queue: QueueName[queue] }),
+      ...(deps.stallAfterMs ? { stallAfterMs: deps.stallAfterMs } : {}),
+    }),
+  );
 
   // The reconciler and the retention sweep are idempotent, so one scheduler each, shared by every
   // worker process, is enough. Schedulers live in Redis, so a Redis that lost its data has none:
@@ -144,12 +159,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     async close(deadlineMs = 10_000) {
       clearInterval(schedulerTimer);
       connection.off('ready', keepScheduler);
-      const graceful = Promise.all(workers.map((w) => w.close()));
-      const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, deadlineMs, 'timeout').unref());
-      if ((await Promise.race([graceful, timeout])) === 'timeout') {
-        logger.warn('workers did not finish within the deadline; closing forcefully');
-        await Promise.all(workers.map((w) => w.close(true)));
-      }
+      await Promise.all(workers.map((w) => w.close(deadlineMs)));
     },
   };
 }

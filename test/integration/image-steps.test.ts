@@ -28,16 +28,22 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  for (const child of running) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((done) => child.once('exit', done));
-    }
-  }
+  // Both roles stop at once; one that has not exited 25 s after SIGTERM (its own hard exit is at
+  // 20 s, which a loaded machine may not honour in time) is killed, so the hook cannot time out.
+  await Promise.all(
+    running
+      .filter((child) => child.exitCode === null && child.signalCode === null)
+      .map((child) => {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill('SIGTERM');
+        const kill = setTimeout(() => child.kill('SIGKILL'), 25_000);
+        return exited.finally(() => clearTimeout(kill));
+      }),
+  );
   await redis?.stop();
   await slack.stop();
   rmSync(work, { recursive: true, force: true });
-});
+}, 120_000);
 
 /** The image's user: `node` in the image; here an unprivileged stand-in when we are root. */
 function imageUser(): { uid?: number; gid?: number } {

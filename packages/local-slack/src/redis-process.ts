@@ -11,7 +11,7 @@ export interface RedisProcess {
 /**
  * Runs `redis-server` on 127.0.0.1:`port` with its data in `dir` and the policy BullMQ needs
  * (noeviction), plus `args`; resolves once it accepts connections, rejects with its output if it
- * exits, cannot be run, or is not ready within 10 s.
+ * exits, cannot be run, or is not ready within 30 s (it takes milliseconds; a busy machine may be slow).
  */
 export async function spawnRedisServer(options: {
   port: number;
@@ -37,7 +37,10 @@ export async function spawnRedisServer(options: {
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   await new Promise<void>((ready, fail) => {
     let output = '';
-    const timer = setTimeout(() => fail(new Error(`redis-server did not start:\n${output}`)), 10_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`redis-server was not ready within 30 s: ${output.trim() || '(no output)'}`));
+    }, 30_000);
     const settle = (error?: Error) => {
       clearTimeout(timer);
       if (error) fail(error);
