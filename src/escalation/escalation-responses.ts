@@ -1,8 +1,6 @@
-import type { Clock } from '../clock.js';
-import { asDatabaseError, type Pool, withTransaction } from '../db/pool.js';
+import { asDatabaseError, withTransaction } from '../db/pool.js';
 import { escalationAcknowledgedJob } from '../jobs/escalation-acknowledged.js';
 import { incidentRefreshJob } from '../jobs/incident-refresh.js';
-import type { Outbox } from '../jobs/outbox.js';
 import { pageAcknowledgedJob } from '../jobs/page-acknowledged.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
 import type { EscalationJobs } from './escalation-jobs.js';
@@ -14,6 +12,7 @@ import {
   resolveEscalation,
   restartEscalation,
 } from './escalation-repo.js';
+import type { EscalationServiceDeps } from './escalation-service.js';
 import { isExhaustionCheck } from './escalation-steps.js';
 
 export type AckResult =
@@ -26,13 +25,12 @@ export type AckResult =
  * page again after an unanswered acknowledgement. Each is a compare-and-set on the escalation's
  * epoch, so a stale button or a repeated job changes nothing.
  */
-export function createEscalationResponses(deps: {
-  pool: Pool;
-  clock: Clock;
-  outbox: Outbox;
-  jobs: EscalationJobs;
-}) {
-  const { pool, clock, outbox, jobs } = deps;
+export function createEscalationResponses({
+  pool,
+  clock,
+  outbox,
+  jobs,
+}: Pick<EscalationServiceDeps, 'pool' | 'clock' | 'outbox'> & { jobs: EscalationJobs }) {
   return {
     /** Acknowledged but unresolved for too long: page again from the first level. */
     async fireAckTimeout(timer: { incidentId: number; epoch: number }): Promise<boolean> {
