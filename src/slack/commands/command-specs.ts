@@ -1,6 +1,7 @@
 import { parseDuration } from '../../escalation/duration.js';
 import { INCIDENT_ROLES, LIFECYCLE_STATUSES, SEVERITIES } from '../../incidents/incident-types.js';
 import { defineCommand } from './command-spec.js';
+import { readFollowupItem } from './followup-item.js';
 import { clip, oneOf, optional, refuse, switchFlag, text, valueFlag, word, words } from './grammar.js';
 import { parseSeverity, parseUserMention, unescapeSlackText } from './slack-words.js';
 
@@ -53,8 +54,12 @@ export const help = defineCommand({
   scope: 'global',
   args: {
     topic: optional(
-      // Stryker disable next-line StringLiteral: an optional argument's noun is never shown (only a missing required one is named)
-      word('command', 'a command', (input) => input.toLowerCase()),
+      word(
+        'command',
+        // Stryker disable next-line StringLiteral: an optional argument's noun is never shown (only a missing required one is named)
+        'a command',
+        (input) => input.toLowerCase(),
+      ),
       null,
     ),
   },
@@ -78,8 +83,16 @@ export const create = defineCommand({
   ],
   access: 'anyone',
   scope: 'global',
-  // Stryker disable next-line StringLiteral: an optional argument's noun is never shown (only a missing required one is named)
-  args: { words: optional(words('title', 'a title'), null) },
+  args: {
+    words: optional(
+      words(
+        'title',
+        // Stryker disable next-line StringLiteral: an optional argument's noun is never shown (only a missing required one is named)
+        'a title',
+      ),
+      null,
+    ),
+  },
   flags: {
     severity: valueFlag(
       ['severity', 'sev'],
@@ -275,55 +288,11 @@ export const followup = defineCommand({
     item: text(
       '<text> [@owner] [due YYYY-MM-DD]',
       'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
-      (input) => readFollowup(input),
+      (input) => readFollowupItem(input, MAX_FREE_TEXT),
     ),
   },
   build: ({ item }) => item,
 });
-
-interface FollowupItem {
-  text: string;
-  ownerId: string | null;
-  dueDate: string | null;
-}
-
-/** Owner and due date are read off the end, in either order: `@owner due D` or `due D @owner`. */
-function readFollowup(input: string): FollowupItem | ReturnType<typeof refuse> {
-  const item: FollowupItem = { text: input, ownerId: null, dueDate: null };
-  for (const take of [takeDue, takeOwner, takeDue]) {
-    const refused = take(item);
-    if (refused) return refused;
-  }
-  if (item.text === '')
-    return refuse(
-      'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
-    );
-  if (item.text.length > MAX_FREE_TEXT) return refuse(`Keep the action item to ${MAX_FREE_TEXT} characters.`);
-  return { ...item, text: unescapeSlackText(item.text) };
-}
-
-function takeDue(item: FollowupItem) {
-  const due = item.dueDate === null ? /(?:^|\s+)due\s+(\d{4}-\d{2}-\d{2})$/i.exec(item.text) : null;
-  if (!due) return null;
-  if (!isRealDate(due[1]!)) return refuse(`"${due[1]}" is not a date: use YYYY-MM-DD.`);
-  item.dueDate = due[1]!;
-  item.text = item.text.slice(0, due.index);
-  return null;
-}
-
-/** Taken once, between the two looks for a due date. */
-function takeOwner(item: FollowupItem) {
-  const owner = /(?:^|\s+)(<@[UW][A-Z0-9]{2,}(?:\|[^>]*)?>)$/.exec(item.text);
-  if (!owner) return null;
-  item.ownerId = parseUserMention(owner[1]!);
-  item.text = item.text.slice(0, owner.index);
-  return null;
-}
-
-function isRealDate(text: string): boolean {
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
 
 export const timeline = defineCommand({
   name: 'timeline',
@@ -332,11 +301,14 @@ export const timeline = defineCommand({
   scope: 'incident',
   args: {
     page: optional(
-      // Stryker disable next-line StringLiteral: an optional argument's noun is never shown (only a missing required one is named)
-      word('page', 'a page number', (input) =>
-        /^\d{1,4}$/.test(input) && Number(input) > 0
-          ? Number(input)
-          : refuse(`"${clip(input, 20)}" is not a page number: use \`/incident timeline [#12] [page]\`.`),
+      word(
+        'page',
+        // Stryker disable next-line StringLiteral: an optional argument's noun is never shown (only a missing required one is named)
+        'a page number',
+        (input) =>
+          /^\d{1,4}$/.test(input) && Number(input) > 0
+            ? Number(input)
+            : refuse(`"${clip(input, 20)}" is not a page number: use \`/incident timeline [#12] [page]\`.`),
       ),
       1,
     ),
