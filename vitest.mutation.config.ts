@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LoadFailureAsTest } from './test/helpers/load-failure-as-test.js';
 
 // Stryker runs vitest in worker threads inside its own process, so the zone is set for that whole
 // process, before vitest starts a thread (test/helpers/zone-and-locale.ts checks it took effect).
@@ -27,5 +28,7 @@ export default defineConfig({
     env: { FC_SEED: process.env.FC_SEED ?? '20261202' },
     setupFiles: ['test/helpers/fast-check-seed.ts', 'test/helpers/zone-and-locale.ts'],
     testTimeout: 30_000,
+    // A test file that a mutant stops from loading fails a test, so the mutant counts as killed.
+    reporters: ['default', new LoadFailureAsTest()],
   },
 });

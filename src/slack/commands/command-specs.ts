@@ -1,10 +1,11 @@
 import { parseDuration } from '../../escalation/duration.js';
 import { INCIDENT_ROLES, LIFECYCLE_STATUSES, SEVERITIES } from '../../incidents/incident-types.js';
 import { defineCommand } from './command-spec.js';
+import { readFollowupItem } from './followup-item.js';
 import { clip, oneOf, optional, refuse, switchFlag, text, valueFlag, word, words } from './grammar.js';
 import { oncallOverrideCancel, oncallOverrides, scheduleFlag } from './override-specs.js';
 import { parseSeverity, parseUserMention, slackToPlain } from './slack-words.js';
-import { MAX_FREE_TEXT, MAX_TITLE_LENGTH, readFollowup, readLink } from './text-arguments.js';
+import { MAX_FREE_TEXT, MAX_TITLE_LENGTH, readLink } from './text-arguments.js';
 
 /**
  * Every `/incident` subcommand, declared once: grammar, usage, access. The parser, `/incident help`
@@ -56,7 +57,12 @@ export const help = defineCommand({
   scope: 'global',
   args: {
     topic: optional(
-      word('command', 'a command', (input) => input.toLowerCase()),
+      word(
+        'command',
+        // Stryker disable next-line StringLiteral: an optional argument's noun is never shown (only a missing required one is named)
+        'a command',
+        (input) => input.toLowerCase(),
+      ),
       null,
     ),
   },
@@ -80,7 +86,16 @@ export const create = defineCommand({
   ],
   access: 'anyone',
   scope: 'global',
-  args: { words: optional(words('title', 'a title'), null) },
+  args: {
+    words: optional(
+      words(
+        'title',
+        // Stryker disable next-line StringLiteral: an optional argument's noun is never shown (only a missing required one is named)
+        'a title',
+      ),
+      null,
+    ),
+  },
   flags: {
     severity: valueFlag(
       ['severity', 'sev'],
@@ -264,7 +279,7 @@ export const followup = defineCommand({
     item: text(
       '<text> [@owner] [due YYYY-MM-DD]',
       'Write the action item: `/incident followup Add an alert on queue depth @owner due 2026-12-01`.',
-      readFollowup,
+      (input) => readFollowupItem(input, MAX_FREE_TEXT),
     ),
   },
   build: ({ item }) => item,
@@ -277,10 +292,14 @@ export const timeline = defineCommand({
   scope: 'incident',
   args: {
     page: optional(
-      word('page', 'a page number', (input) =>
-        /^\d{1,4}$/.test(input) && Number(input) > 0
-          ? Number(input)
-          : refuse(`"${clip(input, 20)}" is not a page number: use \`/incident timeline [#12] [page]\`.`),
+      word(
+        'page',
+        // Stryker disable next-line StringLiteral: an optional argument's noun is never shown (only a missing required one is named)
+        'a page number',
+        (input) =>
+          /^\d{1,4}$/.test(input) && Number(input) > 0
+            ? Number(input)
+            : refuse(`"${clip(input, 20)}" is not a page number: use \`/incident timeline [#12] [page]\`.`),
       ),
       1,
     ),

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defineCommand, parseWithSpec, syntaxOf } from '../../../src/slack/commands/command-spec.js';
 import { COMMAND_SPECS } from '../../../src/slack/commands/command-specs.js';
-import { clip, listWords, text } from '../../../src/slack/commands/grammar.js';
+import { text } from '../../../src/slack/commands/grammar.js';
 import { parseIncidentCommand, USAGE, usageFor } from '../../../src/slack/commands/parse-command.js';
 import { COMMAND_HANDLERS, opensModal } from '../../../src/slack/commands/run-command.js';
 
@@ -215,18 +215,8 @@ describe('/incident help, as people read it', () => {
   });
 });
 
+// The grammar pieces themselves: test/unit/slack/commands/grammar.test.ts.
 describe('grammar helpers', () => {
-  it('clips long input with an ellipsis, and leaves input at the limit alone', () => {
-    expect(clip('abcd', 4)).toBe('abcd');
-    expect(clip('abcde', 4)).toBe('abcd…');
-  });
-
-  it('lists words with a conjunction', () => {
-    expect(listWords(['a'])).toBe('a');
-    expect(listWords(['a', 'b'])).toBe('a or b');
-    expect(listWords(['a', 'b', 'c'], 'and')).toBe('a, b and c');
-  });
-
   it('keeps a leading #12 in the text of a command that acts on no incident', () => {
     const echo = defineCommand({
       name: 'echo',

@@ -283,6 +283,12 @@ table(
   ],
 );
 
+const link = (url: string, title: string | null): IncidentCommand => ({
+  name: 'link',
+  link: { url, title },
+  reference: null,
+});
+
 describe('odd input', () => {
   it('answers even a value that is not text with a message, never a throw', () => {
     expect(parseIncidentCommand(undefined as unknown as string)).toEqual({
@@ -320,6 +326,16 @@ table(
       'link #12 <https://status.example>',
       { name: 'link', link: { url: 'https://status.example', title: null }, reference: '#12' },
     ],
+    ['link <http://intranet.example/rb>', link('http://intranet.example/rb', null)],
+    ['link http://intranet.example/rb Runbook', link('http://intranet.example/rb', 'Runbook')],
+    ['link <https://status.example|  Status page  >', link('https://status.example', 'Status page')],
+    ['link <https://status.example|   >', link('https://status.example', null)],
+    [
+      'link <https://status.example>   Checkout  latency',
+      link('https://status.example', 'Checkout  latency'),
+    ],
+    [`link <https://status.example> ${'t'.repeat(150)}`, link('https://status.example', 't'.repeat(150))],
+    [`link https://status.example ${'🔥'.repeat(150)}`, link('https://status.example', '🔥'.repeat(150))],
   ],
   [
     [
@@ -335,5 +351,14 @@ table(
       '`<mailto:x@example.com>` is not a link: start with an http:// or https:// address.',
     ],
     [`link <https://status.example> ${'t'.repeat(151)}`, "Keep the link's title to 150 characters."],
+    // The link must be the first word, and whole.
+    [
+      'link see https://status.example',
+      '`see https://status.example` is not a link: start with an http:// or https:// address.',
+    ],
+    [
+      'link <https://status.example>now',
+      '`<https://status.example>now` is not a link: start with an http:// or https:// address.',
+    ],
   ],
 );
