@@ -24,6 +24,14 @@ describe('slack fake: Block Kit limits', () => {
     expect(fake.messages(channel)).toHaveLength(1);
   });
 
+  it('refuses a message text over 40,000 characters with msg_too_long', async () => {
+    const { client, channel } = await channelAndClient();
+    expect(await slackError(client.chat.postMessage({ channel, text: 't'.repeat(40_001) }))).toBe(
+      'msg_too_long',
+    );
+    await client.chat.postMessage({ channel, text: 't'.repeat(40_000) });
+  });
+
   it('says which field broke which limit, in Slack’s words', async () => {
     const { client, channel } = await channelAndClient();
     try {

@@ -61,6 +61,9 @@ describe('cutTo: cutting after escaping', () => {
   it('never cuts a surrogate pair in half', () => {
     expect(cutTo('a🔥b', 3)).toBe('a…');
     expect(cutTo('a🔥bc', 4)).toBe('a🔥…');
+    // The first and the last high surrogates.
+    expect(cutTo('a\u{10000}b', 3)).toBe('a…');
+    expect(cutTo('a\u{10fc00}b', 3)).toBe('a…');
   });
 
   it('escapes first and cuts after, so the result is within the limit and valid', () => {
@@ -114,6 +117,11 @@ describe('slackToPlain: Slack’s escaped text as the text its author saw', () =
     ['&lt;!channel&gt; &amp; &lt;v2&gt;', '<!channel> & <v2>'],
     ['&amp;lt;!here&amp;gt;', '&lt;!here&gt;'],
     ['&quot; &nbsp;', '&quot; &nbsp;'],
+    ['<!xsubteam^S1>', '@xsubteam^S1'],
+    ['<https://a.example/mailto:x>', 'https://a.example/mailto:x'],
+    ['<ftp://h/https://x|ftp://h/x>', 'ftp://h/x (ftp://h/https://x)'],
+    ['<http://a.example/b/|a.example/b>', 'a.example/b'],
+    ['<|label>', 'label ()'],
     ['a < b', 'a < b'],
     ['plain text', 'plain text'],
   ])('reads %s as %s', (slack, expected) => {

@@ -14,10 +14,14 @@ type Content = Pick<SlackMessage, 'text' | 'blocks' | 'attachments' | 'metadata'
  * The message body of a chat.* call: only the fields the caller sent, with blocks validated and given
  * ids. Neither text nor blocks nor attachments is `no_text`, as on Slack.
  */
+const MAX_MESSAGE_TEXT = 40_000;
+
 function readContent(state: FakeState, args: Args): Partial<Content> {
   const content: Partial<Content> = {};
   const text = optionalString(args, 'text');
   if (text !== undefined) content.text = text;
+  // Slack refuses a message text over 40,000 characters rather than cutting it.
+  if (text !== undefined && text.length > MAX_MESSAGE_TEXT) throw new SlackApiError('msg_too_long');
   if (args.blocks !== undefined) content.blocks = normalizeBlocks(args.blocks, state.ids, MAX_MESSAGE_BLOCKS);
   if (args.attachments !== undefined) {
     if (!Array.isArray(args.attachments)) throw new SlackApiError('invalid_attachments');
