@@ -97,6 +97,23 @@ export function defineJob<S extends z.ZodType, D extends Durability>(
   return definition;
 }
 
+/**
+ * A job a BullMQ job scheduler runs every so often (see jobs/workers.ts): no payload, one id, one
+ * attempt (the next period is the retry). Its work must be idempotent, so one schedule shared by
+ * every worker process is enough.
+ */
+export function definePeriodicJob(name: string, handle: (deps: JobDeps) => Promise<unknown>) {
+  return defineJob({
+    name,
+    queue: 'timers',
+    durability: 'state',
+    payload: z.object({}),
+    key: () => name.replaceAll('.', '-'),
+    options: { attempts: 1, backoff: { type: 'exponential', delay: 1000 } },
+    handle,
+  });
+}
+
 /** Escalation timers are short DB jobs: many quick retries; ids carry the epoch, so duplicates are no-ops. */
 export const TIMER_OPTIONS: JobOptions = {
   attempts: 10,

@@ -1,6 +1,7 @@
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.js';
+import { AppError } from '../../errors.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
 import type { OverrideService } from '../../escalation/override-service.js';
@@ -62,4 +63,21 @@ export type CommandHandlers = { [N in CommandName]: CommandHandler<CommandNamed<
 /** Declares handlers for some commands, each typed by its command. */
 export function handlers<const K extends CommandName>(map: { [N in K]: CommandHandler<CommandNamed<N>> }) {
   return map;
+}
+
+/** The on-call parts a paging command needs; without an `oncall.yaml` the asker is told so. */
+export function pagingConfigured<K extends 'escalation' | 'overrides'>(
+  deps: CommandDeps,
+  part: K,
+): { oncall: OncallConfig } & { [P in K]: NonNullable<CommandDeps[P]> } {
+  const value = deps[part];
+  if (!value || !deps.oncall) {
+    throw new AppError('config_invalid', 'paging is not configured', {
+      userMessage:
+        'Paging is not configured on this bot: its operators need to provide an `oncall.yaml` (see README).',
+    });
+  }
+  return { oncall: deps.oncall, [part]: value } as { oncall: OncallConfig } & {
+    [P in K]: NonNullable<CommandDeps[P]>;
+  };
 }

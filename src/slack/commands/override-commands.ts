@@ -1,16 +1,15 @@
-import { AppError } from '../../errors.js';
 import type { OverrideRefusal } from '../../escalation/override-access.js';
 import type { CancelResult, PlaceResult } from '../../escalation/override-service.js';
 import { identify } from '../user-identity.js';
 import { slackDate } from '../views/format.js';
 import { buildOverrideList, cancelHint, personMention } from '../views/override-messages.js';
-import { type CommandDeps, handlers } from './command-handler.js';
+import { handlers, pagingConfigured } from './command-handler.js';
 
 /** `/incident oncall override|overrides|override cancel`: who may is decided by escalation/override-access.ts. */
 export const overrideHandlers = handlers({
   'oncall-override': {
     async run(cmd, { command, client, deps }) {
-      const { overrides, oncall } = configured(deps);
+      const { overrides, oncall } = pagingConfigured(deps, 'overrides');
       const [actor, person] = await Promise.all([
         identify(client, command.user_id),
         cmd.userId === command.user_id ? null : identify(client, cmd.userId),
@@ -33,7 +32,7 @@ export const overrideHandlers = handlers({
   },
   'oncall-overrides': {
     async run(cmd, { deps }) {
-      const { overrides, oncall } = configured(deps);
+      const { overrides, oncall } = pagingConfigured(deps, 'overrides');
       if (cmd.schedule && !oncall.schedules[cmd.schedule])
         return { text: unknownSchedule(cmd.schedule, oncall.schedules) };
       return buildOverrideList(await overrides.list(cmd.schedule), deps.clock.now(), cmd.schedule);
@@ -41,7 +40,7 @@ export const overrideHandlers = handlers({
   },
   'oncall-override-cancel': {
     async run(cmd, { command, client, deps }) {
-      const { overrides } = configured(deps);
+      const { overrides } = pagingConfigured(deps, 'overrides');
       const result = await overrides.cancel(cmd.id, await identify(client, command.user_id));
       return { text: cancelAnswer(cmd.id, result) };
     },
@@ -80,15 +79,4 @@ function cancelAnswer(id: number, result: CancelResult): string {
 
 function unknownSchedule(name: string, schedules: Record<string, unknown>): string {
   return `There is no schedule called "${name}". Schedules: ${Object.keys(schedules).join(', ') || 'none'}.`;
-}
-
-function configured(deps: CommandDeps) {
-  const { overrides, oncall } = deps;
-  if (!overrides || !oncall) {
-    throw new AppError('config_invalid', 'paging is not configured', {
-      userMessage:
-        'Paging is not configured on this bot: its operators need to provide an `oncall.yaml` (see README).',
-    });
-  }
-  return { overrides, oncall };
 }

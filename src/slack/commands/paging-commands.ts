@@ -1,14 +1,13 @@
-import { AppError } from '../../errors.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
 import { nextShifts, whoIsOnCall } from '../../escalation/schedule.js';
 import { slackDate } from '../views/format.js';
-import { type CommandDeps, handlers } from './command-handler.js';
+import { handlers, pagingConfigured } from './command-handler.js';
 
 /** `/incident page|escalate|oncall`: paging needs an oncall.yaml. */
 export const pagingHandlers = handlers({
   page: {
     async run(cmd, { incident, command, deps }) {
-      const { escalation, oncall } = paging(deps);
+      const { escalation, oncall } = pagingConfigured(deps, 'escalation');
       const target =
         cmd.target.kind === 'user' ? { kind: 'user' as const, user: cmd.target.userId } : cmd.target;
       const result = await escalation.pageNow(incident.id, target, command.user_id);
@@ -28,7 +27,7 @@ export const pagingHandlers = handlers({
   },
   escalate: {
     async run(_cmd, { incident, command, deps }) {
-      const { escalation } = paging(deps);
+      const { escalation } = pagingConfigured(deps, 'escalation');
       const escalated = await escalation.escalateNow(incident.id, command.user_id, null);
       if (escalated)
         return { text: `:arrow_double_up: Escalating incident #${incident.number} to the next level now.` };
@@ -42,7 +41,7 @@ export const pagingHandlers = handlers({
   },
   oncall: {
     async run(_cmd, { deps }) {
-      paging(deps);
+      pagingConfigured(deps, 'escalation');
       const now = deps.clock.now();
       const schedules = await deps.readModel.effectiveSchedules(now);
       const lines = Object.values(schedules).map((schedule) => {
@@ -60,17 +59,6 @@ export const pagingHandlers = handlers({
     },
   },
 });
-
-function paging(deps: CommandDeps) {
-  const { escalation, oncall } = deps;
-  if (!escalation || !oncall) {
-    throw new AppError('config_invalid', 'paging is not configured', {
-      userMessage:
-        'Paging is not configured on this bot: its operators need to provide an `oncall.yaml` (see README).',
-    });
-  }
-  return { escalation, oncall };
-}
 
 function scheduleList(oncall: OncallConfig): string {
   return `Schedules: ${Object.keys(oncall.schedules).join(', ') || 'none'}.`;
