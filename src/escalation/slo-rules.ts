@@ -30,7 +30,7 @@ export interface BurnRateTier {
 }
 
 export const BURN_RATE_TIERS: readonly BurnRateTier[] = [
-  { alert: 'ErrorBudgetBurn1h', burnRate: 10, longWindow: '1h', shortWindow: '5m', severity: 'critical' },
+  { alert: 'ErrorBudgetBurn1h', burnRate: 14.4, longWindow: '1h', shortWindow: '5m', severity: 'critical' },
   { alert: 'ErrorBudgetBurn6h', burnRate: 6, longWindow: '6h', shortWindow: '30m', severity: 'critical' },
   { alert: 'ErrorBudgetBurn3d', burnRate: 1, longWindow: '3d', shortWindow: '6h', severity: 'warning' },
 ];
