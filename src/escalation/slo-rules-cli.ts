@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chooseConfigFile } from './config-check.js';
 import { loadOncallConfig, OncallConfigError } from './oncall-config.js';
-import { buildSloRuleGroups, renderSloRules, servicesWithoutRules } from './slo-rules.js';
+import { renderSloRules, servicesWithoutRules, servicesWithRules } from './slo-rules.js';
 
 /**
  * `npm run slo:rules -- [file] [--out FILE]`: Prometheus alerting rules for every service of the on-call
@@ -53,8 +53,8 @@ try {
   const services = Object.values(config.services);
   const text = renderSloRules(services, shown);
   for (const note of servicesWithoutRules(services)) process.stderr.write(`note: ${note}\n`);
-  const groups = buildSloRuleGroups(services);
-  const summary = `${groups.length} service(s) with burn-rate alerts, from ${shown} (${choice.why})`;
+  const names = servicesWithRules(services).map((service) => service.name);
+  const summary = `burn-rate alerts for ${names.length === 0 ? 'no service' : names.join(', ')}, from ${shown} (${choice.why})`;
   if (out === undefined) {
     process.stdout.write(text);
     process.stderr.write(`${summary}\n`);

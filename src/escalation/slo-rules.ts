@@ -61,7 +61,7 @@ export function errorRatio(sli: ServiceSli, window: string): string {
   return `sum(rate(${sli.errors}[${window}])) / sum(rate(${sli.total}[${window}]))`;
 }
 
-function rule(service: Service & { slo: ServiceSlo; sli: ServiceSli }, tier: BurnRateTier): AlertingRule {
+function rule(service: MeasuredService, tier: BurnRateTier): AlertingRule {
   const threshold = burnThreshold(tier.burnRate, service.slo);
   const percent = decimal(Number(threshold) * 100);
   return {
@@ -79,18 +79,19 @@ function rule(service: Service & { slo: ServiceSlo; sli: ServiceSli }, tier: Bur
   };
 }
 
-/** Services with both an `slo` and an `sli`, each with the three tiers, in the file's order. */
+type MeasuredService = Service & { slo: ServiceSlo; sli: ServiceSli };
+
+/** The services that get burn-rate alerts: those with both an `slo` and an `sli`, in the file's order. */
+export function servicesWithRules(services: readonly Service[]): MeasuredService[] {
+  return services.filter((service): service is MeasuredService => !!service.slo && !!service.sli);
+}
+
+/** One group of the three tiers per service with an `slo` and an `sli`. */
 export function buildSloRuleGroups(services: readonly Service[]): RuleGroup[] {
-  return services.flatMap((service) => {
-    const { slo, sli } = service;
-    if (!slo || !sli) return [];
-    return [
-      {
-        name: `slo-burn-rate-${service.name}`,
-        rules: BURN_RATE_TIERS.map((tier) => rule({ ...service, slo, sli }, tier)),
-      },
-    ];
-  });
+  return servicesWithRules(services).map((service) => ({
+    name: `slo-burn-rate-${service.name}`,
+    rules: BURN_RATE_TIERS.map((tier) => rule(service, tier)),
+  }));
 }
 
 /** Why a service gets no rules, for the command to say so: it has one of `slo` and `sli` but not both. */
