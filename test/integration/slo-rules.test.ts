@@ -130,6 +130,19 @@ async function promtoolTest(options: {
   return runPromtool(promtool, ['test', 'rules', file], dir);
 }
 
+/**
+ * Clean for 6h, then 8 errors per 1,000 good requests a minute for 5h: the 6h ratio 8k / (360,000 + 8k)
+ * passes 0.006 at k ≈ 273 minutes; the 1h ratio stays at 0.79 %, under 1.44 %.
+ */
+const EIGHT_X_BURN = {
+  interval: '1m',
+  ok: [[660, 1000]],
+  errors: [
+    [360, 0],
+    [300, 8],
+  ],
+} satisfies Omit<Parameters<typeof promtoolTest>[0], 'expect'>;
+
 describe('npm run slo:rules, with the real promtool', { timeout: 150_000 }, () => {
   it('writes the three burn-rate tiers for each service with an slo and an sli, and promtool accepts them', async () => {
     expect(cli.code, cli.output).toBe(0);
@@ -145,6 +158,26 @@ describe('npm run slo:rules, with the real promtool', { timeout: 150_000 }, () =
     const toStdout = await sloRules([], oncallPath);
     expect(toStdout.code, toStdout.output).toBe(0);
     expect(toStdout.stdout).toBe(rules);
+  });
+
+  it('refuses an on-call file with a bad selector, naming its path, and writes nothing (exit 1)', async () => {
+    const bad = await writeOncallFile(
+      oncallFixture({
+        levels: [['schedule:primary', '5m']],
+        services: {
+          checkout: {
+            policy: 'default',
+            slo: { target: 99.9, window: '30d' },
+            sli: { ...SLI, total: 'rate(x[5m])' },
+          },
+        },
+      }),
+      { bob: 'UBOB00001' },
+    );
+    const result = await sloRules([bad, '--out', join(dir, 'bad-rules.yaml')]);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('services.checkout.sli.total: expected a metric name');
+    await expect(readFile(join(dir, 'bad-rules.yaml'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
   it('pages on a 20× burn (2 % errors) once the 1h ratio passes 1.44 %, about 44 minutes in, and stops soon after the errors do', async () => {
@@ -171,15 +204,8 @@ describe('npm run slo:rules, with the real promtool', { timeout: 150_000 }, () =
   });
 
   it('pages an 8× burn on the 6h and 30m windows after about 4.5 hours, never on the 1h one, and raises the ticket', async () => {
-    // Clean for 6h, then 8 errors per 1,000 good requests a minute: 6h ratio 8k / (360,000 + 8k) passes
-    // 0.006 at k ≈ 273 minutes; the 1h ratio stays at 0.79 %, under 1.44 %.
     const result = await promtoolTest({
-      interval: '1m',
-      ok: [[660, 1000]],
-      errors: [
-        [360, 0],
-        [300, 8],
-      ],
+      ...EIGHT_X_BURN,
       expect: [
         expectAlert('600m', 'ErrorBudgetBurn6h', false), // 4h in: 1,920 / 361,920 = 0.53 %
         expectAlert('660m', 'ErrorBudgetBurn6h', true), // 5h in: 2,400 / 362,400 = 0.66 %
@@ -229,12 +255,7 @@ describe('npm run slo:rules, with the real promtool', { timeout: 150_000 }, () =
 
   it('makes promtool fail when an expectation is wrong (these tests can fail)', async () => {
     const result = await promtoolTest({
-      interval: '1m',
-      ok: [[660, 1000]],
-      errors: [
-        [360, 0],
-        [300, 8],
-      ],
+      ...EIGHT_X_BURN,
       expect: [expectAlert('660m', 'ErrorBudgetBurn1h', true)],
     });
     expect(result.code).toBe(1);
