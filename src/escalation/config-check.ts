@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { OncallConfig, Schedule } from './oncall-config.js';
 import { nextShifts, type OnCallShift, whoIsOnCall } from './schedule.js';
+import { servicesWithoutRules, servicesWithRules } from './slo-rules.js';
 import { formatInZone } from './wall-time.js';
 
 /** What `npm run config:check` reads, and why, so the output can say so. */
@@ -69,5 +70,13 @@ export function formatOnCallReport(config: OncallConfig, now: Date): string {
         : `  next: ${next.user}${sourceLabel(schedule, next)} from ${at(next.start)} until ${at(next.end)}`,
     );
   }
+  const services = Object.values(config.services);
+  const withAlerts = servicesWithRules(services).map((service) => service.name);
+  const notes = servicesWithoutRules(services);
+  if (withAlerts.length > 0 || notes.length > 0) lines.push('');
+  if (withAlerts.length > 0) {
+    lines.push(`SLO burn-rate alerts (npm run slo:rules): ${withAlerts.join(', ')}.`);
+  }
+  lines.push(...notes);
   return lines.join('\n');
 }

@@ -71,6 +71,7 @@ export function buildConfig(file: OncallFile, source: string): OncallConfig {
       name,
       escalationPolicy: service.escalation_policy,
       slo: service.slo && { target: service.slo.target, windowMs: parseDuration(service.slo.window)! },
+      sli: service.sli && { errors: service.sli.errors, total: service.sli.total },
       runbook: service.runbook,
     };
   }

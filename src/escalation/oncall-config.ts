@@ -78,10 +78,17 @@ export interface ServiceSlo {
   windowMs: number;
 }
 
+/** Prometheus counter selectors, as written (`http_requests_total{job="checkout",code=~"5.."}`). */
+export interface ServiceSli {
+  errors: string;
+  total: string;
+}
+
 export interface Service {
   name: string;
   escalationPolicy: string;
   slo: ServiceSlo | undefined;
+  sli: ServiceSli | undefined;
   runbook: string | undefined;
 }
 

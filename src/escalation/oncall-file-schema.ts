@@ -173,6 +173,21 @@ const escalationPolicy = z.strictObject({
     .describe('Acknowledged but unresolved for this long → the incident pages again from level 1'),
 });
 
+// A Prometheus instant-vector selector of a counter: a metric name, then optionally `{label op "value", …}`.
+const QUOTED = String.raw`(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`;
+const LABEL_MATCHER = String.raw`\s*[A-Za-z_][A-Za-z0-9_]*\s*(?:=~|!~|!=|=)\s*${QUOTED}\s*`;
+export const SELECTOR_PATTERN = new RegExp(
+  String.raw`^[A-Za-z_:][A-Za-z0-9_:]*(?:\{(?:${LABEL_MATCHER}(?:,${LABEL_MATCHER})*,?\s*)?\})?$`,
+);
+const SELECTOR_EXAMPLE = 'http_requests_total{job="checkout",code=~"5.."}';
+
+const counterSelector = z
+  .string({ error: `expected a counter selector such as ${SELECTOR_EXAMPLE}` })
+  .regex(
+    SELECTOR_PATTERN,
+    `expected a metric name with an optional {label="value", …} matcher, such as ${SELECTOR_EXAMPLE}`,
+  );
+
 const service = z.strictObject({
   escalation_policy: name.describe('Name of an escalation policy'),
   slo: z
@@ -186,6 +201,13 @@ const service = z.strictObject({
     })
     .optional()
     .describe('Service level objective, used for the error budget in postmortems'),
+  sli: z
+    .strictObject({
+      errors: counterSelector.describe('Counter of failed requests (a Prometheus selector)'),
+      total: counterSelector.describe('Counter of all requests (a Prometheus selector)'),
+    })
+    .optional()
+    .describe('Service level indicator: with `slo`, `npm run slo:rules` writes burn-rate alerts from it'),
   runbook: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
     .optional()

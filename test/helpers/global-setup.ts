@@ -1,4 +1,4 @@
-import { CHROMIUM, ensurePrograms, REDIS_SERVER } from '@incident-bot/local-slack';
+import { CHROMIUM, ensurePrograms, PROMTOOL, REDIS_SERVER } from '@incident-bot/local-slack';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startPostgresServer } from './postgres-server.js';
@@ -23,6 +23,12 @@ export default async function setup(project: TestProject) {
     } catch {
       // reported by test/browser/sandbox-journey.test.ts
     }
+  }
+  // promtool (Debian's prometheus package) only for the SLO rules test, likewise.
+  try {
+    ensurePrograms([PROMTOOL], { why: 'The SLO rules test' });
+  } catch {
+    // reported by test/integration/slo-rules.test.ts
   }
   const [postgres, redis] = await startServers();
   project.provide('postgresAdminUrl', postgres.url());

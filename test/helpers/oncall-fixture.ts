@@ -27,7 +27,15 @@ export interface OncallFixture extends OncallPolicyFixture {
   schedules?: Record<string, { participants: string[]; announceChannel?: string }>;
   /** Policies besides `default`. */
   policies?: Record<string, OncallPolicyFixture>;
-  services?: Record<string, { policy: string; slo?: { target: number; window: string }; runbook?: string }>;
+  services?: Record<
+    string,
+    {
+      policy: string;
+      slo?: { target: number; window: string };
+      sli?: { errors: string; total: string };
+      runbook?: string;
+    }
+  >;
   /** `paging.auto_page`; absent: the file's default. */
   autoPage?: string[];
   /** `paging.allow_fast_escalation: true`: timings under a minute, as tests need. */
@@ -69,9 +77,14 @@ export function oncallFixture(fixture: OncallFixture): string {
     ...(fixture.services
       ? {
           services: Object.fromEntries(
-            Object.entries(fixture.services).map(([name, { policy: policyName, slo, runbook }]) => [
+            Object.entries(fixture.services).map(([name, { policy: policyName, slo, sli, runbook }]) => [
               name,
-              { escalation_policy: policyName, ...(slo ? { slo } : {}), ...(runbook ? { runbook } : {}) },
+              {
+                escalation_policy: policyName,
+                ...(slo ? { slo } : {}),
+                ...(sli ? { sli } : {}),
+                ...(runbook ? { runbook } : {}),
+              },
             ]),
           ),
         }

@@ -74,6 +74,9 @@ describe('the worker watchdog', () => {
     };
     client.connect = () => new Promise<void>(() => {});
     client.disconnect();
+    // Let the worker's loop reach the wedged wait first: a loop caught between its blocking wait and
+    // the next fetch (on the main connection) would otherwise take the job itself on a busy machine.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     await queue.add('after', {});
 
     const after = await finished('after');

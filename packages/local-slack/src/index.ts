@@ -17,6 +17,7 @@ export {
   ensurePrograms,
   findOnPath,
   MissingProgramError,
+  PROMTOOL,
   REDIS_SERVER,
   type SystemProgram,
 } from './system-packages.js';

@@ -27,6 +27,13 @@ export const CHROMIUM: SystemProgram = {
     'brew install --cask chromium  (then CHROMIUM_PATH=/Applications/Chromium.app/Contents/MacOS/Chromium)',
 };
 
+/** Prometheus's rule checker and tester (Debian ships it in the prometheus package; nothing is started). */
+export const PROMTOOL: SystemProgram = {
+  commands: ['promtool'],
+  apt: 'prometheus',
+  macos: 'brew install prometheus',
+};
+
 /** The absolute path of the first of `names` found on the PATH, or null. */
 export function findOnPath(names: readonly string[], path = process.env.PATH ?? ''): string | null {
   for (const name of names) {

@@ -51,6 +51,8 @@ describe('the on-call report', () => {
         'secondary (America/New_York)',
         '  now:  grace@acme.test since Mon 16 Nov 2026 09:00 EST until Mon 23 Nov 2026 09:00 EST',
         '  next: erin@acme.test from Mon 23 Nov 2026 09:00 EST until Mon 30 Nov 2026 09:00 EST',
+        '',
+        'SLO burn-rate alerts (npm run slo:rules): checkout.',
       ].join('\n'),
     );
   });

@@ -51,11 +51,15 @@ describe('oncall.example.yaml: the common SRE rota', () => {
     expect(readFileSync(examplePath, 'utf8')).toMatch(/engineering manager/);
   });
 
-  it('has a service with an SLO using that policy, and pages SEV1 and SEV2 automatically', async () => {
+  it('has a service with an SLO and its SLI using that policy, and pages SEV1 and SEV2 automatically', async () => {
     const config = await loadOncallConfig(examplePath);
     expect(config.services.checkout).toMatchObject({
       escalationPolicy: 'default',
       slo: { target: 99.9, windowMs: 30 * 86_400_000 },
+      sli: {
+        errors: 'http_requests_total{job="checkout",code=~"5.."}',
+        total: 'http_requests_total{job="checkout"}',
+      },
     });
     expect(config.paging).toEqual({
       defaultPolicy: 'default',
