@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { spawnRedisServer } from '@incident-bot/local-slack';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
+import { declareSetUp, type SetUpIncident } from '../helpers/declare-set-up.js';
 import { freePort } from '../helpers/free-port.js';
 import { queryRows } from '../helpers/incidents-db.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
@@ -36,8 +37,6 @@ async function ownRedis() {
   };
 }
 
-type Row = { id: number; channel_id: string; headline_ts: string; announce_ts: string };
-
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
@@ -53,23 +52,10 @@ describe.each([
     const h: Harness = await startHarness({ redisUrl: redis.url, oncallYaml: ONCALL });
     cleanups.push(() => h.stop());
 
-    const declared = await h.driver.slashCommand({
-      userId: h.people.alice,
-      channelId: h.generalId,
-      text: 'create --severity SEV1 --title "Queue outage"',
-    });
-    const number = Number(/#(\d+)/.exec((declared.body as { text: string }).text)![1]);
-    const incident = await waitFor(
-      async () => {
-        const [row] = await queryRows<Row & { setup_completed_at: Date | null }>(
-          h.databaseUrl,
-          'SELECT * FROM incidents LEFT JOIN slack_incident_presence ON incident_id = id WHERE number = $1',
-          [number],
-        );
-        return row?.setup_completed_at ? row : null;
-      },
-      { timeoutMs: 20_000, what: 'the incident channel' },
-    );
+    const incident = (await declareSetUp(h, '--severity SEV1 --title "Queue outage"')) as SetUpIncident & {
+      announce_ts: string;
+    };
+    const { number } = incident;
     const bobDm = h.fake.dmChannelId(h.people.bob) ?? '';
     const page = await waitFor(
       () =>
