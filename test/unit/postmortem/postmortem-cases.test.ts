@@ -164,6 +164,8 @@ describe('Slack text in a postmortem', () => {
       'p99 &lt; 2 s &amp;&amp; errors &gt; 1% &lt;script&gt;',
     );
     expect(slackToMarkdown('&amp;lt;', {})).toBe('&amp;lt;');
+    // A raw `<` or `>` (never sent by Slack, but possible from an API client) is escaped, not dropped.
+    expect(slackToMarkdown('a stray < and > here', {})).toBe('a stray &lt; and &gt; here');
     expect(slackToMarkdown('<!here> and <!subteam^S01|@sre> <!channel|channel>', {})).toBe(
       '@here and @sre channel',
     );
