@@ -108,7 +108,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
   try {
     // An invalid oncall.yaml stops start-up: better no bot than a bot that pages nobody.
-    const oncall = await loadOncall(config.oncallConfigPath, options.oncallConfigDefault ?? './oncall.yaml');
+    const oncall = await loadOncall(
+      config.oncallConfigPath,
+      options.oncallConfigDefault ?? './oncall.yaml',
+      config.oncallEnv,
+    );
     if (!oncall) logger.warn('no oncall.yaml: incidents are declared but nobody is paged');
     await runMigrations(pool, logger);
     // Postmortem links have keys of their own, never derived from a Slack secret (see SECURITY.md).

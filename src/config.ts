@@ -128,6 +128,8 @@ export interface Config {
   /** Processed Slack event ids and declare idempotency keys older than this are deleted. */
   retentionDays: number;
   logLevel: (typeof logLevels)[number];
+  /** Where `${VAR}` in oncall.yaml is looked up: the same environment, never logged. */
+  oncallEnv: Readonly<Record<string, string | undefined>>;
 }
 
 /** Parses the environment once; a bad environment fails with one error listing every problem. */
@@ -178,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    oncallEnv: Object.freeze({ ...env }),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Config } from './config.js';
 import { AppError } from './errors.js';
 import { loadOncallConfig, type OncallConfig } from './escalation/oncall-config.js';
+import type { OncallEnv } from './escalation/oncall-env.js';
 import type { RedisConnection, RedisTarget } from './queue/redis.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -26,10 +27,17 @@ export function requireBotSettings(config: Config): BotSettings {
   return { databaseUrl: config.databaseUrl, redisTarget, botToken, signingSecret };
 }
 
-/** ONCALL_CONFIG when set, else `fallback` when that file exists, else none. An invalid file throws. */
-export async function loadOncall(path: string | undefined, fallback: string): Promise<OncallConfig | null> {
-  if (path) return loadOncallConfig(path);
-  return existsSync(fallback) ? loadOncallConfig(fallback) : null;
+/**
+ * ONCALL_CONFIG when set, else `fallback` when that file exists, else none; `${VAR}` in it comes from
+ * `env`. An invalid file throws.
+ */
+export async function loadOncall(
+  path: string | undefined,
+  fallback: string,
+  env: OncallEnv,
+): Promise<OncallConfig | null> {
+  if (path) return loadOncallConfig(path, env);
+  return existsSync(fallback) ? loadOncallConfig(fallback, env) : null;
 }
 
 export async function waitForRedis(redis: RedisConnection, timeoutMs = 5000): Promise<void> {

@@ -60,7 +60,7 @@ export async function loadCliConfig(
   const shown = inside.startsWith('..') ? choice.path : inside;
   announce(shown, choice.why);
   try {
-    return { config: await loadOncallConfig(choice.path), shown, why: choice.why };
+    return { config: await loadOncallConfig(choice.path, process.env), shown, why: choice.why };
   } catch (error) {
     if (error instanceof OncallConfigError) fail(error.message);
     throw error;

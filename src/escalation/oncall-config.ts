@@ -6,6 +6,7 @@ import type { LocalDate, LocalTime, RotationLength } from './duration.js';
 import { buildConfig } from './oncall-config-build.js';
 import { defaultMessage, describeIssue, formatProblem, inDocumentOrder } from './oncall-config-problems.js';
 import { crossCheck } from './oncall-cross-check.js';
+import { type OncallEnv, substituteEnv } from './oncall-env.js';
 import { oncallFileSchema } from './oncall-file-schema.js';
 
 export { MIN_ESCALATION_MS } from './oncall-cross-check.js';
@@ -127,7 +128,7 @@ export class OncallConfigError extends AppError {
 }
 
 /** Reads and validates an on-call file; throws `OncallConfigError` listing every problem. */
-export async function loadOncallConfig(path: string): Promise<OncallConfig> {
+export async function loadOncallConfig(path: string, env: OncallEnv = {}): Promise<OncallConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -135,11 +136,14 @@ export async function loadOncallConfig(path: string): Promise<OncallConfig> {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
     throw new OncallConfigError(path, [`(file): cannot be read: ${reason}`]);
   }
-  return parseOncallConfig(text, path);
+  return parseOncallConfig(text, path, env);
 }
 
-/** Parses and validates the text of an on-call file; throws `OncallConfigError` listing every problem. */
-export function parseOncallConfig(text: string, source = 'oncall.yaml'): OncallConfig {
+/**
+ * Parses and validates the text of an on-call file, with `${VAR}` taken from `env`; throws
+ * `OncallConfigError` listing every problem.
+ */
+export function parseOncallConfig(text: string, source = 'oncall.yaml', env: OncallEnv = {}): OncallConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
   if (doc.errors.length > 0) {
@@ -151,13 +155,14 @@ export function parseOncallConfig(text: string, source = 'oncall.yaml'): OncallC
       }),
     );
   }
-  let raw: unknown;
+  let parsedYaml: unknown;
   try {
-    raw = doc.toJS();
+    parsedYaml = doc.toJS();
   } catch (error) {
     // yaml refuses alias bombs (an anchor expanded too many times) here rather than while parsing.
     throw new OncallConfigError(source, [`(file): ${(error as Error).message}`]);
   }
+  const { value: raw, problems: envProblems } = substituteEnv(parsedYaml, env);
   if (raw === null || raw === undefined) {
     throw new OncallConfigError(source, [
       '(file): is empty; expected escalation_policies, paging and schedules',
@@ -165,6 +170,7 @@ export function parseOncallConfig(text: string, source = 'oncall.yaml'): OncallC
   }
   const parsed = oncallFileSchema.safeParse(raw, { reportInput: true, error: defaultMessage });
   const problems = [
+    ...envProblems,
     ...(parsed.success ? [] : parsed.error.issues.flatMap(describeIssue)),
     ...crossCheck(raw),
   ];
