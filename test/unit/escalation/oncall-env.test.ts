@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` in plain strings is what this file tests
 import { describe, expect, it } from 'vitest';
 import { OncallConfigError, parseOncallConfig } from '../../../src/escalation/oncall-config.js';
 import { substituteEnv } from '../../../src/escalation/oncall-env.js';
