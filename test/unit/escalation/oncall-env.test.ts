@@ -28,11 +28,15 @@ describe('${VAR} in an on-call file', () => {
   });
 
   it('names the path of an unset or empty variable and of a reference that is not a name', () => {
-    const { problems } = substituteEnv({ s: { x: ['ok', '${MISSING}'] }, e: '${EMPTY}', bad: '${1X}' }, env);
+    const { problems } = substituteEnv(
+      { s: { x: ['ok', '${MISSING}'] }, e: '${EMPTY}', bad: '${1X}', dash: '${A-B}' },
+      env,
+    );
     expect(problems).toEqual([
       { path: ['s', 'x', 1], message: '${MISSING} is not set in the environment' },
       { path: ['e'], message: '${EMPTY} is not set in the environment' },
       { path: ['bad'], message: '"${1X}" is not a variable name: use ${NAME} (letters, digits, _)' },
+      { path: ['dash'], message: '"${A-B}" is not a variable name: use ${NAME} (letters, digits, _)' },
     ]);
   });
 
