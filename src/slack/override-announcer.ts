@@ -35,7 +35,7 @@ export function createOverrideAnnouncer({ client }: { client: WebClient }) {
     return channels;
   }
 
-  /** A repeat looks for its message first; in a channel it may have to join to read (see below). */
+  /** Whether a run that may be a repeat already posted in `channel` (joining a public one to read it). */
   async function alreadyPosted(channel: string, key: string, joinable: boolean): Promise<boolean> {
     const match = taggedWith(OVERRIDE_EVENT_TYPE, (payload) => payload.key === key);
     if (await findRecentMessage(client, { channel }, match, 30)) return true;
