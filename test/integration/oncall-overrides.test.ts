@@ -145,6 +145,25 @@ describe('/incident oncall override: who may take the pager', () => {
     );
     expect(announced.text).toContain(`<@${h.people.bob}> is on call for *secondary*`);
     expect(announced.text).toContain(`instead of <@${h.people.carol}> (set by <@${dave}>)`);
+    // Run again as a repeat (the reconciler re-enqueues its row, as after a crash): not posted twice.
+    const key = `override-placed-${secondaryId}`;
+    await queryRows(h.databaseUrl, 'UPDATE outbox SET done_at = NULL, deadline_at = now() WHERE key = $1', [
+      key,
+    ]);
+    await waitFor(
+      async () =>
+        (
+          await queryRows(
+            h.databaseUrl,
+            'SELECT 1 FROM outbox WHERE key = $1 AND dispatches > 1 AND done_at IS NOT NULL',
+            [key],
+          )
+        ).length > 0,
+      { what: 'the announcement to run again' },
+    );
+    expect(
+      h.fake.messages(secondaryChannel).filter((m) => m.text.includes(`Override ${secondaryId};`)),
+    ).toHaveLength(1);
     // A schedule with a channel announces there, not by DM.
     expect(
       h.fake
