@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { waitFor } from './wait-for.js';
 
 /** Direct reads for assertions: what Postgres, the source of truth, holds. */
 export async function queryRows<T = Record<string, unknown>>(
@@ -26,4 +27,21 @@ export async function incidentRow<T = Record<string, unknown>>(
     [number],
   );
   return row;
+}
+
+/** Waits until the incident's escalation reaches `state` (e.g. an Acknowledge click, answered at once and handled after, has committed). */
+export async function waitForEscalationState(
+  url: string,
+  incidentId: number,
+  state: string,
+  options: { timeoutMs: number; what: string },
+): Promise<void> {
+  await waitFor(async () => {
+    const [row] = await queryRows<{ state: string }>(
+      url,
+      'SELECT state FROM escalations WHERE incident_id = $1',
+      [incidentId],
+    );
+    return row?.state === state;
+  }, options);
 }

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { declareSetUp, type SetUpIncident } from '../helpers/declare-set-up.js';
 import { freePort } from '../helpers/free-port.js';
-import { queryRows } from '../helpers/incidents-db.js';
+import { queryRows, waitForEscalationState } from '../helpers/incidents-db.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -80,17 +80,10 @@ describe.each([
     expect(ack.status).toBe(200);
     // The click is answered at once and handled after: wait for the ack to commit before closing,
     // or a busy machine could close first and leave nothing to acknowledge.
-    await waitFor(
-      async () =>
-        (
-          await queryRows<{ state: string }>(
-            h.databaseUrl,
-            'SELECT state FROM escalations WHERE incident_id = $1',
-            [incident.id],
-          )
-        )[0]?.state === 'acknowledged',
-      { timeoutMs: 20_000, what: "Bob's acknowledgement" },
-    );
+    await waitForEscalationState(h.databaseUrl, incident.id, 'acknowledged', {
+      timeoutMs: 20_000,
+      what: "Bob's acknowledgement",
+    });
     await say('close --resolution "Rolled back to v1.2.3"');
     // Accepted while Redis is down: every effect is a row of the outbox, none done yet.
     const pending = await queryRows<{ job: string }>(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_QUEUE_PREFIX } from '../../src/jobs/queues.js';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
-import { queryRows } from '../helpers/incidents-db.js';
+import { queryRows, waitForEscalationState } from '../helpers/incidents-db.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -107,17 +107,10 @@ describe('on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
       messageTs: carolDm.ts,
       actionId: 'escalation-ack',
     });
-    await waitFor(
-      async () =>
-        (
-          await queryRows<{ state: string }>(
-            h.databaseUrl,
-            'SELECT state FROM escalations WHERE incident_id = $1',
-            [first.id],
-          )
-        )[0]?.state === 'acknowledged',
-      { timeoutMs: 30_000, what: 'the acknowledgement' },
-    );
+    await waitForEscalationState(h.databaseUrl, first.id, 'acknowledged', {
+      timeoutMs: 30_000,
+      what: 'the acknowledgement',
+    });
     expect((await pages(first.id)).map((p) => [p.step, p.user_id])).toEqual([
       [0, bob],
       [1, carol],

@@ -1,7 +1,7 @@
 import { createSlackDriver, type SlackDriver } from '@incident-bot/local-slack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/bot-harness.js';
-import { queryRows } from '../helpers/incidents-db.js';
+import { queryRows, waitForEscalationState } from '../helpers/incidents-db.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -72,17 +72,10 @@ async function declareAndAcknowledge(title: string) {
     messageTs: dm.ts,
     actionId: 'escalation-ack',
   });
-  await waitFor(
-    async () =>
-      (
-        await queryRows<{ state: string }>(
-          h.databaseUrl,
-          'SELECT state FROM escalations WHERE incident_id = $1',
-          [incident.id],
-        )
-      )[0]?.state === 'acknowledged',
-    { timeoutMs: 30_000, what: `#${incident.number} acknowledged` },
-  );
+  await waitForEscalationState(h.databaseUrl, incident.id, 'acknowledged', {
+    timeoutMs: 30_000,
+    what: `#${incident.number} acknowledged`,
+  });
 }
 
 describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
