@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { parseOncallConfig, type Schedule } from '../../../src/escalation/oncall-config.js';
-import { nextShifts, type OnCallShift, whoIsOnCall } from '../../../src/escalation/schedule.js';
-
-/** A schedule as a user writes it in oncall.yaml, parsed by the real parser. */
-function schedule(definition: Record<string, unknown>): Schedule {
-  const text = stringify({
-    schedules: { s: definition },
-    escalation_policies: { p: { levels: [{ notify: ['schedule:s'], escalate_after: '5m' }] } },
-    paging: { default_policy: 'p' },
-  });
-  return parseOncallConfig(text).schedules.s!;
-}
-
-const at = (iso: string) => new Date(iso);
-const summary = (shift: OnCallShift | null) =>
-  shift && { user: shift.user, start: shift.start.toISOString(), end: shift.end.toISOString() };
+import { nextShifts, whoIsOnCall } from '../../../src/escalation/schedule.js';
+import { at, schedule, summary } from '../../helpers/schedule-fixture.js';
 
 describe('a rotation of "2 weeks"', () => {
   const fortnightly = schedule({

@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { parseOncallConfig, type Schedule } from '../../../src/escalation/oncall-config.js';
-import { nextShifts, type OnCallShift, whoIsOnCall } from '../../../src/escalation/schedule.js';
+import type { Schedule } from '../../../src/escalation/oncall-config.js';
+import { nextShifts, whoIsOnCall } from '../../../src/escalation/schedule.js';
+import { at, schedule, summary } from '../../helpers/schedule-fixture.js';
 
 /**
  * Edges of schedule resolution that a wrong comparison or a dropped step would move. Each question goes
  * to a freshly parsed schedule, so the last-shift cache never answers in place of the resolution.
  */
-function schedule(definition: Record<string, unknown>): Schedule {
-  const text = stringify({
-    schedules: { s: definition },
-    escalation_policies: { p: { levels: [{ notify: ['schedule:s'], escalate_after: '5m' }] } },
-    paging: { default_policy: 'p' },
-  });
-  return parseOncallConfig(text).schedules.s!;
-}
-
-const at = (iso: string) => new Date(iso);
-const summary = (shift: OnCallShift | null) =>
-  shift && { user: shift.user, start: shift.start.toISOString(), end: shift.end.toISOString() };
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
 describe('upcoming shifts', () => {

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { parseOncallConfig, type Schedule } from '../../../src/escalation/oncall-config.js';
 import { nextShifts, type OnCallShift, whoIsOnCall } from '../../../src/escalation/schedule.js';
-
-/** A schedule as a user writes it in oncall.yaml, parsed by the real parser. */
-function schedule(definition: Record<string, unknown>): Schedule {
-  const text = stringify({
-    schedules: { s: definition },
-    escalation_policies: { p: { levels: [{ notify: ['schedule:s'], escalate_after: '5m' }] } },
-    paging: { default_policy: 'p' },
-  });
-  return parseOncallConfig(text).schedules.s!;
-}
+import { at, schedule } from '../../helpers/schedule-fixture.js';
 
 function rotation(zone: string, length: string, handoff: string, start: string, participants: string[]) {
   return schedule({ timezone: zone, rotation: { length, handoff, start }, participants });
 }
 
-const at = (iso: string) => new Date(iso);
 const hours = (shift: OnCallShift) => (shift.end.getTime() - shift.start.getTime()) / 3_600_000;
 
 function summary(shift: OnCallShift | null) {
