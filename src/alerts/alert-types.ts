@@ -75,3 +75,29 @@ export interface AlertActions {
   /** Acknowledge the group's open alerts, recorded as `by`. False: not firing any more. */
   acknowledgeGroup(groupId: number, by: string): Promise<boolean>;
 }
+
+/** What an accepted event did (the routes answer from it; PagerDuty's answer carries the dedup key). */
+export interface IngestResult {
+  /** The alert it created or touched; null when it matched nothing (ack/resolve of an unknown key). */
+  alertId: number | null;
+  dedupKey: string;
+  outcome: 'opened' | 'repeated' | 'acknowledged' | 'resolved' | 'ignored';
+}
+
+/**
+ * Alert intake (src/alerts/alert-service.ts): every source's route, the heartbeat timer and the
+ * sandbox call this. All events of one call are committed in one transaction before it returns, so a
+ * route answers 2xx only for what Postgres holds.
+ */
+export interface AlertIntake {
+  ingest(events: AlertEvent[]): Promise<IngestResult[]>;
+}
+
+/**
+ * Slack's side of an alert group (src/slack/alert-presenter.ts), run by the `alert-group.refresh`
+ * outbox job (src/jobs/alert-group-refresh.ts, coalesced per group): posts or edits the group's
+ * message in the service's `alerts.channel` and edits its page DMs to the group's current state.
+ */
+export interface AlertPresenter {
+  refresh(groupId: number): Promise<void>;
+}
