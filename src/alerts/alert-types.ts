@@ -101,3 +101,8 @@ export interface AlertIntake {
 export interface AlertPresenter {
   refresh(groupId: number): Promise<void>;
 }
+
+/** Heartbeat check-ins (src/alerts/heartbeats.ts): arms the heartbeat and resolves its missed alert. */
+export interface Heartbeats {
+  checkIn(service: string, name: string): Promise<void>;
+}
