@@ -267,6 +267,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
+          alertPresenter: null,
         },
       });
       shutdown.add(() => workers.close());
