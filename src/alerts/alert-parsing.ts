@@ -31,7 +31,8 @@ function formatPath(path: readonly PropertyKey[]): string {
 export function formatIssues(error: z.ZodError, base: readonly PropertyKey[] = []): string[] {
   return error.issues.map((issue) => {
     const path = formatPath([...base, ...issue.path]);
-    if (issue.code === 'invalid_type' && issue.input === undefined && path !== '') return `${path}: is required`;
+    if (issue.code === 'invalid_type' && issue.input === undefined && path !== '')
+      return `${path}: is required`;
     if (issue.code === 'unrecognized_keys') {
       return `${path === '' ? '' : `${path}: `}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     }
@@ -42,7 +43,9 @@ export function formatIssues(error: z.ZodError, base: readonly PropertyKey[] = [
 /** Runs a schema and turns its issues into messages. */
 export function parseWith<S extends z.ZodType>(schema: S, body: unknown): Parsed<z.output<S>> {
   const result = schema.safeParse(body, { reportInput: true });
-  return result.success ? { ok: true, value: result.data } : { ok: false, errors: formatIssues(result.error) };
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, errors: formatIssues(result.error) };
 }
 
 /** The monitoring world's words for severity, as SEV levels (issue #12's mapping). */

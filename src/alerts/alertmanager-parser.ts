@@ -38,7 +38,9 @@ const alert = z.object({
 
 const webhook = z.object(
   {
-    version: z.literal('4', { error: 'expected "4" (the Alertmanager webhook payload version this bot reads)' }),
+    version: z.literal('4', {
+      error: 'expected "4" (the Alertmanager webhook payload version this bot reads)',
+    }),
     groupKey: z.string({ error: 'expected text' }).min(1, 'expected a non-empty group key'),
     status,
     alerts: z.array(alert, { error: 'expected a list of alerts' }).max(1000, 'expected at most 1000 alerts'),

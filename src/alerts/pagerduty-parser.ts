@@ -24,7 +24,10 @@ const envelope = z.object(
     event_action: z.enum(['trigger', 'acknowledge', 'resolve'], {
       error: 'expected "trigger", "acknowledge" or "resolve"',
     }),
-    dedup_key: text.min(1, 'expected a non-empty string').max(255, 'expected at most 255 characters').optional(),
+    dedup_key: text
+      .min(1, 'expected a non-empty string')
+      .max(255, 'expected at most 255 characters')
+      .optional(),
     payload: z.unknown().optional(),
     links: z
       .array(z.object({ href: text, text: text.optional() }), { error: 'expected a list of {href, text}' })
@@ -133,7 +136,8 @@ export function parsePagerDutyEvent(
     text: link.text || link.href,
     href: link.href,
   }));
-  if (envelopeData.client_url) links.push({ text: envelopeData.client || 'Source', href: envelopeData.client_url });
+  if (envelopeData.client_url)
+    links.push({ text: envelopeData.client || 'Source', href: envelopeData.client_url });
   return {
     ok: true,
     value: {
