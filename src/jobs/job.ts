@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AlertPresenter } from '../alerts/alert-types.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OverrideRetention } from '../escalation/override-service.js';
 import type { IncidentSetup } from '../incidents/incident-service.js';
@@ -51,6 +52,8 @@ export interface JobDeps {
   overrideAnnouncer: OverrideAnnouncer;
   overridesRetention: OverrideRetention;
   retention: RetentionSweep;
+  /** Alert groups' Slack side; null until it is wired (the refresh then only marks its row done). */
+  alertPresenter: AlertPresenter | null;
 }
 
 /** How this run of a job came about. */
