@@ -3,6 +3,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
+import { createAlertPaging } from './escalation/alert-paging.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
@@ -158,7 +159,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const alerts = createAlertService({
       clock,
       outbox,
-      paging: null,
+      paging: escalation ? createAlertPaging({ escalation, outbox }) : null,
       groupWindowMs: oncall?.paging.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS,
     });
 

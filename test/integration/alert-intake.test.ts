@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const CHECKOUT_KEY = 'checkout-0123456789abcdef0123456789abcdef';
 const PAYMENTS_KEY = 'payments-0123456789abcdef0123456789abcdef';
@@ -68,6 +69,22 @@ const groupsOf = (service: string) =>
     'SELECT id, state, group_key, resolved_by FROM alert_groups WHERE service = $1 ORDER BY id',
     [service],
   );
+/** The pages sent for an alert group, once at least one was. */
+const pagesOf = (groupId: number) =>
+  waitFor(
+    async () => {
+      const pages = await rows<{ user_id: string; status: string }>(
+        `SELECT user_id, status FROM pages WHERE alert_group_id = $1 AND status = 'sent' ORDER BY id`,
+        [groupId],
+      );
+      return pages.length > 0 ? pages : null;
+    },
+    { timeoutMs: 20_000, what: `a page for alert group ${groupId}` },
+  );
+const escalationState = async (groupId: number) =>
+  (await rows<{ state: string }>('SELECT state FROM escalations WHERE alert_group_id = $1', [groupId]))[0]
+    ?.state;
+
 const eventCount = async () =>
   Number((await rows<{ n: string }>('SELECT count(*) AS n FROM alert_events'))[0]!.n);
 
@@ -177,6 +194,9 @@ describe('POST /v2/enqueue (PagerDuty Events API v2)', () => {
 
     expect((await send('/v2/enqueue', pd({ dedup_key: key }))).status).toBe(202);
     expect(await alertsOf('payments')).toMatchObject([{ dedup_key: key, count: 2, status: 'firing' }]);
+    const [group] = await groupsOf('payments');
+    // Bob is paged once: the repeat paged nobody again.
+    expect(await pagesOf(group!.id)).toEqual([{ user_id: h.people.bob, status: 'sent' }]);
 
     const acked = await send('/v2/enqueue', {
       routing_key: PAYMENTS_KEY,
@@ -185,6 +205,7 @@ describe('POST /v2/enqueue (PagerDuty Events API v2)', () => {
     });
     expect(acked.body).toEqual({ status: 'success', message: 'Event processed', dedup_key: key });
     expect((await groupsOf('payments'))[0]?.state).toBe('acknowledged');
+    expect(await escalationState(group!.id)).toBe('acknowledged');
 
     await send('/v2/enqueue', { routing_key: PAYMENTS_KEY, event_action: 'resolve', dedup_key: key });
     expect(await alertsOf('payments')).toMatchObject([{ status: 'resolved' }]);
@@ -192,6 +213,8 @@ describe('POST /v2/enqueue (PagerDuty Events API v2)', () => {
       state: 'resolved',
       resolved_by: 'PagerDuty Events API',
     });
+    expect(await escalationState(group!.id)).toBe('resolved');
+    expect(await pagesOf(group!.id)).toHaveLength(1);
 
     const again = await send('/v2/enqueue', pd({ dedup_key: key }));
     expect(again.status).toBe(202);
@@ -249,9 +272,9 @@ describe('POST /v2/enqueue (PagerDuty Events API v2)', () => {
       Array.from({ length: 10 }, () => send('/v2/enqueue', pd({ dedup_key: 'same-moment' }))),
     );
     expect(replies.map((r) => r.status)).toEqual(Array(10).fill(202));
-    expect((await alertsOf('payments')).filter((a) => a.dedup_key === 'same-moment')).toMatchObject([
-      { count: 10, status: 'firing' },
-    ]);
+    const same = (await alertsOf('payments')).filter((a) => a.dedup_key === 'same-moment');
+    expect(same).toMatchObject([{ count: 10, status: 'firing' }]);
+    expect(await pagesOf(same[0]!.alert_group_id)).toEqual([{ user_id: h.people.bob, status: 'sent' }]);
   });
 });
 
@@ -286,7 +309,10 @@ describe('POST /alerts/webhook/<alert_key>', () => {
     expect(replies.every((r) => r.status === 202)).toBe(true);
     const storm = (await alertsOf('search')).filter((a) => a.dedup_key.startsWith('storm-'));
     expect(storm).toHaveLength(30);
-    expect(new Set(storm.map((a) => a.alert_group_id)).size).toBe(1);
+    const groupIds = new Set(storm.map((a) => a.alert_group_id));
+    expect(groupIds.size).toBe(1);
+    // One page, to Bob, for the whole storm.
+    expect(await pagesOf([...groupIds][0]!)).toEqual([{ user_id: h.people.bob, status: 'sent' }]);
   });
 
   it('answers a wrong method 405 and a non-JSON content type 415, storing nothing', async () => {
