@@ -6,9 +6,10 @@
  */
 import type { Clock } from '../clock.js';
 import { batched } from '../db/batched.js';
-import { isDatabaseUnavailable, type PoolClient } from '../db/pool.js';
+import { isDatabaseUnavailable, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { alertGroupRefreshJob } from '../jobs/alert-group-refresh.js';
-import type { Outbox } from '../jobs/outbox.js';
+import type { Effect, Outbox } from '../jobs/outbox.js';
+import { insertOutboxEntries } from '../jobs/outbox-repo.js';
 import { planBatch } from './alert-batch.js';
 import {
   findGroupService,
@@ -32,8 +33,9 @@ import type {
 } from './alert-types.js';
 
 export interface AlertServiceDeps {
+  pool: Pool;
   clock: Clock;
-  /** Its transactions are the intake's: effects are written in them and dispatched after commit. */
+  /** Writes the group refresh effects in intake's transactions and dispatches them after commit. */
   outbox: Outbox;
   /** The paging engine; null without an on-call file (alerts are then recorded, nobody is paged). */
   paging: AlertPaging | null;
@@ -50,7 +52,7 @@ export const DEFAULT_GROUP_WINDOW_MS = 120_000;
 const BATCH = { maxInFlight: 3, overlapAfterMs: 100, maxBatch: 256 };
 
 export function createAlertService(deps: AlertServiceDeps): AlertService {
-  const { clock, outbox, paging } = deps;
+  const { pool, clock, outbox, paging } = deps;
 
   async function ingestInTransaction(
     tx: PoolClient,
@@ -104,16 +106,26 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     return writes.results;
   }
 
-  /** Runs `fn` in an outbox transaction, then what it left to do after commit. */
+  /**
+   * Runs `fn` in a transaction whose effects (group refreshes) are written in it; once it committed,
+   * hands them and what paging left to do to Redis without waiting: the answer and the next batch do
+   * not wait on Redis, and a lost enqueue only waits for the reconciler (the rows are in Postgres).
+   */
   async function inTransaction<T>(
     fn: (tx: PoolClient, emit: (groupId: number) => void, afters: AfterCommit[]) => Promise<T>,
   ): Promise<T> {
-    const afters: AfterCommit[] = [];
-    const result = await outbox.transaction(async (tx, emit) => {
-      afters.length = 0;
-      return fn(tx, (groupId) => emit(alertGroupRefreshJob, { groupId }), afters);
+    let afters: AfterCommit[] = [];
+    let effects: Effect[] = [];
+    const result = await withTransaction(pool, async (tx) => {
+      afters = [];
+      const refreshes = new Set<number>();
+      const value = await fn(tx, (groupId) => refreshes.add(groupId), afters);
+      effects = [...refreshes].map((groupId) => outbox.effect(alertGroupRefreshJob, { groupId }));
+      await insertOutboxEntries(tx, effects);
+      return value;
     });
-    await Promise.all(afters.map((after) => after()));
+    // Both never throw (see Outbox.dispatch and AfterCommit).
+    void Promise.all([outbox.dispatch(effects), ...afters.map((after) => after())]);
     return result;
   }
 
