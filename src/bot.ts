@@ -1,4 +1,5 @@
 import { createAlertReadModel } from './alerts/alert-read-model.js';
+import { createAlertService, DEFAULT_GROUP_WINDOW_MS } from './alerts/alert-service.js';
 import type { AlertPaging } from './alerts/alert-types.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
@@ -10,6 +11,7 @@ import { createEscalationService } from './escalation/escalation-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
+import { alertRoutes } from './http/alert-routes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { metricsRoutes, operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -161,6 +163,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       paging: escalation,
     });
 
+    const alerts = createAlertService({
+      pool,
+      clock,
+      outbox,
+      paging: alertPaging,
+      groupWindowMs: oncall?.paging.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS,
+    });
+
     const slackApp =
       role === 'worker'
         ? null
@@ -177,7 +187,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
             metrics,
             defaultSeverity: config.defaultSeverity,
-            alerts: { reads: alertReads, alertPaging, alertActions: null, openDeclareForAlertGroup: null },
+            alerts: { reads: alertReads, alertPaging, alertActions: alerts, openDeclareForAlertGroup: null },
           });
     if (slackApp) {
       await slackApp.app.init();
@@ -190,6 +200,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger,
       fallback: postmortemLinkRoute({ pool, clock, linkKeys }),
       routes: operationalRoutes({ role, pool, redis: producer }),
+      inbound:
+        role === 'worker'
+          ? {}
+          : alertRoutes({ services: oncall?.services ?? {}, intake: alerts, heartbeats: null, clock }),
     });
     shutdown.addServer(server);
     const port = await listen(server, config.port, options.host);
