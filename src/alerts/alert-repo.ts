@@ -5,6 +5,7 @@
  */
 import type { Queryable } from '../db/pool.js';
 import type { Severity } from '../incidents/incident-types.js';
+import { OUTBOX_RECORDSET, type OutboxEntry, outboxEntriesJson } from '../jobs/outbox-repo.js';
 import type { AlertAction, AlertLink, AlertSource, AlertStatus } from './alert-types.js';
 
 /**
@@ -254,6 +255,8 @@ export interface GroupTouch {
   severity: Severity | null;
   actor: string | null;
   at: Date | null;
+  /** Opened, acknowledged or resolved: shown at once. Otherwise (repeats, joins) the refresh may wait. */
+  urgent: boolean;
 }
 
 export interface GroupTransition {
@@ -359,4 +362,25 @@ export async function settleGroupAlerts(
     values: [input.groupId, input.by, input.at, input.action],
   });
   return rows.map((row) => row.id);
+}
+
+/**
+ * Writes refreshes that may wait (see GroupTouch.urgent) only where none is pending: a pending one
+ * renders the newest state when it runs anyway. Returns the keys written, the only ones to dispatch,
+ * so a stream of repeats costs one refresh per group per delay rather than one per batch.
+ */
+export async function insertDeferredRefreshes(db: Queryable, entries: OutboxEntry[]): Promise<Set<string>> {
+  if (entries.length === 0) return new Set();
+  const { rows } = await db.query<{ key: string }>({
+    name: 'alerts-deferred-refreshes',
+    text: `INSERT INTO outbox (job, key, payload, run_at, deadline_at, deadline_ms, coalescing)
+           SELECT job, key, payload, run_at, run_at + deadline_ms * interval '1 millisecond', deadline_ms, coalescing
+             FROM jsonb_to_recordset($1::jsonb) AS d(${OUTBOX_RECORDSET})
+           ON CONFLICT (key) DO UPDATE SET generation = outbox.generation + 1, done_at = NULL,
+             payload = EXCLUDED.payload, run_at = EXCLUDED.run_at, deadline_at = EXCLUDED.deadline_at, dispatches = 1
+           WHERE outbox.coalescing AND outbox.done_at IS NOT NULL
+           RETURNING key`,
+    values: [JSON.stringify(outboxEntriesJson(entries))],
+  });
+  return new Set(rows.map((row) => row.key));
 }

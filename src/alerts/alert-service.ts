@@ -14,6 +14,7 @@ import { planBatch } from './alert-batch.js';
 import {
   findGroupService,
   insertAlerts,
+  insertDeferredRefreshes,
   insertEventRecords,
   insertGroups,
   lockServices,
@@ -48,6 +49,12 @@ export type AlertService = AlertIntake & AlertActions;
 /** paging.group_window when there is no on-call file (the file's own default is the same). */
 export const DEFAULT_GROUP_WINDOW_MS = 120_000;
 
+/**
+ * How long a refresh for repeats and joins may wait: a stream of repeats then edits each group's
+ * messages once per this delay, not once per batch.
+ */
+const DEFERRED_REFRESH_MS = 2000;
+
 /** How calls are grouped into transactions (see db/batched.ts). */
 const BATCH = { maxInFlight: 3, overlapAfterMs: 100, maxBatch: 256 };
 
@@ -57,7 +64,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   async function ingestInTransaction(
     tx: PoolClient,
     events: AlertEvent[],
-    emit: (groupId: number) => void,
+    emit: (groupId: number, urgent: boolean) => void,
     afters: AfterCommit[],
   ): Promise<IngestResult[]> {
     const now = clock.now();
@@ -102,7 +109,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const after = await paging.stopGroup(tx, transition.id, transition);
       if (after) afters.push(after);
     }
-    for (const touch of writes.touches) emit(touch.id);
+    for (const touch of writes.touches) emit(touch.id, touch.urgent);
     return writes.results;
   }
 
@@ -112,16 +119,30 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
    * not wait on Redis, and a lost enqueue only waits for the reconciler (the rows are in Postgres).
    */
   async function inTransaction<T>(
-    fn: (tx: PoolClient, emit: (groupId: number) => void, afters: AfterCommit[]) => Promise<T>,
+    fn: (
+      tx: PoolClient,
+      emit: (groupId: number, urgent: boolean) => void,
+      afters: AfterCommit[],
+    ) => Promise<T>,
   ): Promise<T> {
     let afters: AfterCommit[] = [];
     let effects: Effect[] = [];
     const result = await withTransaction(pool, async (tx) => {
       afters = [];
-      const refreshes = new Set<number>();
-      const value = await fn(tx, (groupId) => refreshes.add(groupId), afters);
-      effects = [...refreshes].map((groupId) => outbox.effect(alertGroupRefreshJob, { groupId }));
-      await insertOutboxEntries(tx, effects);
+      const refreshes = new Map<number, boolean>();
+      const value = await fn(
+        tx,
+        (groupId, urgent) => refreshes.set(groupId, urgent || refreshes.get(groupId) === true),
+        afters,
+      );
+      const refresh = (groupId: number, runAt?: Date) =>
+        outbox.effect(alertGroupRefreshJob, { groupId }, runAt ? { runAt } : {});
+      const urgent = [...refreshes].filter(([, now]) => now).map(([groupId]) => refresh(groupId));
+      const later = new Date(clock.now().getTime() + DEFERRED_REFRESH_MS);
+      const deferred = [...refreshes].filter(([, now]) => !now).map(([groupId]) => refresh(groupId, later));
+      await insertOutboxEntries(tx, urgent);
+      const written = await insertDeferredRefreshes(tx, deferred);
+      effects = [...urgent, ...deferred.filter((effect) => written.has(effect.key))];
       return value;
     });
     // Both never throw (see Outbox.dispatch and AfterCommit).
@@ -162,12 +183,16 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const at = clock.now();
       const changed = await settleGroupAlerts(tx, { groupId, action, by, at });
       if (changed.length === 0) return false;
-      const [transition] = await rollUpGroups(tx, [{ id: groupId, severity: null, actor: by, at }], at);
+      const [transition] = await rollUpGroups(
+        tx,
+        [{ id: groupId, severity: null, actor: by, at, urgent: true }],
+        at,
+      );
       if (transition && paging) {
         const after = await paging.stopGroup(tx, groupId, transition);
         if (after) afters.push(after);
       }
-      emit(groupId);
+      emit(groupId, true);
       return true;
     });
   }
