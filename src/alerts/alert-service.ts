@@ -26,6 +26,7 @@ import type {
   AlertEvent,
   AlertIntake,
   AlertPaging,
+  GroupIncidents,
   IngestResult,
 } from './alert-types.js';
 
@@ -38,6 +39,10 @@ export interface AlertServiceDeps {
   paging: AlertPaging | null;
   /** paging.group_window of oncall.yaml. */
   groupWindowMs: number;
+  /** Incidents from alerts: a new group of a service with `alerts.declare` opens one instead of paging. */
+  incidents?: GroupIncidents | null;
+  /** Whether the service has `alerts.declare`. */
+  declares?: (service: string) => boolean;
 }
 
 export type AlertService = AlertIntake & AlertActions;
@@ -125,8 +130,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       : [];
     const settled = new Set(transitions.map((t) => t.id));
     for (const group of writes.groups) {
-      if (group.held || settled.has(group.id) || !paging) continue;
-      const next = await paging.startGroup(tx, { id: group.id, service: group.service });
+      if (group.held || settled.has(group.id)) continue;
+      const ref = { id: group.id, service: group.service };
+      // The incident pages instead of the alert, never both.
+      const next =
+        deps.incidents && deps.declares?.(group.service)
+          ? await deps.incidents.openGroupIncident(tx, ref)
+          : await paging?.startGroup(tx, ref);
       if (next) after.work.push(next);
     }
     for (const transition of transitions) {
@@ -134,6 +144,10 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const next = await paging.stopGroup(tx, transition.id, transition);
       if (next) after.work.push(next);
     }
+    await deps.incidents?.recordAlertActivity(
+      tx,
+      writes.touches.map((t) => t.id),
+    );
     return writes.results;
   }
 
@@ -195,6 +209,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         const next = await paging.stopGroup(tx, groupId, transition);
         if (next) after.work.push(next);
       }
+      await deps.incidents?.recordAlertActivity(tx, [groupId]);
       const effect = refresh(groupId);
       await insertOutboxEntries(tx, [effect]);
       after.effects.push(effect);
