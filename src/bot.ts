@@ -1,12 +1,17 @@
+import { createAlertReadModel } from './alerts/alert-read-model.js';
+import { createAlertService, DEFAULT_GROUP_WINDOW_MS } from './alerts/alert-service.js';
+import type { AlertPaging } from './alerts/alert-types.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
+import { createAlertPaging } from './escalation/alert-paging.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
+import { alertRoutes } from './http/alert-routes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { metricsRoutes, operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -27,6 +32,7 @@ import { recordPostmortemFile } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
 import { linkKeys as toLinkKeys } from './postmortem/signed-links.js';
 import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
+import { createAlertPresenter } from './slack/alert-presenter.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
@@ -72,6 +78,8 @@ export interface RunningBot {
   pool: Pool;
   metrics: Metrics;
   queues: Queues;
+  /** Alert groups' paging (what alert intake starts and stops); null without an oncall.yaml. */
+  alertPaging: AlertPaging | null;
   stop(): Promise<void>;
 }
 
@@ -134,6 +142,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     const escalation = oncall ? createEscalationService({ pool, clock, logger, oncall, outbox }) : null;
     const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox }) : null;
+    const alertReads = createAlertReadModel({ pool, oncall });
+    const alertPaging = escalation ? createAlertPaging({ escalation, outbox }) : null;
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -153,6 +163,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       paging: escalation,
     });
 
+    const alerts = createAlertService({
+      pool,
+      clock,
+      outbox,
+      paging: alertPaging,
+      groupWindowMs: oncall?.paging.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS,
+    });
+
     const slackApp =
       role === 'worker'
         ? null
@@ -169,6 +187,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
             metrics,
             defaultSeverity: config.defaultSeverity,
+            alerts: { reads: alertReads, alertPaging, alertActions: alerts, openDeclareForAlertGroup: null },
           });
     if (slackApp) {
       await slackApp.app.init();
@@ -181,6 +200,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger,
       fallback: postmortemLinkRoute({ pool, clock, linkKeys }),
       routes: operationalRoutes({ role, pool, redis: producer }),
+      inbound:
+        role === 'worker'
+          ? {}
+          : alertRoutes({ services: oncall?.services ?? {}, intake: alerts, heartbeats: null, clock }),
     });
     shutdown.addServer(server);
     const port = await listen(server, config.port, options.host);
@@ -267,12 +290,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
+          alertPresenter: oncall ? createAlertPresenter({ reads: alertReads, client, logger }) : null,
         },
       });
       shutdown.add(() => workers.close());
     }
     logger.info({ role, port, metricsUrl }, 'incident-bot started');
-    return { port, url, metricsUrl, pool, metrics, queues, stop: shutdown.close };
+    return { port, url, metricsUrl, pool, metrics, queues, alertPaging, stop: shutdown.close };
   } catch (error) {
     await shutdown.close();
     throw error;
