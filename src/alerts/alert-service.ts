@@ -11,6 +11,7 @@ import { alertGroupRefreshJob } from '../jobs/alert-group-refresh.js';
 import type { Effect, Outbox } from '../jobs/outbox.js';
 import { insertOutboxEntries } from '../jobs/outbox-repo.js';
 import { planBatch } from './alert-batch.js';
+import { writeBatch } from './alert-batch-repo.js';
 import {
   findGroupService,
   lockServices,
@@ -18,7 +19,6 @@ import {
   rollUpGroups,
   settleGroupAlerts,
   updateAlerts,
-  writeBatch,
 } from './alert-repo.js';
 import type {
   AfterCommit,
