@@ -1,3 +1,4 @@
+import { createAlertOps } from './alerts/alert-ops.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
@@ -29,6 +30,7 @@ import { linkKeys as toLinkKeys } from './postmortem/signed-links.js';
 import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
+import { createMaintenanceAnnouncer } from './slack/maintenance-announcer.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
 import { createOverrideAnnouncer } from './slack/override-announcer.js';
 import { createPageSender } from './slack/page-sender.js';
@@ -143,6 +145,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       archiveAfterMs: config.archiveAfterMs,
       paging: escalation,
     });
+    const alertOps = createAlertOps({ pool, clock, outbox, oncall, paging: null, intake: null });
     const incidents = createIncidentService({
       pool,
       clock,
@@ -169,6 +172,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
             metrics,
             defaultSeverity: config.defaultSeverity,
+            alertOps,
           });
     if (slackApp) {
       await slackApp.app.init();
@@ -263,10 +267,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           escalation,
           notifier,
           pages,
-          reconciler: createReconciler({ pool, clock, logger, outbox, escalation }),
+          reconciler: createReconciler({ pool, clock, logger, outbox, escalation, timers: alertOps.timers }),
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
+          maintenance: alertOps.maintenance,
+          maintenanceAnnouncer: createMaintenanceAnnouncer({ client }),
+          heartbeats: alertOps.heartbeats,
         },
       });
       shutdown.add(() => workers.close());
