@@ -41,7 +41,7 @@ function readWindow(service: string, rest: string): MaintenanceAction | ReturnTy
     const durationMs = parseDuration(durationText);
     if (durationMs === null) continue;
     if (durationMs <= 0 || durationMs > MAX_MAINTENANCE_MS)
-      return refuse(`A maintenance window lasts at most 7 days (got "${clip(durationText, 30)}").`);
+      return refuse(`A maintenance window lasts from 1 minute to 7 days (got "${clip(durationText, 30)}").`);
     const reason = parts.slice(n).join(' ');
     const plain = reason === '' ? null : slackToPlain(reason);
     if (plain !== null && [...plain].length > MAX_REASON_LENGTH)
