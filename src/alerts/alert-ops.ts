@@ -1,10 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { Pool } from '../db/pool.js';
-import type { OncallConfig } from '../escalation/oncall-config.js';
+import type { HeartbeatSpec, OncallConfig } from '../escalation/oncall-config.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { listOpenAlerts } from './alert-queries.js';
 import type { AlertIntake, AlertPaging } from './alert-types.js';
-import { createHeartbeats, type HeartbeatService, type HeartbeatSpec } from './heartbeats.js';
+import { createHeartbeats, type HeartbeatService } from './heartbeats.js';
 import { createMaintenance, type Maintenance } from './maintenance.js';
 
 export interface AlertOpsDeps {
@@ -28,8 +28,9 @@ export interface AlertOps {
 /** What oncall.yaml says about a service's alerts: where they are posted, and its heartbeats. */
 export function serviceAlertSettings(oncall: OncallConfig) {
   return {
-    alertsChannel: (_service: string): string | null => null,
-    heartbeatOf: (_service: string, _name: string): HeartbeatSpec | null => null,
+    alertsChannel: (service: string): string | null => oncall.services[service]?.alerts.channel ?? null,
+    heartbeatOf: (service: string, name: string): HeartbeatSpec | null =>
+      oncall.services[service]?.heartbeats[name] ?? null,
   };
 }
 

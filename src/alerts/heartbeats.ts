@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import { formatDuration } from '../escalation/duration.js';
+import type { HeartbeatSpec } from '../escalation/oncall-config.js';
 import type { Severity } from '../incidents/incident-types.js';
 import { heartbeatMissJob } from '../jobs/heartbeat-miss.js';
 import type { Outbox } from '../jobs/outbox.js';
@@ -14,12 +15,6 @@ import {
   markHeartbeatMissed,
   recordCheckIn,
 } from './heartbeat-repo.js';
-
-/** A heartbeat as oncall.yaml declares it (`heartbeats: { nightly-backup: { interval: 24h, grace: 30m } }`). */
-export interface HeartbeatSpec {
-  intervalMs: number;
-  graceMs: number;
-}
 
 export interface HeartbeatDeps {
   pool: Pool;

@@ -53,8 +53,12 @@ describe('/incident maintenance', () => {
     expect(error('maintenance checkout')).toBe(
       'Say how long, or `off`: `/incident maintenance checkout 2h [reason]` (up to 7 days), or `/incident maintenance checkout off`.',
     );
-    expect(error('maintenance checkout 8d')).toBe('A maintenance window lasts from 1 minute to 7 days (got "8d").');
-    expect(error('maintenance checkout 0m')).toBe('A maintenance window lasts from 1 minute to 7 days (got "0m").');
+    expect(error('maintenance checkout 8d')).toBe(
+      'A maintenance window lasts from 1 minute to 7 days (got "8d").',
+    );
+    expect(error('maintenance checkout 0m')).toBe(
+      'A maintenance window lasts from 1 minute to 7 days (got "0m").',
+    );
     expect(error('maintenance checkout off now')).toBe(
       '`off` takes nothing after it: `/incident maintenance checkout off`.',
     );
