@@ -141,3 +141,19 @@ export async function windowService(db: Queryable, id: number): Promise<string |
   );
   return rows[0]?.service ?? null;
 }
+
+/**
+ * Services with groups still held though no window is open for them (a group intake opened held
+ * while the window was being ended, in a transaction that committed after the end): the reconciler
+ * releases them, so nothing stays held forever.
+ */
+export async function listServicesHeldWithoutWindow(db: Queryable, before: Date): Promise<string[]> {
+  const { rows } = await db.query<{ service: string }>(
+    `SELECT DISTINCT g.service FROM alert_groups g
+     WHERE g.held AND g.state <> 'resolved' AND g.updated_at <= $1
+       AND NOT EXISTS (SELECT 1 FROM maintenance_windows w WHERE w.service = g.service AND w.ended_at IS NULL)
+     LIMIT 100`,
+    [before],
+  );
+  return rows.map((r) => r.service);
+}

@@ -11,6 +11,7 @@ import {
   insertMaintenanceWindow,
   listOpenWindows,
   listOverdueWindows,
+  listServicesHeldWithoutWindow,
   lockOpenWindow,
   lockService,
   lockWindow,
@@ -83,6 +84,19 @@ export function createMaintenance(deps: MaintenanceDeps) {
     };
   }
 
+  /** The service's held groups stop being held; the firing ones page (in `tx`, started after commit). */
+  async function release(tx: PoolClient, service: string): Promise<{ paged: number; afters: AfterCommit[] }> {
+    const afters: AfterCommit[] = [];
+    let paged = 0;
+    for (const group of await releaseHeldGroups(tx, service)) {
+      if (group.state !== 'firing') continue;
+      const after = await paging.startGroup(tx, { id: group.id, service: group.service });
+      paged++;
+      if (after) afters.push(after);
+    }
+    return { paged, afters };
+  }
+
   /** Ends `w` in `tx`: held groups stop being held, the firing ones page; the end is announced. */
   async function endInTx(
     tx: PoolClient,
@@ -91,14 +105,7 @@ export function createMaintenance(deps: MaintenanceDeps) {
     emit: (a: ReturnType<typeof announcement>) => void,
   ): Promise<{ window: MaintenanceWindow; paged: number; afters: AfterCommit[] }> {
     const ended = await markWindowEnded(tx, w.id, clock.now(), by);
-    const afters: AfterCommit[] = [];
-    let paged = 0;
-    for (const group of await releaseHeldGroups(tx, w.service)) {
-      if (group.state !== 'firing') continue;
-      const after = await paging.startGroup(tx, { id: group.id, service: group.service });
-      paged++;
-      if (after) afters.push(after);
-    }
+    const { paged, afters } = await release(tx, w.service);
     emit(announcement('ended', ended, by, paged));
     return { window: ended, paged, afters };
   }
@@ -182,10 +189,20 @@ export function createMaintenance(deps: MaintenanceDeps) {
       return (await listOpenWindows(pool)).filter((w) => w.endsAt.getTime() > now);
     },
 
-    /** The reconciler's part: windows whose end is overdue and not handled get their timer again. */
+    /**
+     * The reconciler's part: windows whose end is overdue and not handled get their timer again, and
+     * groups left held with no window open (opened by intake while the window was being ended) page.
+     */
     async reconcile(): Promise<number> {
-      const overdue = await listOverdueWindows(pool, new Date(clock.now().getTime() - 2000));
+      const before = new Date(clock.now().getTime() - 2000);
+      const overdue = await listOverdueWindows(pool, before);
       for (const w of overdue) await wakeEnd(w);
+      for (const service of await listServicesHeldWithoutWindow(pool, before)) {
+        await outbox.transaction(async (tx) => {
+          await lockService(tx, service);
+          return (await lockOpenWindow(tx, service)) ? null : release(tx, service);
+        }, runAfters);
+      }
       return overdue.length;
     },
   };
