@@ -258,6 +258,24 @@ describe('the sandbox in a real browser', { timeout: 120_000 }, () => {
     await command(page, '/incident list');
     await eventually(() => ephemeral.last().innerText()).toContain('Search results are stale');
 
+    // "Send a test alert" in the sidebar posts to the bot's own webhook: Bob is paged for it in his
+    // DMs, the alert is posted in #alerts, and resolving it from the sidebar says so on the page.
+    await actAs(page, /Bob/);
+    await page.getByTestId('tool-test-alert-firing').click();
+    await page.getByTestId('dm-incident-bot').click();
+    const alertPage = page
+      .getByTestId('message')
+      .filter({ hasText: 'Test alert: checkout error rate above 5%' });
+    await eventually(() => alertPage.count()).toBeGreaterThan(0);
+    await screenshot(page, 'test-alert-page');
+    await page.getByTestId('tool-test-alert-resolved').click();
+    await eventually(() => alertPage.last().innerText()).toMatch(/resolved/i);
+    await page.getByTestId('channel-alerts').click();
+    await eventually(() => page.getByTestId('messages').innerText()).toContain(
+      'Test alert: checkout error rate',
+    );
+    await actAs(page, /Alice/);
+
     // App Home lists the open incident.
     await page.getByTestId('home-tab').click();
     await eventually(() => page.getByTestId('home-view').innerText()).toContain('Search results are stale');
