@@ -1,4 +1,5 @@
 import { createAlertOps } from './alerts/alert-ops.js';
+import { createAlertService, DEFAULT_GROUP_WINDOW_MS } from './alerts/alert-service.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
@@ -8,6 +9,7 @@ import { createEscalationService } from './escalation/escalation-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
+import { alertRoutes } from './http/alert-routes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { metricsRoutes, operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -145,7 +147,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       archiveAfterMs: config.archiveAfterMs,
       paging: escalation,
     });
-    const alertOps = createAlertOps({ pool, clock, outbox, oncall, paging: null, intake: null });
     const incidents = createIncidentService({
       pool,
       clock,
@@ -155,6 +156,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       armReminder: lifecycle.armReminderInTransaction,
       paging: escalation,
     });
+
+    const alerts = createAlertService({
+      clock,
+      outbox,
+      paging: null,
+      groupWindowMs: oncall?.paging.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS,
+    });
+    const alertOps = createAlertOps({ pool, clock, outbox, oncall, paging: null, intake: alerts });
 
     const slackApp =
       role === 'worker'
@@ -185,6 +194,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger,
       fallback: postmortemLinkRoute({ pool, clock, linkKeys }),
       routes: operationalRoutes({ role, pool, redis: producer }),
+      inbound:
+        role === 'worker'
+          ? {}
+          : alertRoutes({
+              services: oncall?.services ?? {},
+              intake: alerts,
+              heartbeats: alertOps.heartbeats,
+              clock,
+            }),
     });
     shutdown.addServer(server);
     const port = await listen(server, config.port, options.host);
@@ -274,6 +292,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           maintenance: alertOps.maintenance,
           maintenanceAnnouncer: createMaintenanceAnnouncer({ client }),
           heartbeats: alertOps.heartbeats,
+          alertPresenter: null,
         },
       });
       shutdown.add(() => workers.close());

@@ -5,6 +5,7 @@ import type { Identity } from '../escalation/override-access.js';
 import { maintenanceAnnounceJob } from '../jobs/maintenance-announce.js';
 import { maintenanceEndJob } from '../jobs/maintenance-end.js';
 import type { Outbox } from '../jobs/outbox.js';
+import { lockServices } from './alert-repo.js';
 import type { AfterCommit, AlertPaging } from './alert-types.js';
 import { mayMaintain } from './maintenance-access.js';
 import {
@@ -88,6 +89,8 @@ export function createMaintenance(deps: MaintenanceDeps) {
   async function release(tx: PoolClient, service: string): Promise<{ paged: number; afters: AfterCommit[] }> {
     const afters: AfterCommit[] = [];
     let paged = 0;
+    // Intake decides "held" under this lock: a group it opens now is either seen here or not held.
+    await lockServices(tx, [service]);
     for (const group of await releaseHeldGroups(tx, service)) {
       if (group.state !== 'firing') continue;
       const after = await paging.startGroup(tx, { id: group.id, service: group.service });

@@ -1,3 +1,4 @@
+import { alertGroupRefreshJob } from './alert-group-refresh.js';
 import { channelBookmarkJob } from './channel-bookmark.js';
 import { escalationAckTimeoutJob } from './escalation-ack-timeout.js';
 import { escalationAcknowledgedJob } from './escalation-acknowledged.js';
@@ -48,6 +49,7 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       maintenanceEndJob,
       maintenanceAnnounceJob,
       heartbeatMissJob,
+      alertGroupRefreshJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),
 );

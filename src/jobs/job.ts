@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AlertPresenter } from '../alerts/alert-types.js';
 import type { HeartbeatService } from '../alerts/heartbeats.js';
 import type { Maintenance } from '../alerts/maintenance.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
@@ -59,6 +60,8 @@ export interface JobDeps {
   maintenanceAnnouncer: MaintenanceAnnouncer;
   /** Heartbeat misses (null without an oncall.yaml or alert intake). */
   heartbeats: HeartbeatService | null;
+  /** Alert groups' Slack side; null until it is wired (the refresh then only marks its row done). */
+  alertPresenter: AlertPresenter | null;
 }
 
 /** How this run of a job came about. */
