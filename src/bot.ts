@@ -4,6 +4,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
+import { createAlertPaging } from './escalation/alert-paging.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
@@ -157,13 +158,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       paging: escalation,
     });
 
+    const alertPaging = escalation ? createAlertPaging({ escalation, outbox }) : null;
     const alerts = createAlertService({
       clock,
       outbox,
-      paging: null,
+      paging: alertPaging,
       groupWindowMs: oncall?.paging.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS,
     });
-    const alertOps = createAlertOps({ pool, clock, outbox, oncall, paging: null, intake: alerts });
+    const alertOps = createAlertOps({ pool, clock, outbox, oncall, paging: alertPaging, intake: alerts });
 
     const slackApp =
       role === 'worker'

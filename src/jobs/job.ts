@@ -60,7 +60,7 @@ export interface JobDeps {
   maintenanceAnnouncer: MaintenanceAnnouncer;
   /** Heartbeat misses (null without an oncall.yaml or alert intake). */
   heartbeats: HeartbeatService | null;
-  /** Alert groups' Slack side; null until it is wired (the refresh then only marks its row done). */
+  /** An alert group's page DMs and channel message (`alert-group.refresh`). Null without an oncall.yaml. */
   alertPresenter: AlertPresenter | null;
 }
 
@@ -142,3 +142,19 @@ export const DEFAULT_DEADLINE_MS = 30_000;
 
 /** The payload of most incident jobs. */
 export const incidentRef = z.object({ incidentId: z.number().int().positive() });
+
+/**
+ * The payload of an escalation timer: the escalation's id, its epoch and `fields`. A timer queued
+ * before escalations had ids of their own names its incident, whose id its escalation took over
+ * (migrations/0013_escalation_subjects.sql), so it is read as that escalation's.
+ */
+export function escalationRef<F extends z.ZodRawShape>(fields: F) {
+  const legacy = (data: unknown) =>
+    data && typeof data === 'object' && 'incidentId' in data && !('escalationId' in data)
+      ? { ...data, escalationId: (data as { incidentId: unknown }).incidentId }
+      : data;
+  return z.preprocess(
+    legacy,
+    z.object({ escalationId: z.number().int().positive(), epoch: z.number().int().min(0), ...fields }),
+  );
+}
