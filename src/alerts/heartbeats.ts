@@ -36,14 +36,14 @@ export const heartbeatDedupKey = (name: string) => `heartbeat:${name}`;
  * Heartbeats: a check-in arms the heartbeat (`due_at` = now + interval + grace, a new epoch); a
  * `heartbeat.miss` timer at `due_at` raises ONE alert "Heartbeat <name> missed" through intake; the
  * next check-in resolves it. The heartbeat row is the timer's record, so a worker restart neither
- * loses the miss (the reconciler re-enqueues it) nor repeats it (`missed_at`, and a run that finds the
- * alert already open only records it).
+ * loses the miss (the reconciler re-enqueues it) nor repeats it (a raised miss sets `due_at` to
+ * `'infinity'`, and a run that finds the alert already open only records that).
  */
 export function createHeartbeats(deps: HeartbeatDeps) {
   const { pool, clock, outbox, intake } = deps;
   const severity = deps.severity ?? 'SEV2';
 
-  const wake = (h: HeartbeatRow) =>
+  const wake = (h: HeartbeatRow & { dueAt: Date }) =>
     outbox.wake(heartbeatMissJob, { service: h.service, name: h.name, epoch: h.epoch }, { dueAt: h.dueAt });
 
   function event(h: HeartbeatRow, action: 'trigger' | 'resolve', spec: HeartbeatSpec | null): AlertEvent {
@@ -66,7 +66,7 @@ export function createHeartbeats(deps: HeartbeatDeps) {
       links: [],
       at,
       actor: 'heartbeat',
-      payload: { ...details, action, due_at: h.dueAt.toISOString() },
+      payload: { ...details, action },
     };
   }
 
@@ -79,13 +79,9 @@ export function createHeartbeats(deps: HeartbeatDeps) {
           userMessage: `The service declares no heartbeat called "${name}".`,
         });
       const at = clock.now();
-      const row = await recordCheckIn(pool, {
-        service,
-        name,
-        at,
-        dueAt: new Date(at.getTime() + spec.intervalMs + spec.graceMs),
-      });
-      await wake(row);
+      const dueAt = new Date(at.getTime() + spec.intervalMs + spec.graceMs);
+      const row = await recordCheckIn(pool, { service, name, at, dueAt });
+      await wake({ ...row, dueAt });
       // Read after the upsert (which waited for a miss being raised): that alert is seen and resolved.
       // Any open one is this heartbeat's, so a recovery lost to a crash is made by the next check-in.
       if (await hasOpenAlert(pool, service, heartbeatDedupKey(name)))
@@ -96,15 +92,14 @@ export function createHeartbeats(deps: HeartbeatDeps) {
     async miss(service: string, name: string, epoch: number): Promise<boolean> {
       return withTransaction(pool, async (tx) => {
         const h = await lockHeartbeat(tx, service, name);
-        if (!h || h.epoch !== epoch || h.missedAt) return false;
-        const now = clock.now();
-        if (h.dueAt.getTime() > now.getTime() + 1000) return false;
+        if (!h || h.epoch !== epoch || h.dueAt === null) return false;
+        if (h.dueAt.getTime() > clock.now().getTime() + 1000) return false;
         // The row stays locked while intake commits the alert, so a check-in waits and then resolves
         // it. A run that already raised it and died before recording so finds it open: one alert.
         const spec = deps.heartbeatOf(service, name);
         const raise = spec !== null && !(await hasOpenAlert(pool, service, heartbeatDedupKey(name)));
         if (raise) await intake.ingest([event(h, 'trigger', spec)]);
-        await markHeartbeatMissed(tx, service, name, now);
+        await markHeartbeatMissed(tx, service, name);
         return raise;
       });
     },
@@ -112,7 +107,7 @@ export function createHeartbeats(deps: HeartbeatDeps) {
     /** The reconciler's part: overdue heartbeats whose miss is not raised get their timer again. */
     async reconcile(): Promise<number> {
       const overdue = await listOverdueHeartbeats(pool, new Date(clock.now().getTime() - 2000));
-      for (const h of overdue) await wake(h);
+      for (const h of overdue) if (h.dueAt) await wake({ ...h, dueAt: h.dueAt });
       return overdue.length;
     },
   };

@@ -5,9 +5,9 @@ import { defineJob, TIMER_OPTIONS } from './job.js';
 const idPart = (s: string) => encodeURIComponent(s).replaceAll('%', '_');
 
 /**
- * A heartbeat's `interval + grace` ran out. Its record is the heartbeat row (`due_at`, `epoch`,
- * `missed_at`; the reconciler re-enqueues overdue ones); a check-in bumps the epoch, so an older
- * timer is a no-op.
+ * A heartbeat's `interval + grace` ran out. Its record is the heartbeat row (`due_at`, `'infinity'`
+ * once the miss is raised, and `epoch`; the reconciler re-enqueues overdue ones); a check-in bumps
+ * the epoch, so an older timer is a no-op.
  */
 export const heartbeatMissJob = defineJob({
   name: 'heartbeat.miss',
