@@ -180,4 +180,27 @@ describe('maintenance windows', () => {
     await waitFor(() => postedInAlerts(/extended maintenance of \*checkout\*/).length === 1);
     await say(h.people.carol, 'maintenance checkout off');
   }, 30_000);
+
+  it('lists open alerts for anyone: per service, with count, since when, state and who acknowledged', async () => {
+    await fire('disk', '<!here> disk <b>full</b>');
+    await fire('disk', '<!here> disk <b>full</b>');
+    await fire('tls', 'TLS certificate expires in 3 days');
+    const acked = await fetch(`${h.bot.url}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ routing_key: KEY, event_action: 'acknowledge', dedup_key: 'tls' }),
+    });
+    expect(acked.status).toBe(202);
+    const list = await say(h.people.alice, 'alerts');
+    expect(list).toMatch(/^\*Open alerts\* \(\d+\)\n\*checkout\*\n/);
+    expect(list).toMatch(
+      /\n• SEV1 &lt;!here&gt; disk &lt;b&gt;full&lt;\/b&gt; ×2, since <!date\^\d+\^[^>]+> \(\d+s\), firing(\n|$)/,
+    );
+    expect(list).toMatch(
+      /\n• SEV1 TLS certificate expires in 3 days, since <!date[^>]+> \(\d+s\), acknowledged by PagerDuty/,
+    );
+    // Resolved alerts are not listed.
+    await postWebhookAlert(h, KEY, { status: 'resolved', dedup_key: 'disk' });
+    expect(await say(h.people.alice, 'alerts')).not.toContain('disk');
+  }, 30_000);
 });
