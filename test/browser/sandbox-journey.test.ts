@@ -259,7 +259,7 @@ describe('the sandbox in a real browser', { timeout: 120_000 }, () => {
     await eventually(() => ephemeral.last().innerText()).toContain('Search results are stale');
 
     // "Send a test alert" in the sidebar posts to the bot's own webhook: Bob is paged for it in his
-    // DMs, the alert is posted in #alerts, and resolving it from the sidebar says so on the page.
+    // DMs and `/incident alerts` lists it; "Resolve the test alert" takes it off the list.
     await actAs(page, /Bob/);
     await page.getByTestId('tool-test-alert-firing').click();
     await page.getByTestId('dm-incident-bot').click();
@@ -268,12 +268,15 @@ describe('the sandbox in a real browser', { timeout: 120_000 }, () => {
       .filter({ hasText: 'Test alert: checkout error rate above 5%' });
     await eventually(() => alertPage.count()).toBeGreaterThan(0);
     await screenshot(page, 'test-alert-page');
-    await page.getByTestId('tool-test-alert-resolved').click();
-    await eventually(() => alertPage.last().innerText()).toMatch(/resolved/i);
-    await page.getByTestId('channel-alerts').click();
-    await eventually(() => page.getByTestId('messages').innerText()).toContain(
-      'Test alert: checkout error rate',
+    await page.getByTestId('channel-general').click();
+    await command(page, '/incident alerts');
+    await eventually(() => ephemeral.last().innerText()).toContain(
+      'Test alert: checkout error rate above 5%',
     );
+    await page.getByTestId('tool-test-alert-resolved').click();
+    await page.getByTestId('toast').filter({ hasText: 'Resolve the test alert: done' }).waitFor();
+    await command(page, '/incident alerts');
+    await eventually(() => ephemeral.last().innerText()).toContain('No open alerts.');
     await actAs(page, /Alice/);
 
     // App Home lists the open incident.
