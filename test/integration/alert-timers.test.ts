@@ -6,9 +6,10 @@ import { createDatabase } from '../helpers/postgres-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /**
- * Heartbeats over the real stack, with the web and worker roles apart (one Postgres, one Redis, one
- * queue prefix) so the worker can be stopped and started again between a check-in and its miss.
- * `nightly-backup` is due 2 s + 1 s after a check-in; `hourly-sync` is declared but never checks in.
+ * The alert timers (heartbeat misses, maintenance ends) over the real stack, with the web and worker
+ * roles apart (one Postgres, one Redis, one queue prefix) so the worker can be stopped and started
+ * again before a timer falls due. `nightly-backup` is due 2 s + 1 s after a check-in; `hourly-sync`
+ * is declared but never checks in. `billing` has no alerts channel: maintenance is told by DM.
  */
 const KEY = 'billing-alert-key-0123456789abcdef012345';
 let web: Harness;
@@ -137,5 +138,55 @@ describe('heartbeats', () => {
     expect(after).toHaveLength(before + 1);
     expect(after.at(-1)).toMatchObject({ status: 'firing', count: 1 });
     expect(await triggers('nightly-backup')).toBe(2);
+
+    // A worker killed after intake committed the alert but before its own transaction recorded the
+    // miss: the heartbeat looks due again, and the reconciler's run finds the alert already raised.
+    await queryRows(
+      shared.databaseUrl,
+      "UPDATE heartbeats SET due_at = last_checkin_at + interval '3 seconds' WHERE name = 'nightly-backup'",
+    );
+    await waitFor(
+      async () =>
+        (
+          await queryRows(
+            shared.databaseUrl,
+            "SELECT 1 FROM heartbeats WHERE due_at = 'infinity' AND name = 'nightly-backup'",
+          )
+        ).length === 1,
+      { what: 'the miss recorded again' },
+    );
+    expect(await heartbeatAlerts('nightly-backup')).toHaveLength(before + 1);
+    expect(await triggers('nightly-backup')).toBe(2);
   }, 60_000);
+});
+
+describe('a maintenance window ending while no worker runs', () => {
+  it('ends once when a worker is back, and tells whoever started it by DM', async () => {
+    const started = await web.driver.slashCommand({
+      userId: web.people.bob,
+      channelId: web.generalId,
+      text: 'maintenance billing 2s',
+    });
+    expect((started.body as { text: string }).text).toContain('Started maintenance of *billing*');
+    const bobsDm = () => slack.fake.dmChannelId(web.people.bob);
+    const told = (match: RegExp) => {
+      const dm = bobsDm();
+      return dm ? slack.fake.messages(dm).filter((m) => match.test(m.text)) : [];
+    };
+    await waitFor(() => told(/started maintenance of \*billing\*/).length === 1, { what: 'the start by DM' });
+    await worker!.stop();
+    worker = null;
+    await pause(3500);
+    const open = () =>
+      queryRows(
+        shared.databaseUrl,
+        "SELECT 1 FROM maintenance_windows WHERE service = 'billing' AND ended_at IS NULL",
+      );
+    expect(await open()).toHaveLength(1);
+    await startWorker();
+    await waitFor(async () => (await open()).length === 0, { what: 'the window ended by the new worker' });
+    await waitFor(() => told(/Maintenance of \*billing\* is over/).length === 1, { what: 'the end by DM' });
+    await pause(1500);
+    expect(told(/Maintenance of \*billing\* is over/)).toHaveLength(1);
+  }, 40_000);
 });
