@@ -1,6 +1,12 @@
 import type { OncallConfig } from '../escalation/oncall-config.js';
 import { type Identity, isAdmin, isParticipant, names } from '../escalation/override-access.js';
 
+/** A window lasts at most this long: a longer silence belongs in oncall.yaml, not in a command. */
+export const MAX_MAINTENANCE_MS = 7 * 86_400_000;
+/** And at least a minute (a second with `paging.allow_fast_escalation`, for tests and the sandbox). */
+export const MIN_MAINTENANCE_MS = 60_000;
+export const MIN_FAST_MAINTENANCE_MS = 1000;
+
 /**
  * Who may start or end a service's maintenance window (`/incident maintenance checkout 2h`,
  * `… checkout off`): silencing a service's pages is a decision for the people those pages wake.

@@ -7,7 +7,12 @@ import { maintenanceEndJob } from '../jobs/maintenance-end.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { lockServices } from './alert-repo.js';
 import type { AfterCommit, AlertPaging } from './alert-types.js';
-import { mayMaintain } from './maintenance-access.js';
+import {
+  MAX_MAINTENANCE_MS,
+  MIN_FAST_MAINTENANCE_MS,
+  MIN_MAINTENANCE_MS,
+  mayMaintain,
+} from './maintenance-access.js';
 import {
   insertMaintenanceWindow,
   listOpenWindows,
@@ -24,12 +29,6 @@ import {
 } from './maintenance-repo.js';
 
 export type { MaintenanceWindow };
-
-/** A window lasts at most this long: longer silences belong in oncall.yaml, not in a command. */
-export const MAX_MAINTENANCE_MS = 7 * 86_400_000;
-/** And at least a minute (a second with `paging.allow_fast_escalation`, for tests and the sandbox). */
-export const MIN_MAINTENANCE_MS = 60_000;
-const MIN_FAST_MAINTENANCE_MS = 1000;
 
 export interface MaintenanceDeps {
   pool: Pool;

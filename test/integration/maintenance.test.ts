@@ -80,6 +80,10 @@ describe('maintenance windows', () => {
       'There is no service called "nosuch". Services: checkout.',
     );
     expect(await say(h.people.carol, 'maintenance checkout 2x')).toContain('"2x" is not a duration');
+    // Shorter than a second even with paging.allow_fast_escalation (a minute without it).
+    expect(await say(h.people.carol, 'maintenance checkout 500ms')).toBe(
+      'A maintenance window lasts from 1s to 7 days.',
+    );
     expect(await say(h.people.bob, 'maintenance checkout off')).toBe(
       '*checkout* is not in maintenance; `/incident maintenance` lists the services that are.',
     );

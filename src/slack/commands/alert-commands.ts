@@ -69,6 +69,6 @@ function refusal(
     case 'not_in_maintenance':
       return `*${mrkdwn(service)}* is not in maintenance; \`/incident maintenance\` lists the services that are.`;
     case 'bad_duration':
-      return `A maintenance window lasts between ${formatDuration(result.minMs)} and ${formatDuration(result.maxMs)}.`;
+      return `A maintenance window lasts from ${result.minMs === 60_000 ? '1 minute' : formatDuration(result.minMs)} to 7 days.`;
   }
 }

@@ -1,4 +1,4 @@
-import { MAX_MAINTENANCE_MS } from '../../alerts/maintenance.js';
+import { MAX_MAINTENANCE_MS } from '../../alerts/maintenance-access.js';
 import { parseDuration } from '../../escalation/duration.js';
 import { defineCommand } from './command-spec.js';
 import { clip, optional, refuse, word, words } from './grammar.js';
