@@ -160,6 +160,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     const alertPaging = escalation ? createAlertPaging({ escalation, outbox }) : null;
     const alerts = createAlertService({
+      pool,
       clock,
       outbox,
       paging: alertPaging,
