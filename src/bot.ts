@@ -1,5 +1,7 @@
 import { createAlertOps } from './alerts/alert-ops.js';
+import { createAlertReadModel } from './alerts/alert-read-model.js';
 import { createAlertService, DEFAULT_GROUP_WINDOW_MS } from './alerts/alert-service.js';
+import type { AlertPaging } from './alerts/alert-types.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
@@ -31,6 +33,7 @@ import { recordPostmortemFile } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
 import { linkKeys as toLinkKeys } from './postmortem/signed-links.js';
 import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
+import { createAlertPresenter } from './slack/alert-presenter.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMaintenanceAnnouncer } from './slack/maintenance-announcer.js';
@@ -77,6 +80,8 @@ export interface RunningBot {
   pool: Pool;
   metrics: Metrics;
   queues: Queues;
+  /** Alert groups' paging (what alert intake starts and stops); null without an oncall.yaml. */
+  alertPaging: AlertPaging | null;
   stop(): Promise<void>;
 }
 
@@ -139,6 +144,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     const escalation = oncall ? createEscalationService({ pool, clock, logger, oncall, outbox }) : null;
     const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox }) : null;
+    const alertReads = createAlertReadModel({ pool, oncall });
+    const alertPaging = escalation ? createAlertPaging({ escalation, outbox }) : null;
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -158,7 +165,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       paging: escalation,
     });
 
-    const alertPaging = escalation ? createAlertPaging({ escalation, outbox }) : null;
     const alerts = createAlertService({
       pool,
       clock,
@@ -185,6 +191,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             metrics,
             defaultSeverity: config.defaultSeverity,
             alertOps,
+            alerts: { reads: alertReads, alertPaging, alertActions: alerts, openDeclareForAlertGroup: null },
           });
     if (slackApp) {
       await slackApp.app.init();
@@ -295,13 +302,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           maintenance: alertOps.maintenance,
           maintenanceAnnouncer: createMaintenanceAnnouncer({ client }),
           heartbeats: alertOps.heartbeats,
-          alertPresenter: null,
+          alertPresenter: oncall ? createAlertPresenter({ reads: alertReads, client, logger }) : null,
         },
       });
       shutdown.add(() => workers.close());
     }
     logger.info({ role, port, metricsUrl }, 'incident-bot started');
-    return { port, url, metricsUrl, pool, metrics, queues, stop: shutdown.close };
+    return { port, url, metricsUrl, pool, metrics, queues, alertPaging, stop: shutdown.close };
   } catch (error) {
     await shutdown.close();
     throw error;
