@@ -277,6 +277,14 @@ describe('the sandbox in a real browser', { timeout: 120_000 }, () => {
     await page.getByTestId('toast').filter({ hasText: 'Resolve the test alert: done' }).waitFor();
     await command(page, '/incident alerts');
     await eventually(() => ephemeral.last().innerText()).toContain('No open alerts.');
+    // The page says so, and #alerts (the service's alerts.channel) shows the alert, resolved.
+    await page.getByTestId('dm-incident-bot').click();
+    await eventually(() => alertPage.last().innerText()).toMatch(/resolved/i);
+    await page.getByTestId('channel-alerts').click();
+    const posted = page
+      .getByTestId('message')
+      .filter({ hasText: 'Test alert: checkout error rate above 5%' });
+    await eventually(() => posted.last().innerText()).toMatch(/resolved/i);
     await actAs(page, /Alice/);
 
     // App Home lists the open incident.
