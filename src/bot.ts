@@ -1,3 +1,4 @@
+import { createAlertOps } from './alerts/alert-ops.js';
 import { createAlertReadModel } from './alerts/alert-read-model.js';
 import { createAlertService, DEFAULT_GROUP_WINDOW_MS } from './alerts/alert-service.js';
 import type { AlertPaging } from './alerts/alert-types.js';
@@ -35,6 +36,7 @@ import { assertNoEviction, createProducerConnection, createWorkerConnection } fr
 import { createAlertPresenter } from './slack/alert-presenter.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
+import { createMaintenanceAnnouncer } from './slack/maintenance-announcer.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
 import { createOverrideAnnouncer } from './slack/override-announcer.js';
 import { createPageSender } from './slack/page-sender.js';
@@ -170,6 +172,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       paging: alertPaging,
       groupWindowMs: oncall?.paging.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS,
     });
+    const alertOps = createAlertOps({ pool, clock, outbox, oncall, paging: alertPaging, intake: alerts });
 
     const slackApp =
       role === 'worker'
@@ -187,6 +190,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
             metrics,
             defaultSeverity: config.defaultSeverity,
+            alertOps,
             alerts: { reads: alertReads, alertPaging, alertActions: alerts, openDeclareForAlertGroup: null },
           });
     if (slackApp) {
@@ -203,7 +207,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       inbound:
         role === 'worker'
           ? {}
-          : alertRoutes({ services: oncall?.services ?? {}, intake: alerts, heartbeats: null, clock }),
+          : alertRoutes({
+              services: oncall?.services ?? {},
+              intake: alerts,
+              heartbeats: alertOps.heartbeats,
+              clock,
+            }),
     });
     shutdown.addServer(server);
     const port = await listen(server, config.port, options.host);
@@ -286,10 +295,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           escalation,
           notifier,
           pages,
-          reconciler: createReconciler({ pool, clock, logger, outbox, escalation }),
+          reconciler: createReconciler({ pool, clock, logger, outbox, escalation, timers: alertOps.timers }),
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
+          maintenance: alertOps.maintenance,
+          maintenanceAnnouncer: createMaintenanceAnnouncer({ client }),
+          heartbeats: alertOps.heartbeats,
           alertPresenter: oncall ? createAlertPresenter({ reads: alertReads, client, logger }) : null,
         },
       });

@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import type { AlertOps } from '../alerts/alert-ops.js';
 import type { Clock } from '../clock.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
@@ -47,6 +48,8 @@ export interface SlackAppDeps {
   clock: Clock;
   logger: Logger;
   defaultSeverity: Severity;
+  /** Maintenance windows and the open-alert list (`/incident maintenance`, `/incident alerts`). */
+  alertOps: Pick<AlertOps, 'maintenance' | 'alertQueries'>;
   /** Counts what users would otherwise never see fail (an App Home Slack refused). */
   metrics?: Pick<Metrics, 'appHomeFailures'>;
   /** Alert pages: what their buttons read and call (see listeners/alert-buttons.ts). */
@@ -128,6 +131,8 @@ export function createSlackApp(deps: SlackAppDeps): {
     clock: deps.clock,
     logger: deps.logger,
     defaultSeverity: deps.defaultSeverity,
+    maintenance: deps.alertOps.maintenance,
+    alertQueries: deps.alertOps.alertQueries,
   });
   registerDeclareModal(router, { incidents: deps.incidents, logger: deps.logger });
   const guarded = { lifecycle: deps.lifecycle, access, logger: deps.logger };
