@@ -1,5 +1,5 @@
 import type { Followup } from '../incidents/followup-repo.js';
-import { type Incident, SEVERITY_LEVELS } from '../incidents/incident-types.js';
+import { type Incident, isSlackUserId, SEVERITY_LEVELS } from '../incidents/incident-types.js';
 import { describeEvent } from '../timeline/describe-event.js';
 import type { TimelineEvent } from '../timeline/timeline-events.js';
 import { errorBudget } from './error-budget.js';
@@ -38,8 +38,10 @@ const NONE = (what: string) => `_No ${what} recorded yet._`;
  */
 export function buildPostmortemMarkdown(input: PostmortemInput): string {
   const { incident, narrative, events, followups, slo, generatedAt } = input;
-  const name = (id: string | null) => (id ? `@${input.names[id] ?? id}` : 'nobody');
   const plain = escapeMarkdownHtml;
+  // A source in a person's place (an incident declared from an alert) is named as it is.
+  const name = (id: string | null) =>
+    id ? (isSlackUserId(id) ? `@${input.names[id] ?? id}` : plain(id)) : 'nobody';
   const message = (text: string) => slackToMarkdown(text, input.names);
   const end = incident.resolvedAt ?? incident.closedAt ?? generatedAt;
   const durationMs = end.getTime() - incident.declaredAt.getTime();

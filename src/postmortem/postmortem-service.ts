@@ -4,7 +4,7 @@ import type { OncallConfig } from '../escalation/oncall-config.js';
 import type { Followup } from '../incidents/followup-repo.js';
 import { listFollowups } from '../incidents/followup-repo.js';
 import { findIncidentById } from '../incidents/incident-repo.js';
-import type { Incident } from '../incidents/incident-types.js';
+import { type Incident, isSlackUserId } from '../incidents/incident-types.js';
 import type { TimelineEvent } from '../timeline/timeline-events.js';
 import { listTimelineEventsForExport } from '../timeline/timeline-repo.js';
 import type { PostmortemNarrative } from './postmortem-draft.js';
@@ -86,7 +86,7 @@ export function peopleNamedIn(
 ): string[] {
   const ids = new Set<string>();
   const add = (id: string | null | undefined) => {
-    if (id) ids.add(id);
+    if (id && isSlackUserId(id)) ids.add(id);
   };
   const mentions = (text: string | null | undefined) => {
     if (text?.includes('<@')) for (const m of text.matchAll(MENTION)) ids.add(m[1]!);
