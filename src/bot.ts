@@ -1,3 +1,4 @@
+import { createAlertIncidents } from './alerts/alert-incidents.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
@@ -152,6 +153,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       armReminder: lifecycle.armReminderInTransaction,
       paging: escalation,
     });
+    const alertIncidents = createAlertIncidents({
+      pool,
+      clock,
+      outbox,
+      logger,
+      incidents,
+      declareSeverity: () => undefined,
+      paging: null,
+    });
 
     const slackApp =
       role === 'worker'
@@ -267,6 +277,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
+          alertIncidents,
         },
       });
       shutdown.add(() => workers.close());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AlertIncidents } from '../alerts/alert-incidents.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OverrideRetention } from '../escalation/override-service.js';
 import type { IncidentSetup } from '../incidents/incident-service.js';
@@ -51,6 +52,8 @@ export interface JobDeps {
   overrideAnnouncer: OverrideAnnouncer;
   overridesRetention: OverrideRetention;
   retention: RetentionSweep;
+  /** Incidents declared from alert groups (`alert-group.declare`). */
+  alertIncidents: AlertIncidents;
 }
 
 /** How this run of a job came about. */
