@@ -7,6 +7,7 @@ import { alertGroupDeclareJob } from '../jobs/alert-group-declare.js';
 import type { Outbox } from '../jobs/outbox.js';
 import type { Logger } from '../logger.js';
 import { appendSourcedTimelineEvent, appendTimelineEvent } from '../timeline/timeline-repo.js';
+import { isWebUrl } from './alert-card.js';
 import {
   type AlertActivity,
   type AlertGroupForIncident,
@@ -228,13 +229,4 @@ export function runbookOf(alerts: readonly { links: readonly AlertLink[] }[]): s
   for (const { links } of alerts)
     for (const link of links) if (/runbook/i.test(link.text) && isWebUrl(link.href)) return link.href;
   return null;
-}
-
-export function isWebUrl(href: string): boolean {
-  try {
-    const url = new URL(href);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && !/[\s<>|]/.test(href);
-  } catch {
-    return false;
-  }
 }

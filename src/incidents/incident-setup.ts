@@ -87,9 +87,9 @@ export function createIncidentSetup(deps: IncidentSetupDeps) {
         await refusalAs('topic', () => workspace.setTopic(channelId, incident));
         return store.recordStep(incident.id, 'topic');
       case 'headline': {
-        const paging = await store.pagingState(incident.id);
+        const state = await store.headlineState(incident.id);
         const headlineTs = await refusalAs('headline', () =>
-          workspace.postHeadline(channelId, incident, paging, { lookFirst: options.mayRepeat }),
+          workspace.postHeadline(channelId, incident, state, { lookFirst: options.mayRepeat }),
         );
         return store.recordStep(incident.id, 'headline', { headlineTs });
       }

@@ -1,3 +1,5 @@
+import { isWebUrl } from '../alerts/alert-card.js';
+import type { IncidentAlert } from '../alerts/alert-incident-repo.js';
 import type { Followup } from '../incidents/followup-repo.js';
 import { type Incident, isSlackUserId, SEVERITY_LEVELS } from '../incidents/incident-types.js';
 import { describeEvent } from '../timeline/describe-event.js';
@@ -24,6 +26,8 @@ export interface PostmortemInput {
   followups: Followup[];
   /** The service's SLO from oncall.yaml, when it has one. */
   slo: { target: number; windowMs: number } | null;
+  /** The alerts the incident was declared from or linked to (none: no Alerts section). */
+  alerts?: readonly IncidentAlert[];
   /** Slack user id → display name, for people mentioned anywhere. */
   names: Record<string, string>;
   generatedAt: Date;
@@ -82,6 +86,8 @@ export function buildPostmortemMarkdown(input: PostmortemInput): string {
     ),
   ];
   if (links.length > 0) section(lines, 'Links', links);
+
+  if (input.alerts?.length) section(lines, 'Alerts', alertsTable(input.alerts));
 
   lines.push('## Timeline', '');
   if (events.length === 0) lines.push(NONE('timeline'));
@@ -150,6 +156,31 @@ export function buildPostmortemMarkdown(input: PostmortemInput): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** The linked alerts: what fired, where, how often, and their links (web links only). */
+function alertsTable(alerts: readonly IncidentAlert[]): string[] {
+  const rows = alerts.map((a) => {
+    const links = a.links
+      .filter((l) => isWebUrl(l.href))
+      .map((l) => `${escapeMarkdownHtml(l.text)}: ${l.href}`)
+      .join(', ');
+    const cells = [
+      escapeMarkdownHtml(a.title),
+      escapeMarkdownHtml(a.service),
+      a.severity,
+      utcDateTime(a.firstSeenAt),
+      utcDateTime(a.lastSeenAt),
+      String(a.count),
+      links || 'none',
+    ];
+    return `| ${cells.map(cell).join(' | ')} |`;
+  });
+  return [
+    '| Alert | Service | Severity | First seen (UTC) | Last seen (UTC) | Count | Links |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
 }
 
 function section(lines: string[], title: string, body: string[]): void {

@@ -1,3 +1,4 @@
+import { listAlertsOf } from '../alerts/alert-incident-repo.js';
 import type { Clock } from '../clock.js';
 import type { Pool } from '../db/pool.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
@@ -47,10 +48,11 @@ export function createPostmortemService(deps: PostmortemServiceDeps) {
       if (latest && latest.sourceVersion === sourceVersion) return { ...latest, unchanged: true };
       const incident = await findIncidentById(deps.pool, incidentId);
       if (!incident) return null;
-      const [narrative, events, followups] = await Promise.all([
+      const [narrative, events, followups, alerts] = await Promise.all([
         findNarrative(deps.pool, incidentId),
         listTimelineEventsForExport(deps.pool, incidentId),
         listFollowups(deps.pool, incidentId),
+        listAlertsOf(deps.pool, { incidentId }),
       ]);
       const ids = peopleNamedIn(incident, events, followups, narrative);
       const names = await deps.lookupNames([...ids]);
@@ -60,6 +62,7 @@ export function createPostmortemService(deps: PostmortemServiceDeps) {
         narrative,
         events,
         followups,
+        alerts,
         slo: slo ? { target: slo.target, windowMs: slo.windowMs } : null,
         names,
         generatedAt: deps.clock.now(),
