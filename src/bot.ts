@@ -159,7 +159,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       outbox,
       logger,
       incidents,
-      declareSeverity: () => undefined,
+      declareSeverity: (service) => oncall?.services[service]?.alerts.declare,
       paging: null,
     });
 

@@ -34,6 +34,8 @@ export interface OncallFixture extends OncallPolicyFixture {
       slo?: { target: number; window: string };
       sli?: { errors: string; total: string };
       runbook?: string;
+      /** `alerts:` (declare, channel). */
+      alerts?: { declare?: string; channel?: string };
     }
   >;
   /** `paging.auto_page`; absent: the file's default. */
@@ -77,15 +79,18 @@ export function oncallFixture(fixture: OncallFixture): string {
     ...(fixture.services
       ? {
           services: Object.fromEntries(
-            Object.entries(fixture.services).map(([name, { policy: policyName, slo, sli, runbook }]) => [
-              name,
-              {
-                escalation_policy: policyName,
-                ...(slo ? { slo } : {}),
-                ...(sli ? { sli } : {}),
-                ...(runbook ? { runbook } : {}),
-              },
-            ]),
+            Object.entries(fixture.services).map(
+              ([name, { policy: policyName, slo, sli, runbook, alerts }]) => [
+                name,
+                {
+                  escalation_policy: policyName,
+                  ...(slo ? { slo } : {}),
+                  ...(sli ? { sli } : {}),
+                  ...(runbook ? { runbook } : {}),
+                  ...(alerts ? { alerts } : {}),
+                },
+              ],
+            ),
           ),
         }
       : {}),
