@@ -278,6 +278,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
           alertIncidents,
+          alertPresenter: null,
         },
       });
       shutdown.add(() => workers.close());

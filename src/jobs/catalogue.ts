@@ -1,4 +1,5 @@
 import { alertGroupDeclareJob } from './alert-group-declare.js';
+import { alertGroupRefreshJob } from './alert-group-refresh.js';
 import { channelBookmarkJob } from './channel-bookmark.js';
 import { escalationAckTimeoutJob } from './escalation-ack-timeout.js';
 import { escalationAcknowledgedJob } from './escalation-acknowledged.js';
@@ -44,6 +45,7 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       overridesRetentionJob,
       retentionJob,
       alertGroupDeclareJob,
+      alertGroupRefreshJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),
 );

@@ -3,7 +3,7 @@ import type { CardAlert } from '../../alerts/alert-card.js';
 import { type Incident, incidentReference, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
 import { ActionId, BlockId, HEADLINE_EVENT_TYPE } from '../ids.js';
 import { cutTo, mrkdwn, mrkdwnFit, plainFit } from './escape.js';
-import { formatDuration, slackDate, statusLabel, userMention } from './format.js';
+import { formatDuration, linkTo, slackDate, statusLabel, userMention } from './format.js';
 
 export interface SlackMessage {
   text: string;
@@ -191,9 +191,4 @@ function alertSection(alert: CardAlert): KnownBlock {
   }
   const text = links.length > 0 ? `${head}\n${links.join(' · ')}` : head;
   return { type: 'section', text: { type: 'mrkdwn', text } };
-}
-
-/** A link Slack renders as such only when the URL cannot break out of `<url|label>`. */
-function linkTo(url: string, label: string): string {
-  return /^https?:\/\/[^\s<>|]+$/.test(url) ? `<${mrkdwn(url)}|${label}>` : mrkdwnFit(url, 1900);
 }
