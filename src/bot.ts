@@ -1,13 +1,16 @@
 import { createAlertIncidents } from './alerts/alert-incidents.js';
+import { createAlertService, DEFAULT_GROUP_WINDOW_MS } from './alerts/alert-service.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
+import { createAlertPaging } from './escalation/alert-paging.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
+import { alertRoutes } from './http/alert-routes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { metricsRoutes, operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -153,14 +156,24 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       armReminder: lifecycle.armReminderInTransaction,
       paging: escalation,
     });
+    const alertPaging = escalation ? createAlertPaging({ escalation, outbox }) : null;
+    const declareSeverity = (service: string) => oncall?.services[service]?.alerts.declare;
     const alertIncidents = createAlertIncidents({
       pool,
       clock,
       outbox,
       logger,
       incidents,
-      declareSeverity: (service) => oncall?.services[service]?.alerts.declare,
-      paging: null,
+      declareSeverity,
+      paging: alertPaging,
+    });
+    const alerts = createAlertService({
+      clock,
+      outbox,
+      paging: alertPaging,
+      groupWindowMs: oncall?.paging.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS,
+      incidents: alertIncidents,
+      declares: (service) => declareSeverity(service) !== undefined,
     });
 
     const slackApp =
@@ -191,6 +204,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger,
       fallback: postmortemLinkRoute({ pool, clock, linkKeys }),
       routes: operationalRoutes({ role, pool, redis: producer }),
+      inbound:
+        role === 'worker'
+          ? {}
+          : alertRoutes({ services: oncall?.services ?? {}, intake: alerts, heartbeats: null, clock }),
     });
     shutdown.addServer(server);
     const port = await listen(server, config.port, options.host);

@@ -123,7 +123,7 @@ export function createSlackApp(deps: SlackAppDeps): {
     logger: deps.logger,
     defaultSeverity: deps.defaultSeverity,
   });
-  registerDeclareModal(router, { incidents: deps.incidents, logger: deps.logger });
+  registerDeclareModal(router, { incidents: deps.incidents, logger: deps.logger, alerts: null });
   const guarded = { lifecycle: deps.lifecycle, access, logger: deps.logger };
   registerJoinButton(router, guarded);
   registerPagingButtons(router, { ...guarded, escalation: deps.escalation });
