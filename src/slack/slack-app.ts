@@ -10,8 +10,11 @@ import type { Severity } from '../incidents/incident-types.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ReadModel } from '../incidents/read-model.js';
 import { createSlackLogger, type Logger } from '../logger.js';
+import { type AlertGroupAccess, createAlertGroupAccess } from './alert-group-access.js';
 import { registerIncidentCommand } from './commands/run-command.js';
 import { createIncidentAccess, type PagedUsers } from './incident-access.js';
+import { type AlertButtonDeps, registerAlertButtons } from './listeners/alert-buttons.js';
+import { type AlertDeclareDeps, createAlertDeclareOpener } from './listeners/alert-declare.js';
 import { registerAppHome } from './listeners/app-home.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerHeadlineButtons } from './listeners/headline-buttons.js';
@@ -47,6 +50,12 @@ export interface SlackAppDeps {
   defaultSeverity: Severity;
   /** Counts what users would otherwise never see fail (an App Home Slack refused). */
   metrics?: Pick<Metrics, 'appHomeFailures'>;
+  /** Alert pages: what their buttons read and call (see listeners/alert-buttons.ts). */
+  alerts: Omit<AlertButtonDeps, 'access' | 'logger' | 'openDeclareForAlertGroup'> & {
+    reads: Parameters<typeof createAlertGroupAccess>[0]['reads'];
+  };
+  /** Declaring from an alert page (its Declare incident button); null: not offered. */
+  alertIncidents: AlertDeclareDeps['alertIncidents'] | null;
 }
 
 /**
@@ -123,13 +132,23 @@ export function createSlackApp(deps: SlackAppDeps): {
     logger: deps.logger,
     defaultSeverity: deps.defaultSeverity,
   });
-  registerDeclareModal(router, { incidents: deps.incidents, logger: deps.logger, alerts: null });
+  const alertAccess: AlertGroupAccess = createAlertGroupAccess({ reads: deps.alerts.reads, admins });
+  const alertDeclare: AlertDeclareDeps | null = deps.alertIncidents
+    ? { alertIncidents: deps.alertIncidents, alertAccess, readModel: deps.readModel, access }
+    : null;
+  registerDeclareModal(router, { incidents: deps.incidents, logger: deps.logger, alerts: alertDeclare });
   const guarded = { lifecycle: deps.lifecycle, access, logger: deps.logger };
   registerJoinButton(router, guarded);
   registerPagingButtons(router, { ...guarded, escalation: deps.escalation });
   registerHeadlineButtons(router, guarded);
   registerReminderButtons(router, guarded);
   registerTimelineCapture(router, { ...guarded, readModel: deps.readModel, incidents: deps.incidents });
+  registerAlertButtons(router, {
+    ...deps.alerts,
+    openDeclareForAlertGroup: alertDeclare ? createAlertDeclareOpener(alertDeclare) : null,
+    access: alertAccess,
+    logger: deps.logger,
+  });
   registerAppHome(router, {
     ...guarded,
     readModel: deps.readModel,

@@ -6,19 +6,10 @@ import type { ReadModel } from '../../incidents/read-model.js';
 import { declaredMessage } from '../commands/general-commands.js';
 import type { IncidentAccess } from '../incident-access.js';
 import { buildDeclareModal } from '../views/declare-modal.js';
+import type { DeclareFromAlertRequest } from './alert-buttons.js';
 
 /** The answer to a Declare about an alert group that does not exist (or that the person may not act on). */
 const NO_SUCH_ALERT = 'That alert no longer exists.';
-
-/** What the alert page's Declare incident button hands over, once its access rule allowed the click. */
-export interface AlertDeclareRequest {
-  groupId: number;
-  userId: string;
-  triggerId: string;
-  client: WebClient;
-  /** An ephemeral answer to the clicker. */
-  reply(text: string): Promise<void>;
-}
 
 export interface AlertDeclareDeps {
   alertIncidents: Pick<AlertIncidents, 'findGroup' | 'declareFromGroup'>;
@@ -38,7 +29,7 @@ export type AlertDeclareAnswer = { kind: 'declared' } | { kind: 'refused' | 'not
  * service) and carrying its id, or, when the group already has an incident, says which.
  */
 export function createAlertDeclareOpener(deps: AlertDeclareDeps) {
-  return async (request: AlertDeclareRequest): Promise<void> => {
+  return async (request: DeclareFromAlertRequest): Promise<void> => {
     const group = await deps.alertIncidents.findGroup(request.groupId);
     if (!group) return request.reply(NO_SUCH_ALERT);
     if (group.incidentId !== null)
