@@ -174,6 +174,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       paging: alertPaging,
     });
     const alerts = createAlertService({
+      pool,
       clock,
       outbox,
       paging: alertPaging,

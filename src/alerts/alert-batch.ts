@@ -34,6 +34,7 @@ interface Touch {
   severity: Severity | null;
   actor: string | null;
   at: Date | null;
+  urgent: boolean;
 }
 
 export interface BatchPlan {
@@ -44,6 +45,8 @@ export interface BatchPlan {
 }
 
 export interface BatchWrites {
+  /** Some event acknowledged or resolved an alert: groups must be rolled up from their alerts. */
+  settles: boolean;
   groups: NewGroup[];
   alerts: NewAlert[];
   changes: AlertChange[];
@@ -89,12 +92,14 @@ export function planBatch(events: AlertEvent[], state: BatchState, now: Date): B
   const outcomes: { ref: OpenRef | null; event: AlertEvent; outcome: IngestResult['outcome'] }[] = [];
 
   const touch = (group: GroupRef, update: Partial<Omit<Touch, 'group'>> = {}) => {
-    const entry = touches.get(group) ?? { group, severity: null, actor: null, at: null };
+    const entry = touches.get(group) ?? { group, severity: null, actor: null, at: null, urgent: false };
     if (update.severity) entry.severity = moreSevere(entry.severity, update.severity);
     if (update.actor) {
       entry.actor = update.actor;
       entry.at = update.at ?? null;
     }
+    // A new group, an acknowledge or a resolve is shown at once; repeats and joins may wait a little.
+    if (update.actor || 'draft' in group) entry.urgent = true;
     touches.set(group, entry);
   };
   const changeOf = (id: number, status: AlertChange['status']): AlertChange => {
@@ -178,6 +183,8 @@ export function planBatch(events: AlertEvent[], state: BatchState, now: Date): B
       alerts.push(draft);
       const ref: OpenRef = { draft };
       open.set(key, ref);
+      if ('draft' in draft.group)
+        draft.group.draft.severity = moreSevere(draft.group.draft.severity, event.severity);
       touch(draft.group, { severity: event.severity });
       outcomes.push({ ref, event, outcome: 'opened' });
       continue;
@@ -219,6 +226,7 @@ export function planBatch(events: AlertEvent[], state: BatchState, now: Date): B
       const alertId = (ref: OpenRef | null) =>
         ref === null ? null : 'draft' in ref ? ref.draft.id : ref.existing;
       return {
+        settles: outcomes.some((o) => o.outcome === 'acknowledged' || o.outcome === 'resolved'),
         groups: groups.map((group) => ({ ...group })),
         alerts: alerts.map(({ group, ...rest }) => ({ ...rest, groupId: groupId(group) })),
         changes: [...changes.values()],
@@ -236,6 +244,7 @@ export function planBatch(events: AlertEvent[], state: BatchState, now: Date): B
           severity: t.severity,
           actor: t.actor,
           at: t.at,
+          urgent: t.urgent,
         })),
         results: outcomes.map(({ ref, event, outcome }) => ({
           alertId: alertId(ref),

@@ -6,21 +6,19 @@
  */
 import type { Clock } from '../clock.js';
 import { batched } from '../db/batched.js';
-import { isDatabaseUnavailable, type PoolClient } from '../db/pool.js';
+import { isDatabaseUnavailable, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { alertGroupRefreshJob } from '../jobs/alert-group-refresh.js';
-import type { Outbox } from '../jobs/outbox.js';
+import type { Effect, Outbox } from '../jobs/outbox.js';
+import { insertOutboxEntries } from '../jobs/outbox-repo.js';
 import { planBatch } from './alert-batch.js';
 import {
   findGroupService,
-  insertAlerts,
-  insertEventRecords,
-  insertGroups,
   lockServices,
   readBatchState,
-  reserveIds,
   rollUpGroups,
   settleGroupAlerts,
   updateAlerts,
+  writeBatch,
 } from './alert-repo.js';
 import type {
   AfterCommit,
@@ -33,8 +31,9 @@ import type {
 } from './alert-types.js';
 
 export interface AlertServiceDeps {
+  pool: Pool;
   clock: Clock;
-  /** Its transactions are the intake's: effects are written in them and dispatched after commit. */
+  /** Writes the group refresh effects in intake's transactions and dispatches them after commit. */
   outbox: Outbox;
   /** The paging engine; null without an on-call file (alerts are then recorded, nobody is paged). */
   paging: AlertPaging | null;
@@ -51,17 +50,32 @@ export type AlertService = AlertIntake & AlertActions;
 /** paging.group_window when there is no on-call file (the file's own default is the same). */
 export const DEFAULT_GROUP_WINDOW_MS = 120_000;
 
+/**
+ * How long a refresh for repeats and joins may wait: a stream of repeats then edits each group's
+ * messages once per this delay, not once per batch.
+ */
+const DEFERRED_REFRESH_MS = 2000;
+
+/** What a transaction leaves for after its commit: effects to dispatch and paging's work. */
+interface AfterTransaction {
+  effects: Effect[];
+  work: AfterCommit[];
+}
+
 /** How calls are grouped into transactions (see db/batched.ts). */
 const BATCH = { maxInFlight: 3, overlapAfterMs: 100, maxBatch: 256 };
 
 export function createAlertService(deps: AlertServiceDeps): AlertService {
-  const { clock, outbox, paging } = deps;
+  const { pool, clock, outbox, paging } = deps;
+
+  /** The refresh of a group now, or after DEFERRED_REFRESH_MS. */
+  const refresh = (groupId: number, runAt?: Date) =>
+    outbox.effect(alertGroupRefreshJob, { groupId }, runAt ? { runAt } : {});
 
   async function ingestInTransaction(
     tx: PoolClient,
     events: AlertEvent[],
-    emit: (groupId: number) => void,
-    afters: AfterCommit[],
+    after: AfterTransaction,
   ): Promise<IngestResult[]> {
     const now = clock.now();
     const services = [...new Set(events.map((e) => e.service))];
@@ -69,6 +83,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     const pairs = new Map(
       events.map((e) => [`${e.service}\u0000${e.dedupKey}`, { service: e.service, dedupKey: e.dedupKey }]),
     );
+    const triggers = events.filter((e) => e.action === 'trigger');
     const groupKeys = new Map(
       events
         .filter((e) => e.groupKey !== null)
@@ -80,37 +95,55 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       services,
       now,
       since: new Date(now.getTime() - deps.groupWindowMs),
+      // At most one group per service and per groupKey, one alert per trigger.
+      reserve: {
+        groups: triggers.length === 0 ? 0 : services.length + groupKeys.size,
+        alerts: triggers.length,
+      },
     });
-    const plan = planBatch(events, state, now);
-    const ids =
-      plan.groups.length + plan.alerts.length > 0
-        ? await reserveIds(tx, { groups: plan.groups.length, alerts: plan.alerts.length })
-        : { groups: [], alerts: [] };
-    const writes = plan.resolve(ids);
-    await insertGroups(tx, writes.groups);
-    // Resolves before inserts: a trigger after a resolve in the same batch opens a new row.
-    await updateAlerts(tx, writes.changes);
-    await insertAlerts(tx, writes.alerts);
-    await insertEventRecords(tx, writes.records);
-    const transitions = await rollUpGroups(tx, writes.touches, now);
+    const writes = planBatch(events, state, now).resolve(state.ids);
+    // Status changes first: a trigger after a resolve in the same batch opens a new row.
+    if (writes.settles) await updateAlerts(tx, writes.changes);
+    const opened = new Set(writes.groups.map((g) => g.id));
+    const later = new Date(now.getTime() + DEFERRED_REFRESH_MS);
+    const urgent = writes.touches.filter((t) => t.urgent).map((t) => refresh(t.id));
+    const deferred = writes.touches.filter((t) => !t.urgent).map((t) => refresh(t.id, later));
+    const written = await writeBatch(tx, {
+      groups: writes.groups,
+      repeats: writes.settles ? [] : writes.changes,
+      alerts: writes.alerts,
+      records: writes.records,
+      raises: writes.touches
+        .filter((t) => t.severity !== null && !opened.has(t.id))
+        .map((t) => ({ id: t.id, severity: t.severity! })),
+      now,
+      urgent,
+      deferred,
+    });
+    after.effects.push(...urgent, ...deferred.filter((effect) => written.has(effect.key)));
+    const transitions = writes.settles
+      ? await rollUpGroups(
+          tx,
+          writes.touches.filter((t) => t.actor !== null),
+          now,
+        )
+      : [];
     const settled = new Set(transitions.map((t) => t.id));
     for (const group of writes.groups) {
       if (group.held || settled.has(group.id)) continue;
       const ref = { id: group.id, service: group.service };
       // The incident pages instead of the alert, never both.
-      const after =
+      const next =
         deps.incidents && deps.declares?.(group.service)
           ? await deps.incidents.openGroupIncident(tx, ref)
           : await paging?.startGroup(tx, ref);
-      if (after) afters.push(after);
+      if (next) after.work.push(next);
     }
-    const opened = new Set(writes.groups.map((g) => g.id));
     for (const transition of transitions) {
       if (opened.has(transition.id) || !paging) continue;
-      const after = await paging.stopGroup(tx, transition.id, transition);
-      if (after) afters.push(after);
+      const next = await paging.stopGroup(tx, transition.id, transition);
+      if (next) after.work.push(next);
     }
-    for (const touch of writes.touches) emit(touch.id);
     await deps.incidents?.recordAlertActivity(
       tx,
       writes.touches.map((t) => t.id),
@@ -118,24 +151,27 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     return writes.results;
   }
 
-  /** Runs `fn` in an outbox transaction, then what it left to do after commit. */
-  async function inTransaction<T>(
-    fn: (tx: PoolClient, emit: (groupId: number) => void, afters: AfterCommit[]) => Promise<T>,
-  ): Promise<T> {
-    const afters: AfterCommit[] = [];
-    const result = await outbox.transaction(async (tx, emit) => {
-      afters.length = 0;
-      return fn(tx, (groupId) => emit(alertGroupRefreshJob, { groupId }), afters);
+  /**
+   * Runs `fn` in a transaction; once it committed, hands the effects it wrote (group refreshes) and
+   * what paging left to do to Redis without waiting: the answer and the next batch do not wait on
+   * Redis, and a lost enqueue only waits for the reconciler (the rows are in Postgres).
+   */
+  async function inTransaction<T>(fn: (tx: PoolClient, after: AfterTransaction) => Promise<T>): Promise<T> {
+    let after: AfterTransaction = { effects: [], work: [] };
+    const result = await withTransaction(pool, async (tx) => {
+      after = { effects: [], work: [] };
+      return fn(tx, after);
     });
-    await Promise.all(afters.map((after) => after()));
+    // Both never throw (see Outbox.dispatch and AfterCommit).
+    void Promise.all([outbox.dispatch(after.effects), ...after.work.map((work) => work())]);
     return result;
   }
 
   let callNumber = 0;
   const ingestBatch = batched(
     (calls: AlertEvent[][]) =>
-      inTransaction(async (tx, emit, afters) => {
-        const results = await ingestInTransaction(tx, calls.flat(), emit, afters);
+      inTransaction(async (tx, after) => {
+        const results = await ingestInTransaction(tx, calls.flat(), after);
         let offset = 0;
         return calls.map((call) => {
           const mine = results.slice(offset, offset + call.length);
@@ -157,20 +193,26 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     action: 'acknowledge' | 'resolve',
     by: string,
   ): Promise<boolean> {
-    return inTransaction(async (tx, emit, afters) => {
+    return inTransaction(async (tx, after) => {
       const service = await findGroupService(tx, groupId);
       if (service === null) return false;
       await lockServices(tx, [service]);
       const at = clock.now();
       const changed = await settleGroupAlerts(tx, { groupId, action, by, at });
       if (changed.length === 0) return false;
-      const [transition] = await rollUpGroups(tx, [{ id: groupId, severity: null, actor: by, at }], at);
+      const [transition] = await rollUpGroups(
+        tx,
+        [{ id: groupId, severity: null, actor: by, at, urgent: true }],
+        at,
+      );
       if (transition && paging) {
-        const after = await paging.stopGroup(tx, groupId, transition);
-        if (after) afters.push(after);
+        const next = await paging.stopGroup(tx, groupId, transition);
+        if (next) after.work.push(next);
       }
       await deps.incidents?.recordAlertActivity(tx, [groupId]);
-      emit(groupId);
+      const effect = refresh(groupId);
+      await insertOutboxEntries(tx, [effect]);
+      after.effects.push(effect);
       return true;
     });
   }
