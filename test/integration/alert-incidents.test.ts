@@ -343,4 +343,55 @@ describe('the Declare incident button on an alert page', () => {
     expect(h.fake.openViews(carol).filter((v) => v.status === 'open')).toHaveLength(1);
     expect(await rows("SELECT 1 FROM incidents WHERE service = 'payments'")).toHaveLength(1);
   });
+
+  it('answers a forged Declare submission from someone who may not act on the group as if it did not exist', async () => {
+    const mallory = h.fake.addUser({ name: 'mallory' }).id;
+    await alertmanager(PAYMENTS_KEY, {
+      fingerprint: 'feed0002',
+      service: 'payments',
+      summary: 'Refunds failing',
+      severity: 'error',
+    });
+    const group = await waitFor(
+      async () =>
+        (await rows<{ id: number }>("SELECT id FROM alert_groups WHERE title = 'Refunds failing'"))[0],
+      { what: 'the second payments group' },
+    );
+    const values = {
+      title: { 'title-input': { type: 'plain_text_input', value: 'Mallory takes over' } },
+      severity: { 'severity-select': { type: 'static_select', selected_option: { value: 'SEV4' } } },
+      commander: { 'commander-select': { type: 'users_select', selected_user: mallory } },
+    };
+    const payload = {
+      type: 'view_submission',
+      team: { id: h.fake.config.teamId, domain: h.fake.config.teamDomain },
+      user: { id: mallory, username: 'mallory', name: 'mallory', team_id: h.fake.config.teamId },
+      api_app_id: h.fake.config.appId,
+      token: 'sandbox-verification-token',
+      trigger_id: h.fake.issueTriggerId(mallory),
+      view: {
+        id: 'VFORGEDALERTDECLARE',
+        team_id: h.fake.config.teamId,
+        type: 'modal',
+        callback_id: CallbackId.declareModal,
+        private_metadata: JSON.stringify({ originChannelId: null, alertGroupId: group.id }),
+        title: { type: 'plain_text', text: 'Forged' },
+        blocks: [],
+        state: { values },
+        hash: '1.forged',
+      },
+      response_urls: [],
+    };
+    const response = await h.driver.post(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    );
+    expect(response.body).toEqual({
+      response_action: 'errors',
+      errors: { title: 'That alert no longer exists.' },
+    });
+    expect(await rows("SELECT 1 FROM incidents WHERE title = 'Mallory takes over'")).toEqual([]);
+    expect(await rows('SELECT incident_id FROM alert_groups WHERE id = $1', [group.id])).toEqual([
+      { incident_id: null },
+    ]);
+  });
 });

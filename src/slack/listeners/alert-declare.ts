@@ -3,20 +3,16 @@ import type { AlertIncidents } from '../../alerts/alert-incidents.js';
 import { incidentTitle } from '../../alerts/alert-incidents.js';
 import type { DeclareIncidentInput, Incident } from '../../incidents/incident-types.js';
 import type { ReadModel } from '../../incidents/read-model.js';
+import { type AlertGroupAccess, NO_SUCH_ALERT } from '../alert-group-access.js';
 import { declaredMessage } from '../commands/general-commands.js';
 import type { IncidentAccess } from '../incident-access.js';
 import { buildDeclareModal } from '../views/declare-modal.js';
 import type { DeclareFromAlertRequest } from './alert-buttons.js';
 
-/** The answer to a Declare about an alert group that does not exist (or that the person may not act on). */
-const NO_SUCH_ALERT = 'That alert no longer exists.';
-
 export interface AlertDeclareDeps {
   alertIncidents: Pick<AlertIncidents, 'findGroup' | 'declareFromGroup'>;
   /** The alert access rule (who may act on a group), applied again on submission. */
-  alertAccess: {
-    require(groupId: number, userId: string, ability: 'declare', client: WebClient): Promise<unknown>;
-  };
+  alertAccess: Pick<AlertGroupAccess, 'require'>;
   readModel: Pick<ReadModel, 'findIncident'>;
   access: IncidentAccess;
 }
