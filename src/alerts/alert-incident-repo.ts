@@ -1,40 +1,13 @@
 import type { Queryable } from '../db/pool.js';
 import type { Severity } from '../incidents/incident-types.js';
+import type { AlertGroupView } from './alert-group-view.js';
 import type { AlertLink, AlertSource, AlertStatus } from './alert-types.js';
 
 /** What declaring from an alert group needs to know of it. */
-export interface AlertGroupForIncident {
-  id: number;
-  service: string;
-  source: AlertSource;
-  title: string;
-  severity: Severity;
-  state: AlertStatus;
-  held: boolean;
-  incidentId: number | null;
-}
-
-interface GroupRow {
-  id: number;
-  service: string;
-  source: AlertSource;
-  title: string;
-  severity: Severity;
-  state: AlertStatus;
-  held: boolean;
-  incident_id: number | null;
-}
-
-const toGroup = (row: GroupRow): AlertGroupForIncident => ({
-  id: row.id,
-  service: row.service,
-  source: row.source,
-  title: row.title,
-  severity: row.severity,
-  state: row.state,
-  held: row.held,
-  incidentId: row.incident_id,
-});
+export type AlertGroupForIncident = Pick<
+  AlertGroupView,
+  'id' | 'service' | 'source' | 'title' | 'severity' | 'state' | 'held' | 'incidentId'
+>;
 
 /** The group, or null; with `lock`, row-locked until the caller's transaction ends. */
 export async function findAlertGroupForIncident(
@@ -42,12 +15,12 @@ export async function findAlertGroupForIncident(
   groupId: number,
   options: { lock: boolean },
 ): Promise<AlertGroupForIncident | null> {
-  const { rows } = await db.query<GroupRow>(
-    `SELECT id, service, source, title, severity, state, held, incident_id
+  const { rows } = await db.query<AlertGroupForIncident>(
+    `SELECT id, service, source, title, severity, state, held, incident_id AS "incidentId"
      FROM alert_groups WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`,
     [groupId],
   );
-  return rows[0] ? toGroup(rows[0]) : null;
+  return rows[0] ?? null;
 }
 
 /** Links the group to its incident; false when it already has one (alert_groups_incident_idx: one group per incident). */
@@ -86,20 +59,10 @@ export async function listUnrecordedAlertActivity(
   db: Queryable,
   groupIds: readonly number[],
 ): Promise<AlertActivity[]> {
-  const { rows } = await db.query<{
-    event_id: number;
-    incident_id: number;
-    alert_id: number;
-    action: AlertActivity['action'];
-    actor: string;
-    received_at: Date;
-    title: string;
-    service: string;
-    triggers: number;
-  }>(
+  const { rows } = await db.query<AlertActivity>(
     `WITH activity AS (
-       SELECT e.id AS event_id, g.incident_id, a.id AS alert_id, e.action, e.actor, e.received_at, a.title,
-              a.service,
+       SELECT e.id AS "eventId", g.incident_id AS "incidentId", a.id AS "alertId", e.action, e.actor,
+              e.received_at AS "receivedAt", a.title, a.service,
               count(*) FILTER (WHERE e.action = 'trigger') OVER (PARTITION BY e.alert_id ORDER BY e.id)::int
                 AS triggers
        FROM alert_groups g
@@ -111,22 +74,12 @@ export async function listUnrecordedAlertActivity(
      WHERE (action <> 'trigger' OR (triggers & (triggers - 1)) = 0)
        AND NOT EXISTS (
          SELECT 1 FROM timeline_events t
-         WHERE t.incident_id = activity.incident_id AND t.source_ref = 'alert-event-' || activity.event_id
+         WHERE t.incident_id = activity."incidentId" AND t.source_ref = 'alert-event-' || activity."eventId"
        )
-     ORDER BY event_id`,
+     ORDER BY "eventId"`,
     [groupIds],
   );
-  return rows.map((r) => ({
-    eventId: r.event_id,
-    incidentId: r.incident_id,
-    alertId: r.alert_id,
-    action: r.action,
-    actor: r.actor,
-    receivedAt: r.received_at,
-    title: r.title,
-    service: r.service,
-    triggers: r.triggers,
-  }));
+  return rows;
 }
 
 /** An alert of a group linked to an incident, as the card and the postmortem show it. */
@@ -148,37 +101,15 @@ export async function listAlertsOf(
   db: Queryable,
   of: { incidentId: number } | { groupId: number },
 ): Promise<IncidentAlert[]> {
-  const { rows } = await db.query<{
-    group_id: number;
-    title: string;
-    service: string;
-    source: AlertSource;
-    severity: Severity;
-    status: AlertStatus;
-    count: number;
-    first_seen_at: Date;
-    last_seen_at: Date;
-    links: unknown;
-  }>(
-    `SELECT a.alert_group_id AS group_id, a.title, a.service, a.source, a.severity, a.status, a.count,
-            a.first_seen_at, a.last_seen_at, a.links
+  const { rows } = await db.query<IncidentAlert & { links: unknown }>(
+    `SELECT a.alert_group_id AS "groupId", a.title, a.service, a.source, a.severity, a.status, a.count,
+            a.first_seen_at AS "firstSeenAt", a.last_seen_at AS "lastSeenAt", a.links
      FROM alert_groups g JOIN alerts a ON a.alert_group_id = g.id
      WHERE ${'incidentId' in of ? 'g.incident_id' : 'g.id'} = $1
      ORDER BY a.first_seen_at, a.id`,
     ['incidentId' in of ? of.incidentId : of.groupId],
   );
-  return rows.map((r) => ({
-    groupId: r.group_id,
-    title: r.title,
-    service: r.service,
-    source: r.source,
-    severity: r.severity,
-    status: r.status,
-    count: r.count,
-    firstSeenAt: r.first_seen_at,
-    lastSeenAt: r.last_seen_at,
-    links: readLinks(r.links),
-  }));
+  return rows.map((alert) => ({ ...alert, links: readLinks(alert.links) }));
 }
 
 /** The stored `[{ text, href }]`, keeping only well-formed entries. */
