@@ -1,4 +1,5 @@
 import { createAlertOps } from './alerts/alert-ops.js';
+import { createAlertIncidents } from './alerts/alert-incidents.js';
 import { createAlertReadModel } from './alerts/alert-read-model.js';
 import { createAlertService, DEFAULT_GROUP_WINDOW_MS } from './alerts/alert-service.js';
 import type { AlertPaging } from './alerts/alert-types.js';
@@ -164,13 +165,24 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       armReminder: lifecycle.armReminderInTransaction,
       paging: escalation,
     });
-
+    const declareSeverity = (service: string) => oncall?.services[service]?.alerts.declare;
+    const alertIncidents = createAlertIncidents({
+      pool,
+      clock,
+      outbox,
+      logger,
+      incidents,
+      declareSeverity,
+      paging: alertPaging,
+    });
     const alerts = createAlertService({
       pool,
       clock,
       outbox,
       paging: alertPaging,
       groupWindowMs: oncall?.paging.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS,
+      incidents: alertIncidents,
+      declares: (service) => declareSeverity(service) !== undefined,
     });
     const alertOps = createAlertOps({ pool, clock, outbox, oncall, paging: alertPaging, intake: alerts });
 
@@ -191,7 +203,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             metrics,
             defaultSeverity: config.defaultSeverity,
             alertOps,
-            alerts: { reads: alertReads, alertPaging, alertActions: alerts, openDeclareForAlertGroup: null },
+            alerts: { reads: alertReads, alertPaging, alertActions: alerts },
+            alertIncidents,
           });
     if (slackApp) {
       await slackApp.app.init();
@@ -302,6 +315,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           maintenance: alertOps.maintenance,
           maintenanceAnnouncer: createMaintenanceAnnouncer({ client }),
           heartbeats: alertOps.heartbeats,
+          alertIncidents,
           alertPresenter: oncall ? createAlertPresenter({ reads: alertReads, client, logger }) : null,
         },
       });

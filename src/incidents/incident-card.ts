@@ -1,3 +1,5 @@
+import { type CardAlert, cardAlertOf } from '../alerts/alert-card.js';
+import { listAlertsOf } from '../alerts/alert-incident-repo.js';
 import { asDatabaseError, type Pool, type PoolClient, type Queryable } from '../db/pool.js';
 import { type Escalation, findEscalation } from '../escalation/escalation-repo.js';
 import { findResponseTimes } from '../timeline/timeline-repo.js';
@@ -7,6 +9,8 @@ import type { Incident } from './incident-types.js';
 /** What the headline card shows: the incident, its paging state, and (once resolved) its metrics. */
 export interface IncidentCard {
   incident: Incident & { channelId: string };
+  /** The alerts it was declared from, with their links. */
+  alert: CardAlert | null;
   paging: Pick<Escalation, 'state' | 'epoch' | 'acknowledgedBy'> | null;
   metrics: { timeToAcknowledgeMs: number | null; timeToResolveMs: number | null } | null;
 }
@@ -68,5 +72,6 @@ async function readCard(db: Queryable, incidentId: number): Promise<IncidentCard
         : null,
     };
   }
-  return { incident: { ...incident, channelId: incident.channelId }, paging, metrics };
+  const alert = cardAlertOf(await listAlertsOf(db, { incidentId }));
+  return { incident: { ...incident, channelId: incident.channelId }, paging, metrics, alert };
 }

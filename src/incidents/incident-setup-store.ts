@@ -1,3 +1,5 @@
+import { type CardAlert, cardAlertOf } from '../alerts/alert-card.js';
+import { listAlertsOf } from '../alerts/alert-incident-repo.js';
 import type { Clock } from '../clock.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { type Escalation, findEscalation } from '../escalation/escalation-repo.js';
@@ -14,6 +16,12 @@ import {
 
 /** What the card shows of paging when it is first posted (paging may have started already). */
 export type SetupPaging = Pick<Escalation, 'state' | 'epoch' | 'acknowledgedBy'>;
+
+/** The card's first post: paging, and the alerts the incident was declared from. */
+export interface SetupHeadline {
+  paging: SetupPaging | null;
+  alert: CardAlert | null;
+}
 
 /**
  * The set-up's records (`createIncidentSetup` in incident-service.ts reports each step here): which
@@ -69,11 +77,16 @@ export function createIncidentSetupStore({ pool, clock }: { pool: Pool; clock: C
       return (await findIncidentByChannelId(pool, channelId)) !== null;
     },
 
-    async pagingState(incidentId: number): Promise<SetupPaging | null> {
-      const escalation = await findEscalation(pool, incidentId);
-      return escalation
+    /** What the card shows when it is first posted: paging (it may have started) and the alerts. */
+    async headlineState(incidentId: number): Promise<SetupHeadline> {
+      const [escalation, alerts] = await Promise.all([
+        findEscalation(pool, incidentId),
+        listAlertsOf(pool, { incidentId }),
+      ]);
+      const paging = escalation
         ? { state: escalation.state, epoch: escalation.epoch, acknowledgedBy: escalation.acknowledgedBy }
         : null;
+      return { paging, alert: cardAlertOf(alerts) };
     },
   };
 }

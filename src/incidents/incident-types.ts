@@ -101,12 +101,17 @@ export interface DeclareIncidentInput {
   reporterId: string;
   commanderId: string | null;
   originChannelId: string | null;
-  /** Set by the incident service from the service's `runbook` in oncall.yaml. */
+  /** The runbook to link: an alert's own, else the incident service takes the service's `runbook`. */
   runbookUrl?: string | null;
 }
 
 export function isOpen(incident: Pick<Incident, 'status'>): boolean {
   return incident.status !== 'resolved' && incident.status !== 'closed';
+}
+
+/** Slack user ids (`U…`, `W…`); anything else in a person's place is a name, e.g. an alert source. */
+export function isSlackUserId(id: string): boolean {
+  return /^[UW][A-Z0-9]+$/.test(id);
 }
 
 /** `inc-12` is how people write incident references; `#12` works too. */

@@ -1,4 +1,4 @@
-import type { SetupPaging } from './incident-setup-store.js';
+import type { SetupHeadline } from './incident-setup-store.js';
 import type { Incident, SetupStep } from './incident-types.js';
 
 /**
@@ -42,7 +42,7 @@ export interface IncidentWorkspace {
   postHeadline(
     channelId: string,
     incident: Incident,
-    paging: SetupPaging | null,
+    state: SetupHeadline,
     options: { lookFirst: boolean },
   ): Promise<string>;
   /** Pins a message; already pinned is fine. */

@@ -1,3 +1,4 @@
+import { alertGroupDeclareJob } from './alert-group-declare.js';
 import { alertGroupRefreshJob } from './alert-group-refresh.js';
 import { channelBookmarkJob } from './channel-bookmark.js';
 import { escalationAckTimeoutJob } from './escalation-ack-timeout.js';
@@ -49,6 +50,7 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       maintenanceEndJob,
       maintenanceAnnounceJob,
       heartbeatMissJob,
+      alertGroupDeclareJob,
       alertGroupRefreshJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),

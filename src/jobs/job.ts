@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AlertIncidents } from '../alerts/alert-incidents.js';
 import type { AlertPresenter } from '../alerts/alert-types.js';
 import type { HeartbeatService } from '../alerts/heartbeats.js';
 import type { Maintenance } from '../alerts/maintenance.js';
@@ -60,6 +61,8 @@ export interface JobDeps {
   maintenanceAnnouncer: MaintenanceAnnouncer;
   /** Heartbeat misses (null without an oncall.yaml or alert intake). */
   heartbeats: HeartbeatService | null;
+  /** Incidents declared from alert groups (`alert-group.declare`). */
+  alertIncidents: AlertIncidents;
   /** An alert group's page DMs and channel message (`alert-group.refresh`). Null without an oncall.yaml. */
   alertPresenter: AlertPresenter | null;
 }

@@ -1,5 +1,7 @@
+import { isWebUrl } from '../alerts/alert-card.js';
+import type { IncidentAlert } from '../alerts/alert-incident-repo.js';
 import type { Followup } from '../incidents/followup-repo.js';
-import { type Incident, SEVERITY_LEVELS } from '../incidents/incident-types.js';
+import { type Incident, isSlackUserId, SEVERITY_LEVELS } from '../incidents/incident-types.js';
 import { describeEvent } from '../timeline/describe-event.js';
 import type { TimelineEvent } from '../timeline/timeline-events.js';
 import { errorBudget } from './error-budget.js';
@@ -24,6 +26,8 @@ export interface PostmortemInput {
   followups: Followup[];
   /** The service's SLO from oncall.yaml, when it has one. */
   slo: { target: number; windowMs: number } | null;
+  /** The alerts the incident was declared from or linked to (none: no Alerts section). */
+  alerts?: readonly IncidentAlert[];
   /** Slack user id → display name, for people mentioned anywhere. */
   names: Record<string, string>;
   generatedAt: Date;
@@ -38,8 +42,10 @@ const NONE = (what: string) => `_No ${what} recorded yet._`;
  */
 export function buildPostmortemMarkdown(input: PostmortemInput): string {
   const { incident, narrative, events, followups, slo, generatedAt } = input;
-  const name = (id: string | null) => (id ? `@${input.names[id] ?? id}` : 'nobody');
   const plain = escapeMarkdownHtml;
+  // A source in a person's place (an incident declared from an alert) is named as it is.
+  const name = (id: string | null) =>
+    id ? (isSlackUserId(id) ? `@${input.names[id] ?? id}` : plain(id)) : 'nobody';
   const message = (text: string) => slackToMarkdown(text, input.names);
   const end = incident.resolvedAt ?? incident.closedAt ?? generatedAt;
   const durationMs = end.getTime() - incident.declaredAt.getTime();
@@ -80,6 +86,8 @@ export function buildPostmortemMarkdown(input: PostmortemInput): string {
     ),
   ];
   if (links.length > 0) section(lines, 'Links', links);
+
+  if (input.alerts?.length) section(lines, 'Alerts', alertsTable(input.alerts));
 
   lines.push('## Timeline', '');
   if (events.length === 0) lines.push(NONE('timeline'));
@@ -148,6 +156,31 @@ export function buildPostmortemMarkdown(input: PostmortemInput): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** The linked alerts: what fired, where, how often, and their links (web links only). */
+function alertsTable(alerts: readonly IncidentAlert[]): string[] {
+  const rows = alerts.map((a) => {
+    const links = a.links
+      .filter((l) => isWebUrl(l.href))
+      .map((l) => `${escapeMarkdownHtml(l.text)}: ${l.href}`)
+      .join(', ');
+    const cells = [
+      escapeMarkdownHtml(a.title),
+      escapeMarkdownHtml(a.service),
+      a.severity,
+      utcDateTime(a.firstSeenAt),
+      utcDateTime(a.lastSeenAt),
+      String(a.count),
+      links || 'none',
+    ];
+    return `| ${cells.map(cell).join(' | ')} |`;
+  });
+  return [
+    '| Alert | Service | Severity | First seen (UTC) | Last seen (UTC) | Count | Links |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
 }
 
 function section(lines: string[], title: string, body: string[]): void {

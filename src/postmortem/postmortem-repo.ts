@@ -65,7 +65,8 @@ export const DRAFTS_KEPT = 10;
 
 /**
  * The version of everything a draft is built from: the timeline (its newest event and how many are
- * live, so a removed pin counts) and the incident row (narrative, roles, severity). Equal versions
+ * live, so a removed pin counts), the incident row (narrative, roles, severity) and its alerts'
+ * counts and states (absent without alerts, so older versions stay valid). Equal versions
  * build equal drafts.
  */
 export async function findDraftSourceVersion(db: Queryable, incidentId: number): Promise<string> {
@@ -73,7 +74,9 @@ export async function findDraftSourceVersion(db: Queryable, incidentId: number):
     `SELECT concat_ws(':',
        (SELECT coalesce(max(id), 0) FROM timeline_events WHERE incident_id = $1),
        (SELECT count(*) FROM timeline_events WHERE incident_id = $1 AND removed_at IS NULL),
-       (SELECT md5(i::text) FROM incidents i WHERE i.id = $1)) AS version`,
+       (SELECT md5(i::text) FROM incidents i WHERE i.id = $1),
+       (SELECT md5(string_agg(concat_ws('/', a.id, a.count, a.status, a.last_seen_at), ',' ORDER BY a.id))
+        FROM alert_groups g JOIN alerts a ON a.alert_group_id = g.id WHERE g.incident_id = $1)) AS version`,
     [incidentId],
   );
   return rows[0]!.version;

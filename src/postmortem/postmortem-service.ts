@@ -1,10 +1,11 @@
+import { listAlertsOf } from '../alerts/alert-incident-repo.js';
 import type { Clock } from '../clock.js';
 import type { Pool } from '../db/pool.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
 import type { Followup } from '../incidents/followup-repo.js';
 import { listFollowups } from '../incidents/followup-repo.js';
 import { findIncidentById } from '../incidents/incident-repo.js';
-import type { Incident } from '../incidents/incident-types.js';
+import { type Incident, isSlackUserId } from '../incidents/incident-types.js';
 import type { TimelineEvent } from '../timeline/timeline-events.js';
 import { listTimelineEventsForExport } from '../timeline/timeline-repo.js';
 import type { PostmortemNarrative } from './postmortem-draft.js';
@@ -47,10 +48,11 @@ export function createPostmortemService(deps: PostmortemServiceDeps) {
       if (latest && latest.sourceVersion === sourceVersion) return { ...latest, unchanged: true };
       const incident = await findIncidentById(deps.pool, incidentId);
       if (!incident) return null;
-      const [narrative, events, followups] = await Promise.all([
+      const [narrative, events, followups, alerts] = await Promise.all([
         findNarrative(deps.pool, incidentId),
         listTimelineEventsForExport(deps.pool, incidentId),
         listFollowups(deps.pool, incidentId),
+        listAlertsOf(deps.pool, { incidentId }),
       ]);
       const ids = peopleNamedIn(incident, events, followups, narrative);
       const names = await deps.lookupNames([...ids]);
@@ -60,6 +62,7 @@ export function createPostmortemService(deps: PostmortemServiceDeps) {
         narrative,
         events,
         followups,
+        alerts,
         slo: slo ? { target: slo.target, windowMs: slo.windowMs } : null,
         names,
         generatedAt: deps.clock.now(),
@@ -86,7 +89,7 @@ export function peopleNamedIn(
 ): string[] {
   const ids = new Set<string>();
   const add = (id: string | null | undefined) => {
-    if (id) ids.add(id);
+    if (id && isSlackUserId(id)) ids.add(id);
   };
   const mentions = (text: string | null | undefined) => {
     if (text?.includes('<@')) for (const m of text.matchAll(MENTION)) ids.add(m[1]!);

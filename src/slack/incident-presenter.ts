@@ -51,10 +51,10 @@ export function createIncidentPresenter({
   return {
     /** Re-renders the headline, the announcement and the topic from Postgres. */
     async refresh(incidentId: number): Promise<void> {
-      await cards.withCard(incidentId, async ({ incident, paging, metrics }) => {
+      await cards.withCard(incidentId, async ({ incident, paging, metrics, alert }) => {
         const where = await presence.find(incidentId);
         if (where.headlineTs) {
-          const card = buildIncidentHeadline(incident, paging, metrics);
+          const card = buildIncidentHeadline(incident, paging, metrics, alert);
           await tolerate(ignorable, () =>
             client.chat.update({
               channel: incident.channelId!,

@@ -15,6 +15,7 @@ import { type AlertGroupAccess, createAlertGroupAccess } from './alert-group-acc
 import { registerIncidentCommand } from './commands/run-command.js';
 import { createIncidentAccess, type PagedUsers } from './incident-access.js';
 import { type AlertButtonDeps, registerAlertButtons } from './listeners/alert-buttons.js';
+import { type AlertDeclareDeps, createAlertDeclareOpener } from './listeners/alert-declare.js';
 import { registerAppHome } from './listeners/app-home.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerHeadlineButtons } from './listeners/headline-buttons.js';
@@ -53,9 +54,11 @@ export interface SlackAppDeps {
   /** Counts what users would otherwise never see fail (an App Home Slack refused). */
   metrics?: Pick<Metrics, 'appHomeFailures'>;
   /** Alert pages: what their buttons read and call (see listeners/alert-buttons.ts). */
-  alerts: Omit<AlertButtonDeps, 'access' | 'logger'> & {
+  alerts: Omit<AlertButtonDeps, 'access' | 'logger' | 'openDeclareForAlertGroup'> & {
     reads: Parameters<typeof createAlertGroupAccess>[0]['reads'];
   };
+  /** Declaring from an alert page (its Declare incident button); null: not offered. */
+  alertIncidents: AlertDeclareDeps['alertIncidents'] | null;
 }
 
 /**
@@ -134,15 +137,23 @@ export function createSlackApp(deps: SlackAppDeps): {
     maintenance: deps.alertOps.maintenance,
     alertQueries: deps.alertOps.alertQueries,
   });
-  registerDeclareModal(router, { incidents: deps.incidents, logger: deps.logger });
+  const alertAccess: AlertGroupAccess = createAlertGroupAccess({ reads: deps.alerts.reads, admins });
+  const alertDeclare: AlertDeclareDeps | null = deps.alertIncidents
+    ? { alertIncidents: deps.alertIncidents, alertAccess, readModel: deps.readModel, access }
+    : null;
+  registerDeclareModal(router, { incidents: deps.incidents, logger: deps.logger, alerts: alertDeclare });
   const guarded = { lifecycle: deps.lifecycle, access, logger: deps.logger };
   registerJoinButton(router, guarded);
   registerPagingButtons(router, { ...guarded, escalation: deps.escalation });
   registerHeadlineButtons(router, guarded);
   registerReminderButtons(router, guarded);
   registerTimelineCapture(router, { ...guarded, readModel: deps.readModel, incidents: deps.incidents });
-  const alertAccess: AlertGroupAccess = createAlertGroupAccess({ reads: deps.alerts.reads, admins });
-  registerAlertButtons(router, { ...deps.alerts, access: alertAccess, logger: deps.logger });
+  registerAlertButtons(router, {
+    ...deps.alerts,
+    openDeclareForAlertGroup: alertDeclare ? createAlertDeclareOpener(alertDeclare) : null,
+    access: alertAccess,
+    logger: deps.logger,
+  });
   registerAppHome(router, {
     ...guarded,
     readModel: deps.readModel,

@@ -86,11 +86,15 @@ export function createSlackWorkspace(client: WebClient): IncidentWorkspace {
       await refused(() => client.conversations.setTopic({ channel, topic: buildIncidentTopic(incident) }));
     },
 
-    async postHeadline(channel, incident, paging, { lookFirst }) {
+    async postHeadline(channel, incident, { paging, alert }, { lookFirst }) {
       const existing = lookFirst ? await findPosted(channel, HEADLINE_EVENT_TYPE, incident.id) : null;
       if (existing) return existing;
       const posted = await refused(() =>
-        client.chat.postMessage({ channel, ...buildIncidentHeadline(incident, paging), unfurl_links: false }),
+        client.chat.postMessage({
+          channel,
+          ...buildIncidentHeadline(incident, paging, null, alert),
+          unfurl_links: false,
+        }),
       );
       return posted.ts!;
     },

@@ -61,6 +61,16 @@ export function describeEvent(event: TimelineEvent, render: EventRenderer): stri
       return `Nobody acknowledged after ${event.details.passes} pass(es)`;
     case 'escalation.stopped':
       return `Paging stopped (${plain(event.details.reason)})`;
+    case 'alert.linked':
+      return `Alert linked${by}: ${plain(event.details.title)} (${plain(event.details.service)}, from ${plain(event.details.source)})`;
+    case 'alert.triggered':
+      return event.details.count === 1
+        ? `Alert fired${by}: ${plain(event.details.title)} (${plain(event.details.service)})`
+        : `Alert fired again${by}: ${plain(event.details.title)} (${event.details.count} times so far)`;
+    case 'alert.acknowledged':
+      return `Alert acknowledged${by}: ${plain(event.details.title)}`;
+    case 'alert.resolved':
+      return `Alert resolved${by}: ${plain(event.details.title)}`;
     case 'escalation.page_failed':
       return `Could not page ${plain(event.details.target)}: ${plain(event.details.error)}`;
   }

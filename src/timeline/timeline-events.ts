@@ -94,6 +94,35 @@ export const timelineEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('escalation.exhausted'), details: z.object({ passes: z.number().int() }) }),
   z.object({ kind: z.literal('escalation.stopped'), details: z.object({ reason: z.string() }) }),
   z.object({
+    kind: z.literal('alert.linked'),
+    details: z.object({
+      groupId: z.number().int(),
+      title: z.string(),
+      service: z.string(),
+      source: z.string(),
+    }),
+  }),
+  // The alert's own events, copied from alert_events once each (source_ref `alert-event-<id>`);
+  // the actor is the source ("Alertmanager") or the Slack user who acted.
+  z.object({
+    kind: z.literal('alert.triggered'),
+    details: z.object({
+      alertId: z.number().int(),
+      title: z.string(),
+      service: z.string(),
+      /** How many times this alert has fired so far (1: the first trigger). */
+      count: z.number().int(),
+    }),
+  }),
+  z.object({
+    kind: z.literal('alert.acknowledged'),
+    details: z.object({ alertId: z.number().int(), title: z.string() }),
+  }),
+  z.object({
+    kind: z.literal('alert.resolved'),
+    details: z.object({ alertId: z.number().int(), title: z.string() }),
+  }),
+  z.object({
     kind: z.literal('escalation.page_failed'),
     details: z.object({ target: z.string(), error: z.string() }),
   }),

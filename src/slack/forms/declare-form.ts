@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../../incidents/incident-types.js';
 import { MAX_TITLE_LENGTH } from '../commands/parse-command.js';
 import { ActionId, BlockId } from '../ids.js';
-import type { DeclareModalMetadata } from '../views/declare-modal.js';
 import { type FormResult, readState, safeJson } from './form-state.js';
 
 export type { FormResult } from './form-state.js';
@@ -15,9 +14,16 @@ export interface DeclareForm {
   commanderId: string;
   isPrivate: boolean;
   originChannelId: string | null;
+  /** The alert group it is declared from (the alert page's Declare button), else null. */
+  alertGroupId: number | null;
 }
 
-const metadataSchema = z.object({ originChannelId: z.string().nullable() }).catch({ originChannelId: null });
+const metadataSchema = z
+  .object({
+    originChannelId: z.string().nullable(),
+    alertGroupId: z.number().int().positive().nullable().default(null),
+  })
+  .catch({ originChannelId: null, alertGroupId: null });
 
 /** Parses the declare modal; every problem becomes an error under its own field. */
 export function parseDeclareForm(
@@ -57,7 +63,7 @@ export function parseDeclareForm(
   );
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const metadata: DeclareModalMetadata = metadataSchema.parse(safeJson(privateMetadata));
+  const metadata = metadataSchema.parse(safeJson(privateMetadata));
   return {
     ok: true,
     value: {
@@ -68,6 +74,7 @@ export function parseDeclareForm(
       commanderId: commanderId!,
       isPrivate,
       originChannelId: metadata.originChannelId,
+      alertGroupId: metadata.alertGroupId,
     },
   };
 }

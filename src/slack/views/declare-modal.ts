@@ -8,11 +8,17 @@ export interface DeclareModalInput {
   defaultSeverity: Severity;
   originChannelId: string | null;
   prefill?: { title?: string; service?: string; isPrivate?: boolean };
+  /** Declaring from an alert page (its Declare incident button): the incident is linked to this group. */
+  alertGroupId?: number;
 }
 
-/** Carried through the modal in `private_metadata` so the submission knows where it came from. */
+/**
+ * Carried through the modal in `private_metadata` so the submission knows where it came from. The
+ * alert group is checked again on submission (anyone can forge a payload).
+ */
 export interface DeclareModalMetadata {
   originChannelId: string | null;
+  alertGroupId?: number;
 }
 
 function severityOption(id: Severity) {
@@ -28,7 +34,10 @@ function severityOption(id: Severity) {
 }
 
 export function buildDeclareModal(input: DeclareModalInput): ModalView {
-  const metadata: DeclareModalMetadata = { originChannelId: input.originChannelId };
+  const metadata: DeclareModalMetadata = {
+    originChannelId: input.originChannelId,
+    ...(input.alertGroupId ? { alertGroupId: input.alertGroupId } : {}),
+  };
   const privateOption = {
     text: { type: 'plain_text' as const, text: 'Private incident' },
     value: 'private',
@@ -115,5 +124,15 @@ export function buildDeclareModal(input: DeclareModalInput): ModalView {
         },
       },
     ],
+  };
+}
+
+/** What a Declare from an alert is answered in place of the form (e.g. the alert already has an incident). */
+export function buildDeclareNotice(text: string): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: 'Declare an incident' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
   };
 }

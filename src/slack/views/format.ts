@@ -1,4 +1,4 @@
-import type { IncidentStatus } from '../../incidents/incident-types.js';
+import { type IncidentStatus, isSlackUserId } from '../../incidents/incident-types.js';
 import { mrkdwn, mrkdwnFit } from './escape.js';
 
 /** Slack renders `<!date>` in each viewer's own time zone; the fallback is UTC ISO. */
@@ -8,8 +8,10 @@ export function slackDate(date: Date, format = '{date_short_pretty} at {time}'):
   return `<!date^${seconds}^${format}|${fallback}>`;
 }
 
+/** A person by their Slack id; a source in a person's place (an incident's reporter "Alertmanager") by name. */
 export function userMention(userId: string | null): string {
-  return userId ? `<@${userId}>` : '_unassigned_';
+  if (!userId) return '_unassigned_';
+  return isSlackUserId(userId) ? `<@${userId}>` : mrkdwn(userId);
 }
 
 /** Who did something: a Slack user id as a mention, a source's name ("Alertmanager") as text. */

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import type { CardAlert } from '../../alerts/alert-card.js';
 import { type Incident, incidentReference, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
 import { ActionId, BlockId, HEADLINE_EVENT_TYPE } from '../ids.js';
 import { cutTo, mrkdwn, mrkdwnFit, plainFit } from './escape.js';
@@ -38,6 +39,7 @@ export function buildIncidentHeadline(
   incident: Incident,
   paging: HeadlinePaging | null = null,
   metrics: HeadlineMetrics | null = null,
+  alert: CardAlert | null = null,
 ): SlackMessage & { metadata: object } {
   const level = SEVERITY_LEVELS[incident.severity];
   const fields = [
@@ -74,6 +76,7 @@ export function buildIncidentHeadline(
     },
     { type: 'section', fields },
   ];
+  if (alert) blocks.push(alertSection(alert));
   if (incident.summary) {
     blocks.push({
       type: 'section',
@@ -170,4 +173,22 @@ function headlineActions(incident: Incident, paging: HeadlinePaging | null): Kno
 export function buildIncidentTopic(incident: Incident): string {
   const commander = incident.commanderId ? `Commander: <@${incident.commanderId}>` : 'No commander yet';
   return cutTo(`${incident.severity} · ${statusLabel(incident.status)} · ${commander}`, 250);
+}
+
+/** The alerts the incident was declared from: title, service and their links, runbooks first. */
+function alertSection(alert: CardAlert): KnownBlock {
+  const count = alert.alerts > 1 ? ` (${alert.alerts} alerts)` : '';
+  const head = `*Alert*${count} · ${mrkdwnFit(alert.service, 100)}\n${mrkdwnFit(alert.title, 1200)}`;
+  const links: string[] = [];
+  let room = 2900 - head.length;
+  for (const link of alert.links) {
+    // A label is the source's text: escaped, and no `|` that would end it early.
+    const label = mrkdwnFit(link.text.replace(/\|/g, '/').replace(/\s+/g, ' ').trim() || 'Link', 60);
+    const shown = linkTo(link.href, label);
+    if (shown.length + 3 > room) break;
+    room -= shown.length + 3;
+    links.push(shown);
+  }
+  const text = links.length > 0 ? `${head}\n${links.join(' · ')}` : head;
+  return { type: 'section', text: { type: 'mrkdwn', text } };
 }

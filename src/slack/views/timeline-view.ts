@@ -3,7 +3,7 @@ import type { Incident } from '../../incidents/incident-types.js';
 import { describeEvent, type EventRenderer } from '../../timeline/describe-event.js';
 import type { TimelineEvent } from '../../timeline/timeline-events.js';
 import { mrkdwnFit, slackToPlain } from './escape.js';
-import { slackDate } from './format.js';
+import { slackDate, userMention } from './format.js';
 import type { SlackMessage } from './incident-headline.js';
 import { section, sectionsOf } from './incident-list.js';
 
@@ -11,7 +11,7 @@ export const TIMELINE_PAGE_SIZE = 25;
 
 /** Slack's rendering of a timeline line: mentions and channel links resolve in the viewer's client. */
 const SLACK_RENDERER: EventRenderer = {
-  person: (id) => (id ? `<@${id}>` : 'someone'),
+  person: (id) => (id ? userMention(id) : 'someone'),
   text: (text) => mrkdwnFit(text, 300),
   // A captured message is shown as the text its author saw, never re-emitting its mentions or links.
   message: (text) => mrkdwnFit(slackToPlain(text), 300),

@@ -1,6 +1,7 @@
 import { blockLimitProblems } from '@incident-bot/local-slack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cardAlertOf } from '../../../src/alerts/alert-card.js';
 import type { Incident } from '../../../src/incidents/incident-types.js';
 import { declaredMessage } from '../../../src/slack/commands/general-commands.js';
 import { slackToPlain } from '../../../src/slack/commands/slack-words.js';
@@ -30,6 +31,8 @@ import type { TimelineEvent, TimelineEventInput } from '../../../src/timeline/ti
 const IDS = { reporter: 'UALICE0001', commander: 'UBOB000001', paged: 'UCAROL0001' };
 const CHANNEL = 'CINC000012';
 const RUNBOOK = 'https://wiki.example/runbooks/checkout';
+/** An alert's link (a source's text as its label). */
+const ALERT_LINK = 'https://prometheus.example/graph';
 
 const hostile = fc.constantFrom(
   '<!channel>',
@@ -125,7 +128,7 @@ function incidentOf(fields: Fields, number = 12): Incident {
 const MENTION_IDS = Object.values(IDS).join('|');
 /** The only markup a view may contain: its own mentions, channel links, dates and the runbook link. */
 const ALLOWED_TOKEN = new RegExp(
-  `^<(?:@(?:${MENTION_IDS})|#${CHANNEL}|!date\\^\\d+\\^[^|>]*\\|[^<>]*|${RUNBOOK.replace(/[./]/g, '\\$&')}\\|Open the runbook)>$`,
+  `^<(?:@(?:${MENTION_IDS})|#${CHANNEL}|!date\\^\\d+\\^[^|>]*\\|[^<>]*|${RUNBOOK.replace(/[./]/g, '\\$&')}\\|Open the runbook|${ALERT_LINK.replace(/[./]/g, '\\$&')}\\|[^<>|]*)>$`,
 );
 
 /** Every mrkdwn text (and the fallback text) in a message or view. */
@@ -173,6 +176,9 @@ function eventsFrom(texts: string[], slackText: string): TimelineEvent[] {
       },
     },
     { kind: 'escalation.page_failed', details: { target: d, error: a } },
+    { kind: 'alert.linked', details: { groupId: 3, title: a, service: b, source: c } },
+    { kind: 'alert.triggered', details: { alertId: 5, title: b, service: c, count: 4 } },
+    { kind: 'alert.resolved', details: { alertId: 5, title: d } },
   ] as TimelineEventInput[];
   return inputs.map((input, i) => ({
     ...input,
@@ -194,6 +200,27 @@ describe('user text in every view (property)', () => {
           buildIncidentHeadline(incident, paging, { timeToAcknowledgeMs: 1, timeToResolveMs: null }),
         );
         expectSafe({ text: headlineFallbackText(incident), blocks: [] });
+        // An incident declared from an alert: the source's texts, and links good and bad.
+        const at = incident.declaredAt;
+        const alert = cardAlertOf([
+          {
+            groupId: 3,
+            title: texts[0]!,
+            service: texts[1]!.slice(0, 63) || 'svc',
+            source: 'alertmanager',
+            severity: 'SEV3',
+            status: 'firing',
+            count: 4,
+            firstSeenAt: at,
+            lastSeenAt: at,
+            links: [
+              { text: texts[2]!, href: ALERT_LINK },
+              { text: 'Runbook', href: 'https://evil.example|sso.acme.com' },
+              { text: texts[3]!, href: 'javascript:alert(1)' },
+            ],
+          },
+        ]);
+        expectSafe(buildIncidentHeadline({ ...incident, reporterId: 'Alertmanager' }, paging, null, alert));
         expectSafe(buildIncidentAnnouncement(incident));
         expectSafe(buildPageMessage(incident, { level: 1, pass: 2, via: `schedule:${texts[0]}`, epoch: 3 }));
         expectSafe(buildPageAcknowledgedMessage(incident, IDS.paged, incident.declaredAt));

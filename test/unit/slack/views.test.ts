@@ -145,11 +145,8 @@ describe('incident list', () => {
 });
 
 describe('declare modal', () => {
-  const modal = buildDeclareModal({
-    reporterId: 'UALICE0001',
-    defaultSeverity: 'SEV3',
-    originChannelId: 'CGENERAL01',
-  });
+  const input = { reporterId: 'UALICE0001', defaultSeverity: 'SEV3', originChannelId: 'CGENERAL01' } as const;
+  const modal = buildDeclareModal(input);
 
   it('asks for title, severity, summary, service, commander (defaulting to the reporter) and privacy', () => {
     expect(modal.callback_id).toBe(CallbackId.declareModal);
@@ -194,8 +191,18 @@ describe('declare modal', () => {
         commanderId: 'UBOB000001',
         isPrivate: true,
         originChannelId: 'CGENERAL01',
+        alertGroupId: null,
       },
     });
+  });
+
+  it('carries the alert group a modal was opened from, and drops a forged one', () => {
+    const fromAlert = buildDeclareModal({ ...input, alertGroupId: 42 });
+    const parsed = parseDeclareForm(values(), fromAlert.private_metadata);
+    expect(parsed.ok && parsed.value.alertGroupId).toBe(42);
+    const forged = JSON.stringify({ originChannelId: 'CGENERAL01', alertGroupId: '42; DROP' });
+    const dropped = parseDeclareForm(values(), forged);
+    expect(dropped.ok && dropped.value.alertGroupId).toBeNull();
   });
 
   it('returns an error under each invalid field', () => {
