@@ -39,6 +39,8 @@ export interface RunningAlertmanager {
   pid: number;
   /** Posts alerts to `/api/v2/alerts`; rejects unless Alertmanager answers 200. */
   postAlerts(alerts: PostableAlert[]): Promise<void>;
+  /** The alerts it holds (`GET /api/v2/alerts`), with the fingerprints it sends in its webhooks. */
+  alerts(): Promise<Array<{ fingerprint: string; labels: Record<string, string> }>>;
   /** Everything it logged so far (its notification errors show there). */
   output(): string;
   /** SIGTERM to its pid (SIGKILL after 10 s), then removes its data directory. */
@@ -124,6 +126,13 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
       if (response.status !== 200) {
         throw new Error(`Alertmanager answered ${response.status}: ${await response.text()}`);
       }
+    },
+    async alerts() {
+      const response = await fetch(`${url}/api/v2/alerts`);
+      if (response.status !== 200) {
+        throw new Error(`Alertmanager answered ${response.status}: ${await response.text()}`);
+      }
+      return (await response.json()) as Array<{ fingerprint: string; labels: Record<string, string> }>;
     },
     output: () => output,
     stop,
