@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import pg from 'pg';
+import { z } from 'zod';
+
+/**
+ * The floor for a durable accept: a bare Node HTTP server that reads a PagerDuty Events v2 body (up to
+ * 512 KB), validates it with the same rules as the contract (zod, as the bot's edges do), checks the
+ * routing key, does one INSERT per event into the same Postgres (autocommit: committed before the
+ * answer) and answers 202 as PagerDuty does. No dedup, grouping, paging or outbox: what the bot does
+ * beyond this is what the ratio measures.
+ */
+
+const MAX_BODY = 512 * 1024;
+
+const eventSchema = z.object({
+  routing_key: z.string().min(1),
+  event_action: z.enum(['trigger', 'acknowledge', 'resolve']),
+  dedup_key: z.string().min(1).max(255).optional(),
+  payload: z.object({
+    summary: z.string().min(1).max(1024),
+    source: z.string().min(1),
+    severity: z.enum(['critical', 'error', 'warning', 'info']),
+    timestamp: z.iso.datetime({ offset: true }).optional(),
+    component: z.string().optional(),
+    group: z.string().optional(),
+    class: z.string().optional(),
+    custom_details: z.unknown().optional(),
+  }),
+  links: z.array(z.object({ href: z.string(), text: z.string().optional() })).optional(),
+  images: z.array(z.unknown()).optional(),
+});
+
+export const BASELINE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS bench_baseline_events (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  routing_key text NOT NULL,
+  dedup_key text NOT NULL,
+  summary text NOT NULL,
+  severity text NOT NULL,
+  payload jsonb NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+)`;
+
+export interface BaselineServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startBaselineServer(options: {
+  databaseUrl: string;
+  routingKeys: ReadonlySet<string>;
+  poolMax?: number;
+}): Promise<BaselineServer> {
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolMax ?? 10,
+    application_name: 'bench-baseline',
+  });
+  await pool.query(BASELINE_TABLE_SQL);
+  const answer = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  };
+  const invalid = (res: ServerResponse, message: string, errors: string[]) =>
+    answer(res, 400, { status: 'invalid event', message, errors });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST' || req.url !== '/v2/enqueue') return answer(res, 404, { message: 'not found' });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        answer(res, 413, { status: 'invalid event', message: 'Request too large' });
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return invalid(res, 'Event object is invalid', ['Body is not JSON']);
+    }
+    const parsed = eventSchema.safeParse(json);
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      return invalid(res, 'Event object is invalid', errors);
+    }
+    const event = parsed.data;
+    if (!options.routingKeys.has(event.routing_key)) {
+      return invalid(res, 'Event object is invalid', ['Invalid routing key']);
+    }
+    const dedupKey = event.dedup_key ?? randomUUID();
+    await pool.query(
+      'INSERT INTO bench_baseline_events (routing_key, dedup_key, summary, severity, payload) VALUES ($1, $2, $3, $4, $5)',
+      [event.routing_key, dedupKey, event.payload.summary, event.payload.severity, json],
+    );
+    answer(res, 202, { status: 'success', message: 'Event processed', dedup_key: dedupKey });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) answer(res, 500, { message: String(error) });
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error('baseline: no listening address');
+  return {
+    url: `http://127.0.0.1:${address.port}/v2/enqueue`,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import { loadavg } from 'node:os';
+import { table } from '../shared.js';
+import type { LoadResult } from './open-loop.js';
+
+export interface Stats {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** Nearest-rank percentiles. */
+export function stats(values: number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return { count: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
+  const rank = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  return { count: sorted.length, p50: rank(0.5), p99: rank(0.99), max: sorted.at(-1)! };
+}
+
+/** One target's round: what the load generator saw, the rows Postgres holds, and CPU. */
+export interface RoundFigures {
+  target: 'baseline' | 'bot';
+  run: string;
+  sent: number;
+  accepted: number;
+  /** Answers other than 202, by status (0: no answer), with the first body of each. */
+  refused: Map<number, { count: number; first: string }>;
+  /** Accepted events per second: accepted ÷ (last answer − first due time). */
+  perSecond: number;
+  /** Due time → answer, ms, of the accepted requests. */
+  latency: Stats;
+  /** Rows that hold the accepted events (the bot: alert_events; the baseline: its table). */
+  rows: number;
+  /** The target's CPU per sent event, µs. */
+  cpuMicrosPerEvent: number;
+  /** Only for the bot. */
+  alerts?: { open: number; expected: number; countSum: number; groups: number };
+  /** Only for the bot: a new group's opening event accepted → its page DM sent, ms. */
+  acceptToPage?: Stats & { unpaged: number };
+}
+
+export function summarizeLoad(results: LoadResult[]) {
+  const accepted = results.filter((r) => r.status === 202);
+  const refused = new Map<number, { count: number; first: string }>();
+  for (const r of results) {
+    if (r.status === 202) continue;
+    const entry = refused.get(r.status) ?? { count: 0, first: r.body.slice(0, 300) };
+    entry.count += 1;
+    refused.set(r.status, entry);
+  }
+  const firstDue = Math.min(...results.map((r) => r.scheduledAt));
+  const lastAnswer = Math.max(...accepted.map((r) => r.answeredAt));
+  return {
+    accepted,
+    refused,
+    perSecond: accepted.length / ((lastAnswer - firstDue) / 1000),
+    latency: stats(accepted.map((r) => r.answeredAt - r.scheduledAt)),
+  };
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '-');
+
+export interface Targets {
+  rate: number;
+  perSecond: number;
+  p99Ratio: number;
+  acceptToPageP99Ms: number;
+}
+
+/** Prints the table, the checks against the targets, and one JSON line; returns whether all targets were met. */
+export function printReport(
+  header: string,
+  rounds: RoundFigures[],
+  targets: Targets,
+  load: { before: number[]; after: number[] },
+): boolean {
+  console.log(header);
+  console.log(
+    table(
+      [
+        [
+          'target',
+          'run',
+          'sent',
+          'accepted',
+          'events/s',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'rows',
+          'lost',
+          'cpu µs/event',
+        ],
+        ...rounds.map((r) => [
+          r.target,
+          r.run,
+          String(r.sent),
+          String(r.accepted),
+          r.perSecond.toFixed(0),
+          ms(r.latency.p50),
+          ms(r.latency.p99),
+          ms(r.latency.max),
+          String(r.rows),
+          String(r.accepted - r.rows),
+          r.cpuMicrosPerEvent.toFixed(0),
+        ]),
+      ],
+      2,
+    ),
+  );
+  let pass = true;
+  for (const bot of rounds.filter((r) => r.target === 'bot')) {
+    const base = rounds.find((r) => r.target === 'baseline' && r.run === bot.run);
+    const p99Ratio = base ? bot.latency.p99 / base.latency.p99 : Number.NaN;
+    const page = bot.acceptToPage;
+    const checks = {
+      rate: bot.perSecond >= targets.perSecond && bot.accepted === bot.sent,
+      lost: bot.rows === bot.accepted && (base ? base.rows === base.accepted : true),
+      ratio: p99Ratio <= targets.p99Ratio,
+      page: page !== undefined && page.p99 <= targets.acceptToPageP99Ms && page.unpaged === 0,
+    };
+    pass &&= Object.values(checks).every(Boolean);
+    const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(
+      `run ${bot.run}: bot ${bot.perSecond.toFixed(0)} events/s (target ≥ ${targets.perSecond}: ${mark(checks.rate)}); ` +
+        `accept p50 ${ratio(bot.latency.p50, base?.latency.p50 ?? Number.NaN)} and p99 ${ratio(bot.latency.p99, base?.latency.p99 ?? Number.NaN)} the baseline's ` +
+        `(target p99 ≤ ${targets.p99Ratio}×: ${mark(checks.ratio)}); lost ${bot.accepted - bot.rows} (baseline ${base ? base.accepted - base.rows : '-'}: ${mark(checks.lost)})`,
+    );
+    if (bot.alerts) {
+      console.log(
+        `  alerts: ${bot.alerts.open} open alerts (expected ${bot.alerts.expected}, one per dedup key), counts sum to ${bot.alerts.countSum}, ${bot.alerts.groups} groups`,
+      );
+    }
+    if (page) {
+      console.log(
+        `  accept → page DM sent: p50 ${ms(page.p50)} ms, p99 ${ms(page.p99)} ms, max ${ms(page.max)} ms over ${page.count} groups` +
+          `${page.unpaged ? `, ${page.unpaged} not paged` : ''} (target p99 ≤ ${targets.acceptToPageP99Ms} ms: ${mark(checks.page)})`,
+      );
+    }
+  }
+  for (const r of rounds) {
+    for (const [status, { count, first }] of r.refused) {
+      console.log(`warning: ${r.target} ${r.run}: ${count} answers ${status || 'missing'}; first: ${first}`);
+    }
+  }
+  const fmtLoad = (l: number[]) => l.map((n) => n.toFixed(2)).join(' ');
+  console.log(`load average (1, 5, 15 min): before ${fmtLoad(load.before)}, after ${fmtLoad(load.after)}`);
+  console.log(`${pass ? 'PASS' : 'MISS'}`);
+  const round1 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10) / 10 : null);
+  const statsJson = (s: Stats) => ({
+    count: s.count,
+    p50Ms: round1(s.p50),
+    p99Ms: round1(s.p99),
+    maxMs: round1(s.max),
+  });
+  console.log(
+    JSON.stringify({
+      bench: 'alert-intake',
+      targets,
+      loadavg: { before: load.before, after: load.after },
+      rounds: rounds.map((r) => ({
+        target: r.target,
+        run: r.run,
+        sent: r.sent,
+        accepted: r.accepted,
+        perSecond: round1(r.perSecond),
+        latency: statsJson(r.latency),
+        rows: r.rows,
+        cpuMicrosPerEvent: Math.round(r.cpuMicrosPerEvent),
+        ...(r.alerts ? { alerts: r.alerts } : {}),
+        ...(r.acceptToPage
+          ? { acceptToPage: { ...statsJson(r.acceptToPage), unpaged: r.acceptToPage.unpaged } }
+          : {}),
+      })),
+      pass,
+    }),
+  );
+  return pass;
+}
+
+export const loadAverage = () => loadavg();
