@@ -78,5 +78,14 @@ export function formatOnCallReport(config: OncallConfig, now: Date): string {
     lines.push(`SLO burn-rate alerts (npm run slo:rules): ${withAlerts.join(', ')}.`);
   }
   lines.push(...notes);
+  // Which services take alerts, never their keys (the output is pasted into tickets and CI logs).
+  const alerting = services.filter((service) => service.alertKey !== undefined);
+  if (alerting.length > 0) {
+    const described = alerting.map((service) => {
+      const beats = Object.keys(service.heartbeats);
+      return beats.length > 0 ? `${service.name} (heartbeats: ${beats.join(', ')})` : service.name;
+    });
+    lines.push('', `Alert intake (alert_key set): ${described.join(', ')}.`);
+  }
   return lines.join('\n');
 }

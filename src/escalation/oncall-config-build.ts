@@ -73,6 +73,14 @@ export function buildConfig(file: OncallFile, source: string): OncallConfig {
       slo: service.slo && { target: service.slo.target, windowMs: parseDuration(service.slo.window)! },
       sli: service.sli && { errors: service.sli.errors, total: service.sli.total },
       runbook: service.runbook,
+      alertKey: service.alert_key,
+      alerts: { declare: service.alerts?.declare, channel: service.alerts?.channel },
+      heartbeats: Object.fromEntries(
+        Object.entries(service.heartbeats ?? {}).map(([beat, spec]) => [
+          beat,
+          { name: beat, intervalMs: parseDuration(spec.interval)!, graceMs: parseDuration(spec.grace)! },
+        ]),
+      ),
     };
   }
 
@@ -87,6 +95,7 @@ export function buildConfig(file: OncallFile, source: string): OncallConfig {
       defaultPolicy: file.paging.default_policy,
       autoPage: file.paging.auto_page,
       allowFastEscalation: file.paging.allow_fast_escalation,
+      groupWindowMs: parseDuration(file.paging.group_window)!,
     },
   };
 }

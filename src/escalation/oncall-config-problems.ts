@@ -52,6 +52,9 @@ export function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
   return undefined;
 }
 
+/** Fields whose values are secrets: a problem with one names the field, never the value. */
+const SECRET_FIELDS = new Set(['alert_key']);
+
 function describeInput(input: unknown): string {
   if (Array.isArray(input))
     return input.length === 0 ? ' (got an empty list)' : ` (got a list of ${input.length})`;
@@ -71,6 +74,8 @@ export function describeIssue(issue: z.core.$ZodIssue): Problem[] {
     return [{ path, message: `"${key}" is not a valid name: use letters, digits, ".", "_" or "-"` }];
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path, message: 'is required' }];
+  // A secret is never repeated back (config:check output and start-up errors reach logs).
+  if (SECRET_FIELDS.has(String(path.at(-1)))) return [{ path, message: issue.message }];
   return [{ path, message: `${issue.message}${describeInput(issue.input)}` }];
 }
 

@@ -85,18 +85,40 @@ export interface ServiceSli {
   total: string;
 }
 
+/** What a service's alerts do besides paging (`alerts:` in the file). */
+export interface ServiceAlerts {
+  /** A new firing alert group also declares an incident at this severity. */
+  declare: Severity | undefined;
+  /** Channel id where the service's alert messages are posted. */
+  channel: string | undefined;
+}
+
+/** A job that checks in; missed when no check-in came for `intervalMs + graceMs`. */
+export interface HeartbeatSpec {
+  name: string;
+  intervalMs: number;
+  graceMs: number;
+}
+
 export interface Service {
   name: string;
   escalationPolicy: string;
   slo: ServiceSlo | undefined;
   sli: ServiceSli | undefined;
   runbook: string | undefined;
+  /** The secret in its alert URLs and PagerDuty routing key. Never logged or printed. */
+  alertKey: string | undefined;
+  alerts: ServiceAlerts;
+  /** By name; empty when the service has none. */
+  heartbeats: Record<string, HeartbeatSpec>;
 }
 
 export interface PagingSettings {
   defaultPolicy: string;
   autoPage: Severity[];
   allowFastEscalation: boolean;
+  /** A new alert joins its service's page still unacknowledged that opened within this (default 2m). */
+  groupWindowMs: number;
 }
 
 export interface OncallConfig {

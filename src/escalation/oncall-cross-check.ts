@@ -132,5 +132,44 @@ export function crossCheck(raw: unknown): Problem[] {
     }
     checkPolicy(['paging', 'default_policy'], paging.default_policy);
   }
+  if (isMapping(raw.services)) problems.push(...checkAlertSettings(raw.services, checkTiming));
+  return problems;
+}
+
+/**
+ * Alert keys are unique (a key names its service) and named only by path, never by value; heartbeats
+ * need a key to check in with, and their intervals obey the one-minute floor.
+ */
+function checkAlertSettings(
+  services: Record<string, unknown>,
+  checkTiming: (path: PropertyKey[], value: unknown) => void,
+): Problem[] {
+  const problems: Problem[] = [];
+  const owners = new Map<string, string>();
+  for (const [name, service] of Object.entries(services)) {
+    if (!isMapping(service)) continue;
+    const key = service.alert_key;
+    if (typeof key === 'string') {
+      const owner = owners.get(key);
+      if (owner === undefined) owners.set(key, name);
+      else {
+        problems.push({
+          path: ['services', name, 'alert_key'],
+          message: `is the same key as services.${owner}.alert_key; each service needs its own`,
+        });
+      }
+    }
+    if (!isMapping(service.heartbeats)) continue;
+    if (Object.keys(service.heartbeats).length > 0 && !has(service, 'alert_key')) {
+      problems.push({
+        path: ['services', name, 'heartbeats'],
+        message:
+          'needs an alert_key on the service: heartbeats check in at /alerts/heartbeat/<alert_key>/<name>',
+      });
+    }
+    for (const [beat, spec] of Object.entries(service.heartbeats)) {
+      if (isMapping(spec)) checkTiming(['services', name, 'heartbeats', beat, 'interval'], spec.interval);
+    }
+  }
   return problems;
 }

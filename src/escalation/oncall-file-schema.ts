@@ -188,8 +188,48 @@ const counterSelector = z
     `expected a metric name with an optional {label="value", …} matcher, such as ${SELECTOR_EXAMPLE}`,
   );
 
+/** Where a service's alerts are posted, and whether they also declare an incident. */
+const serviceAlerts = z
+  .strictObject({
+    declare: z
+      .enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(', ')}` })
+      .optional()
+      .describe('A new firing alert group also declares an incident at this severity'),
+    channel: z
+      .string({ error: 'expected a Slack channel id such as C0123ABCD' })
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0123ABCD')
+      .optional()
+      .describe("Channel id where this service's alert messages are posted"),
+  })
+  .describe('What alerts for this service do besides paging');
+
+const heartbeat = z
+  .strictObject({
+    interval: duration.describe('How often the job checks in, e.g. 24h'),
+    grace: duration.describe('How late a check-in may be before the heartbeat counts as missed, e.g. 30m'),
+  })
+  .describe('A job that checks in at /alerts/heartbeat/<alert_key>/<name>; armed by its first check-in');
+
+/** At least 32 characters: the key in the alert URLs is the only thing that authenticates a sender. */
+export const MIN_ALERT_KEY_LENGTH = 32;
+
 const service = z.strictObject({
   escalation_policy: name.describe('Name of an escalation policy'),
+  alert_key: z
+    .string({ error: `expected text: a random secret of at least 32 characters, usually \${VAR}` })
+    .min(
+      MIN_ALERT_KEY_LENGTH,
+      `expected at least 32 characters (a random secret, e.g. from openssl rand -hex 24), usually \${VAR}`,
+    )
+    .optional()
+    .describe(
+      `Secret in the alert URLs (/alerts/alertmanager/<alert_key>, PagerDuty routing_key): at least 32 characters, unique per service; write \${VAR} to take it from the environment`,
+    ),
+  alerts: serviceAlerts.optional(),
+  heartbeats: z
+    .record(name, heartbeat)
+    .optional()
+    .describe('Jobs that check in; a missed interval + grace raises an alert (needs alert_key)'),
   slo: z
     .strictObject({
       target: z
@@ -220,6 +260,11 @@ const paging = z.strictObject({
     .array(z.enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(', ')}` }))
     .default(['SEV1', 'SEV2'])
     .describe('Severities that page as soon as an incident is declared'),
+  group_window: duration
+    .default('2m')
+    .describe(
+      'A new alert joins a page of its service still unacknowledged that opened this recently, instead of paging again',
+    ),
   allow_fast_escalation: z
     .boolean({ error: 'expected true or false' })
     .default(false)

@@ -104,6 +104,7 @@ describe('a valid oncall.yaml', () => {
       defaultPolicy: 'default',
       autoPage: ['SEV1', 'SEV2'],
       allowFastEscalation: false,
+      groupWindowMs: 120_000,
     });
     expect(config.escalationPolicies.default).toEqual({
       name: 'default',
@@ -192,6 +193,8 @@ paging:
       escalationPolicy: 'critical',
       slo: { target: 99.95, windowMs: 2_592_000_000 },
       runbook: 'https://wiki.example/runbooks/checkout',
+      alerts: {},
+      heartbeats: {},
     });
     expect(config.paging.autoPage).toEqual(['SEV1']);
   });

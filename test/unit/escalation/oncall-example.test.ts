@@ -65,6 +65,7 @@ describe('oncall.example.yaml: the common SRE rota', () => {
       defaultPolicy: 'default',
       autoPage: ['SEV1', 'SEV2'],
       allowFastEscalation: false,
+      groupWindowMs: 120_000,
     });
   });
 

@@ -17,7 +17,17 @@ const SLI = {
 };
 
 function service(name: string, fields: Partial<Service> = {}): Service {
-  return { name, escalationPolicy: 'default', slo: undefined, sli: undefined, runbook: undefined, ...fields };
+  return {
+    name,
+    escalationPolicy: 'default',
+    slo: undefined,
+    sli: undefined,
+    runbook: undefined,
+    alertKey: undefined,
+    alerts: { declare: undefined, channel: undefined },
+    heartbeats: {},
+    ...fields,
+  };
 }
 
 const checkout = service('checkout', {
