@@ -123,7 +123,7 @@ describe('Prometheus Alertmanager → the bot → the on-call', () => {
     const [after] = await groups('checkout');
     expect(after!.state).toBe('resolved');
     expect(after!.resolved_by).toMatch(/alertmanager/i);
-  });
+  }, 120_000);
 
   it('a receiver with a wrong key is refused: Alertmanager logs the 404 and the bot stores nothing', async () => {
     const wrong = await startAlertmanager({
@@ -146,5 +146,5 @@ describe('Prometheus Alertmanager → the bot → the on-call', () => {
     } finally {
       await wrong.stop();
     }
-  });
+  }, 90_000);
 });
