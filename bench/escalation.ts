@@ -58,7 +58,7 @@ import { createLogger } from '../src/logger.js';
 import { createProducerConnection, createWorkerConnection } from '../src/queue/redis.js';
 import { createDatabase, type PostgresServer, startPostgresServer } from '../test/helpers/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../test/helpers/redis-server.js';
-import { machineBusyMicros, table } from './shared.js';
+import { machineBusyMicros, round1, type Stats, stats, statsJson, table } from './shared.js';
 
 const P99_TARGET_MS = 1000;
 const P99_TARGET_RATIO = 2;
@@ -141,22 +141,6 @@ function oncallYaml(delaysMs: number[]): string {
 
 // ---------------------------------------------------------------------------------------------------
 // Statistics and machine load.
-
-interface Stats {
-  count: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-/** Nearest-rank percentiles. */
-function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-  if (sorted.length === 0) return { count: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
-  return { count: sorted.length, p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1]! };
-}
 
 type CpuGroup = 'node' | 'postgres' | 'redis';
 
@@ -604,13 +588,6 @@ async function runRawRound(rig: RawRig, round: number, chains: number, options: 
 // Report.
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
-const round1 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10) / 10 : null);
-const statsJson = (s: Stats) => ({
-  count: s.count,
-  p50Ms: round1(s.p50),
-  p99Ms: round1(s.p99),
-  maxMs: round1(s.max),
-});
 const cores = (n: number | null) => (n === null ? '-' : n.toFixed(2));
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const cpuJson = (c: PhaseReading) => ({

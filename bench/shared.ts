@@ -29,3 +29,56 @@ export function table(rows: string[][], leftColumns = 1): string {
     )
     .join('\n');
 }
+
+export interface Stats {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** Nearest-rank percentiles. */
+export function stats(values: number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  if (sorted.length === 0) return { count: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
+  return { count: sorted.length, p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1]! };
+}
+
+export const round1 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10) / 10 : null);
+
+/** Stats for a benchmark's JSON line, in ms to one decimal. */
+export const statsJson = (s: Stats) => ({
+  count: s.count,
+  p50Ms: round1(s.p50),
+  p99Ms: round1(s.p99),
+  maxMs: round1(s.max),
+});
+
+/**
+ * Runs a benchmark's main: `main` registers what it starts in `cleanups` (stopped in reverse order,
+ * whatever happens) and returns normally; a failure is printed and exits 1. Afterwards whatever still
+ * holds the event loop open must not keep the benchmark running.
+ */
+export async function runBench(
+  name: string,
+  main: (cleanups: Array<[string, () => Promise<unknown>]>) => Promise<void>,
+): Promise<void> {
+  const cleanups: Array<[string, () => Promise<unknown>]> = [];
+  try {
+    await main(cleanups);
+    process.exitCode = 0;
+  } catch (error) {
+    console.error(`${name} bench failed:`, error);
+    process.exitCode = 1;
+  } finally {
+    for (const [what, cleanup] of cleanups.reverse()) {
+      await cleanup().catch((error) => console.error(`could not stop ${what}:`, error));
+    }
+  }
+  setTimeout(() => {
+    console.error('handles still open 3 s after shutdown; exiting');
+    process.exit(process.exitCode ?? 0);
+  }, 3000).unref();
+}

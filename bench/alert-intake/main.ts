@@ -35,6 +35,7 @@ import { createSlackFake } from '@incident-bot/local-slack';
 import pg from 'pg';
 import { createDatabase, startPostgresServer } from '../../test/helpers/postgres-server.js';
 import { startRedisServer } from '../../test/helpers/redis-server.js';
+import { runBench } from '../shared.js';
 import { measureRound } from './measure.js';
 import { loadAverage, printReport, type RoundFigures } from './report.js';
 import { TargetProcess } from './targets.js';
@@ -85,107 +86,92 @@ function readOptions(): Options {
   };
 }
 
-async function main(): Promise<number> {
+async function main(cleanups: Array<[string, () => Promise<unknown>]>): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const cleanups: Array<[string, () => Promise<unknown>]> = [];
-  try {
-    const options = readOptions();
-    const loadBefore = loadAverage();
-    log('starting Postgres (durable), Redis and the local Slack…');
-    const fake = createSlackFake();
-    const [pgStarted, redisStarted] = await Promise.allSettled([
-      startPostgresServer({ durable: true }),
-      startRedisServer(),
-      fake.start(),
-    ]);
-    if (pgStarted.status === 'fulfilled') cleanups.push(['Postgres', () => pgStarted.value.destroy()]);
-    if (redisStarted.status === 'fulfilled') cleanups.push(['Redis', () => redisStarted.value.stop()]);
-    cleanups.push(['local Slack', () => fake.stop()]);
-    if (pgStarted.status === 'rejected') throw pgStarted.reason;
-    if (redisStarted.status === 'rejected') throw redisStarted.reason;
-    const databaseUrl = await createDatabase(pgStarted.value.url(), 'bench');
-    const bob = fake.addUser({ name: 'bob', email: 'bob@acme.test', tz: 'UTC' });
+  const options = readOptions();
+  const loadBefore = loadAverage();
+  log('starting Postgres (durable), Redis and the local Slack…');
+  const fake = createSlackFake();
+  const [pgStarted, redisStarted] = await Promise.allSettled([
+    startPostgresServer({ durable: true }),
+    startRedisServer(),
+    fake.start(),
+  ]);
+  if (pgStarted.status === 'fulfilled') cleanups.push(['Postgres', () => pgStarted.value.destroy()]);
+  if (redisStarted.status === 'fulfilled') cleanups.push(['Redis', () => redisStarted.value.stop()]);
+  cleanups.push(['local Slack', () => fake.stop()]);
+  if (pgStarted.status === 'rejected') throw pgStarted.reason;
+  if (redisStarted.status === 'rejected') throw redisStarted.reason;
+  const databaseUrl = await createDatabase(pgStarted.value.url(), 'bench');
+  const bob = fake.addUser({ name: 'bob', email: 'bob@acme.test', tz: 'UTC' });
 
-    const keysRun = `k${options.keys}`;
-    const workloads = {
-      warmup: buildWorkload(
-        'w',
-        benchServices('w', options.services),
-        options.warmup,
-        Math.min(options.warmup, options.keys),
-      ),
-      keys: buildWorkload(keysRun, benchServices(keysRun, options.services), options.events, options.keys),
-      distinct: buildWorkload('d', benchServices('d', options.services), options.events, options.events),
-    };
-    const services = Object.values(workloads).flatMap((w) => w.services);
-    const oncallPath = join(await mkdtemp(join(tmpdir(), 'bench-alert-intake-')), 'oncall.yaml');
-    await writeFile(oncallPath, benchOncallYaml(bob.id, services));
+  const keysRun = `k${options.keys}`;
+  const workloads = {
+    warmup: buildWorkload(
+      'w',
+      benchServices('w', options.services),
+      options.warmup,
+      Math.min(options.warmup, options.keys),
+    ),
+    keys: buildWorkload(keysRun, benchServices(keysRun, options.services), options.events, options.keys),
+    distinct: buildWorkload('d', benchServices('d', options.services), options.events, options.events),
+  };
+  const services = Object.values(workloads).flatMap((w) => w.services);
+  const oncallPath = join(await mkdtemp(join(tmpdir(), 'bench-alert-intake-')), 'oncall.yaml');
+  await writeFile(oncallPath, benchOncallYaml(bob.id, services));
 
-    log('starting the bot and the baseline server (one child process each)…');
-    const config = {
-      databaseUrl,
-      redisUrl: redisStarted.value.url,
-      slackApiUrl: fake.apiUrl,
-      oncallPath,
-      routingKeys: services.map((s) => s.alertKey),
-      role: options.role,
-      queuePrefix: `{bench-${randomBytes(4).toString('hex')}}`,
-    };
-    const bot = new TargetProcess('bot', config, options.cpuProfDir);
-    cleanups.push(['bot', () => bot.stop()]);
-    // The bot first: it runs the migrations the baseline's database shares.
-    await bot.ready();
-    const baseline = new TargetProcess('baseline', config, options.cpuProfDir);
-    cleanups.push(['baseline', () => baseline.stop()]);
-    await baseline.ready();
-    const reader = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-reader' });
-    await reader.connect();
-    cleanups.push(['reader', () => reader.end()]);
+  log('starting the bot and the baseline server (one child process each)…');
+  const config = {
+    databaseUrl,
+    redisUrl: redisStarted.value.url,
+    slackApiUrl: fake.apiUrl,
+    oncallPath,
+    routingKeys: services.map((s) => s.alertKey),
+    role: options.role,
+    queuePrefix: `{bench-${randomBytes(4).toString('hex')}}`,
+  };
+  const bot = new TargetProcess('bot', config, options.cpuProfDir);
+  cleanups.push(['bot', () => bot.stop()]);
+  // The bot first: it runs the migrations the baseline's database shares.
+  await bot.ready();
+  const baseline = new TargetProcess('baseline', config, options.cpuProfDir);
+  cleanups.push(['baseline', () => baseline.stop()]);
+  await baseline.ready();
+  const reader = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-reader' });
+  await reader.connect();
+  cleanups.push(['reader', () => reader.end()]);
 
-    const round = (target: TargetProcess, workload: (typeof workloads)['keys']) =>
-      measureRound({ target, workload, rate: options.rate, reader, log });
-    if (options.warmup > 0) {
-      log(`warm-up: ${options.warmup} events against each target (not reported)…`);
-      for (const target of [baseline, bot]) {
-        const figures = await round(target, workloads.warmup);
-        if (figures.accepted !== figures.sent) {
-          const [status, { first }] = [...figures.refused][0]!;
-          throw new Error(`${target.name} refused warm-up events (${status}): ${first}`);
-        }
+  const round = (target: TargetProcess, workload: (typeof workloads)['keys']) =>
+    measureRound({ target, workload, rate: options.rate, reader, log });
+  if (options.warmup > 0) {
+    log(`warm-up: ${options.warmup} events against each target (not reported)…`);
+    for (const target of [baseline, bot]) {
+      const figures = await round(target, workloads.warmup);
+      if (figures.accepted !== figures.sent) {
+        const [status, { first }] = [...figures.refused][0]!;
+        throw new Error(`${target.name} refused warm-up events (${status}): ${first}`);
       }
-    }
-    const rounds: RoundFigures[] = [];
-    for (const workload of [workloads.keys, workloads.distinct]) {
-      for (const target of [baseline, bot]) {
-        log(
-          `${target.name}: run ${workload.run}, ${workload.requests.length} events over ${workload.keys} keys at ${options.rate}/s…`,
-        );
-        rounds.push(await round(target, workload));
-      }
-    }
-    const header =
-      `alert intake: PagerDuty Events v2 triggers to /v2/enqueue at a fixed ${options.rate}/s (open loop, latency from each event's due time), ` +
-      `${options.events} events per run over ${options.services} services; run ${keysRun}: ${options.keys} dedup keys, run d: every key distinct; ` +
-      `baseline: bare Node HTTP + zod + one INSERT per event, same Postgres (durable); bot role ${options.role}; ${availableParallelism()} cores`;
-    printReport(
-      header,
-      rounds,
-      { rate: options.rate, ...TARGETS },
-      { before: loadBefore, after: loadAverage() },
-    );
-    return 0;
-  } catch (error) {
-    console.error('alert-intake bench failed:', error);
-    return 1;
-  } finally {
-    for (const [name, cleanup] of cleanups.reverse()) {
-      await cleanup().catch((error) => console.error(`could not stop ${name}:`, error));
     }
   }
+  const rounds: RoundFigures[] = [];
+  for (const workload of [workloads.keys, workloads.distinct]) {
+    for (const target of [baseline, bot]) {
+      log(
+        `${target.name}: run ${workload.run}, ${workload.requests.length} events over ${workload.keys} keys at ${options.rate}/s…`,
+      );
+      rounds.push(await round(target, workload));
+    }
+  }
+  const header =
+    `alert intake: PagerDuty Events v2 triggers to /v2/enqueue at a fixed ${options.rate}/s (open loop, latency from each event's due time), ` +
+    `${options.events} events per run over ${options.services} services; run ${keysRun}: ${options.keys} dedup keys, run d: every key distinct; ` +
+    `baseline: bare Node HTTP + zod + one INSERT per event, same Postgres (durable); bot role ${options.role}; ${availableParallelism()} cores`;
+  printReport(
+    header,
+    rounds,
+    { rate: options.rate, ...TARGETS },
+    { before: loadBefore, after: loadAverage() },
+  );
 }
 
-process.exitCode = await main();
-setTimeout(() => {
-  console.error('handles still open 3 s after shutdown; exiting');
-  process.exit(process.exitCode ?? 0);
-}, 3000).unref();
+await runBench('alert-intake', main);

@@ -1,22 +1,9 @@
 import { loadavg } from 'node:os';
-import { table } from '../shared.js';
+import { round1, type Stats, stats, statsJson, table } from '../shared.js';
+
+export { type Stats, stats };
+
 import type { LoadResult } from './open-loop.js';
-
-export interface Stats {
-  count: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-/** Nearest-rank percentiles. */
-export function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return { count: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
-  const rank = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-  return { count: sorted.length, p50: rank(0.5), p99: rank(0.99), max: sorted.at(-1)! };
-}
 
 /** One target's round: what the load generator saw, the rows Postgres holds, and CPU. */
 export interface RoundFigures {
@@ -148,13 +135,6 @@ export function printReport(
   const fmtLoad = (l: number[]) => l.map((n) => n.toFixed(2)).join(' ');
   console.log(`load average (1, 5, 15 min): before ${fmtLoad(load.before)}, after ${fmtLoad(load.after)}`);
   console.log(`${pass ? 'PASS' : 'MISS'}`);
-  const round1 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10) / 10 : null);
-  const statsJson = (s: Stats) => ({
-    count: s.count,
-    p50Ms: round1(s.p50),
-    p99Ms: round1(s.p99),
-    maxMs: round1(s.max),
-  });
   console.log(
     JSON.stringify({
       bench: 'alert-intake',

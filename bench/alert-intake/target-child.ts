@@ -2,6 +2,7 @@
  * A benchmark target in a process of its own (forked by targets.ts): the real bot, or the baseline
  * server. Serves until the parent says stop or goes away; answers the parent's CPU queries.
  */
+import { startChildTarget } from '../child-target.js';
 import type { FromChild, TargetConfig, TargetName, ToChild } from './targets.js';
 
 const send = (message: FromChild) => process.send?.(message);
@@ -38,37 +39,16 @@ async function startBaselineTarget(config: TargetConfig): Promise<{ url: string;
 }
 
 async function serve(name: TargetName, config: TargetConfig): Promise<void> {
-  let target: { url: string; stop(): Promise<void> };
-  try {
-    target = name === 'bot' ? await startBotTarget(config) : await startBaselineTarget(config);
-  } catch (error) {
-    send({
-      type: 'failed',
-      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
-    process.exitCode = 1;
-    process.disconnect?.();
-    return;
-  }
-  let stopping: Promise<void> | null = null;
-  const shutdown = () => {
-    stopping ??= target
-      .stop()
-      .catch((error) => console.error(`[${name}] stop failed:`, error))
-      .finally(() => {
-        process.disconnect?.();
-        setTimeout(() => process.exit(0), 2000).unref();
-      });
-    return stopping;
-  };
-  process.on('disconnect', () => void shutdown());
+  const shutdown = await startChildTarget(name, () =>
+    name === 'bot' ? startBotTarget(config) : startBaselineTarget(config),
+  );
+  if (!shutdown) return;
   process.on('message', (message: ToChild) => {
     if (message.op === 'cpu') {
       const { user, system } = process.cpuUsage();
       send({ type: 'cpu', id: message.id, micros: user + system });
     } else void shutdown();
   });
-  send({ type: 'ready', url: target.url });
 }
 
 const name = process.env.ALERT_BENCH_TARGET as TargetName | undefined;

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ChildStatus, childReady, stopChild } from '../child-target.js';
 
 /**
  * Each target (the bot, the baseline server) runs in a child process of its own (target-child.ts), so
@@ -23,10 +24,7 @@ export interface TargetConfig {
 /** Parent → child. */
 export type ToChild = { id: number; op: 'cpu' | 'stop' };
 /** Child → parent. */
-export type FromChild =
-  | { type: 'ready'; url: string }
-  | { type: 'failed'; message: string }
-  | { type: 'cpu'; id: number; micros: number };
+export type FromChild = ChildStatus | { type: 'cpu'; id: number; micros: number };
 
 const CHILD = fileURLToPath(new URL('./target-child.ts', import.meta.url));
 
@@ -57,28 +55,8 @@ export class TargetProcess {
     });
   }
 
-  ready(timeoutMs = 90_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${this.name}: not ready after ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      const fail = (error: Error) => {
-        clearTimeout(timer);
-        reject(error);
-      };
-      this.child.once('exit', (code) =>
-        fail(new Error(`${this.name}: exited (${code}) before it was ready`)),
-      );
-      this.child.on('message', (message: FromChild) => {
-        if (message.type === 'ready') {
-          clearTimeout(timer);
-          this.url = message.url;
-          resolve();
-        } else if (message.type === 'failed')
-          fail(new Error(`${this.name} did not start: ${message.message}`));
-      });
-    });
+  async ready(timeoutMs = 90_000): Promise<void> {
+    this.url = await childReady(this.child, this.name, timeoutMs);
   }
 
   /** CPU time (user + system) the child has used so far, µs. */
@@ -91,14 +69,8 @@ export class TargetProcess {
   }
 
   /** Asks the child to stop; kills its pid if it has not exited within `timeoutMs`. */
-  async stop(timeoutMs = 20_000): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    if (this.child.connected) this.child.send({ id: this.nextId++, op: 'stop' } satisfies ToChild, () => {});
-    const timer = setTimeout(() => {
-      console.error(`${this.name}: did not exit within ${timeoutMs} ms; killing pid ${this.child.pid}`);
-      this.child.kill('SIGKILL');
-    }, timeoutMs);
-    await this.exited;
-    clearTimeout(timer);
+  stop(timeoutMs = 20_000): Promise<void> {
+    const message = { id: this.nextId++, op: 'stop' } satisfies ToChild;
+    return stopChild(this.child, this.exited, this.name, message, timeoutMs);
   }
 }
