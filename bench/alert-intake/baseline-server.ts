@@ -1,35 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
-import { z } from 'zod';
+import {
+  pagerDutyAccepted,
+  pagerDutyInvalid,
+  parsePagerDutyEvent,
+} from '../../src/alerts/pagerduty-parser.js';
 
 /**
  * The floor for a durable accept: a bare Node HTTP server that reads a PagerDuty Events v2 body (up to
- * 512 KB), validates it with the same rules as the contract (zod, as the bot's edges do), checks the
- * routing key, does one INSERT per event into the same Postgres (autocommit: committed before the
+ * 512 KB), validates it with the bot's own parser (src/alerts/pagerduty-parser.ts: the same rules
+ * and messages), checks the routing key, does one INSERT per event into the same Postgres (autocommit: committed before the
  * answer) and answers 202 as PagerDuty does. No dedup, grouping, paging or outbox: what the bot does
  * beyond this is what the ratio measures.
  */
 
 const MAX_BODY = 512 * 1024;
-
-const eventSchema = z.object({
-  routing_key: z.string().min(1),
-  event_action: z.enum(['trigger', 'acknowledge', 'resolve']),
-  dedup_key: z.string().min(1).max(255).optional(),
-  payload: z.object({
-    summary: z.string().min(1).max(1024),
-    source: z.string().min(1),
-    severity: z.enum(['critical', 'error', 'warning', 'info']),
-    timestamp: z.iso.datetime({ offset: true }).optional(),
-    component: z.string().optional(),
-    group: z.string().optional(),
-    class: z.string().optional(),
-    custom_details: z.unknown().optional(),
-  }),
-  links: z.array(z.object({ href: z.string(), text: z.string().optional() })).optional(),
-  images: z.array(z.unknown()).optional(),
-});
 
 export const BASELINE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS bench_baseline_events (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -60,8 +46,7 @@ export async function startBaselineServer(options: {
   const answer = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
-  const invalid = (res: ServerResponse, message: string, errors: string[]) =>
-    answer(res, 400, { status: 'invalid event', message, errors });
+  const invalid = (res: ServerResponse, errors: string[]) => answer(res, 400, pagerDutyInvalid(errors));
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST' || req.url !== '/v2/enqueue') return answer(res, 404, { message: 'not found' });
@@ -80,23 +65,17 @@ export async function startBaselineServer(options: {
     try {
       json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
-      return invalid(res, 'Event object is invalid', ['Body is not JSON']);
+      return invalid(res, ['body: expected JSON']);
     }
-    const parsed = eventSchema.safeParse(json);
-    if (!parsed.success) {
-      const errors = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-      return invalid(res, 'Event object is invalid', errors);
-    }
-    const event = parsed.data;
-    if (!options.routingKeys.has(event.routing_key)) {
-      return invalid(res, 'Event object is invalid', ['Invalid routing key']);
-    }
-    const dedupKey = event.dedup_key ?? randomUUID();
+    const parsed = parsePagerDutyEvent(json, { receivedAt: new Date(), newDedupKey: randomUUID });
+    if (!parsed.ok) return invalid(res, parsed.errors);
+    const { routingKey, event } = parsed.value;
+    if (!options.routingKeys.has(routingKey)) return invalid(res, ['routing_key: unknown']);
     await pool.query(
       'INSERT INTO bench_baseline_events (routing_key, dedup_key, summary, severity, payload) VALUES ($1, $2, $3, $4, $5)',
-      [event.routing_key, dedupKey, event.payload.summary, event.payload.severity, json],
+      [routingKey, event.dedupKey, event.title, event.severity, event.payload],
     );
-    answer(res, 202, { status: 'success', message: 'Event processed', dedup_key: dedupKey });
+    answer(res, 202, pagerDutyAccepted(event.dedupKey));
   };
 
   const server = createServer((req, res) => {
