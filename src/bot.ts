@@ -1,12 +1,15 @@
+import { createAlertService, DEFAULT_GROUP_WINDOW_MS } from './alerts/alert-service.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
+import { createAlertPaging } from './escalation/alert-paging.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
+import { alertRoutes } from './http/alert-routes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { metricsRoutes, operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -153,6 +156,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       paging: escalation,
     });
 
+    const alerts = createAlertService({
+      clock,
+      outbox,
+      paging: escalation ? createAlertPaging({ escalation, outbox }) : null,
+      groupWindowMs: oncall?.paging.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS,
+    });
+
     const slackApp =
       role === 'worker'
         ? null
@@ -181,6 +191,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger,
       fallback: postmortemLinkRoute({ pool, clock, linkKeys }),
       routes: operationalRoutes({ role, pool, redis: producer }),
+      inbound:
+        role === 'worker'
+          ? {}
+          : alertRoutes({ services: oncall?.services ?? {}, intake: alerts, heartbeats: null, clock }),
     });
     shutdown.addServer(server);
     const port = await listen(server, config.port, options.host);
@@ -267,6 +281,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
+          alertPresenter: null,
         },
       });
       shutdown.add(() => workers.close());

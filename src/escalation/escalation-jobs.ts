@@ -5,7 +5,7 @@ import { pageNoteJob } from '../jobs/page-note.js';
 import { pageSendJob } from '../jobs/page-send.js';
 
 export interface StepTimer {
-  incidentId: number;
+  escalationId: number;
   epoch: number;
   step: number;
   loop: number;
@@ -32,11 +32,15 @@ export function createEscalationJobs(outbox: Outbox) {
     scheduleStep: (t: StepTimer) =>
       outbox.wake(
         escalationStepJob,
-        { incidentId: t.incidentId, epoch: t.epoch, step: t.step, loop: t.loop },
+        { escalationId: t.escalationId, epoch: t.epoch, step: t.step, loop: t.loop },
         { dueAt: t.dueAt },
       ),
-    scheduleAckTimeout: (t: { incidentId: number; epoch: number; dueAt: Date }) =>
-      outbox.wake(escalationAckTimeoutJob, { incidentId: t.incidentId, epoch: t.epoch }, { dueAt: t.dueAt }),
+    scheduleAckTimeout: (t: { escalationId: number; epoch: number; dueAt: Date }) =>
+      outbox.wake(
+        escalationAckTimeoutJob,
+        { escalationId: t.escalationId, epoch: t.epoch },
+        { dueAt: t.dueAt },
+      ),
     /** `mayRepeat`: the send may already have happened (reconciler), so look before sending again. */
     sendPages: (pageIds: number[], options: { mayRepeat?: boolean } = {}) =>
       wakeEach(pageSendJob, pageIds, options),

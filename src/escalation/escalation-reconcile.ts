@@ -21,10 +21,10 @@ export async function reconcileEscalations(
   const overdue = await listOverdueEscalations(pool, before);
   for (const esc of overdue) {
     if (esc.state === 'triggered') {
-      await jobs.scheduleStep({ ...esc, dueAt: esc.nextStepAt! });
+      await jobs.scheduleStep({ ...esc, escalationId: esc.id, dueAt: esc.nextStepAt! });
     } else {
       await jobs.scheduleAckTimeout({
-        incidentId: esc.incidentId,
+        escalationId: esc.id,
         epoch: esc.epoch,
         dueAt: esc.nextStepAt!,
       });

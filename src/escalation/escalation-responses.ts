@@ -1,12 +1,9 @@
-import { asDatabaseError, withTransaction } from '../db/pool.js';
-import { escalationAcknowledgedJob } from '../jobs/escalation-acknowledged.js';
-import { incidentRefreshJob } from '../jobs/incident-refresh.js';
-import { pageAcknowledgedJob } from '../jobs/page-acknowledged.js';
-import { appendTimelineEvent } from '../timeline/timeline-repo.js';
+import { asDatabaseError, type Queryable } from '../db/pool.js';
 import type { EscalationJobs } from './escalation-jobs.js';
 import {
   acknowledgeEscalation,
   type Escalation,
+  type EscalationRef,
   findEscalation,
   findEscalationForUpdate,
   resolveEscalation,
@@ -14,16 +11,22 @@ import {
 } from './escalation-repo.js';
 import type { EscalationServiceDeps } from './escalation-service.js';
 import { isExhaustionCheck } from './escalation-steps.js';
+import { type Emit, recordPagingChange } from './paging-subject.js';
 
 export type AckResult =
   | { ok: true; escalation: Escalation }
   | { ok: false; reason: 'already_acknowledged'; by: string; at: Date }
   | { ok: false; reason: 'not_paging'; state: Escalation['state'] | null };
 
+/** An escalation named by its subject or id; a bare number is an incident's id. */
+export type PagingTarget = number | EscalationRef;
+const refOf = (target: PagingTarget): EscalationRef =>
+  typeof target === 'number' ? { incidentId: target } : target;
+
 /**
- * What people (and the ack timeout) do to a running escalation: acknowledge, escalate now, stop, and
- * page again after an unanswered acknowledgement. Each is a compare-and-set on the escalation's
- * epoch, so a stale button or a repeated job changes nothing.
+ * What people (and the ack timeout) do to a running escalation, of an incident or an alert group:
+ * acknowledge, escalate now, stop, and page again after an unanswered acknowledgement. Each is a
+ * compare-and-set on the escalation's epoch, so a stale button or a repeated job changes nothing.
  */
 export function createEscalationResponses({
   pool,
@@ -31,12 +34,52 @@ export function createEscalationResponses({
   outbox,
   jobs,
 }: Pick<EscalationServiceDeps, 'pool' | 'clock' | 'outbox'> & { jobs: EscalationJobs }) {
+  /** The acknowledge compare-and-set in `tx`, with what it means for the subject. */
+  async function acknowledgeIn(
+    tx: Queryable,
+    target: PagingTarget,
+    userId: string,
+    emit: Emit,
+  ): Promise<Escalation | null> {
+    const esc = await acknowledgeEscalation(
+      tx,
+      refOf(target),
+      userId,
+      () => clock.now(),
+      (policy, at) => (policy.ackTimeoutMs ? new Date(at.getTime() + policy.ackTimeoutMs) : null),
+    );
+    if (esc) {
+      await recordPagingChange(tx, esc, { kind: 'acknowledged', by: userId, at: esc.acknowledgedAt! }, emit);
+    }
+    return esc;
+  }
+
+  /** After an ack committed: the ack timeout, if the policy has one. Never throws. */
+  async function afterAcknowledge(esc: Escalation): Promise<void> {
+    if (esc.nextStepAt) {
+      await jobs.scheduleAckTimeout({ escalationId: esc.id, epoch: esc.epoch, dueAt: esc.nextStepAt });
+    }
+  }
+
+  /** Stopping in `tx`: no timer of an older epoch will page. */
+  async function stopIn(tx: Queryable, target: PagingTarget, reason: string, emit: Emit) {
+    const resolved = await resolveEscalation(tx, refOf(target));
+    if (resolved) {
+      await recordPagingChange(tx, resolved, { kind: 'stopped', reason, at: clock.now() }, emit);
+    }
+    return resolved;
+  }
+
   return {
+    acknowledgeIn,
+    afterAcknowledge,
+    stopIn,
+
     /** Acknowledged but unresolved for too long: page again from the first level. */
-    async fireAckTimeout(timer: { incidentId: number; epoch: number }): Promise<boolean> {
+    async fireAckTimeout(timer: { escalationId: number; epoch: number }): Promise<boolean> {
       const now = clock.now();
-      const restarted = await withTransaction(pool, async (tx) => {
-        const esc = await restartEscalation(tx, timer.incidentId, {
+      const restarted = await outbox.transaction(async (tx, emit) => {
+        const esc = await restartEscalation(tx, timer.escalationId, {
           fromStates: ['acknowledged'],
           expectedEpoch: timer.epoch,
           step: 0,
@@ -44,11 +87,11 @@ export function createEscalationResponses({
           nextStepAt: now,
         });
         if (esc) {
-          await appendTimelineEvent(
+          await recordPagingChange(
             tx,
-            timer.incidentId,
-            { kind: 'escalation.escalated', details: { by: null, reason: 'ack_timeout' } },
-            { occurredAt: now },
+            esc,
+            { kind: 'escalated', by: null, reason: 'ack_timeout', at: now },
+            emit,
           );
         }
         return esc;
@@ -58,32 +101,22 @@ export function createEscalationResponses({
       return restarted !== null;
     },
 
-    /** One compare-and-set: exactly one of any number of concurrent clicks succeeds. */
-    async acknowledge(incidentId: number, userId: string): Promise<AckResult> {
+    /**
+     * One compare-and-set: exactly one of any number of concurrent clicks succeeds. `also` runs in
+     * the same transaction when this one won (an alert group records who acknowledged it).
+     */
+    async acknowledge(
+      target: PagingTarget,
+      userId: string,
+      also?: (tx: Queryable, esc: Escalation) => Promise<void>,
+    ): Promise<AckResult> {
       const acked = await outbox.transaction(async (tx, emit) => {
-        const esc = await acknowledgeEscalation(
-          tx,
-          incidentId,
-          userId,
-          () => clock.now(),
-          (policy, at) => (policy.ackTimeoutMs ? new Date(at.getTime() + policy.ackTimeoutMs) : null),
-        );
-        if (esc) {
-          await appendTimelineEvent(
-            tx,
-            incidentId,
-            { kind: 'escalation.acknowledged', details: { by: userId } },
-            { occurredAt: esc.acknowledgedAt!, actorId: userId },
-          );
-          // The DMs say who acknowledged, and the card shows it: durable with the ack itself.
-          emit(escalationAcknowledgedJob, { incidentId, epoch: esc.epoch });
-          emit(pageAcknowledgedJob, { incidentId, epoch: esc.epoch });
-          emit(incidentRefreshJob, { incidentId });
-        }
+        const esc = await acknowledgeIn(tx, target, userId, emit);
+        if (esc && also) await also(tx, esc);
         return esc;
       });
       if (!acked) {
-        const current = await findEscalation(pool, incidentId).catch((error) => {
+        const current = await findEscalation(pool, refOf(target)).catch((error) => {
           throw asDatabaseError(error);
         });
         if (current?.state === 'acknowledged' && current.acknowledgedBy && current.acknowledgedAt) {
@@ -96,9 +129,7 @@ export function createEscalationResponses({
         }
         return { ok: false, reason: 'not_paging', state: current?.state ?? null };
       }
-      if (acked.nextStepAt) {
-        await jobs.scheduleAckTimeout({ incidentId, epoch: acked.epoch, dueAt: acked.nextStepAt });
-      }
+      await afterAcknowledge(acked);
       return { ok: true, escalation: acked };
     },
 
@@ -107,39 +138,38 @@ export function createEscalationResponses({
      * escalation moved on since (an ack, another escalate), nothing happens.
      */
     async escalateNow(
-      incidentId: number,
+      target: PagingTarget,
       userId: string,
       seenEpoch: number | null,
     ): Promise<Escalation | null> {
       const now = clock.now();
       const escalated = await outbox.transaction(async (tx, emit) => {
-        const esc = await findEscalationForUpdate(tx, incidentId);
+        const esc = await findEscalationForUpdate(tx, refOf(target));
         if (!esc || esc.state === 'resolved') return null;
         if (seenEpoch !== null && esc.epoch !== seenEpoch) return null;
         // From an exhausted escalation, escalate-now starts another pass at the first level.
         const position = isExhaustionCheck(esc.policy, esc)
           ? { step: 0, loop: 0 }
           : { step: esc.step, loop: esc.loop };
-        const restarted = await restartEscalation(tx, incidentId, {
+        const restarted = await restartEscalation(tx, esc.id, {
           fromStates: ['triggered', 'acknowledged', 'exhausted'],
           expectedEpoch: esc.epoch,
           ...position,
           nextStepAt: now,
         });
         if (restarted) {
-          await appendTimelineEvent(
+          await recordPagingChange(
             tx,
-            incidentId,
-            { kind: 'escalation.escalated', details: { by: userId, reason: 'escalate_now' } },
-            { occurredAt: now, actorId: userId },
+            restarted,
+            { kind: 'escalated', by: userId, reason: 'escalate_now', at: now },
+            emit,
           );
-          emit(incidentRefreshJob, { incidentId });
         }
         return restarted;
       });
       if (escalated) {
         await jobs.scheduleStep({
-          incidentId,
+          escalationId: escalated.id,
           epoch: escalated.epoch,
           step: escalated.step,
           loop: escalated.loop,
@@ -150,21 +180,8 @@ export function createEscalationResponses({
     },
 
     /** Resolving stops everything: no timer of an older epoch will page. */
-    async stop(incidentId: number, reason: string): Promise<boolean> {
-      const now = clock.now();
-      return outbox.transaction(async (tx, emit) => {
-        const resolved = await resolveEscalation(tx, incidentId);
-        if (resolved) {
-          await appendTimelineEvent(
-            tx,
-            incidentId,
-            { kind: 'escalation.stopped', details: { reason } },
-            { occurredAt: now },
-          );
-          emit(incidentRefreshJob, { incidentId });
-        }
-        return resolved !== null;
-      });
+    async stop(target: PagingTarget, reason: string): Promise<boolean> {
+      return outbox.transaction(async (tx, emit) => (await stopIn(tx, target, reason, emit)) !== null);
     },
   };
 }

@@ -2,11 +2,8 @@ import type { Clock } from '../clock.js';
 import { batched } from '../db/batched.js';
 import { asDatabaseError, isDatabaseUnavailable, type Pool, type Queryable } from '../db/pool.js';
 import { escalationExhaustedJob } from '../jobs/escalation-exhausted.js';
-import { incidentRefreshJob } from '../jobs/incident-refresh.js';
 import type { Effect, Outbox } from '../jobs/outbox.js';
 import type { Logger } from '../logger.js';
-import { createEscalationJobs, type StepTimer } from './escalation-jobs.js';
-import { reconcileEscalations } from './escalation-reconcile.js';
 import {
   applyFireDecisions,
   type CurrentOverrides,
@@ -14,11 +11,16 @@ import {
   insertEscalationsStarted,
   readFireSnapshot,
   type StartEscalation,
-} from './escalation-repo.js';
+  subjectKey,
+} from './escalation-fire-repo.js';
+import { createEscalationJobs, type StepTimer } from './escalation-jobs.js';
+import { reconcileEscalations } from './escalation-reconcile.js';
+import type { Escalation, EscalationSubject } from './escalation-repo.js';
 import { createEscalationResponses } from './escalation-responses.js';
 import { createManualPaging } from './manual-page.js';
 import type { EscalationPolicy, OncallConfig, Schedule } from './oncall-config.js';
 import { withOverrides } from './overrides-repo.js';
+import { subjectRefresh } from './paging-subject.js';
 import { decideStepAt } from './step-decision.js';
 
 export type { StepTimer } from './escalation-jobs.js';
@@ -35,6 +37,14 @@ export interface EscalationServiceDeps {
 }
 
 type AfterCommit = () => Promise<void>;
+
+/** What a step timer needs besides its own position: the policy snapshot and the subject. */
+type Known = { policy: EscalationPolicy; startedAt: Date } & Pick<Escalation, 'incidentId' | 'alertGroupId'>;
+
+const subjectIds = (subject: EscalationSubject): Pick<Escalation, 'incidentId' | 'alertGroupId'> =>
+  'incidentId' in subject
+    ? { incidentId: subject.incidentId, alertGroupId: null }
+    : { incidentId: null, alertGroupId: subject.alertGroupId };
 
 /**
  * Step-timer decisions (and starts) are applied one statement at a time, each with every decision
@@ -57,8 +67,8 @@ export type EscalationService = ReturnType<typeof createEscalationService>;
 export function createEscalationService(deps: EscalationServiceDeps) {
   const { pool, clock, outbox, oncall } = deps;
   const jobs = createEscalationJobs(outbox);
-  /** Paging state changed (started, acknowledged, escalated, stopped): the headline card shows it. */
-  const refresh = (incidentId: number) => outbox.effect(incidentRefreshJob, { incidentId });
+  /** Paging state changed (started, escalated, exhausted): the card or the alert page shows it. */
+  const refresh = (subject: EscalationSubject) => subjectRefresh(outbox, subject);
 
   function policyFor(name: string | null): { name: string; policy: EscalationPolicy } | null {
     const policyName = name ?? oncall.paging.defaultPolicy;
@@ -72,25 +82,25 @@ export function createEscalationService(deps: EscalationServiceDeps) {
    * tells a re-created escalation apart) and the overrides in force. Both are checked by the statement
    * that applies the decision, so a stale entry only costs a read and a second try.
    */
-  const known = new Map<number, { policy: EscalationPolicy; startedAt: Date }>();
+  const known = new Map<number, Known>();
   let knownOverrides: CurrentOverrides | null = null;
   /** The schedules with each override list applied, built once per list (so on-call lookups are reused). */
   const schedulesWith = new WeakMap<CurrentOverrides, Record<string, Schedule>>();
-  const remember = (incidentId: number, entry: { policy: EscalationPolicy; startedAt: Date }) => {
+  const remember = (escalationId: number, entry: Known) => {
     if (known.size >= MAX_KNOWN_ESCALATIONS) known.delete(known.keys().next().value!);
-    known.set(incidentId, entry);
+    known.set(escalationId, entry);
   };
 
   /** Decisions of step timers that fire together are applied together (see batched). */
   const apply = batched((decisions: FireDecision[]) => applyFireDecisions(pool, decisions), {
     ...APPLY_OPTIONS,
-    key: (decision) => decision.incidentId,
+    key: (decision) => decision.escalationId,
     isolate: (error) => !isDatabaseUnavailable(error),
   });
 
-  /** What starting to page `incidentId` now writes: the escalation with its policy, and its first event. */
+  /** What starting to page `subject` now writes: the escalation with its policy, and its first event. */
   function startOf(
-    incidentId: number,
+    subject: EscalationSubject,
     options: { service: string | null; policy?: string },
   ): StartEscalation | null {
     const serviceName = options.service ? oncall.services[options.service]?.escalationPolicy : undefined;
@@ -98,11 +108,11 @@ export function createEscalationService(deps: EscalationServiceDeps) {
     if (!chosen) return null;
     const { name, policy } = chosen;
     return {
-      incidentId,
+      subject,
       policyName: name,
       policy,
       startedAt: clock.now(),
-      effects: [refresh(incidentId)],
+      effects: [refresh(subject)],
       event: {
         kind: 'escalation.started',
         details: { policy: name, levels: policy.levels.length, repeat: policy.repeat },
@@ -110,32 +120,37 @@ export function createEscalationService(deps: EscalationServiceDeps) {
     };
   }
 
-  /** After a start committed: level 1's timer (due at once) and the headline card's refresh. */
-  async function afterStart(start: StartEscalation): Promise<void> {
-    const { incidentId, startedAt } = start;
-    remember(incidentId, { policy: start.policy, startedAt });
+  /** After a start committed: level 1's timer (due at once) and the refresh of what shows it. */
+  async function afterStart(start: StartEscalation, escalationId: number): Promise<void> {
+    const { startedAt } = start;
+    remember(escalationId, { policy: start.policy, startedAt, ...subjectIds(start.subject) });
     // Both never throw: sent together, they cost one wait for Redis instead of two.
     await Promise.all([
-      jobs.scheduleStep({ incidentId, epoch: 0, step: 0, loop: 0, dueAt: startedAt }),
+      jobs.scheduleStep({ escalationId, epoch: 0, step: 0, loop: 0, dueAt: startedAt }),
       outbox.dispatch(start.effects as Effect[]),
     ]);
   }
 
   /** Starts paging inside the caller's transaction; returns what to enqueue after it commits. */
-  async function startInTransaction(
+  async function startSubjectInTransaction(
     tx: Queryable,
-    incidentId: number,
+    subject: EscalationSubject,
     options: { service: string | null; policy?: string },
   ): Promise<AfterCommit | null> {
-    const start = startOf(incidentId, options);
-    if (!start || !(await insertEscalationsStarted(tx, [start]))[0]) return null;
-    return () => afterStart(start);
+    const start = startOf(subject, options);
+    if (!start) return null;
+    const [escalationId] = await insertEscalationsStarted(tx, [start]);
+    if (escalationId === null || escalationId === undefined) return null;
+    return () => afterStart(start, escalationId);
   }
 
-  /** Starts of different incidents asked for together are written together (see batched). */
+  /** Starts of different subjects asked for together are written together (see batched). */
   const insertStart = batched((starts: StartEscalation[]) => insertEscalationsStarted(pool, starts), {
     ...APPLY_OPTIONS,
-    key: (start) => start.incidentId,
+    key: (start) => {
+      const ids = subjectIds(start.subject);
+      return subjectKey(ids.incidentId, ids.alertGroupId);
+    },
     isolate: (error) => !isDatabaseUnavailable(error),
   });
 
@@ -150,28 +165,33 @@ export function createEscalationService(deps: EscalationServiceDeps) {
    */
   async function fireStep(timer: Omit<StepTimer, 'dueAt'>): Promise<'paged' | 'exhausted' | 'stale'> {
     try {
-      const cached = known.get(timer.incidentId);
+      const cached = known.get(timer.escalationId);
       if (cached && knownOverrides) {
-        const esc = { ...timer, ...cached };
+        const esc = { ...timer, id: timer.escalationId, ...cached };
         const decision = decideStep(esc, knownOverrides, clock.now());
         const { applied, pageIds } = await apply(decision);
         if (applied) return afterFire(decision, pageIds);
       }
       for (let attempt = 0; attempt < 3; attempt++) {
         const now = clock.now();
-        const snapshot = await readFireSnapshot(pool, timer.incidentId, now);
+        const snapshot = await readFireSnapshot(pool, timer.escalationId, now);
         if (
           snapshot?.escalation.state !== 'triggered' ||
           snapshot.escalation.epoch !== timer.epoch ||
           snapshot.escalation.step !== timer.step ||
           snapshot.escalation.loop !== timer.loop
         ) {
-          known.delete(timer.incidentId);
+          known.delete(timer.escalationId);
           return 'stale';
         }
         const esc = snapshot.escalation;
         knownOverrides = snapshot.overrides;
-        remember(timer.incidentId, { policy: esc.policy, startedAt: esc.startedAt });
+        remember(timer.escalationId, {
+          policy: esc.policy,
+          startedAt: esc.startedAt,
+          incidentId: esc.incidentId,
+          alertGroupId: esc.alertGroupId,
+        });
         const decision = decideStep(esc, snapshot.overrides, now);
         const { applied, pageIds } = await apply(decision);
         if (applied) return afterFire(decision, pageIds);
@@ -180,7 +200,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       throw asDatabaseError(error);
     }
     // Overrides changed between each read and its apply: BullMQ retries the job.
-    throw new Error(`escalation of incident ${timer.incidentId}: overrides kept changing; will retry`);
+    throw new Error(`escalation ${timer.escalationId}: overrides kept changing; will retry`);
   }
 
   /**
@@ -192,13 +212,13 @@ export function createEscalationService(deps: EscalationServiceDeps) {
    */
   function afterFire(decision: FireDecision, pageIds: number[]): 'paged' | 'exhausted' {
     if (decision.to.state === 'exhausted') {
-      known.delete(decision.incidentId);
+      known.delete(decision.escalationId);
       void outbox.dispatch(decision.effects as Effect[]);
       return 'exhausted';
     }
     void jobs.sendPages(pageIds);
     void jobs.scheduleStep({
-      incidentId: decision.incidentId,
+      escalationId: decision.escalationId,
       epoch: decision.from.epoch,
       step: decision.to.step,
       loop: decision.to.loop,
@@ -218,16 +238,29 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       schedules = withOverrides(oncall, overrides.list);
       schedulesWith.set(overrides, schedules);
     }
-    return decideStepAt(esc, { schedules, overrides, now }, (incidentId, epoch, loop) => [
-      outbox.effect(escalationExhaustedJob, { incidentId, epoch, loop }),
-      refresh(incidentId),
-    ]);
+    return decideStepAt(esc, { schedules, overrides, now }, (subject, epoch, loop) =>
+      // An incident's channel and announcement hear that nobody answered; an alert page shows it.
+      'incidentId' in subject
+        ? [
+            outbox.effect(escalationExhaustedJob, { incidentId: subject.incidentId, epoch, loop }),
+            refresh(subject),
+          ]
+        : [refresh(subject)],
+    );
   }
 
   return {
     /** Severities that page when declared or raised to (oncall.yaml's `paging.auto_page`). */
     autoPage: oncall.paging.autoPage,
-    startInTransaction,
+    /** Starts paging an incident inside the caller's transaction; returns what to enqueue after it commits. */
+    startInTransaction: (
+      tx: Queryable,
+      incidentId: number,
+      options: { service: string | null; policy?: string },
+    ) => startSubjectInTransaction(tx, { incidentId }, options),
+    /** Starts paging an alert group (its service's policy, else the default) inside the caller's transaction. */
+    startGroupInTransaction: (tx: Queryable, alertGroupId: number, service: string) =>
+      startSubjectInTransaction(tx, { alertGroupId }, { service }),
     fireStep,
     ...createManualPaging({ pool, clock, oncall, jobs }),
     ...createEscalationResponses({ pool, clock, outbox, jobs }),
@@ -236,14 +269,15 @@ export function createEscalationService(deps: EscalationServiceDeps) {
 
     /** Starts paging an incident that is not paging yet (e.g. `/incident page`). */
     async start(incidentId: number, options: { service: string | null; policy?: string }): Promise<boolean> {
-      const start = startOf(incidentId, options);
+      const start = startOf({ incidentId }, options);
       if (!start) return false;
       // One statement is its own transaction: no BEGIN and COMMIT round trips.
-      const started = await insertStart(start).catch((error) => {
+      const escalationId = await insertStart(start).catch((error) => {
         throw asDatabaseError(error);
       });
-      if (started) await afterStart(start);
-      return started;
+      if (escalationId === null) return false;
+      await afterStart(start, escalationId);
+      return true;
     },
   };
 }

@@ -53,10 +53,10 @@ export function resolveLevelTargets(
 }
 
 /** BullMQ job ids: deterministic per logical timer; never all digits, no `:`. */
-export function stepJobId(incidentId: number, epoch: number, position: StepPosition): string {
-  return `esc-${incidentId}-e${epoch}-s${position.step}-l${position.loop}`;
+export function stepJobId(escalationId: number, epoch: number, position: StepPosition): string {
+  return `esc-${escalationId}-e${epoch}-s${position.step}-l${position.loop}`;
 }
 
-export function ackTimeoutJobId(incidentId: number, epoch: number): string {
-  return `ackto-${incidentId}-e${epoch}`;
+export function ackTimeoutJobId(escalationId: number, epoch: number): string {
+  return `ackto-${escalationId}-e${epoch}`;
 }

@@ -36,7 +36,7 @@ export function createManualPaging(deps: {
       const outcome = await withTransaction(pool, async (tx) => {
         const [resolved] = resolveLevelTargets([target], await effectiveSchedules(tx, oncall, now), now);
         if (!resolved) return { ok: false as const, reason: 'nobody_on_call' as const };
-        const esc = await findEscalationForUpdate(tx, incidentId);
+        const esc = await findEscalationForUpdate(tx, { incidentId });
         if (esc?.state === 'resolved') return { ok: false as const, reason: 'resolved' as const };
         if (!esc) {
           const policy: EscalationPolicy = {
@@ -45,7 +45,12 @@ export function createManualPaging(deps: {
             repeat: 0,
             ackTimeoutMs: undefined,
           };
-          await insertEscalation(tx, { incidentId, policyName: 'manual', policy, startedAt: now });
+          const started = await insertEscalation(tx, {
+            incidentId,
+            policyName: 'manual',
+            policy,
+            startedAt: now,
+          });
           await appendTimelineEvent(
             tx,
             incidentId,
@@ -55,7 +60,11 @@ export function createManualPaging(deps: {
           return {
             ok: true as const,
             target: resolved.target,
-            after: () => jobs.scheduleStep({ incidentId, epoch: 0, step: 0, loop: 0, dueAt: now }),
+            // Null: a concurrent start won (its own timer pages).
+            after: async () => {
+              if (started)
+                await jobs.scheduleStep({ escalationId: started.id, epoch: 0, step: 0, loop: 0, dueAt: now });
+            },
           };
         }
         // Beside a running escalation: step -1 marks a page by hand; `loop` counts them.
@@ -63,7 +72,7 @@ export function createManualPaging(deps: {
           'SELECT count(*)::int AS n FROM pages WHERE incident_id = $1 AND step = -1',
           [incidentId],
         );
-        const pages = await insertPages(tx, incidentId, { epoch: esc.epoch, step: -1, loop: rows[0]!.n }, [
+        const pages = await insertPages(tx, esc, { epoch: esc.epoch, step: -1, loop: rows[0]!.n }, [
           resolved,
         ]);
         await appendTimelineEvent(

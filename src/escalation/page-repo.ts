@@ -3,7 +3,11 @@ import type { Queryable } from '../db/pool.js';
 /** A page: one person asked to respond, by one level of an escalation (or by hand, step -1). */
 export interface Page {
   id: number;
-  incidentId: number;
+  escalationId: number;
+  /** The incident paged for, or null for an alert group's page. */
+  incidentId: number | null;
+  /** The alert group paged for, or null for an incident's page. */
+  alertGroupId: number | null;
   epoch: number;
   step: number;
   loop: number;
@@ -19,7 +23,9 @@ export interface Page {
 
 interface PageRow {
   id: number;
-  incident_id: number;
+  escalation_id: number;
+  incident_id: number | null;
+  alert_group_id: number | null;
   epoch: number;
   step: number;
   loop: number;
@@ -34,12 +40,14 @@ interface PageRow {
 }
 
 const PAGE_COLUMNS =
-  'id, incident_id, epoch, step, loop, target, user_id, via, status, dm_channel_id, dm_ts, created_at, sent_at';
+  'id, escalation_id, incident_id, alert_group_id, epoch, step, loop, target, user_id, via, status, dm_channel_id, dm_ts, created_at, sent_at';
 
 function toPage(row: PageRow): Page {
   return {
     id: row.id,
+    escalationId: row.escalation_id,
     incidentId: row.incident_id,
+    alertGroupId: row.alert_group_id,
     epoch: row.epoch,
     step: row.step,
     loop: row.loop,
@@ -57,23 +65,25 @@ function toPage(row: PageRow): Page {
 /** Inserts the pages of one level; a page that exists already (a timer run twice) is not created again. */
 export async function insertPages(
   db: Queryable,
-  incidentId: number,
+  escalation: { id: number; incidentId: number | null; alertGroupId: number | null },
   position: { epoch: number; step: number; loop: number },
   targets: { target: string; via: string }[],
 ): Promise<Page[]> {
   if (targets.length === 0) return [];
   const { rows } = await db.query<PageRow>(
-    `INSERT INTO pages (incident_id, epoch, step, loop, target, via)
-     SELECT $1, $2, $3, $4, t.target, t.via FROM unnest($5::text[], $6::text[]) AS t(target, via)
-     ON CONFLICT (incident_id, epoch, step, loop, target) DO NOTHING
+    `INSERT INTO pages (escalation_id, incident_id, alert_group_id, epoch, step, loop, target, via)
+     SELECT $1, $7, $8, $2, $3, $4, t.target, t.via FROM unnest($5::text[], $6::text[]) AS t(target, via)
+     ON CONFLICT (escalation_id, epoch, step, loop, target) DO NOTHING
      RETURNING ${PAGE_COLUMNS}`,
     [
-      incidentId,
+      escalation.id,
       position.epoch,
       position.step,
       position.loop,
       targets.map((t) => t.target),
       targets.map((t) => t.via),
+      escalation.incidentId,
+      escalation.alertGroupId,
     ],
   );
   return rows.map(toPage);
@@ -84,10 +94,20 @@ export async function findPage(db: Queryable, id: number): Promise<Page | null> 
   return rows[0] ? toPage(rows[0]) : null;
 }
 
-export async function listPages(db: Queryable, incidentId: number): Promise<Page[]> {
+/** The pages of an incident (a number) or of an alert group, oldest first. */
+export async function listPages(
+  db: Queryable,
+  subject: number | { incidentId: number } | { alertGroupId: number },
+): Promise<Page[]> {
+  const [column, id] =
+    typeof subject === 'number'
+      ? ['incident_id', subject]
+      : 'incidentId' in subject
+        ? ['incident_id', subject.incidentId]
+        : ['alert_group_id', subject.alertGroupId];
   const { rows } = await db.query<PageRow>(
-    `SELECT ${PAGE_COLUMNS} FROM pages WHERE incident_id = $1 ORDER BY id`,
-    [incidentId],
+    `SELECT ${PAGE_COLUMNS} FROM pages WHERE ${column} = $1 ORDER BY id`,
+    [id],
   );
   return rows.map(toPage);
 }

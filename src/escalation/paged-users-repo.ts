@@ -18,3 +18,13 @@ export async function listPagedUsers(
   for (const row of rows) paged.get(Number(row.incident_id))?.push(row.user_id);
   return paged;
 }
+
+/** The people a page was sent to for an alert group: the alert access rule lets them act on it. */
+export async function listAlertGroupPagedUsers(db: Queryable, alertGroupId: number): Promise<string[]> {
+  const { rows } = await db.query<{ user_id: string }>(
+    `SELECT DISTINCT user_id FROM pages
+     WHERE alert_group_id = $1 AND status = 'sent' AND user_id IS NOT NULL`,
+    [alertGroupId],
+  );
+  return rows.map((r) => r.user_id);
+}

@@ -1,6 +1,7 @@
 import type { OutboxEntry } from '../jobs/outbox-repo.js';
 import type { TimelineEventInput } from '../timeline/timeline-events.js';
-import type { CurrentOverrides, FireDecision, FireSnapshot } from './escalation-repo.js';
+import type { CurrentOverrides, FireDecision, FireSnapshot } from './escalation-fire-repo.js';
+import { type EscalationSubject, subjectOf } from './escalation-repo.js';
 import { isExhaustionCheck, nextPosition, resolveLevelTargets } from './escalation-steps.js';
 import type { Schedule } from './oncall-config.js';
 
@@ -11,15 +12,20 @@ import type { Schedule } from './oncall-config.js';
  * the effects written with that decision. Pure: the schedules (with overrides applied) are given.
  */
 export function decideStepAt(
-  esc: Pick<FireSnapshot['escalation'], 'incidentId' | 'policy' | 'epoch' | 'step' | 'loop' | 'startedAt'>,
+  esc: Pick<
+    FireSnapshot['escalation'],
+    'id' | 'incidentId' | 'alertGroupId' | 'policy' | 'epoch' | 'step' | 'loop' | 'startedAt'
+  >,
   at: { schedules: Record<string, Schedule>; overrides: CurrentOverrides; now: Date },
-  onExhausted: (incidentId: number, epoch: number, loop: number) => OutboxEntry[],
+  onExhausted: (subject: EscalationSubject, epoch: number, loop: number) => OutboxEntry[],
 ): FireDecision {
   const { policy } = esc;
   const { schedules, overrides, now } = at;
   const events: TimelineEventInput[] = [];
+  const subject = subjectOf(esc);
   const base = {
-    incidentId: esc.incidentId,
+    escalationId: esc.id,
+    subject,
     from: {
       epoch: esc.epoch,
       step: esc.step,
@@ -36,7 +42,7 @@ export function decideStepAt(
       events.push({ kind: 'escalation.exhausted', details: { passes: position.loop + 1 } });
       return {
         ...base,
-        effects: onExhausted(esc.incidentId, esc.epoch, position.loop),
+        effects: onExhausted(subject, esc.epoch, position.loop),
         to: { state: 'exhausted', ...position, nextStepAt: null },
         pagesAt: position,
         pages: [],
@@ -65,5 +71,5 @@ export function decideStepAt(
       pages: targets,
     };
   }
-  throw new Error(`escalation of incident ${esc.incidentId} did not settle`);
+  throw new Error(`escalation ${esc.id} did not settle`);
 }

@@ -1,3 +1,4 @@
+import { alertGroupRefreshJob } from './alert-group-refresh.js';
 import { channelBookmarkJob } from './channel-bookmark.js';
 import { escalationAckTimeoutJob } from './escalation-ack-timeout.js';
 import { escalationAcknowledgedJob } from './escalation-acknowledged.js';
@@ -42,6 +43,7 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       overrideAnnounceJob,
       overridesRetentionJob,
       retentionJob,
+      alertGroupRefreshJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),
 );

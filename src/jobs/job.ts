@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AlertPresenter } from '../alerts/alert-types.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OverrideRetention } from '../escalation/override-service.js';
 import type { IncidentSetup } from '../incidents/incident-service.js';
@@ -51,6 +52,8 @@ export interface JobDeps {
   overrideAnnouncer: OverrideAnnouncer;
   overridesRetention: OverrideRetention;
   retention: RetentionSweep;
+  /** An alert group's page DMs and channel message (`alert-group.refresh`). Null without an oncall.yaml. */
+  alertPresenter: AlertPresenter | null;
 }
 
 /** How this run of a job came about. */
@@ -131,3 +134,19 @@ export const DEFAULT_DEADLINE_MS = 30_000;
 
 /** The payload of most incident jobs. */
 export const incidentRef = z.object({ incidentId: z.number().int().positive() });
+
+/**
+ * The payload of an escalation timer: the escalation's id, its epoch and `fields`. A timer queued
+ * before escalations had ids of their own names its incident, whose id its escalation took over
+ * (migrations/0013_escalation_subjects.sql), so it is read as that escalation's.
+ */
+export function escalationRef<F extends z.ZodRawShape>(fields: F) {
+  const legacy = (data: unknown) =>
+    data && typeof data === 'object' && 'incidentId' in data && !('escalationId' in data)
+      ? { ...data, escalationId: (data as { incidentId: unknown }).incidentId }
+      : data;
+  return z.preprocess(
+    legacy,
+    z.object({ escalationId: z.number().int().positive(), epoch: z.number().int().min(0), ...fields }),
+  );
+}

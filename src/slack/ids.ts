@@ -13,6 +13,12 @@ export const ActionId = {
   joinIncident: 'incident-join',
   acknowledgePage: 'escalation-ack',
   escalateNow: 'escalation-escalate',
+  /** An alert group's page (value: the group id; Escalate now: `<group>-<epoch>`). */
+  alertAcknowledge: 'alert-ack',
+  alertEscalate: 'alert-escalate',
+  alertResolve: 'alert-resolve',
+  /** Opens the declare modal prefilled from the group (value: the group id; handler: branch `declare`). */
+  alertDeclare: 'alert_declare',
   headlineUpdate: 'headline-update',
   headlineStatus: 'headline-status',
   headlineSeverity: 'headline-severity',
@@ -44,6 +50,7 @@ export const BlockId = {
   headlineActions: 'incident-actions',
   announceActions: 'announce-actions',
   pageActions: 'page-actions',
+  alertPageActions: 'alert-page-actions',
   reminderActions: 'reminder-actions',
   updateText: 'update',
   statusSelect: 'status',

@@ -1,9 +1,10 @@
 import type { WebClient } from '@slack/web-api';
-import type { PageDelivery } from '../escalation/page-delivery.js';
+import type { DuePage, PageDelivery } from '../escalation/page-delivery.js';
 import type { PageNotes } from '../escalation/page-notes.js';
 import type { Logger } from '../logger.js';
 import { findRecentMessage, taggedWith } from './recent-messages.js';
 import { describeSlackError, isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
+import { buildAlertPageMessage } from './views/alert-page.js';
 import { buildPageAcknowledgedMessage, buildPageMessage } from './views/page-message.js';
 
 export interface PageSenderDeps {
@@ -21,6 +22,15 @@ export interface PageSenderDeps {
 }
 
 export type PageSender = ReturnType<typeof createPageSender>;
+
+/** The DM of a page: an incident's, or an alert group's (the same buttons, and Resolve and Declare). */
+function pageMessage(due: DuePage) {
+  const { page } = due;
+  const reason = { level: page.step + 1, pass: page.loop + 1, via: page.via };
+  return due.incident
+    ? buildPageMessage(due.incident, { ...reason, epoch: page.epoch })
+    : buildAlertPageMessage(due.group, { state: 'triggered', epoch: page.epoch, loop: page.loop }, reason);
+}
 
 /** A Slack user id as oncall.yaml may name someone (the other form is an email). */
 export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -66,7 +76,7 @@ export function createPageSender({ delivery, notes, client, logger }: PageSender
     async sendPage(pageId: number, options: { mayRepeat: boolean } = { mayRepeat: false }): Promise<void> {
       const due = await delivery.due(pageId);
       if (!due) return;
-      const { page, incident } = due;
+      const { page } = due;
       const userId = await resolveUser(page.target);
       if (!userId) {
         await delivery.refused(page, {
@@ -80,7 +90,7 @@ export function createPageSender({ delivery, notes, client, logger }: PageSender
       if (options.mayRepeat) {
         const earlier = await findPageDm(userId, page.id);
         if (earlier) {
-          await delivery.sent(page.id, { userId, dmChannelId: earlier.channel, dmTs: earlier.ts });
+          await delivery.sent(page, { userId, dmChannelId: earlier.channel, dmTs: earlier.ts });
           return;
         }
       }
@@ -89,12 +99,7 @@ export function createPageSender({ delivery, notes, client, logger }: PageSender
         sent = await client.chat.postMessage({
           channel: userId,
           metadata: { event_type: PAGE_EVENT_TYPE, event_payload: { page_id: page.id } },
-          ...buildPageMessage(incident, {
-            level: page.step + 1,
-            pass: page.loop + 1,
-            via: page.via,
-            epoch: page.epoch,
-          }),
+          ...pageMessage(due),
         });
       } catch (error) {
         if (isTransientSlackError(error)) throw error;
@@ -102,7 +107,7 @@ export function createPageSender({ delivery, notes, client, logger }: PageSender
         await delivery.refused(page, { code: described, description: `\`${described}\`` });
         return;
       }
-      await delivery.sent(page.id, { userId, dmChannelId: sent.channel!, dmTs: sent.ts! });
+      await delivery.sent(page, { userId, dmChannelId: sent.channel!, dmTs: sent.ts! });
     },
 
     /** After an ack: every sent DM says who acknowledged (chat.update is naturally idempotent). */

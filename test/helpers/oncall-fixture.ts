@@ -34,8 +34,14 @@ export interface OncallFixture extends OncallPolicyFixture {
       slo?: { target: number; window: string };
       sli?: { errors: string; total: string };
       runbook?: string;
+      /** `alert_key` (32+ characters). */
+      alertKey?: string;
+      alerts?: { declare?: string; channel?: string };
+      heartbeats?: Record<string, { interval: string; grace: string }>;
     }
   >;
+  /** `paging.group_window`; absent: the file's default (2m). */
+  groupWindow?: string;
   /** `paging.auto_page`; absent: the file's default. */
   autoPage?: string[];
   /** `paging.allow_fast_escalation: true`: timings under a minute, as tests need. */
@@ -77,15 +83,20 @@ export function oncallFixture(fixture: OncallFixture): string {
     ...(fixture.services
       ? {
           services: Object.fromEntries(
-            Object.entries(fixture.services).map(([name, { policy: policyName, slo, sli, runbook }]) => [
-              name,
-              {
-                escalation_policy: policyName,
-                ...(slo ? { slo } : {}),
-                ...(sli ? { sli } : {}),
-                ...(runbook ? { runbook } : {}),
-              },
-            ]),
+            Object.entries(fixture.services).map(
+              ([name, { policy: policyName, slo, sli, runbook, alertKey, alerts, heartbeats }]) => [
+                name,
+                {
+                  escalation_policy: policyName,
+                  ...(slo ? { slo } : {}),
+                  ...(sli ? { sli } : {}),
+                  ...(runbook ? { runbook } : {}),
+                  ...(alertKey ? { alert_key: alertKey } : {}),
+                  ...(alerts ? { alerts } : {}),
+                  ...(heartbeats ? { heartbeats } : {}),
+                },
+              ],
+            ),
           ),
         }
       : {}),
@@ -93,6 +104,7 @@ export function oncallFixture(fixture: OncallFixture): string {
       default_policy: 'default',
       ...(fixture.autoPage ? { auto_page: fixture.autoPage } : {}),
       ...(fixture.fastEscalation ? { allow_fast_escalation: true } : {}),
+      ...(fixture.groupWindow ? { group_window: fixture.groupWindow } : {}),
     },
   };
   return stringify(file);

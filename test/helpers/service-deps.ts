@@ -102,3 +102,11 @@ export async function timelineKinds(db: ServiceDb, incidentId: number): Promise<
   );
   return rows.map((r) => r.kind);
 }
+
+/** The id of an incident's escalation (its timers and their job ids name it). */
+export async function escalationIdOf(db: ServiceDb, incidentId: number): Promise<number> {
+  const rows = await db.rows<{ id: number }>('SELECT id FROM escalations WHERE incident_id = $1', [
+    incidentId,
+  ]);
+  return rows[0]!.id;
+}

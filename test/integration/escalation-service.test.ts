@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEscalationService, type EscalationService } from '../../src/escalation/escalation-service.js';
 import { type OncallConfig, parseOncallConfig } from '../../src/escalation/oncall-config.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
-import { outboxRowsOf, type ServiceDb, serviceDb, timelineKinds } from '../helpers/service-deps.js';
+import {
+  escalationIdOf,
+  outboxRowsOf,
+  type ServiceDb,
+  serviceDb,
+  timelineKinds,
+} from '../helpers/service-deps.js';
 
 const MIN = 60_000;
 /** A Wednesday: the primary rotation (from 2026-01-05) has U0BOB on call. */
@@ -73,7 +79,10 @@ describe('starting', () => {
     const id = await incident();
     expect(await escalation.start(id, { service: null })).toBe(true);
     expect(taken()).toEqual(
-      expect.arrayContaining([`escalation.step esc-${id}-e0-s0-l0`, `incident.refresh refresh-inc-${id}`]),
+      expect.arrayContaining([
+        `escalation.step esc-${await escalationIdOf(db, id)}-e0-s0-l0`,
+        `incident.refresh refresh-inc-${id}`,
+      ]),
     );
     expect(await escalation.start(id, { service: null })).toBe(false);
 
@@ -82,7 +91,9 @@ describe('starting', () => {
       oncallFixture({ levels: [['user:U0DAVE', '5m']] }).replaceAll('{bob}', 'U0BOB'),
     );
     const reloaded = createEscalationService({ ...db, oncall: changed });
-    expect(await reloaded.fireStep({ incidentId: id, epoch: 0, step: 0, loop: 0 })).toBe('paged');
+    expect(
+      await reloaded.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 0, loop: 0 }),
+    ).toBe('paged');
     expect(await pagedTargets(id)).toEqual(['U0BOB e0 s0 l0']);
     expect(await escalationOf(id)).toMatchObject({ state: 'triggered', step: 1, loop: 0 });
   });
@@ -90,7 +101,9 @@ describe('starting', () => {
   it("uses the service's policy", async () => {
     const id = await incident();
     await escalation.start(id, { service: 'search' });
-    expect(await escalation.fireStep({ incidentId: id, epoch: 0, step: 0, loop: 0 })).toBe('paged');
+    expect(
+      await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 0, loop: 0 }),
+    ).toBe('paged');
     expect(await pagedTargets(id)).toEqual(['U0CAROL e0 s0 l0']);
   });
 });
@@ -100,11 +113,16 @@ describe('step timers', () => {
     const id = await incident();
     await escalation.start(id, { service: null });
     db.enqueued.clear();
-    expect(await escalation.fireStep({ incidentId: id, epoch: 0, step: 0, loop: 0 })).toBe('paged');
+    expect(
+      await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 0, loop: 0 }),
+    ).toBe('paged');
     const [page] = await db.rows<{ id: string }>('SELECT id FROM pages WHERE incident_id = $1', [id]);
     const requests = db.enqueued.take();
     expect(requests.map((r) => `${r.name} ${r.jobId}`)).toEqual(
-      expect.arrayContaining([`page.send page-${page?.id}`, `escalation.step esc-${id}-e0-s1-l0`]),
+      expect.arrayContaining([
+        `page.send page-${page?.id}`,
+        `escalation.step esc-${await escalationIdOf(db, id)}-e0-s1-l0`,
+      ]),
     );
     expect(requests.find((r) => r.name === 'escalation.step')?.dueAt).toEqual(
       new Date(Date.parse(START) + 5 * MIN),
@@ -115,11 +133,15 @@ describe('step timers', () => {
   it('with a stale position or epoch are no-ops (a duplicated or late job)', async () => {
     const id = await incident();
     await escalation.start(id, { service: null });
-    await escalation.fireStep({ incidentId: id, epoch: 0, step: 0, loop: 0 });
+    await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 0, loop: 0 });
     db.enqueued.clear();
     // The same timer again, and one of an epoch that never was.
-    expect(await escalation.fireStep({ incidentId: id, epoch: 0, step: 0, loop: 0 })).toBe('stale');
-    expect(await escalation.fireStep({ incidentId: id, epoch: 3, step: 1, loop: 0 })).toBe('stale');
+    expect(
+      await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 0, loop: 0 }),
+    ).toBe('stale');
+    expect(
+      await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 3, step: 1, loop: 0 }),
+    ).toBe('stale');
     expect(await pagedTargets(id)).toEqual(['U0BOB e0 s0 l0']);
     expect(taken()).toEqual([]);
   });
@@ -129,7 +151,9 @@ describe('step timers', () => {
     const id = await incident();
     db.clock.set('2026-01-01T12:00:00.000Z');
     await escalation.start(id, { service: null });
-    expect(await escalation.fireStep({ incidentId: id, epoch: 0, step: 0, loop: 0 })).toBe('paged');
+    expect(
+      await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 0, loop: 0 }),
+    ).toBe('paged');
     expect(await pagedTargets(id)).toEqual(['U0CAROL e0 s1 l0']);
     expect(await timelineKinds(db, id)).toEqual([
       'escalation.started',
@@ -150,7 +174,14 @@ describe('step timers', () => {
       [1, 1],
     ];
     for (const [step, loop] of positions) {
-      expect(await escalation.fireStep({ incidentId: id, epoch: 0, step: step!, loop: loop! })).toBe('paged');
+      expect(
+        await escalation.fireStep({
+          escalationId: await escalationIdOf(db, id),
+          epoch: 0,
+          step: step!,
+          loop: loop!,
+        }),
+      ).toBe('paged');
     }
     expect(await pagedTargets(id)).toEqual([
       'U0BOB e0 s0 l0',
@@ -159,7 +190,9 @@ describe('step timers', () => {
       'U0CAROL e0 s1 l1',
     ]);
     db.enqueued.clear();
-    expect(await escalation.fireStep({ incidentId: id, epoch: 0, step: 2, loop: 1 })).toBe('exhausted');
+    expect(
+      await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 2, loop: 1 }),
+    ).toBe('exhausted');
     expect(await escalationOf(id)).toMatchObject({ state: 'exhausted' });
     const [exhausted] = await db.rows<{ details: unknown }>(
       `SELECT details FROM timeline_events WHERE incident_id = $1 AND kind = 'escalation.exhausted'`,
@@ -168,7 +201,9 @@ describe('step timers', () => {
     expect(exhausted?.details).toEqual({ passes: 2 });
     expect((await outboxRowsOf(db, id)).map((r) => r.key)).toContain(`exhausted-inc-${id}-e0-l1`);
     expect(taken()).toContain(`escalation.exhausted exhausted-inc-${id}-e0-l1`);
-    expect(await escalation.fireStep({ incidentId: id, epoch: 0, step: 2, loop: 1 })).toBe('stale');
+    expect(
+      await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 2, loop: 1 }),
+    ).toBe('stale');
   });
 });
 
@@ -176,7 +211,7 @@ describe('acknowledging', () => {
   it('records who, bumps the epoch (old timers stop), announces it and arms the ack timeout', async () => {
     const id = await incident();
     await escalation.start(id, { service: null });
-    await escalation.fireStep({ incidentId: id, epoch: 0, step: 0, loop: 0 });
+    await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 0, loop: 0 });
     db.clock.advance(2 * MIN);
     db.enqueued.clear();
     const acked = await escalation.acknowledge(id, 'U0BOB');
@@ -189,13 +224,15 @@ describe('acknowledging', () => {
     expect((await outboxRowsOf(db, id)).map((r) => r.key)).toContain(`acked-inc-${id}-e1`);
     const timeout = db.enqueued.take().find((r) => r.name === 'escalation.ack_timeout');
     expect(timeout).toMatchObject({
-      jobId: `ackto-${id}-e1`,
+      jobId: `ackto-${await escalationIdOf(db, id)}-e1`,
       dueAt: new Date(db.clock.now().getTime() + 30 * MIN),
     });
 
     // Level 2's timer (epoch 0) fires after the ack: nobody else is paged.
     db.clock.advance(5 * MIN);
-    expect(await escalation.fireStep({ incidentId: id, epoch: 0, step: 1, loop: 0 })).toBe('stale');
+    expect(
+      await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 1, loop: 0 }),
+    ).toBe('stale');
     expect(await pagedTargets(id)).toEqual(['U0BOB e0 s0 l0']);
 
     const second = await escalation.acknowledge(id, 'U0CAROL');
@@ -210,15 +247,25 @@ describe('acknowledging', () => {
   it('times out: acknowledged but unresolved pages again from level 1, once per epoch', async () => {
     const id = await incident();
     await escalation.start(id, { service: null });
-    await escalation.fireStep({ incidentId: id, epoch: 0, step: 0, loop: 0 });
+    await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 0, loop: 0 });
     await escalation.acknowledge(id, 'U0BOB');
     db.clock.advance(30 * MIN);
     db.enqueued.clear();
-    expect(await escalation.fireAckTimeout({ incidentId: id, epoch: 1 })).toBe(true);
+    expect(await escalation.fireAckTimeout({ escalationId: await escalationIdOf(db, id), epoch: 1 })).toBe(
+      true,
+    );
     expect(await escalationOf(id)).toMatchObject({ state: 'triggered', epoch: 2, step: 0, loop: 0 });
-    expect(taken()).toEqual([`escalation.step esc-${id}-e2-s0-l0`]);
-    expect(await escalation.fireAckTimeout({ incidentId: id, epoch: 1 })).toBe(false);
-    expect(await escalation.fireStep({ incidentId: id, epoch: 2, step: 0, loop: 0 })).toBe('paged');
+    // The card stops showing the acknowledgement: paging again is refreshed like any other change.
+    expect(taken()).toEqual([
+      `incident.refresh refresh-inc-${id}`,
+      `escalation.step esc-${await escalationIdOf(db, id)}-e2-s0-l0`,
+    ]);
+    expect(await escalation.fireAckTimeout({ escalationId: await escalationIdOf(db, id), epoch: 1 })).toBe(
+      false,
+    );
+    expect(
+      await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 2, step: 0, loop: 0 }),
+    ).toBe('paged');
     expect(await pagedTargets(id)).toEqual(['U0BOB e0 s0 l0', 'U0BOB e2 s0 l0']);
   });
 });
@@ -227,12 +274,15 @@ describe('escalate now', () => {
   it('pages the next level at once, only if the escalation is still where the person saw it', async () => {
     const id = await incident();
     await escalation.start(id, { service: null });
-    await escalation.fireStep({ incidentId: id, epoch: 0, step: 0, loop: 0 });
+    await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 0, loop: 0 });
     db.enqueued.clear();
     const escalated = await escalation.escalateNow(id, 'U0ALICE', 0);
     expect(escalated).toMatchObject({ epoch: 1, step: 1, loop: 0 });
     expect(taken()).toEqual(
-      expect.arrayContaining([`escalation.step esc-${id}-e1-s1-l0`, `incident.refresh refresh-inc-${id}`]),
+      expect.arrayContaining([
+        `escalation.step esc-${await escalationIdOf(db, id)}-e1-s1-l0`,
+        `incident.refresh refresh-inc-${id}`,
+      ]),
     );
     // A second click on the same (now old) button: nothing.
     expect(await escalation.escalateNow(id, 'U0BOB', 0)).toBeNull();
@@ -243,7 +293,9 @@ describe('escalate now', () => {
       [id],
     );
     expect(event).toEqual({ details: { by: 'U0ALICE', reason: 'escalate_now' }, actor_id: 'U0ALICE' });
-    expect(await escalation.fireStep({ incidentId: id, epoch: 1, step: 1, loop: 0 })).toBe('paged');
+    expect(
+      await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 1, step: 1, loop: 0 }),
+    ).toBe('paged');
     expect(await pagedTargets(id)).toEqual(['U0BOB e0 s0 l0', 'U0CAROL e1 s1 l0']);
   });
 });
@@ -254,7 +306,9 @@ describe('stopping', () => {
     await escalation.start(id, { service: null });
     expect(await escalation.stop(id, 'resolved')).toBe(true);
     expect(await escalationOf(id)).toMatchObject({ state: 'resolved' });
-    expect(await escalation.fireStep({ incidentId: id, epoch: 0, step: 0, loop: 0 })).toBe('stale');
+    expect(
+      await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 0, loop: 0 }),
+    ).toBe('stale');
     expect(await escalation.escalateNow(id, 'U0ALICE', null)).toBeNull();
     expect(await escalation.acknowledge(id, 'U0BOB')).toMatchObject({ ok: false, reason: 'not_paging' });
     expect(await pagedTargets(id)).toEqual([]);

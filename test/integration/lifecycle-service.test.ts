@@ -9,7 +9,13 @@ import {
   type LifecycleService,
 } from '../../src/incidents/lifecycle-service.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
-import { outboxRowsOf, type ServiceDb, serviceDb, timelineKinds } from '../helpers/service-deps.js';
+import {
+  escalationIdOf,
+  outboxRowsOf,
+  type ServiceDb,
+  serviceDb,
+  timelineKinds,
+} from '../helpers/service-deps.js';
 
 const MIN = 60_000;
 const START = '2026-03-04T10:00:00.000Z';
@@ -308,7 +314,9 @@ describe('with the paging engine behind the port', () => {
       await db.rows('SELECT policy_name FROM escalations WHERE incident_id = $1', [incident.id]),
     ).toEqual([{ policy_name: 'payments' }]);
     expect(await timelineKinds(db, incident.id)).toEqual(['incident.declared', 'escalation.started']);
-    expect(jobIds().filter((id) => id.startsWith('esc-'))).toEqual([`esc-${incident.id}-e0-s0-l0`]);
+    expect(jobIds().filter((id) => id.startsWith('esc-'))).toEqual([
+      `esc-${await escalationIdOf(db, incident.id)}-e0-s0-l0`,
+    ]);
   });
 
   it('raising to SEV1 pages the policy of the service; resolving stops it', async () => {
@@ -328,7 +336,7 @@ describe('with the paging engine behind the port', () => {
       [incident.id],
     );
     expect(started).toEqual({ policy_name: 'payments', state: 'triggered' });
-    expect(jobIds()).toContain(`esc-${incident.id}-e0-s0-l0`);
+    expect(jobIds()).toContain(`esc-${await escalationIdOf(db, incident.id)}-e0-s0-l0`);
 
     await paged.setStatus(incident.id, 'resolved', 'U0BOB');
     const [stopped] = await db.rows<{ state: string }>(
@@ -336,7 +344,14 @@ describe('with the paging engine behind the port', () => {
       [incident.id],
     );
     expect(stopped?.state).toBe('resolved');
-    expect(await escalation.fireStep({ incidentId: incident.id, epoch: 0, step: 0, loop: 0 })).toBe('stale');
+    expect(
+      await escalation.fireStep({
+        escalationId: await escalationIdOf(db, incident.id),
+        epoch: 0,
+        step: 0,
+        loop: 0,
+      }),
+    ).toBe('stale');
     expect(await db.rows('SELECT id FROM pages WHERE incident_id = $1', [incident.id])).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { IncidentStatus } from '../../incidents/incident-types.js';
-import { mrkdwn } from './escape.js';
+import { mrkdwn, mrkdwnFit } from './escape.js';
 
 /** Slack renders `<!date>` in each viewer's own time zone; the fallback is UTC ISO. */
 export function slackDate(date: Date, format = '{date_short_pretty} at {time}'): string {
@@ -31,4 +31,9 @@ export function formatDuration(ms: number): string {
   if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
   if (m > 0) return `${m}m`;
   return `${s}s`;
+}
+
+/** A link Slack renders as such only when the URL cannot break out of `<url|label>` (`label` is mrkdwn). */
+export function linkTo(url: string, label: string): string {
+  return /^https?:\/\/[^\s<>|]+$/.test(url) ? `<${mrkdwn(url)}|${label}>` : mrkdwnFit(url, 1900);
 }

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { type Incident, incidentReference, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
 import { ActionId, BlockId, HEADLINE_EVENT_TYPE } from '../ids.js';
 import { cutTo, mrkdwn, mrkdwnFit, plainFit } from './escape.js';
-import { formatDuration, slackDate, statusLabel, userMention } from './format.js';
+import { formatDuration, linkTo, slackDate, statusLabel, userMention } from './format.js';
 
 export interface SlackMessage {
   text: string;
@@ -170,9 +170,4 @@ function headlineActions(incident: Incident, paging: HeadlinePaging | null): Kno
 export function buildIncidentTopic(incident: Incident): string {
   const commander = incident.commanderId ? `Commander: <@${incident.commanderId}>` : 'No commander yet';
   return cutTo(`${incident.severity} · ${statusLabel(incident.status)} · ${commander}`, 250);
-}
-
-/** A link Slack renders as such only when the URL cannot break out of `<url|label>`. */
-function linkTo(url: string, label: string): string {
-  return /^https?:\/\/[^\s<>|]+$/.test(url) ? `<${mrkdwn(url)}|${label}>` : mrkdwnFit(url, 1900);
 }

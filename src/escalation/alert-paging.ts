@@ -1,0 +1,63 @@
+import { markAlertGroup } from '../alerts/alert-group-view.js';
+import type { AfterCommit, AlertGroupRef, AlertPaging } from '../alerts/alert-types.js';
+import type { Queryable } from '../db/pool.js';
+import { alertGroupRefreshJob } from '../jobs/alert-group-refresh.js';
+import type { Outbox } from '../jobs/outbox.js';
+import type { AckResult } from './escalation-responses.js';
+import type { EscalationService } from './escalation-service.js';
+import { withEffectsIn } from './paging-subject.js';
+
+export type AlertGroupPaging = ReturnType<typeof createAlertPaging>;
+
+/**
+ * Alert groups page through the same engine as incidents (same escalation rows, timers, pages,
+ * fencing epochs, reconciler): intake starts and stops a group's escalation inside its own
+ * transaction (AlertPaging), and the alert page's buttons acknowledge and escalate it as an
+ * incident's do. What people see is refreshed by the `alert-group.refresh` job.
+ */
+export function createAlertPaging({
+  escalation,
+  outbox,
+}: {
+  escalation: EscalationService;
+  outbox: Pick<Outbox, 'effect' | 'dispatch'>;
+}) {
+  const paging: AlertPaging = {
+    startGroup: (tx: Queryable, group: AlertGroupRef) =>
+      escalation.startGroupInTransaction(tx, group.id, group.service),
+
+    async stopGroup(tx, groupId, how): Promise<AfterCommit | null> {
+      await markAlertGroup(tx, groupId, how);
+      const { value: esc, effects } = await withEffectsIn(outbox, tx, async (emit) => {
+        const subject = { alertGroupId: groupId };
+        const stopped =
+          how.state === 'resolved'
+            ? await escalation.stopIn(tx, subject, `resolved by ${how.by}`, emit)
+            : await escalation.acknowledgeIn(tx, subject, how.by, emit);
+        // Acknowledged at the source after an ack in Slack (or the like): the DMs still show it.
+        if (!stopped) emit(alertGroupRefreshJob, { groupId });
+        return stopped;
+      });
+      return async () => {
+        await outbox.dispatch(effects);
+        if (esc && how.state === 'acknowledged') await escalation.afterAcknowledge(esc);
+      };
+    },
+  };
+
+  return {
+    ...paging,
+
+    /** The Acknowledge button: the engine's compare-and-set, and the group records who (one transaction). */
+    acknowledge(groupId: number, userId: string): Promise<AckResult> {
+      return escalation.acknowledge({ alertGroupId: groupId }, userId, (tx, esc) =>
+        markAlertGroup(tx, groupId, { state: 'acknowledged', by: userId, at: esc.acknowledgedAt! }),
+      );
+    },
+
+    /** Escalate now on the alert page: as an incident's (`seenEpoch` from the button). */
+    escalateNow(groupId: number, userId: string, seenEpoch: number | null) {
+      return escalation.escalateNow({ alertGroupId: groupId }, userId, seenEpoch);
+    },
+  };
+}

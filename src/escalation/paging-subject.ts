@@ -1,0 +1,89 @@
+import type { PoolClient, Queryable } from '../db/pool.js';
+import { alertGroupRefreshJob } from '../jobs/alert-group-refresh.js';
+import { escalationAcknowledgedJob } from '../jobs/escalation-acknowledged.js';
+import { incidentRefreshJob } from '../jobs/incident-refresh.js';
+import type { Effect, Outbox } from '../jobs/outbox.js';
+import { insertOutboxEntries } from '../jobs/outbox-repo.js';
+import { pageAcknowledgedJob } from '../jobs/page-acknowledged.js';
+import { appendTimelineEvent } from '../timeline/timeline-repo.js';
+import type { Escalation, EscalationSubject } from './escalation-repo.js';
+
+/** The outbox's `emit` (see Outbox.transaction). */
+export type Emit = Parameters<Parameters<Outbox['transaction']>[0]>[1];
+
+/** A change of an escalation's state that people hear about. */
+export type PagingChange =
+  | { kind: 'acknowledged'; by: string; at: Date }
+  | { kind: 'escalated'; by: string | null; reason: 'escalate_now' | 'ack_timeout'; at: Date }
+  | { kind: 'stopped'; reason: string; at: Date };
+
+/**
+ * What a subject shows of its paging, refreshed whenever the paging changes: an incident's headline
+ * card, or an alert group's page DMs and channel message.
+ */
+export function subjectRefresh(outbox: Pick<Outbox, 'effect'>, subject: EscalationSubject): Effect {
+  return 'incidentId' in subject
+    ? outbox.effect(incidentRefreshJob, { incidentId: subject.incidentId })
+    : outbox.effect(alertGroupRefreshJob, { groupId: subject.alertGroupId });
+}
+
+/**
+ * Writes what a paging change means for its subject, in the transaction of the change. An incident:
+ * the timeline event, its card's refresh, and after an ack the channel line and the DM edits. An alert
+ * group (it has no timeline; its pages and its row record it): the refresh of its DMs and message.
+ */
+export async function recordPagingChange(
+  tx: Queryable,
+  esc: Escalation,
+  change: PagingChange,
+  emit: Emit,
+): Promise<void> {
+  if (esc.incidentId === null) {
+    emit(alertGroupRefreshJob, { groupId: esc.alertGroupId! });
+    return;
+  }
+  const incidentId = esc.incidentId;
+  if (change.kind === 'acknowledged') {
+    await appendTimelineEvent(
+      tx,
+      incidentId,
+      { kind: 'escalation.acknowledged', details: { by: change.by } },
+      { occurredAt: change.at, actorId: change.by },
+    );
+    // The DMs say who acknowledged, and the card shows it: durable with the ack itself.
+    emit(escalationAcknowledgedJob, { incidentId, epoch: esc.epoch });
+    emit(pageAcknowledgedJob, { incidentId, epoch: esc.epoch });
+  } else if (change.kind === 'escalated') {
+    await appendTimelineEvent(
+      tx,
+      incidentId,
+      { kind: 'escalation.escalated', details: { by: change.by, reason: change.reason } },
+      change.by ? { occurredAt: change.at, actorId: change.by } : { occurredAt: change.at },
+    );
+  } else {
+    await appendTimelineEvent(
+      tx,
+      incidentId,
+      { kind: 'escalation.stopped', details: { reason: change.reason } },
+      { occurredAt: change.at },
+    );
+  }
+  emit(incidentRefreshJob, { incidentId });
+}
+
+/**
+ * Runs `fn` in the caller's transaction `tx` with an `emit` whose rows are written in `tx`; returns
+ * what `fn` returned and the effects to dispatch once `tx` committed.
+ */
+export async function withEffectsIn<T>(
+  outbox: Pick<Outbox, 'effect'>,
+  tx: PoolClient | Queryable,
+  fn: (emit: Emit) => Promise<T>,
+): Promise<{ value: T; effects: Effect[] }> {
+  const effects: Effect[] = [];
+  const value = await fn((job, payload, options) => {
+    effects.push(outbox.effect(job, payload, options));
+  });
+  await insertOutboxEntries(tx, effects);
+  return { value, effects };
+}
