@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { ActionId } from '../../src/slack/ids.js';
 import { type PostableAlert, type RunningAlertmanager, startAlertmanager } from '../helpers/alertmanager.js';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
@@ -72,6 +73,10 @@ const alerts = (service: string) =>
   queryRows<AlertRow>(h.databaseUrl, 'SELECT * FROM alerts WHERE service = $1 ORDER BY id', [service]);
 const groups = (service: string) =>
   queryRows<GroupRow>(h.databaseUrl, 'SELECT * FROM alert_groups WHERE service = $1 ORDER BY id', [service]);
+/** Bob's alert page DMs for checkout (the local Slack's messages in his DM channel). */
+const bobsPages = () =>
+  h.fake.messages(h.fake.dmChannelId(h.people.bob) ?? 'none').filter((m) => m.text.includes('for checkout'));
+
 /**
  * Waits for what Alertmanager's delivery should cause; on a timeout the error carries its log (which
  * shows a failed notification and the bot's answer). Its timers (group_wait and group_interval 1 s) and
@@ -111,6 +116,21 @@ describe('Prometheus Alertmanager → the bot → the on-call', () => {
     const [group] = await groups('checkout');
     expect(group).toMatchObject({ id: fired[0]!.alert_group_id, group_key: GROUP_KEY, state: 'firing' });
 
+    // Bob, on call for checkout, is paged once for the group: its title, severity, links (runbook
+    // first), and the buttons.
+    const [page] = await delivered(async () => {
+      const pages = bobsPages();
+      return pages.length > 0 ? pages : null;
+    }, "Bob's alert page DM");
+    expect(page!.text).toContain('2 alerts firing for checkout');
+    const blocks = JSON.stringify(page!.blocks);
+    expect(blocks).toContain('SEV1');
+    expect(blocks).toContain('Checkout 5xx above 2%');
+    expect(blocks.indexOf(RUNBOOK)).toBeGreaterThan(-1);
+    expect(blocks.indexOf(RUNBOOK)).toBeLessThan(blocks.indexOf('prometheus.example'));
+    for (const action of [ActionId.alertAcknowledge, ActionId.alertEscalate, ActionId.alertResolve])
+      expect(blocks).toContain(action);
+
     // Alertmanager ends the alerts: endsAt in the past makes them resolved, and its next flush of the
     // group sends `status: resolved` for both.
     const ended = new Date(Date.now() - 1000).toISOString();
@@ -122,7 +142,17 @@ describe('Prometheus Alertmanager → the bot → the on-call', () => {
     expect(resolved.map((a) => a.id)).toEqual(fired.map((a) => a.id));
     const [after] = await groups('checkout');
     expect(after!.state).toBe('resolved');
-    expect(after!.resolved_by).toMatch(/alertmanager/i);
+    expect(after!.resolved_by).toBe('Alertmanager');
+
+    // The page DM is edited in place: resolved, by Alertmanager, and no buttons left to press.
+    const edited = await delivered(async () => {
+      const dm = bobsPages().find((m) => m.ts === page!.ts);
+      return dm?.text.startsWith('Resolved:') ? dm : null;
+    }, "Bob's page DM to say resolved");
+    expect(JSON.stringify(edited.blocks)).toContain('Resolved by Alertmanager at ');
+    expect(JSON.stringify(edited.blocks)).not.toContain(ActionId.alertAcknowledge);
+    // Paged once: no second DM for the group, from the delivery or from the resolved notification.
+    expect(bobsPages()).toHaveLength(1);
   }, 120_000);
 
   it('a receiver with a wrong key is refused: Alertmanager logs the 404 and the bot stores nothing', async () => {
