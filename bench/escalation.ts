@@ -36,7 +36,6 @@
  * do not assert: exit 1 only if something failed to start or run.
  */
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -58,7 +57,16 @@ import { createLogger } from '../src/logger.js';
 import { createProducerConnection, createWorkerConnection } from '../src/queue/redis.js';
 import { createDatabase, type PostgresServer, startPostgresServer } from '../test/helpers/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../test/helpers/redis-server.js';
-import { machineBusyMicros, round1, type Stats, stats, statsJson, table } from './shared.js';
+import {
+  type CpuGroup,
+  machineBusyMicros,
+  processTreeMicros,
+  round1,
+  type Stats,
+  stats,
+  statsJson,
+  table,
+} from './shared.js';
 
 const P99_TARGET_MS = 1000;
 const P99_TARGET_RATIO = 2;
@@ -141,53 +149,6 @@ function oncallYaml(delaysMs: number[]): string {
 
 // ---------------------------------------------------------------------------------------------------
 // Statistics and machine load.
-
-type CpuGroup = 'node' | 'postgres' | 'redis';
-
-/**
- * CPU time of this process and of what it started (Postgres and its backends, redis-server), from
- * /proc/<pid>/stat; empty off Linux. Other processes on the machine are what the machine total leaves.
- */
-function processTreeMicros(): Record<CpuGroup, number> {
-  const totals: Record<CpuGroup, number> = { node: 0, postgres: 0, redis: 0 };
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return totals;
-  }
-  const procs = new Map<number, { ppid: number; comm: string; micros: number }>();
-  for (const name of entries) {
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const fields = stat.slice(close + 2).split(' ');
-      // Fields after the name: state(0) ppid(1) … utime(11) stime(12).
-      procs.set(Number(name), {
-        ppid: Number(fields[1]),
-        comm,
-        micros: (Number(fields[11]) + Number(fields[12])) * 10_000,
-      });
-    } catch {
-      // The process exited while we looked.
-    }
-  }
-  const isOurs = (pid: number): boolean => {
-    for (let p = pid, hops = 0; p > 1 && hops < 10; hops++) {
-      if (p === process.pid) return true;
-      p = procs.get(p)?.ppid ?? 0;
-    }
-    return false;
-  };
-  for (const [pid, proc] of procs) {
-    if (!isOurs(pid)) continue;
-    if (pid === process.pid) totals.node += proc.micros;
-    else if (proc.comm.startsWith('postgres')) totals.postgres += proc.micros;
-    else if (proc.comm.startsWith('redis')) totals.redis += proc.micros;
-  }
-  return totals;
-}
 
 interface CpuReading {
   seconds: number;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { machineBusyMicros, processTreeMicros } from '../shared.js';
 import { type LoadResult, runOpenLoop } from './open-loop.js';
 import { type RoundFigures, stats, summarizeLoad } from './report.js';
 import type { TargetProcess } from './targets.js';
@@ -16,7 +17,11 @@ export async function measureRound(options: {
   log: (line: string) => void;
 }): Promise<RoundFigures> {
   const { target, workload, reader } = options;
+  const commitsBefore = await commits(reader);
   const cpuBefore = await target.cpuMicros();
+  const treeBefore = processTreeMicros();
+  const machineBefore = machineBusyMicros();
+  const wallBefore = performance.now();
   const results = await runOpenLoop({
     url: target.url,
     rate: options.rate,
@@ -24,6 +29,13 @@ export async function measureRound(options: {
     keepBody: (status) => status !== 202,
   });
   const cpuAfter = await target.cpuMicros();
+  const tree = processTreeMicros();
+  const machine = machineBusyMicros();
+  const seconds = (performance.now() - wallBefore) / 1000;
+  const ours =
+    cpuAfter -
+    cpuBefore +
+    (['node', 'postgres', 'redis'] as const).reduce((t, g) => t + tree[g] - treeBefore[g], 0);
   const load = summarizeLoad(results);
   const figures: RoundFigures = {
     target: target.name,
@@ -34,9 +46,16 @@ export async function measureRound(options: {
     perSecond: load.perSecond,
     latency: load.latency,
     rows: 0,
+    commitsPerEvent: 0,
     cpuMicrosPerEvent: (cpuAfter - cpuBefore) / results.length,
+    postgresMicrosPerEvent: (tree.postgres - treeBefore.postgres) / results.length,
+    otherCores:
+      machine === null || machineBefore === null
+        ? null
+        : Math.max(0, machine - machineBefore - ours) / 1e6 / seconds,
   };
   if (target.name === 'baseline') {
+    figures.commitsPerEvent = ((await commits(reader)) - commitsBefore) / results.length;
     figures.rows = await countRows(
       reader,
       'SELECT count(*) FROM bench_baseline_events WHERE dedup_key LIKE $1',
@@ -63,7 +82,18 @@ export async function measureRound(options: {
   };
   options.log(`  waiting for the run's pages (up to ${PAGE_WAIT_MS / 1000} s)…`);
   figures.acceptToPage = await acceptToPage(reader, workload, results);
+  // Everything the run caused, the workers' page sends and refreshes included.
+  figures.commitsPerEvent = ((await commits(reader)) - commitsBefore) / results.length;
   return figures;
+}
+
+/** Transactions committed in the database so far (Postgres reports them within a second or so). */
+async function commits(reader: pg.Client): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const { rows } = await reader.query<{ n: string }>(
+    'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
+  );
+  return Number(rows[0]!.n);
 }
 
 async function countRows(reader: pg.Client, sql: string, pattern: string): Promise<number> {

@@ -19,8 +19,14 @@ export interface RoundFigures {
   latency: Stats;
   /** Rows that hold the accepted events (the bot: alert_events; the baseline: its table). */
   rows: number;
+  /** Postgres transactions committed per event sent (the bot: its workers' too, until its pages were sent). */
+  commitsPerEvent: number;
   /** The target's CPU per sent event, µs. */
   cpuMicrosPerEvent: number;
+  /** Postgres's (all its processes) CPU per sent event, µs. */
+  postgresMicrosPerEvent: number;
+  /** Cores kept busy by other processes on the machine meanwhile (other people's work). */
+  otherCores: number | null;
   /** Only for the bot. */
   alerts?: { open: number; expected: number; countSum: number; groups: number };
   /** Only for the bot: a new group's opening event accepted → its page DM sent, ms. */
@@ -79,6 +85,9 @@ export function printReport(
           'rows',
           'lost',
           'cpu µs/event',
+          'pg µs/event',
+          'commits/event',
+          'other cores',
         ],
         ...rounds.map((r) => [
           r.target,
@@ -92,10 +101,17 @@ export function printReport(
           String(r.rows),
           String(r.accepted - r.rows),
           r.cpuMicrosPerEvent.toFixed(0),
+          r.postgresMicrosPerEvent.toFixed(0),
+          r.commitsPerEvent.toFixed(2),
+          r.otherCores === null ? '-' : r.otherCores.toFixed(2),
         ]),
       ],
       2,
     ),
+  );
+  console.log(
+    "cpu µs/event: the target process's CPU per event sent; pg µs/event: Postgres's (every backend); " +
+      "other cores: the machine's busy CPU outside this benchmark's processes (other people's work inflates every figure)",
   );
   let pass = true;
   for (const bot of rounds.filter((r) => r.target === 'bot')) {
@@ -149,6 +165,9 @@ export function printReport(
         latency: statsJson(r.latency),
         rows: r.rows,
         cpuMicrosPerEvent: Math.round(r.cpuMicrosPerEvent),
+        postgresMicrosPerEvent: Math.round(r.postgresMicrosPerEvent),
+        commitsPerEvent: Math.round(r.commitsPerEvent * 100) / 100,
+        otherCores: r.otherCores === null ? null : Math.round(r.otherCores * 100) / 100,
         ...(r.alerts ? { alerts: r.alerts } : {}),
         ...(r.acceptToPage
           ? { acceptToPage: { ...statsJson(r.acceptToPage), unpaged: r.acceptToPage.unpaged } }
