@@ -1,4 +1,6 @@
+import { createAlertReadModel } from './alerts/alert-read-model.js';
 import { createAlertService, DEFAULT_GROUP_WINDOW_MS } from './alerts/alert-service.js';
+import type { AlertPaging } from './alerts/alert-types.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
@@ -30,6 +32,7 @@ import { recordPostmortemFile } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
 import { linkKeys as toLinkKeys } from './postmortem/signed-links.js';
 import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
+import { createAlertPresenter } from './slack/alert-presenter.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
@@ -75,6 +78,8 @@ export interface RunningBot {
   pool: Pool;
   metrics: Metrics;
   queues: Queues;
+  /** Alert groups' paging (what alert intake starts and stops); null without an oncall.yaml. */
+  alertPaging: AlertPaging | null;
   stop(): Promise<void>;
 }
 
@@ -137,6 +142,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     const escalation = oncall ? createEscalationService({ pool, clock, logger, oncall, outbox }) : null;
     const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox }) : null;
+    const alertReads = createAlertReadModel({ pool, oncall });
+    const alertPaging = escalation ? createAlertPaging({ escalation, outbox }) : null;
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -179,6 +186,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
             metrics,
             defaultSeverity: config.defaultSeverity,
+            alerts: { reads: alertReads, alertPaging, alertActions: null, openDeclareForAlertGroup: null },
           });
     if (slackApp) {
       await slackApp.app.init();
@@ -281,13 +289,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
-          alertPresenter: null,
+          alertPresenter: oncall ? createAlertPresenter({ reads: alertReads, client, logger }) : null,
         },
       });
       shutdown.add(() => workers.close());
     }
     logger.info({ role, port, metricsUrl }, 'incident-bot started');
-    return { port, url, metricsUrl, pool, metrics, queues, stop: shutdown.close };
+    return { port, url, metricsUrl, pool, metrics, queues, alertPaging, stop: shutdown.close };
   } catch (error) {
     await shutdown.close();
     throw error;

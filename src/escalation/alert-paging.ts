@@ -1,7 +1,6 @@
 import { markAlertGroup } from '../alerts/alert-group-view.js';
 import type { AfterCommit, AlertGroupRef, AlertPaging } from '../alerts/alert-types.js';
 import type { Queryable } from '../db/pool.js';
-import { alertGroupRefreshJob } from '../jobs/alert-group-refresh.js';
 import type { Outbox } from '../jobs/outbox.js';
 import type { AckResult } from './escalation-responses.js';
 import type { EscalationService } from './escalation-service.js';
@@ -30,14 +29,13 @@ export function createAlertPaging({
       await markAlertGroup(tx, groupId, how);
       const { value: esc, effects } = await withEffectsIn(outbox, tx, async (emit) => {
         const subject = { alertGroupId: groupId };
-        const stopped =
-          how.state === 'resolved'
-            ? await escalation.stopIn(tx, subject, `resolved by ${how.by}`, emit)
-            : await escalation.acknowledgeIn(tx, subject, how.by, emit);
-        // Acknowledged at the source after an ack in Slack (or the like): the DMs still show it.
-        if (!stopped) emit(alertGroupRefreshJob, { groupId });
-        return stopped;
+        // Each emits the group's refresh when it changed the escalation.
+        return how.state === 'resolved'
+          ? await escalation.stopIn(tx, subject, `resolved by ${how.by}`, emit)
+          : await escalation.acknowledgeIn(tx, subject, how.by, emit);
       });
+      // Nothing paged (held, or already stopped): intake's own refresh of the group shows the change.
+      if (!esc) return null;
       return async () => {
         await outbox.dispatch(effects);
         if (esc && how.state === 'acknowledged') await escalation.afterAcknowledge(esc);

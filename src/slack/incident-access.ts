@@ -92,7 +92,12 @@ function refusalText(incident: Incident, ability: Ability, what: string): string
   return `:no_entry: Only the commander, the other role holders, admins and members of the incident channel can ${what}.${join}`;
 }
 
-async function isMember(client: WebClient, channelId: string | null, userId: string): Promise<boolean> {
+/** Whether `userId` is in `channelId` (false without a channel, or one the bot cannot read). */
+export async function isMember(
+  client: WebClient,
+  channelId: string | null,
+  userId: string,
+): Promise<boolean> {
   if (!channelId) return false;
   let cursor: string | undefined;
   do {

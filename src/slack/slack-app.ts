@@ -10,8 +10,10 @@ import type { Severity } from '../incidents/incident-types.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ReadModel } from '../incidents/read-model.js';
 import { createSlackLogger, type Logger } from '../logger.js';
+import { type AlertGroupAccess, createAlertGroupAccess } from './alert-group-access.js';
 import { registerIncidentCommand } from './commands/run-command.js';
 import { createIncidentAccess, type PagedUsers } from './incident-access.js';
+import { type AlertButtonDeps, registerAlertButtons } from './listeners/alert-buttons.js';
 import { registerAppHome } from './listeners/app-home.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerHeadlineButtons } from './listeners/headline-buttons.js';
@@ -47,6 +49,10 @@ export interface SlackAppDeps {
   defaultSeverity: Severity;
   /** Counts what users would otherwise never see fail (an App Home Slack refused). */
   metrics?: Pick<Metrics, 'appHomeFailures'>;
+  /** Alert pages: what their buttons read and call (see listeners/alert-buttons.ts). */
+  alerts: Omit<AlertButtonDeps, 'access' | 'logger'> & {
+    reads: Parameters<typeof createAlertGroupAccess>[0]['reads'];
+  };
 }
 
 /**
@@ -130,6 +136,8 @@ export function createSlackApp(deps: SlackAppDeps): {
   registerHeadlineButtons(router, guarded);
   registerReminderButtons(router, guarded);
   registerTimelineCapture(router, { ...guarded, readModel: deps.readModel, incidents: deps.incidents });
+  const alertAccess: AlertGroupAccess = createAlertGroupAccess({ reads: deps.alerts.reads, admins });
+  registerAlertButtons(router, { ...deps.alerts, access: alertAccess, logger: deps.logger });
   registerAppHome(router, {
     ...guarded,
     readModel: deps.readModel,

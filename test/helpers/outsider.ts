@@ -68,6 +68,13 @@ export const BUTTONS: Record<string, (incidentId: number) => string> = {
   [ActionId.headlineClose]: String,
   [ActionId.snoozeReminder]: (id) => `${id}-30`,
 };
+/** Every button of an alert page: the value it carries for an alert group id. */
+export const ALERT_BUTTONS: Record<string, (groupId: number) => string> = {
+  [ActionId.alertAcknowledge]: String,
+  [ActionId.alertEscalate]: (id) => `${id}-0`,
+  [ActionId.alertResolve]: String,
+  [ActionId.alertDeclare]: String,
+};
 const FORM_INPUTS: string[] = [
   ActionId.updateText,
   ActionId.statusSelect,
@@ -105,22 +112,24 @@ export const MODALS: Record<string, Record<string, Record<string, unknown>>> = {
 const NOT_ON_AN_INCIDENT: string[] = [CallbackId.declareModal, CallbackId.addToTimelineShortcut];
 
 export function checkButtonsAndModalsCovered(): void {
-  expect([...Object.keys(BUTTONS), ...FORM_INPUTS].sort()).toEqual(Object.values(ActionId).sort());
+  expect([...Object.keys(BUTTONS), ...Object.keys(ALERT_BUTTONS), ...FORM_INPUTS].sort()).toEqual(
+    Object.values(ActionId).sort(),
+  );
   expect([...Object.keys(MODALS), ...NOT_ON_AN_INCIDENT].sort()).toEqual(Object.values(CallbackId).sort());
 }
 
 /** A message in #general carrying every button with `value`: a forged payload, as anyone can send. */
-export function postButtons(h: Harness, userId: string, incidentId: number): string {
-  const elements = Object.entries(BUTTONS).map(([actionId, value]) => ({
+export function postButtons(h: Harness, userId: string, id: number, buttons = BUTTONS): string {
+  const elements = Object.entries(buttons).map(([actionId, value]) => ({
     type: 'button',
     action_id: actionId,
     text: { type: 'plain_text', text: actionId },
-    value: value(incidentId),
+    value: value(id),
   }));
   const blocks = [];
   for (let i = 0; i < elements.length; i += 5)
     blocks.push({ type: 'actions', elements: elements.slice(i, i + 5) });
-  return h.fake.postAsUser({ userId, channelId: h.generalId, text: `buttons for ${incidentId}`, blocks }).ts;
+  return h.fake.postAsUser({ userId, channelId: h.generalId, text: `buttons for ${id}`, blocks }).ts;
 }
 
 /** What the clicker is told (an ephemeral reply on the response URL). */

@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_SPECS } from '../../src/slack/commands/command-specs.js';
 import type { CommandName } from '../../src/slack/commands/parse-command.js';
 import { ActionId } from '../../src/slack/ids.js';
+import { insertAlertGroup, startAlertGroup } from '../helpers/alert-fixture.js';
 import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
 import {
+  ALERT_BUTTONS,
   BUTTONS,
   checkButtonsAndModalsCovered,
   checkSamplesCoverCommands,
@@ -292,6 +294,37 @@ describe('the outsider suite', () => {
     await waitFor(() => h.fake.members(other.channel_id).includes(h.people.bob), {
       what: 'Bob in the private channel',
     });
+  });
+
+  it('clicks every button of an alert page: answered as if the alert did not exist, nothing changes', async () => {
+    const title = 'Ledger replication broken';
+    const groupId = await insertAlertGroup(h.bot.pool, { service: 'ledger', title });
+    await startAlertGroup(h.bot.pool, h.bot.alertPaging!, { id: groupId, service: 'ledger' });
+    const paged = () =>
+      queryRows(h.databaseUrl, "SELECT id FROM pages WHERE alert_group_id = $1 AND status = 'sent'", [
+        groupId,
+      ]);
+    await waitFor(async () => (await paged()).length === 1, { what: "Bob's alert page" });
+    const footprintOf = () =>
+      queryRows(
+        h.databaseUrl,
+        `SELECT (SELECT row_to_json(g) FROM alert_groups g WHERE g.id = $1) AS grp,
+           (SELECT json_agg(json_build_object('state', state, 'epoch', epoch)) FROM escalations WHERE alert_group_id = $1) AS escalation,
+           (SELECT count(*)::int FROM pages WHERE alert_group_id = $1) AS pages`,
+        [groupId],
+      );
+    const before = await footprintOf();
+    const real = postButtons(h, oscar, groupId, ALERT_BUTTONS);
+    const missing = postButtons(h, oscar, MISSING, ALERT_BUTTONS);
+    for (const actionId of Object.keys(ALERT_BUTTONS)) {
+      const hidden = await click(h, oscar, real, actionId);
+      answers.push(hidden);
+      expect(hidden, actionId).toBe('That alert no longer exists.');
+      expect(await click(h, oscar, missing, actionId), actionId).toBe(hidden);
+    }
+    expect(h.fake.openViews(oscar)).toEqual([]);
+    expect(await footprintOf()).toEqual(before);
+    expect(seenBy(h, oscar, answers)).not.toContain(title);
   });
 
   it('never showed the outsider the private incident', () => {
