@@ -164,6 +164,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     });
 
     const alerts = createAlertService({
+      pool,
       clock,
       outbox,
       paging: escalation ? createAlertPaging({ escalation, outbox }) : null,

@@ -34,6 +34,7 @@ interface Touch {
   severity: Severity | null;
   actor: string | null;
   at: Date | null;
+  urgent: boolean;
 }
 
 export interface BatchPlan {
@@ -89,12 +90,14 @@ export function planBatch(events: AlertEvent[], state: BatchState, now: Date): B
   const outcomes: { ref: OpenRef | null; event: AlertEvent; outcome: IngestResult['outcome'] }[] = [];
 
   const touch = (group: GroupRef, update: Partial<Omit<Touch, 'group'>> = {}) => {
-    const entry = touches.get(group) ?? { group, severity: null, actor: null, at: null };
+    const entry = touches.get(group) ?? { group, severity: null, actor: null, at: null, urgent: false };
     if (update.severity) entry.severity = moreSevere(entry.severity, update.severity);
     if (update.actor) {
       entry.actor = update.actor;
       entry.at = update.at ?? null;
     }
+    // A new group, an acknowledge or a resolve is shown at once; repeats and joins may wait a little.
+    if (update.actor || 'draft' in group) entry.urgent = true;
     touches.set(group, entry);
   };
   const changeOf = (id: number, status: AlertChange['status']): AlertChange => {
@@ -236,6 +239,7 @@ export function planBatch(events: AlertEvent[], state: BatchState, now: Date): B
           severity: t.severity,
           actor: t.actor,
           at: t.at,
+          urgent: t.urgent,
         })),
         results: outcomes.map(({ ref, event, outcome }) => ({
           alertId: alertId(ref),

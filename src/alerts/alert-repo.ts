@@ -5,6 +5,7 @@
  */
 import type { Queryable } from '../db/pool.js';
 import type { Severity } from '../incidents/incident-types.js';
+import { OUTBOX_RECORDSET, type OutboxEntry, outboxEntriesJson } from '../jobs/outbox-repo.js';
 import type { AlertAction, AlertLink, AlertSource, AlertStatus } from './alert-types.js';
 
 /**
@@ -48,6 +49,12 @@ export interface BatchState {
 }
 
 /**
+ * The JSON inputs are joined through LATERAL lookups with LIMIT (kept as nested index lookups; the
+ * planner would flatten a plain join into a hash join scanning the whole table once per batch), and
+ * updates name their ids with `= ANY` for the same reason.
+ */
+
+/**
  * One round trip: the open alerts of the batch's (service, dedup key) pairs, the open groups of its
  * Alertmanager group keys, each service's joinable group and whether it is in maintenance.
  */
@@ -70,16 +77,20 @@ export async function readBatchState(
            SELECT json_build_object(
              'alerts', (SELECT coalesce(json_agg(json_build_object('id', a.id, 'service', a.service,
                           'dedupKey', a.dedup_key, 'groupId', a.alert_group_id, 'status', a.status)), '[]')
-                          FROM alerts a
-                          JOIN jsonb_to_recordset($1::jsonb) AS p(service text, "dedupKey" text)
-                            ON a.service = p.service AND a.dedup_key = p."dedupKey"
-                         WHERE a.status <> 'resolved'),
+                          FROM jsonb_to_recordset($1::jsonb) AS p(service text, "dedupKey" text)
+                          CROSS JOIN LATERAL (
+                            SELECT * FROM alerts a
+                             WHERE a.service = p.service AND a.dedup_key = p."dedupKey" AND a.status <> 'resolved'
+                             LIMIT 1
+                          ) a),
              'keyedGroups', (SELECT coalesce(json_agg(json_build_object('id', g.id, 'service', g.service,
                           'groupKey', g.group_key)), '[]')
-                          FROM alert_groups g
-                          JOIN jsonb_to_recordset($2::jsonb) AS k(service text, "groupKey" text)
-                            ON g.service = k.service AND g.group_key = k."groupKey"
-                         WHERE g.state <> 'resolved'),
+                          FROM jsonb_to_recordset($2::jsonb) AS k(service text, "groupKey" text)
+                          CROSS JOIN LATERAL (
+                            SELECT * FROM alert_groups g
+                             WHERE g.service = k.service AND g.group_key = k."groupKey" AND g.state <> 'resolved'
+                             LIMIT 1
+                          ) g),
              'windowGroups', (SELECT coalesce(json_agg(json_build_object('id', w.id, 'service', w.service,
                           'groupKey', w.group_key)), '[]')
                           FROM unnest($3::text[]) AS s(service)
@@ -210,8 +221,8 @@ export async function updateAlerts(db: Queryable, changes: AlertChange[]): Promi
              resolved_at = coalesce(d."resolvedAt", a.resolved_at)
            FROM jsonb_to_recordset($1::jsonb) AS d(id bigint, repeats int, "lastSeenAt" timestamptz, status text,
              "acknowledgedBy" text, "acknowledgedAt" timestamptz, "resolvedBy" text, "resolvedAt" timestamptz)
-           WHERE a.id = d.id`,
-    values: [JSON.stringify(changes)],
+           WHERE a.id = d.id AND a.id = ANY($2::bigint[])`,
+    values: [JSON.stringify(changes), changes.map((c) => c.id)],
   });
 }
 
@@ -244,6 +255,8 @@ export interface GroupTouch {
   severity: Severity | null;
   actor: string | null;
   at: Date | null;
+  /** Opened, acknowledged or resolved: shown at once. Otherwise (repeats, joins) the refresh may wait. */
+  urgent: boolean;
 }
 
 export interface GroupTransition {
@@ -286,6 +299,7 @@ export async function rollUpGroups(
                  ELSE g.state
                END AS state
              FROM alert_groups g JOIN d ON d.id = g.id
+             WHERE g.id = ANY($3::bigint[])
            )
            UPDATE alert_groups g SET
              severity = least(g.severity, coalesce(d.severity, g.severity)),
@@ -300,11 +314,11 @@ export async function rollUpGroups(
                                 THEN coalesce(d.at, $2) ELSE g.resolved_at END,
              updated_at = $2
            FROM d JOIN next ON next.id = d.id
-           WHERE g.id = d.id
+           WHERE g.id = d.id AND g.id = ANY($3::bigint[])
            RETURNING g.id, g.service, g.state, next.was,
              CASE WHEN g.state = 'resolved' THEN g.resolved_by ELSE g.acknowledged_by END AS by,
              CASE WHEN g.state = 'resolved' THEN g.resolved_at ELSE g.acknowledged_at END AS at`,
-    values: [JSON.stringify(touches), now],
+    values: [JSON.stringify(touches), now, touches.map((t) => t.id)],
   });
   return (rows as (GroupTransition & { was: string })[])
     .filter((row) => row.state !== row.was && row.state !== ('firing' as string))
@@ -348,4 +362,25 @@ export async function settleGroupAlerts(
     values: [input.groupId, input.by, input.at, input.action],
   });
   return rows.map((row) => row.id);
+}
+
+/**
+ * Writes refreshes that may wait (see GroupTouch.urgent) only where none is pending: a pending one
+ * renders the newest state when it runs anyway. Returns the keys written, the only ones to dispatch,
+ * so a stream of repeats costs one refresh per group per delay rather than one per batch.
+ */
+export async function insertDeferredRefreshes(db: Queryable, entries: OutboxEntry[]): Promise<Set<string>> {
+  if (entries.length === 0) return new Set();
+  const { rows } = await db.query<{ key: string }>({
+    name: 'alerts-deferred-refreshes',
+    text: `INSERT INTO outbox (job, key, payload, run_at, deadline_at, deadline_ms, coalescing)
+           SELECT job, key, payload, run_at, run_at + deadline_ms * interval '1 millisecond', deadline_ms, coalescing
+             FROM jsonb_to_recordset($1::jsonb) AS d(${OUTBOX_RECORDSET})
+           ON CONFLICT (key) DO UPDATE SET generation = outbox.generation + 1, done_at = NULL,
+             payload = EXCLUDED.payload, run_at = EXCLUDED.run_at, deadline_at = EXCLUDED.deadline_at, dispatches = 1
+           WHERE outbox.coalescing AND outbox.done_at IS NOT NULL
+           RETURNING key`,
+    values: [JSON.stringify(outboxEntriesJson(entries))],
+  });
+  return new Set(rows.map((row) => row.key));
 }

@@ -6,13 +6,15 @@
  */
 import type { Clock } from '../clock.js';
 import { batched } from '../db/batched.js';
-import { isDatabaseUnavailable, type PoolClient } from '../db/pool.js';
+import { isDatabaseUnavailable, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { alertGroupRefreshJob } from '../jobs/alert-group-refresh.js';
-import type { Outbox } from '../jobs/outbox.js';
+import type { Effect, Outbox } from '../jobs/outbox.js';
+import { insertOutboxEntries } from '../jobs/outbox-repo.js';
 import { planBatch } from './alert-batch.js';
 import {
   findGroupService,
   insertAlerts,
+  insertDeferredRefreshes,
   insertEventRecords,
   insertGroups,
   lockServices,
@@ -32,8 +34,9 @@ import type {
 } from './alert-types.js';
 
 export interface AlertServiceDeps {
+  pool: Pool;
   clock: Clock;
-  /** Its transactions are the intake's: effects are written in them and dispatched after commit. */
+  /** Writes the group refresh effects in intake's transactions and dispatches them after commit. */
   outbox: Outbox;
   /** The paging engine; null without an on-call file (alerts are then recorded, nobody is paged). */
   paging: AlertPaging | null;
@@ -46,16 +49,22 @@ export type AlertService = AlertIntake & AlertActions;
 /** paging.group_window when there is no on-call file (the file's own default is the same). */
 export const DEFAULT_GROUP_WINDOW_MS = 120_000;
 
+/**
+ * How long a refresh for repeats and joins may wait: a stream of repeats then edits each group's
+ * messages once per this delay, not once per batch.
+ */
+const DEFERRED_REFRESH_MS = 2000;
+
 /** How calls are grouped into transactions (see db/batched.ts). */
 const BATCH = { maxInFlight: 3, overlapAfterMs: 100, maxBatch: 256 };
 
 export function createAlertService(deps: AlertServiceDeps): AlertService {
-  const { clock, outbox, paging } = deps;
+  const { pool, clock, outbox, paging } = deps;
 
   async function ingestInTransaction(
     tx: PoolClient,
     events: AlertEvent[],
-    emit: (groupId: number) => void,
+    emit: (groupId: number, urgent: boolean) => void,
     afters: AfterCommit[],
   ): Promise<IngestResult[]> {
     const now = clock.now();
@@ -100,20 +109,44 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const after = await paging.stopGroup(tx, transition.id, transition);
       if (after) afters.push(after);
     }
-    for (const touch of writes.touches) emit(touch.id);
+    for (const touch of writes.touches) emit(touch.id, touch.urgent);
     return writes.results;
   }
 
-  /** Runs `fn` in an outbox transaction, then what it left to do after commit. */
+  /**
+   * Runs `fn` in a transaction whose effects (group refreshes) are written in it; once it committed,
+   * hands them and what paging left to do to Redis without waiting: the answer and the next batch do
+   * not wait on Redis, and a lost enqueue only waits for the reconciler (the rows are in Postgres).
+   */
   async function inTransaction<T>(
-    fn: (tx: PoolClient, emit: (groupId: number) => void, afters: AfterCommit[]) => Promise<T>,
+    fn: (
+      tx: PoolClient,
+      emit: (groupId: number, urgent: boolean) => void,
+      afters: AfterCommit[],
+    ) => Promise<T>,
   ): Promise<T> {
-    const afters: AfterCommit[] = [];
-    const result = await outbox.transaction(async (tx, emit) => {
-      afters.length = 0;
-      return fn(tx, (groupId) => emit(alertGroupRefreshJob, { groupId }), afters);
+    let afters: AfterCommit[] = [];
+    let effects: Effect[] = [];
+    const result = await withTransaction(pool, async (tx) => {
+      afters = [];
+      const refreshes = new Map<number, boolean>();
+      const value = await fn(
+        tx,
+        (groupId, urgent) => refreshes.set(groupId, urgent || refreshes.get(groupId) === true),
+        afters,
+      );
+      const refresh = (groupId: number, runAt?: Date) =>
+        outbox.effect(alertGroupRefreshJob, { groupId }, runAt ? { runAt } : {});
+      const urgent = [...refreshes].filter(([, now]) => now).map(([groupId]) => refresh(groupId));
+      const later = new Date(clock.now().getTime() + DEFERRED_REFRESH_MS);
+      const deferred = [...refreshes].filter(([, now]) => !now).map(([groupId]) => refresh(groupId, later));
+      await insertOutboxEntries(tx, urgent);
+      const written = await insertDeferredRefreshes(tx, deferred);
+      effects = [...urgent, ...deferred.filter((effect) => written.has(effect.key))];
+      return value;
     });
-    await Promise.all(afters.map((after) => after()));
+    // Both never throw (see Outbox.dispatch and AfterCommit).
+    void Promise.all([outbox.dispatch(effects), ...afters.map((after) => after())]);
     return result;
   }
 
@@ -150,12 +183,16 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const at = clock.now();
       const changed = await settleGroupAlerts(tx, { groupId, action, by, at });
       if (changed.length === 0) return false;
-      const [transition] = await rollUpGroups(tx, [{ id: groupId, severity: null, actor: by, at }], at);
+      const [transition] = await rollUpGroups(
+        tx,
+        [{ id: groupId, severity: null, actor: by, at, urgent: true }],
+        at,
+      );
       if (transition && paging) {
         const after = await paging.stopGroup(tx, groupId, transition);
         if (after) afters.push(after);
       }
-      emit(groupId);
+      emit(groupId, true);
       return true;
     });
   }

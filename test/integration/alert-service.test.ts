@@ -26,6 +26,7 @@ let serial = 0;
 beforeAll(async () => {
   db = await serviceDb(inject('postgresAdminUrl'), START);
   service = createAlertService({
+    pool: db.pool,
     clock: db.clock,
     outbox: db.outbox,
     paging: fakePaging,
