@@ -70,7 +70,7 @@ export async function startBaselineServer(options: {
     const parsed = parsePagerDutyEvent(json, { receivedAt: new Date(), newDedupKey: randomUUID });
     if (!parsed.ok) return invalid(res, parsed.errors);
     const { routingKey, event } = parsed.value;
-    if (!options.routingKeys.has(routingKey)) return invalid(res, ['routing_key: unknown']);
+    if (!options.routingKeys.has(routingKey)) return invalid(res, ['Invalid routing key']);
     await pool.query(
       'INSERT INTO bench_baseline_events (routing_key, dedup_key, summary, severity, payload) VALUES ($1, $2, $3, $4, $5)',
       [routingKey, event.dedupKey, event.title, event.severity, event.payload],
