@@ -27,6 +27,8 @@ export async function measureRound(options: {
     rate: options.rate,
     requests: workload.requests,
     keepBody: (status) => status !== 202,
+    // Generous: an overloaded target shows as latency rather than as answers given up on.
+    timeoutMs: 30_000,
   });
   const cpuAfter = await target.cpuMicros();
   const tree = processTreeMicros();
@@ -46,9 +48,12 @@ export async function measureRound(options: {
     perSecond: load.perSecond,
     latency: load.latency,
     rows: 0,
+    lost: 0,
+    unanswered: 0,
     commitsPerEvent: 0,
     cpuMicrosPerEvent: (cpuAfter - cpuBefore) / results.length,
     postgresMicrosPerEvent: (tree.postgres - treeBefore.postgres) / results.length,
+    redisMicrosPerEvent: (tree.redis - treeBefore.redis) / results.length,
     otherCores:
       machine === null || machineBefore === null
         ? null
@@ -56,18 +61,26 @@ export async function measureRound(options: {
   };
   if (target.name === 'baseline') {
     figures.commitsPerEvent = ((await commits(reader)) - commitsBefore) / results.length;
-    figures.rows = await countRows(
-      reader,
-      'SELECT count(*) FROM bench_baseline_events WHERE dedup_key LIKE $1',
-      `${workload.run}-%`,
+    Object.assign(
+      figures,
+      await storedEvents(
+        reader,
+        'SELECT payload FROM bench_baseline_events WHERE dedup_key LIKE $1',
+        `${workload.run}-%`,
+        load.accepted,
+      ),
     );
     return figures;
   }
   const servicePattern = `bench-${workload.run}-%`;
-  figures.rows = await countRows(
-    reader,
-    `SELECT count(*) FROM alert_events WHERE service LIKE $1 AND action = 'trigger'`,
-    servicePattern,
+  Object.assign(
+    figures,
+    await storedEvents(
+      reader,
+      `SELECT payload FROM alert_events WHERE service LIKE $1 AND action = 'trigger'`,
+      servicePattern,
+      load.accepted,
+    ),
   );
   const { rows } = await reader.query<{ open: string; count_sum: string; groups: string }>(
     `SELECT count(*) AS open, coalesce(sum(count), 0) AS count_sum, count(DISTINCT alert_group_id) AS groups
@@ -96,9 +109,28 @@ async function commits(reader: pg.Client): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-async function countRows(reader: pg.Client, sql: string, pattern: string): Promise<number> {
-  const { rows } = await reader.query<{ count: string }>(sql, [pattern]);
-  return Number(rows[0]!.count);
+/**
+ * The run's rows (`sql` selects their stored `payload`, the event as sent), matched to the events by
+ * the index each carries in custom_details: accepted events with no row are lost; rows of events whose
+ * answer never arrived (the client gave up) are counted apart.
+ */
+async function storedEvents(
+  reader: pg.Client,
+  sql: string,
+  pattern: string,
+  accepted: LoadResult[],
+): Promise<Pick<RoundFigures, 'rows' | 'lost' | 'unanswered'>> {
+  const { rows } = await reader.query<{ payload: { payload?: { custom_details?: { event?: number } } } }>(
+    sql,
+    [pattern],
+  );
+  const stored = new Set(rows.map((r) => r.payload.payload?.custom_details?.event));
+  const answered = new Set(accepted.map((r) => r.tag));
+  return {
+    rows: rows.length,
+    lost: accepted.filter((r) => !stored.has(r.tag)).length,
+    unanswered: [...stored].filter((event) => event === undefined || !answered.has(event)).length,
+  };
 }
 
 interface GroupPage {
