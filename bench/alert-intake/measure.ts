@@ -1,3 +1,4 @@
+import type { SlackFake } from '@incident-bot/local-slack';
 import type pg from 'pg';
 import { machineBusyMicros, processTreeMicros } from '../shared.js';
 import { type LoadResult, runOpenLoop } from './open-loop.js';
@@ -14,9 +15,12 @@ export async function measureRound(options: {
   workload: Workload;
   rate: number;
   reader: pg.Client;
+  /** The local Slack the bot pages through (its call log is counted). */
+  slack: SlackFake;
   log: (line: string) => void;
 }): Promise<RoundFigures> {
   const { target, workload, reader } = options;
+  const slackCallsBefore = options.slack.calls().length;
   const commitsBefore = await commits(reader);
   const cpuBefore = await target.cpuMicros();
   const treeBefore = processTreeMicros();
@@ -95,6 +99,10 @@ export async function measureRound(options: {
   };
   options.log(`  waiting for the run's pages (up to ${PAGE_WAIT_MS / 1000} s)…`);
   figures.acceptToPage = await acceptToPage(reader, workload, results);
+  figures.slackCalls = {};
+  for (const call of options.slack.calls().slice(slackCallsBefore)) {
+    figures.slackCalls[call.method] = (figures.slackCalls[call.method] ?? 0) + 1;
+  }
   // Everything the run caused, the workers' page sends and refreshes included.
   figures.commitsPerEvent = ((await commits(reader)) - commitsBefore) / results.length;
   return figures;

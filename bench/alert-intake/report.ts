@@ -35,6 +35,8 @@ export interface RoundFigures {
   otherCores: number | null;
   /** Only for the bot. */
   alerts?: { open: number; expected: number; countSum: number; groups: number };
+  /** Only for the bot: Slack Web API calls from the start of the run until its pages were sent, by method. */
+  slackCalls?: Record<string, number>;
   /** Only for the bot: a new group's opening event accepted → its page DM sent, ms. */
   acceptToPage?: Stats & { unpaged: number };
 }
@@ -149,6 +151,10 @@ export function printReport(
         `  alerts: ${bot.alerts.open} open alerts (expected ${bot.alerts.expected}, one per dedup key), counts sum to ${bot.alerts.countSum}, ${bot.alerts.groups} groups`,
       );
     }
+    if (bot.slackCalls) {
+      const calls = Object.entries(bot.slackCalls).map(([method, n]) => `${method} ×${n}`);
+      console.log(`  Slack calls until the pages were sent: ${calls.join(', ') || 'none'}`);
+    }
     if (page) {
       console.log(
         `  accept → page DM sent: p50 ${ms(page.p50)} ms, p99 ${ms(page.p99)} ms, max ${ms(page.max)} ms over ${page.count} groups` +
@@ -189,6 +195,7 @@ export function printReport(
         commitsPerEvent: Math.round(r.commitsPerEvent * 100) / 100,
         otherCores: r.otherCores === null ? null : Math.round(r.otherCores * 100) / 100,
         ...(r.alerts ? { alerts: r.alerts } : {}),
+        ...(r.slackCalls ? { slackCalls: r.slackCalls } : {}),
         ...(r.acceptToPage
           ? { acceptToPage: { ...statsJson(r.acceptToPage), unpaged: r.acceptToPage.unpaged } }
           : {}),
