@@ -167,7 +167,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       pool,
       clock,
       outbox,
-      paging: escalation ? createAlertPaging({ escalation, outbox }) : null,
+      paging: alertPaging,
       groupWindowMs: oncall?.paging.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS,
     });
 
@@ -187,7 +187,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
             metrics,
             defaultSeverity: config.defaultSeverity,
-            alerts: { reads: alertReads, alertPaging, alertActions: null, openDeclareForAlertGroup: null },
+            alerts: { reads: alertReads, alertPaging, alertActions: alerts, openDeclareForAlertGroup: null },
           });
     if (slackApp) {
       await slackApp.app.init();

@@ -41,14 +41,8 @@ export interface AlertGroupView {
   messageTs: string | null;
 }
 
-interface Row {
-  id: number;
-  service: string;
-  source: AlertSource;
-  title: string;
-  severity: Severity;
-  state: AlertStatus;
-  held: boolean;
+/** The columns whose name is the same in snake_case, and the others. */
+type Row = Pick<AlertGroupView, 'id' | 'service' | 'source' | 'title' | 'severity' | 'state' | 'held'> & {
   incident_id: number | null;
   acknowledged_by: string | null;
   acknowledged_at: Date | null;
@@ -60,7 +54,7 @@ interface Row {
   alert_count: number;
   firing_count: number;
   alerts: (Omit<AlertSummary, 'firstSeenAt' | 'lastSeenAt'> & { firstSeenAt: string; lastSeenAt: string })[];
-}
+};
 
 /** The group with its first `limit` alerts, in one query; null when there is no such group. */
 export async function findAlertGroupView(

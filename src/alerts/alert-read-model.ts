@@ -23,10 +23,9 @@ export interface AlertReadModel {
   recordMessage(groupId: number, where: { channelId: string; messageTs: string }): Promise<void>;
 }
 
-/** oncall.yaml's `services.<name>.alerts.channel` (read optionally: the key is intake's). */
+/** oncall.yaml's `services.<name>.alerts.channel`. */
 export function alertsChannelOf(oncall: OncallConfig | null, service: string): string | null {
-  const entry = oncall?.services[service] as { alerts?: { channel?: string | undefined } } | undefined;
-  return entry?.alerts?.channel ?? null;
+  return oncall?.services[service]?.alerts.channel ?? null;
 }
 
 export function createAlertReadModel({

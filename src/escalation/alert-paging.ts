@@ -2,7 +2,6 @@ import { markAlertGroup } from '../alerts/alert-group-view.js';
 import type { AfterCommit, AlertGroupRef, AlertPaging } from '../alerts/alert-types.js';
 import type { Queryable } from '../db/pool.js';
 import type { Outbox } from '../jobs/outbox.js';
-import type { AckResult } from './escalation-responses.js';
 import type { EscalationService } from './escalation-service.js';
 import { withEffectsIn } from './paging-subject.js';
 
@@ -45,13 +44,6 @@ export function createAlertPaging({
 
   return {
     ...paging,
-
-    /** The Acknowledge button: the engine's compare-and-set, and the group records who (one transaction). */
-    acknowledge(groupId: number, userId: string): Promise<AckResult> {
-      return escalation.acknowledge({ alertGroupId: groupId }, userId, (tx, esc) =>
-        markAlertGroup(tx, groupId, { state: 'acknowledged', by: userId, at: esc.acknowledgedAt! }),
-      );
-    },
 
     /** Escalate now on the alert page: as an incident's (`seenEpoch` from the button). */
     escalateNow(groupId: number, userId: string, seenEpoch: number | null) {

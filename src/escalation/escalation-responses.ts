@@ -101,20 +101,9 @@ export function createEscalationResponses({
       return restarted !== null;
     },
 
-    /**
-     * One compare-and-set: exactly one of any number of concurrent clicks succeeds. `also` runs in
-     * the same transaction when this one won (an alert group records who acknowledged it).
-     */
-    async acknowledge(
-      target: PagingTarget,
-      userId: string,
-      also?: (tx: Queryable, esc: Escalation) => Promise<void>,
-    ): Promise<AckResult> {
-      const acked = await outbox.transaction(async (tx, emit) => {
-        const esc = await acknowledgeIn(tx, target, userId, emit);
-        if (esc && also) await also(tx, esc);
-        return esc;
-      });
+    /** One compare-and-set: exactly one of any number of concurrent clicks succeeds. */
+    async acknowledge(target: PagingTarget, userId: string): Promise<AckResult> {
+      const acked = await outbox.transaction((tx, emit) => acknowledgeIn(tx, target, userId, emit));
       if (!acked) {
         const current = await findEscalation(pool, refOf(target)).catch((error) => {
           throw asDatabaseError(error);

@@ -3,7 +3,7 @@ import type { AlertPaging } from '../../src/alerts/alert-types.js';
 import { DEFAULT_QUEUE_PREFIX } from '../../src/jobs/queues.js';
 import { ActionId } from '../../src/slack/ids.js';
 import { insertAlertGroup, startAlertGroup, stopAlertGroup } from '../helpers/alert-fixture.js';
-import { type Harness, startHarness } from '../helpers/bot-harness.js';
+import { type Harness, startHarness, startSeededFake } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
 import { oncallFixture, writeOncallFile } from '../helpers/oncall-fixture.js';
 import { type ProcessStack, startProcessStack } from '../helpers/process-stack.js';
@@ -15,8 +15,9 @@ import { waitFor } from '../helpers/wait-for.js';
  * intake writes them (test/helpers/alert-fixture.ts) and started as intake starts them.
  */
 
-// Bob is on call (level 1); Carol is level 2. `checkout` pages through `fast`, `payments` through `slow`.
-const oncall = (delay: string) =>
+// Bob is on call (level 1); Carol is level 2. `checkout` pages through `fast`, `payments` through
+// `slow` and posts its alerts in `alertsChannel` when given one.
+const oncall = (delay: string, alertsChannel?: string) =>
   oncallFixture({
     levels: [['schedule:primary', '1h']],
     policies: {
@@ -34,7 +35,10 @@ const oncall = (delay: string) =>
         ],
       },
     },
-    services: { checkout: { policy: 'fast' }, payments: { policy: 'slow' } },
+    services: {
+      checkout: { policy: 'fast' },
+      payments: { policy: 'slow', ...(alertsChannel ? { alerts: { channel: alertsChannel } } : {}) },
+    },
     fastEscalation: true,
   });
 
@@ -60,8 +64,12 @@ const escalationOf = async (url: string, groupId: number) =>
 describe('an alert group pages through the escalation engine', () => {
   let h: Harness;
   let paging: AlertPaging;
+  /** #payments-alerts: Alice is in it (neither paged nor an admin). */
+  let alertsChannel: string;
   beforeAll(async () => {
-    h = await startHarness({ oncallYaml: oncall('1500ms') });
+    const slack = await startSeededFake();
+    alertsChannel = slack.fake.addChannel({ name: 'payments-alerts', members: [slack.people.alice] }).id;
+    h = await startHarness({ oncallYaml: oncall('1500ms', alertsChannel), slack });
     paging = h.bot.alertPaging!;
   });
   afterAll(async () => {
@@ -201,6 +209,44 @@ describe('an alert group pages through the escalation engine', () => {
     expect(blocks).not.toContain('Card authorisations failing #11');
     expect(blocks).toContain('and 3 more');
   });
+  it('posts the group in the alerts channel, where a member may resolve it; every message says who', async () => {
+    const id = await start('payments', { title: 'Refunds stuck in queue' });
+    const dm = await alertDm(h.people.bob, 'Refunds stuck in queue');
+    const posted = await waitFor(() =>
+      h.fake.messages(alertsChannel).find((m) => JSON.stringify(m.blocks).includes('Refunds stuck in queue')),
+    );
+    const pressHere = (userId: string, actionId: string) =>
+      h.driver
+        .clickButton({ userId, channelId: alertsChannel, messageTs: posted.ts, actionId })
+        .then(answerTo);
+    // Carol is neither paged for it nor in the channel: the alert does not exist for her.
+    expect(await pressHere(h.people.carol, ActionId.alertAcknowledge)).toBe('That alert no longer exists.');
+    expect(await escalationOf(h.databaseUrl, id)).toMatchObject({ state: 'triggered' });
+    const clicked = await h.driver.clickButton({
+      userId: h.people.alice,
+      channelId: alertsChannel,
+      messageTs: posted.ts,
+      actionId: ActionId.alertResolve,
+    });
+    expect(clicked.status).toBe(200);
+    await waitFor(async () => (await escalationOf(h.databaseUrl, id))?.state === 'resolved');
+    const resolvedBy = `Resolved by <@${h.people.alice}> at`;
+    await waitFor(() => JSON.stringify(dmNow(h.people.bob, dm.ts).blocks).includes(resolvedBy), {
+      what: "Bob's DM to say who resolved it",
+    });
+    await waitFor(
+      () =>
+        JSON.stringify(h.fake.messages(alertsChannel).find((m) => m.ts === posted.ts)!.blocks).includes(
+          resolvedBy,
+        ),
+      { what: 'the channel message to say who resolved it' },
+    );
+    // One message per group in the channel, edited in place.
+    expect(
+      h.fake.messages(alertsChannel).filter((m) => JSON.stringify(m.blocks).includes('Refunds stuck')),
+    ).toHaveLength(1);
+  });
+
   // A stranger pressing an alert page's buttons: the outsider suite (test/integration/outsider.test.ts).
 });
 

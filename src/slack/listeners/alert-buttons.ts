@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { AlertGroupAccess } from '../alert-group-access.js';
 import { ActionId } from '../ids.js';
 import type { ActionArgs, SlackRouter } from '../slack-router.js';
+import { mrkdwn } from '../views/escape.js';
 import { slackDate } from '../views/format.js';
 import { userFacingError } from './reply.js';
 
@@ -22,18 +23,22 @@ export interface AlertButtonDeps {
   access: AlertGroupAccess;
   /** Null without an oncall.yaml. */
   alertPaging: AlertGroupPaging | null;
-  /** Resolve in Slack (alert intake, src/alerts/alert-service.ts); null until it is wired. */
+  /** Acknowledge and Resolve in Slack (alert intake, src/alerts/alert-service.ts), recorded with who. */
   alertActions: AlertActions | null;
   /** Opens the declare modal prefilled from the group; null until it is wired. */
   openDeclareForAlertGroup: ((request: DeclareFromAlertRequest) => Promise<void>) | null;
   logger: Logger;
 }
 
+/** A Slack user id as a mention; a source's name ("PagerDuty Events API") as text. */
+const mention = (by: string) => (/^[UW][A-Z0-9]{2,}$/.test(by) ? `<@${by}>` : mrkdwn(by));
+
 type Handler = (args: ActionArgs, reply: (text: string) => Promise<void>) => Promise<void>;
 
 /**
- * The buttons of an alert page (DM or alerts channel message): Acknowledge and Escalate now go
- * through the engine as an incident page's do; Resolve through alert intake (recorded with who);
+ * The buttons of an alert page (DM or alerts channel message): Acknowledge and Resolve are recorded
+ * by alert intake (the alerts, the group, who) and stop the escalation through the engine; Escalate
+ * now goes to the engine as an incident page's does;
  * Declare incident opens the declare flow. Each re-checks the access rule first; the DMs and the
  * message are edited by the `alert-group.refresh` job after a change.
  */
@@ -55,21 +60,19 @@ export function registerAlertButtons(router: SlackRouter, deps: AlertButtonDeps)
   const notPaging = 'Paging is not configured on this bot.';
 
   on(ActionId.alertAcknowledge, async ({ body, action, client }, reply) => {
-    const group = await deps.access.require(action.value, body.user.id, 'acknowledge', client);
-    if (!deps.alertPaging) return reply(notPaging);
-    const result = await deps.alertPaging.acknowledge(group.id, body.user.id);
-    if (result.ok) return;
-    if (result.reason === 'already_acknowledged') {
-      const by =
-        result.by === body.user.id
-          ? 'you'
-          : /^[UW][A-Z0-9]{2,}$/.test(result.by)
-            ? `<@${result.by}>`
-            : result.by;
-      return reply(`Already acknowledged by ${by} at ${slackDate(result.at, '{time}')}.`);
+    const userId = body.user.id;
+    const group = await deps.access.require(action.value, userId, 'acknowledge', client);
+    if (!deps.alertActions || !deps.alertPaging) return reply(notPaging);
+    // Alert intake records it on the alerts and the group, and stops the escalation through the
+    // engine in the same transaction; of concurrent clicks exactly one changes anything.
+    if (await deps.alertActions.acknowledgeGroup(group.id, userId)) return;
+    const now = await deps.access.require(group.id, userId, 'acknowledge', client);
+    if (now.state === 'acknowledged' && now.acknowledgedBy && now.acknowledgedAt) {
+      const by = now.acknowledgedBy === userId ? 'you' : mention(now.acknowledgedBy);
+      return reply(`Already acknowledged by ${by} at ${slackDate(now.acknowledgedAt, '{time}')}.`);
     }
     await reply(
-      result.state === 'resolved' || group.state === 'resolved'
+      now.state === 'resolved'
         ? 'This alert is resolved; there is nothing to acknowledge.'
         : 'This alert is not paging anyone right now.',
     );
