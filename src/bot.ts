@@ -1,5 +1,5 @@
-import { createAlertOps } from './alerts/alert-ops.js';
 import { createAlertIncidents } from './alerts/alert-incidents.js';
+import { createAlertOps } from './alerts/alert-ops.js';
 import { createAlertReadModel } from './alerts/alert-read-model.js';
 import { createAlertService, DEFAULT_GROUP_WINDOW_MS } from './alerts/alert-service.js';
 import type { AlertPaging } from './alerts/alert-types.js';
