@@ -127,6 +127,8 @@ describe('a valid oncall.yaml', () => {
         },
       ],
       overrides: [],
+      usergroupMembersAlways: [],
+      notifyBeforeMs: 3_600_000,
     });
   });
 
