@@ -161,7 +161,8 @@ export function createHandoffService(deps: HandoffServiceDeps) {
           if (timer.nextAt && timer.nextAt > now) {
             return [await advanceHandoffTimer(tx, name, timer)];
           }
-          const effective = (await effectiveSchedules(tx, oncall, now))[name]!;
+          // Overrides that ended since the last fire (a cancel) still tell who was on call then.
+          const effective = (await effectiveSchedules(tx, oncall, timer.processedUntil))[name]!;
           const work = planHandoffWork(effective, {
             processedUntil: timer.processedUntil,
             now,
