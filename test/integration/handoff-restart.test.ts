@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import { type Harness, type People, startHarness, startSeededFake } from '../helpers/bot-harness.js';
+import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /**
@@ -20,24 +21,6 @@ let offset: number;
 const clock: Clock = { now: () => new Date(Date.now() + offset) };
 let bot: Harness | undefined;
 
-const yaml = `
-timezone: Europe/Berlin
-admins: ['{alice}']
-schedules:
-  primary:
-    rotation: { length: daily, handoff: "09:00", start: 2026-12-01 }
-    participants: ['{bob}', '{carol}']
-    slack_usergroup: primary-oncall
-    channel: TEAM_CHANNEL
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 5m }
-paging:
-  default_policy: default
-  auto_page: []
-`;
-
 const groupMembers = () => slack.fake.usergroups().find((g) => g.handle === 'primary-oncall')?.users ?? [];
 const dms = (userId: string) =>
   slack.fake.messages(slack.fake.dmChannelId(userId) ?? 'none').map((m) => m.text ?? '');
@@ -55,7 +38,18 @@ afterAll(async () => {
 
 describe('a restart just before a handoff', () => {
   it('still switches the user group at the handoff, once, with the DM and the channel message', async () => {
-    const oncallYaml = yaml.replace('TEAM_CHANNEL', team);
+    const oncallYaml = oncallFixture({
+      participants: ['{bob}', '{carol}'],
+      admins: ['{alice}'],
+      primary: {
+        timezone: 'Europe/Berlin',
+        rotation: { length: 'daily', handoff: '09:00', start: '2026-12-01' },
+        slack_usergroup: 'primary-oncall',
+        channel: team,
+      },
+      levels: [['schedule:primary', '5m']],
+      autoPage: [],
+    });
     const first = await startHarness({ slack, oncallYaml, clock });
     // Start-up: the group is created with whoever is on call now.
     await waitFor(() => (groupMembers().length === 1 ? true : null), { what: 'the start-up sync' });

@@ -1,42 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { OncallConfigError, parseOncallConfig } from '../../../src/escalation/oncall-config.js';
+import { stringify } from 'yaml';
+import { parseOncallConfig } from '../../../src/escalation/oncall-config.js';
+import { problemsOf } from '../../helpers/oncall-problems.js';
 
-/** A one-schedule file with `extra` added to the schedule `primary` (and `secondary` lines when given). */
-const file = (extra: string, secondary = '') => `
-timezone: Europe/Berlin
-schedules:
-  primary:
-    rotation: { length: weekly, handoff: "09:00", start: 2026-11-02 }
-    participants: [U012ABCDEF, alice@acme.test]
-${extra
-  .split('\n')
-  .map((line) => `    ${line}`)
-  .join('\n')}
-${secondary}
-escalation_policies:
-  default:
-    levels:
-      - { notify: [schedule:primary], escalate_after: 5m }
-paging:
-  default_policy: default
-`;
-
-function problemsOf(text: string): string[] {
-  try {
-    parseOncallConfig(text);
-  } catch (error) {
-    if (error instanceof OncallConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the file to be refused');
-}
+/** A Berlin file whose schedule `primary` has `extra` fields (and `others` schedules besides). */
+const file = (extra: Record<string, unknown>, others: Record<string, unknown> = {}) =>
+  stringify({
+    timezone: 'Europe/Berlin',
+    schedules: {
+      primary: {
+        rotation: { length: 'weekly', handoff: '09:00', start: '2026-11-02' },
+        participants: ['U012ABCDEF', 'alice@acme.test'],
+        ...extra,
+      },
+      ...others,
+    },
+    escalation_policies: { default: { levels: [{ notify: ['schedule:primary'], escalate_after: '5m' }] } },
+    paging: { default_policy: 'default' },
+  });
 
 describe('schedule settings for life on call (user group, notices, team channel)', () => {
   it('reads the user group, its permanent members, notify_before and the team channel', () => {
     const config = parseOncallConfig(
-      file(
-        'slack_usergroup: checkout-oncall\nusergroup_members_always: [heidi@acme.test]\nnotify_before: 30m\nchannel: C0TEAM1',
-      ),
+      file({
+        slack_usergroup: 'checkout-oncall',
+        usergroup_members_always: ['heidi@acme.test'],
+        notify_before: '30m',
+        channel: 'C0TEAM1',
+      }),
     );
     expect(config.schedules.primary).toMatchObject({
       slackUsergroup: 'checkout-oncall',
@@ -49,7 +40,7 @@ describe('schedule settings for life on call (user group, notices, team channel)
   });
 
   it('defaults: an hour of notice, no user group, no channel (overrides then go by DM)', () => {
-    const primary = parseOncallConfig(file('')).schedules.primary!;
+    const primary = parseOncallConfig(file({})).schedules.primary!;
     expect(primary.notifyBeforeMs).toBe(3_600_000);
     expect(primary.slackUsergroup).toBeUndefined();
     expect(primary.usergroupMembersAlways).toEqual([]);
@@ -58,11 +49,11 @@ describe('schedule settings for life on call (user group, notices, team channel)
   });
 
   it.each(['off', '0'])('notify_before: %s turns the advance DM off', (value) => {
-    expect(parseOncallConfig(file(`notify_before: "${value}"`)).schedules.primary!.notifyBeforeMs).toBeNull();
+    expect(parseOncallConfig(file({ notify_before: value })).schedules.primary!.notifyBeforeMs).toBeNull();
   });
 
   it('announce_channel still decides where overrides are announced, apart from the team channel', () => {
-    const primary = parseOncallConfig(file('channel: C0TEAM1\nannounce_channel: C0OVERRIDES')).schedules
+    const primary = parseOncallConfig(file({ channel: 'C0TEAM1', announce_channel: 'C0OVERRIDES' })).schedules
       .primary!;
     expect(primary.channel).toBe('C0TEAM1');
     expect(primary.announceChannel).toBe('C0OVERRIDES');
@@ -70,7 +61,7 @@ describe('schedule settings for life on call (user group, notices, team channel)
 
   it('refuses bad values by path', () => {
     expect(
-      problemsOf(file('slack_usergroup: "@Checkout On Call"\nnotify_before: soon\nchannel: general')),
+      problemsOf(file({ slack_usergroup: '@Checkout On Call', notify_before: 'soon', channel: 'general' })),
     ).toEqual([
       'schedules.primary.slack_usergroup: expected a user group handle such as checkout-oncall (lowercase, no @) (got "@Checkout On Call")',
       'schedules.primary.notify_before: expected a duration such as 1h or 30m, or off (got "soon")',
@@ -79,14 +70,15 @@ describe('schedule settings for life on call (user group, notices, team channel)
   });
 
   it('refuses permanent members without a user group, and one user group following two schedules', () => {
-    expect(problemsOf(file('usergroup_members_always: [U012ABCDEF]'))).toEqual([
+    expect(problemsOf(file({ usergroup_members_always: ['U012ABCDEF'] }))).toEqual([
       'schedules.primary.usergroup_members_always: needs slack_usergroup on the same schedule',
     ]);
-    const secondary = `  secondary:
-    rotation: { length: weekly, handoff: "09:00", start: 2026-11-02 }
-    participants: [U012ABCDEF]
-    slack_usergroup: checkout-oncall`;
-    expect(problemsOf(file('slack_usergroup: checkout-oncall', secondary))).toEqual([
+    const secondary = {
+      rotation: { length: 'weekly', handoff: '09:00', start: '2026-11-02' },
+      participants: ['U012ABCDEF'],
+      slack_usergroup: 'checkout-oncall',
+    };
+    expect(problemsOf(file({ slack_usergroup: 'checkout-oncall' }, { secondary }))).toEqual([
       'schedules.secondary.slack_usergroup: "checkout-oncall" already follows schedule primary; a user group can follow one schedule',
     ]);
   });
