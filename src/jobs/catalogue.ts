@@ -5,6 +5,8 @@ import { escalationAckTimeoutJob } from './escalation-ack-timeout.js';
 import { escalationAcknowledgedJob } from './escalation-acknowledged.js';
 import { escalationExhaustedJob } from './escalation-exhausted.js';
 import { escalationStepJob } from './escalation-step.js';
+import { handoffAnnounceJob } from './handoff-announce.js';
+import { handoffFireJob } from './handoff-fire.js';
 import { heartbeatMissJob } from './heartbeat-miss.js';
 import { incidentArchiveJob } from './incident-archive.js';
 import { incidentRefreshJob } from './incident-refresh.js';
@@ -22,7 +24,9 @@ import { reconcileJob } from './reconcile.js';
 import { reminderFireJob } from './reminder-fire.js';
 import { reminderSendJob } from './reminder-send.js';
 import { retentionJob } from './retention.js';
+import { shiftNoticeJob } from './shift-notice.js';
 import { updatePostJob } from './update-post.js';
+import { usergroupSyncJob } from './usergroup-sync.js';
 
 /** Every background job, by name: the workers dispatch through it, the reconciler re-enqueues by it. */
 export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
@@ -52,6 +56,10 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       heartbeatMissJob,
       alertGroupDeclareJob,
       alertGroupRefreshJob,
+      handoffFireJob,
+      usergroupSyncJob,
+      shiftNoticeJob,
+      handoffAnnounceJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),
 );
