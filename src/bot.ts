@@ -2,6 +2,8 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
+import { createCoverDelivery } from './escalation/cover-delivery.js';
+import { createCoverService } from './escalation/cover-service.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
@@ -28,6 +30,7 @@ import { createPostmortemService } from './postmortem/postmortem-service.js';
 import { linkKeys as toLinkKeys } from './postmortem/signed-links.js';
 import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
+import { createCoverMessenger } from './slack/cover-messenger.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
 import { createOverrideAnnouncer } from './slack/override-announcer.js';
@@ -134,6 +137,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     const escalation = oncall ? createEscalationService({ pool, clock, logger, oncall, outbox }) : null;
     const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox }) : null;
+    const cover = oncall && overrides ? createCoverService({ pool, clock, oncall, outbox, overrides }) : null;
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -161,6 +165,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             incidents,
             escalation,
             overrides,
+            cover,
             lifecycle,
             oncall,
             readModel,
@@ -267,6 +272,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
+          cover,
+          coverMessenger: oncall
+            ? createCoverMessenger({ delivery: createCoverDelivery({ pool, oncall }), client, logger })
+            : null,
         },
       });
       shutdown.add(() => workers.close());

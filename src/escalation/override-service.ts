@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Pool } from '../db/pool.js';
+import type { Pool, Queryable } from '../db/pool.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { overrideAnnounceJob } from '../jobs/override-announce.js';
 import type { OncallConfig, Schedule } from './oncall-config.js';
@@ -55,6 +55,9 @@ const MAX_SHIFTS = 60;
  * changed since is not applied (escalation-repo.ts).
  */
 export function createOverrideService({ pool, clock, oncall, outbox }: OverrideServiceDeps) {
+  /** Every override placed in Slack goes through here. */
+  const placeInTransaction = (tx: Queryable, input: Omit<StoredOverride, 'id'>) => insertOverride(tx, input);
+
   return {
     /** Puts `person` on call from now for `durationMs`, on `schedule` or on every schedule they are in. */
     async place(input: {
@@ -81,13 +84,14 @@ export function createOverrideService({ pool, clock, oncall, outbox }: OverrideS
         const before = await effectiveSchedules(tx, oncall, from);
         const placed: StoredOverride[] = [];
         for (const { name } of targets) {
-          const override = await insertOverride(tx, {
+          const input = {
             schedule: name,
             userId: person.id,
             startsAt: from,
             endsAt: to,
             createdBy: actor.id,
-          });
+          };
+          const override = await placeInTransaction(tx, input);
           placed.push(override);
           const displaced = onCallDuring(before[name]!, from, to).filter((user) => !names(user, person));
           emit(overrideAnnounceJob, announcement('placed', override, actor.id, displaced, before[name]!));
@@ -96,6 +100,12 @@ export function createOverrideService({ pool, clock, oncall, outbox }: OverrideS
       });
       return { ok: true, overrides };
     },
+
+    /**
+     * Stores an override in the caller's transaction, for a use case that decided it (a cover
+     * request taken: cover-service.ts) and tells people in its own words: nothing is announced here.
+     */
+    placeInTransaction,
 
     /** Current and future overrides, oldest first; of one schedule when named. */
     async list(schedule: string | null): Promise<StoredOverride[]> {

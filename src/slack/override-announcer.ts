@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { JobRun } from '../jobs/job.js';
 import type { OverrideAnnouncement } from '../jobs/override-announce.js';
-import { findRecentMessage, taggedWith } from './recent-messages.js';
+import { findPostedMessage, taggedWith } from './recent-messages.js';
 import { tolerate } from './slack-errors.js';
 import { slackIdOf } from './user-identity.js';
 import { buildOverrideAnnouncement } from './views/override-messages.js';
@@ -38,14 +38,7 @@ export function createOverrideAnnouncer({ client }: { client: WebClient }) {
   /** Whether a run that may be a repeat already posted in `channel` (joining a public one to read it). */
   async function alreadyPosted(channel: string, key: string, joinable: boolean): Promise<boolean> {
     const match = taggedWith(OVERRIDE_EVENT_TYPE, (payload) => payload.key === key);
-    if (await findRecentMessage(client, { channel }, match, 30)) return true;
-    if (!joinable) return false;
-    // Posting in a public channel needs no membership (chat:write.public), reading does: join, look again.
-    const joined = await tolerate(
-      ['channel_not_found', 'is_archived', 'method_not_supported_for_channel_type'],
-      () => client.conversations.join({ channel }),
-    );
-    return joined !== null && (await findRecentMessage(client, { channel }, match, 30)) !== null;
+    return (await findPostedMessage(client, channel, match, joinable)) !== null;
   }
 
   return {

@@ -42,3 +42,23 @@ export function taggedWith(
   return (message) =>
     message.metadata?.event_type === eventType && payload(message.metadata.event_payload ?? {});
 }
+
+/**
+ * Like findRecentMessage, for a message the bot posted in `channel` (a DM, or a public channel it may
+ * not have joined: posting there needs no membership, reading does). In a `joinable` channel it
+ * joins to look again when it could not read it.
+ */
+export async function findPostedMessage(
+  client: WebClient,
+  channel: string,
+  match: (message: RecentMessage) => boolean,
+  joinable: boolean,
+): Promise<{ channel: string; ts: string } | null> {
+  const found = await findRecentMessage(client, { channel }, match, 30);
+  if (found || !joinable) return found;
+  const joined = await tolerate(
+    ['channel_not_found', 'is_archived', 'method_not_supported_for_channel_type'],
+    () => client.conversations.join({ channel }),
+  );
+  return joined === null ? null : findRecentMessage(client, { channel }, match, 30);
+}
