@@ -134,8 +134,14 @@ export function postButtons(h: Harness, userId: string, id: number, buttons = BU
 }
 
 /** What the clicker is told (an ephemeral reply on the response URL). */
-export async function click(h: Harness, userId: string, ts: string, actionId: string): Promise<string> {
-  const clicked = await h.driver.clickButton({ userId, channelId: h.generalId, messageTs: ts, actionId });
+export async function click(
+  h: Harness,
+  userId: string,
+  ts: string,
+  actionId: string,
+  channelId = h.generalId,
+): Promise<string> {
+  const clicked = await h.driver.clickButton({ userId, channelId, messageTs: ts, actionId });
   expect(clicked.status).toBe(200);
   const posted = await waitFor(() => h.fake.responses(clicked.responseUrl)[0], {
     what: `the answer to ${actionId}`,

@@ -1,6 +1,6 @@
 import { parseLocalDateTime } from '../../escalation/local-date-time.js';
 import { isValidTimeZone } from '../../escalation/wall-time.js';
-import { identify, identifyWithTimeZone } from '../user-identity.js';
+import { identify, identifyWithTimeZone, slackIdOf } from '../user-identity.js';
 import { askAnswer, cancelAnswer } from '../views/cover-answers.js';
 import { handlers, pagingConfigured } from './command-handler.js';
 import { unknownSchedule } from './override-commands.js';
@@ -21,6 +21,11 @@ export const coverHandlers = handlers({
         reason: cmd.reason,
       });
       const read = timeZone === zone ? `your Slack time zone` : 'Slack has no time zone for you';
+      // People named by email in oncall.yaml are mentioned by their Slack ids.
+      if (result.ok)
+        result.audience.people = await Promise.all(
+          result.audience.people.map(async (p) => (await slackIdOf(client, p)) ?? p),
+        );
       const answer = askAnswer(result, `(times read in ${zone}: ${read})`, (name) =>
         unknownSchedule(name, oncall.schedules),
       );
