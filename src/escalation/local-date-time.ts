@@ -13,9 +13,10 @@ export const LOCAL_DATE_TIME_EXAMPLE = '2026-12-24 09:00';
  */
 export function parseLocalDateTime(text: string, zone: string): Date | null {
   const match = /^(\d{4}-\d{2}-\d{2})(?:T|\s+)(\d{1,2}:\d{2})$/.exec(text.trim());
-  const time = match?.[2]!.padStart(5, '0');
+  if (!match) return null;
+  const time = match[2]!.padStart(5, '0');
   // luxon reads `24:00` as the next midnight; a person means a time of the day they typed.
-  if (!match || !time || !LOCAL_TIME_PATTERN.test(time)) return null;
+  if (!LOCAL_TIME_PATTERN.test(time)) return null;
   const instant = parseInstant(`${match[1]}T${time}`, zone);
   return instant === null ? null : new Date(instant);
 }

@@ -1,7 +1,7 @@
 import { LOCAL_DATE_TIME_EXAMPLE, parseLocalDateTime } from '../../escalation/local-date-time.js';
 import { defineCommand } from './command-spec.js';
-import { clip, Refusal, refuse, word, words } from './grammar.js';
-import { scheduleFlag } from './override-specs.js';
+import { clip, Refusal, refuse, words } from './grammar.js';
+import { idWord, scheduleFlag } from './override-specs.js';
 import { slackToPlain } from './slack-words.js';
 import { MAX_FREE_TEXT } from './text-arguments.js';
 
@@ -66,10 +66,9 @@ export const oncallCoverCancel = defineCommand({
   access: 'override',
   scope: 'global',
   args: {
-    id: word('<id>', 'a cover request id', (input) =>
-      /^\d{1,12}$/.test(input) && Number(input) > 0
-        ? Number(input)
-        : refuse(`"${clip(input, 20)}" is not a cover request id: your request's DM shows it.`),
+    id: idWord(
+      'a cover request id',
+      (input) => `"${input}" is not a cover request id: your request's DM shows it.`,
     ),
   },
 });
