@@ -12,6 +12,7 @@ import {
   insertCoverRequest,
   lockCoverRequest,
 } from './cover-repo.js';
+import type { HandoffTimer } from './handoff-repo.js';
 import type { OncallConfig, Schedule } from './oncall-config.js';
 import {
   type Identity,
@@ -43,7 +44,7 @@ export interface CoverServiceDeps {
   clock: Clock;
   oncall: OncallConfig;
   outbox: Outbox;
-  overrides: Pick<OverrideService, 'placeInTransaction'>;
+  overrides: Pick<OverrideService, 'placeInTransaction' | 'afterCommit'>;
 }
 
 /**
@@ -93,8 +94,8 @@ export type CancelResult =
 
 export type CoverService = ReturnType<typeof createCoverService>;
 
-/** The schedule's team channel: `channel` (issue #14) when oncall.yaml has one, else `announce_channel`. */
-export function teamChannelOf(schedule: Schedule & { channel?: string | undefined }): string | null {
+/** The schedule's team channel: `channel` when oncall.yaml has one, else `announce_channel`. */
+export function teamChannelOf(schedule: Schedule): string | null {
   return schedule.channel ?? schedule.announceChannel ?? null;
 }
 
@@ -185,21 +186,25 @@ export function createCoverService({ pool, clock, oncall, outbox, overrides }: C
     },
 
     /** `actor` takes request `id`: the first taker gets an override for its window. */
-    take(id: number, actor: Identity): Promise<TakeResult> {
-      return whileOpen(id, actor, async (request, now, tx): Promise<TakeResult> => {
+    async take(id: number, actor: Identity): Promise<TakeResult> {
+      // Handoff timers the new override re-planned, woken once it committed.
+      let timers: HandoffTimer[] = [];
+      const result = await whileOpen(id, actor, async (request, now, tx): Promise<TakeResult> => {
         if (names(request.requestedBy, actor)) return { ok: false, reason: 'own_request', request };
         const schedule = oncall.schedules[request.schedule];
         const window = { from: request.startsAt, to: request.endsAt, now };
         const verdict =
           schedule && mayPlaceOverride({ actor, person: actor, schedule, ...window }, oncall.admins);
         if (!verdict?.allowed) return { ok: false, reason: 'not_participant', request };
-        const override = await overrides.placeInTransaction(tx, {
+        const placed = await overrides.placeInTransaction(tx, {
           schedule: request.schedule,
           userId: actor.id,
           startsAt: request.startsAt,
           endsAt: request.endsAt,
           createdBy: actor.id,
         });
+        const { override } = placed;
+        timers = placed.timers;
         const at = { status: 'taken' as const, by: actor.id, at: now, overrideId: override.id };
         // Under the row's lock this cannot fail; if it ever did, the override must not stand.
         if (!(await closeCoverRequest(tx, id, at)))
@@ -213,6 +218,8 @@ export function createCoverService({ pool, clock, oncall, outbox, overrides }: C
         };
         return { ok: true, request: taken, override };
       });
+      if (timers.length > 0) await overrides.afterCommit(timers);
+      return result;
     },
 
     /** The requester (or an admin) withdraws request `id` while nobody has taken it. */

@@ -3,7 +3,7 @@ import type { CoverDelivery } from '../escalation/cover-delivery.js';
 import type { CoverPost, CoverRequest } from '../escalation/cover-repo.js';
 import type { JobRun } from '../jobs/job.js';
 import type { Logger } from '../logger.js';
-import { findPostedMessage, taggedWith } from './recent-messages.js';
+import { findPostedBefore, postOnce } from './recent-messages.js';
 import { isTransientSlackError, slackErrorCode, tolerate } from './slack-errors.js';
 import { identify, slackIdOf } from './user-identity.js';
 import { buildCoverRequestMessage, buildCoverTakenMessages, type CoverCopy } from './views/cover-messages.js';
@@ -60,10 +60,13 @@ export function createCoverMessenger({
   /** Posts one copy, unless a repeated run finds it; its ts, or null when the channel refuses it. */
   async function postCopy(request: CoverRequest, target: Target, run: JobRun): Promise<string | null> {
     const key = `${run.key}-${target.recipient ?? 'team'}`;
-    const match = taggedWith(COVER_EVENT_TYPE, (payload) => payload.key === key);
-    const earlier = run.mayRepeat
-      ? await findPostedMessage(client, target.channel, match, target.copy === 'team')
-      : null;
+    const where = {
+      channel: target.channel,
+      eventType: COVER_EVENT_TYPE,
+      key,
+      joinable: target.copy === 'team',
+    };
+    const earlier = run.mayRepeat ? await findPostedBefore(client, where) : null;
     if (earlier) return earlier.ts;
     const sent = await tolerate(UNPOSTABLE, () =>
       client.chat.postMessage({
@@ -152,12 +155,13 @@ export function createCoverMessenger({
         const channel = await dmWith(userId!);
         if (!channel) continue;
         const key = `${run.key}-${userId}`;
-        const match = taggedWith(COVER_EVENT_TYPE, (payload) => payload.key === key);
-        if (run.mayRepeat && (await findPostedMessage(client, channel, match, false))) continue;
-        await client.chat.postMessage({
+        await postOnce(client, {
           channel,
           text: message.text,
-          metadata: { event_type: COVER_EVENT_TYPE, event_payload: { key } },
+          eventType: COVER_EVENT_TYPE,
+          key,
+          mayRepeat: run.mayRepeat,
+          joinable: false,
         });
       }
     },

@@ -44,21 +44,50 @@ export function taggedWith(
 }
 
 /**
- * Like findRecentMessage, for a message the bot posted in `channel` (a DM, or a public channel it may
- * not have joined: posting there needs no membership, reading does). In a `joinable` channel it
- * joins to look again when it could not read it.
+ * Whether a run that may be a repeat already posted the message tagged (`eventType`, `key`) in
+ * `channel`. Posting in a public channel needs no membership (chat:write.public) but reading does: when
+ * `joinable`, the bot joins and looks again.
  */
-export async function findPostedMessage(
+export async function postedBefore(
   client: WebClient,
-  channel: string,
-  match: (message: RecentMessage) => boolean,
-  joinable: boolean,
+  where: { channel: string; eventType: string; key: string; joinable: boolean },
+): Promise<boolean> {
+  return (await findPostedBefore(client, where)) !== null;
+}
+
+/** The message `postedBefore` looks for (to edit it later), or null. */
+export async function findPostedBefore(
+  client: WebClient,
+  where: { channel: string; eventType: string; key: string; joinable: boolean },
 ): Promise<{ channel: string; ts: string } | null> {
-  const found = await findRecentMessage(client, { channel }, match, 30);
-  if (found || !joinable) return found;
+  const match = taggedWith(where.eventType, (payload) => payload.key === where.key);
+  const found = await findRecentMessage(client, { channel: where.channel }, match, 30);
+  if (found || !where.joinable) return found;
   const joined = await tolerate(
     ['channel_not_found', 'is_archived', 'method_not_supported_for_channel_type'],
-    () => client.conversations.join({ channel }),
+    () => client.conversations.join({ channel: where.channel }),
   );
-  return joined === null ? null : findRecentMessage(client, { channel }, match, 30);
+  return joined === null ? null : findRecentMessage(client, { channel: where.channel }, match, 30);
+}
+
+/**
+ * Posts `text` in `channel` tagged with (`eventType`, `key`), unless a run that may be a repeat finds
+ * it there already. A channel the bot cannot post in is the operators' to fix: tolerated, not retried.
+ */
+export async function postOnce(
+  client: WebClient,
+  post: {
+    channel: string;
+    text: string;
+    eventType: string;
+    key: string;
+    mayRepeat: boolean;
+    joinable: boolean;
+  },
+): Promise<void> {
+  const { channel, text, eventType, key } = post;
+  if (post.mayRepeat && (await postedBefore(client, post))) return;
+  await tolerate(['channel_not_found', 'not_in_channel', 'is_archived'], () =>
+    client.chat.postMessage({ channel, text, metadata: { event_type: eventType, event_payload: { key } } }),
+  );
 }

@@ -48,7 +48,7 @@ export interface HarnessOptions {
    * people's Slack ids.
    */
   oncallYaml?: string;
-  /** The bot's clock (default: the system's). */
+  /** The bot's clock (default: the system's); a shifted one puts the bot at another time of day. */
   clock?: Clock;
 }
 

@@ -49,7 +49,9 @@ describe('who a cover request goes to', () => {
     ]);
   });
 
-  it('is the team channel when there is one (the people stay the fallback)', () => {
+  it('is the team channel (`channel`, else `announce_channel`) when there is one; the people stay the fallback', () => {
+    const both = layered({ channel: 'C0TEAM001', announceChannel: 'C0ANNOUNCE' });
+    expect(coverAudience(both, { id: 'U0DAVE001', email: null }).channel).toBe('C0TEAM001');
     expect(
       coverAudience(layered({ announceChannel: 'C0TEAM001' }), { id: 'U0DAVE001', email: null }),
     ).toEqual({
