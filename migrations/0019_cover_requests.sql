@@ -21,6 +21,8 @@ CREATE TABLE cover_requests (
 );
 -- The expiry sweep looks for open requests whose start has come.
 CREATE INDEX cover_requests_open_idx ON cover_requests (starts_at) WHERE status = 'open';
+-- Retention deletes requests ended 30+ days ago, with the overrides (overrides.retention).
+CREATE INDEX cover_requests_ends_idx ON cover_requests (ends_at);
 
 -- Every copy of a request posted in Slack (the team channel, or a DM to each participant and the
 -- requester), so each is edited when the request is taken, cancelled or expires.

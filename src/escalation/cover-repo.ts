@@ -137,3 +137,9 @@ export async function insertCoverPost(db: Queryable, requestId: number, post: Co
     [requestId, post.channelId, post.ts, post.recipient],
   );
 }
+
+/** Deletes requests whose window ended before `before` (their copies go with them); returns how many. */
+export async function deleteCoverRequestsEndedBefore(db: Queryable, before: Date): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM cover_requests WHERE ends_at < $1', [before]);
+  return rowCount ?? 0;
+}

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOncallConfig, type Schedule } from '../../src/escalation/oncall-config.js';
 import { withOverrides } from '../../src/escalation/overrides-repo.js';
 import { nextShifts, whoIsOnCall } from '../../src/escalation/schedule.js';
+import { overridesRetentionJob } from '../../src/jobs/overrides-retention.js';
 import { ActionId } from '../../src/slack/ids.js';
 import { type Harness, startHarness, startSeededFake } from '../helpers/bot-harness.js';
 import { queryRows } from '../helpers/incidents-db.js';
@@ -327,6 +328,34 @@ describe('cover requests', () => {
       );
       expect(request).toEqual({ status: 'taken', closed_by: winner, override_id: overrides[0]!.id });
     }
+  });
+
+  it('are deleted with the overrides 30 days after their window ended, copies and all', async () => {
+    const [old, recent] = await queryRows<{ id: number }>(
+      h.databaseUrl,
+      `INSERT INTO cover_requests (schedule, requested_by, starts_at, ends_at, status, closed_at) VALUES
+         ('primary', 'UOLD', now() - interval '32 days', now() - interval '31 days', 'expired', now() - interval '32 days'),
+         ('primary', 'URECENT', now() - interval '30 days', now() - interval '29 days', 'expired', now() - interval '30 days')
+       RETURNING id`,
+    );
+    await queryRows(
+      h.databaseUrl,
+      "INSERT INTO cover_request_posts (request_id, channel_id, ts, recipient) VALUES ($1, 'D0OLD', '1.1', 'UOLD')",
+      [old!.id],
+    );
+    await h.bot.queues.timers.add(overridesRetentionJob.name, {}, { jobId: 'cover-retention-now' });
+    const ids = (rows: { id: number }[]) => rows.map((r) => Number(r.id));
+    await waitFor(
+      async () =>
+        !ids(await queryRows(h.databaseUrl, 'SELECT id FROM cover_requests')).includes(Number(old!.id)),
+      { what: 'the old request deleted' },
+    );
+    expect(ids(await queryRows(h.databaseUrl, 'SELECT id FROM cover_requests'))).toContain(
+      Number(recent!.id),
+    );
+    expect(
+      await queryRows(h.databaseUrl, "SELECT * FROM cover_request_posts WHERE channel_id = 'D0OLD'"),
+    ).toEqual([]);
   });
 
   it('expires when its start comes: the copies say so, and Take it says it expired', async () => {
