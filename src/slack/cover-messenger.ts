@@ -108,7 +108,8 @@ export function createCoverMessenger({
     /** Posts the copies of a new request not posted yet, and records each. */
     async post(requestId: number, run: JobRun): Promise<void> {
       const found = await delivery.find(requestId);
-      if (!found) return;
+      // Closed before anyone was asked (cancelled at once): nobody needs to hear of it.
+      if (!found || (found.request.status !== 'open' && found.posts.length === 0)) return;
       const { request } = found;
       const posted = new Set(found.posts.map((p) => p.channelId));
       const audience = delivery.audience(request, await identify(client, request.requestedBy));
