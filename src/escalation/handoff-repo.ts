@@ -31,7 +31,9 @@ export async function lockHandoffTimer(db: Queryable, schedule: string): Promise
 
 /**
  * Re-plans the timers of `schedules` to fire at `now` (a new one handles nothing before `now`); the
- * epoch moves on, so jobs planned before are no-ops.
+ * epoch moves on, so jobs planned before are no-ops. A change at `now` (an override placed or
+ * cancelled) is looked at again even if a fire that did not see it yet has handled `now` already:
+ * what was done before is recorded, so looking again repeats nothing.
  */
 export async function replanHandoffTimers(
   db: Queryable,
@@ -42,7 +44,8 @@ export async function replanHandoffTimers(
   const { rows } = await db.query<TimerRow>(
     `INSERT INTO handoff_timers (schedule, next_at, processed_until)
      SELECT name, $2, $2 FROM unnest($1::text[]) AS name
-     ON CONFLICT (schedule) DO UPDATE SET epoch = handoff_timers.epoch + 1, next_at = $2, updated_at = now()
+     ON CONFLICT (schedule) DO UPDATE SET epoch = handoff_timers.epoch + 1, next_at = $2, updated_at = now(),
+       processed_until = least(handoff_timers.processed_until, $2 - interval '1 millisecond')
      ${RETURNING}`,
     [schedules, now],
   );

@@ -1,6 +1,6 @@
-import type { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
-import { slackErrorCode } from './slack-errors.js';
+import { describeSlackError, slackErrorCode } from './slack-errors.js';
 import { slackIdOf } from './user-identity.js';
 
 /**
@@ -92,4 +92,30 @@ export function createUsergroupSync(deps: {
       }
     },
   };
+}
+
+/**
+ * For `npm run config:check`: whether the bot token (SLACK_BOT_TOKEN, at SLACK_API_URL) may manage user
+ * groups, as one line. Without a token nothing is asked, and the line says how to check.
+ */
+export async function describeUsergroupAccess(env: Record<string, string | undefined>): Promise<string> {
+  const token = env.SLACK_BOT_TOKEN;
+  if (!token) {
+    return 'User groups: not checked against Slack (set SLACK_BOT_TOKEN to check the plan and scopes).';
+  }
+  const client = new WebClient(token, {
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
+  });
+  try {
+    await client.usergroups.list({});
+    return 'User groups: this bot token may manage them.';
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (code !== null && Object.hasOwn(UNAVAILABLE, code)) {
+      return `Warning: user groups cannot follow the rota: ${UNAVAILABLE[code]} (${code}). Shift DMs and handoff messages still work.`;
+    }
+    return `User groups: could not ask Slack (${describeSlackError(error)}).`;
+  }
 }

@@ -270,6 +270,27 @@ describe('a week of handoffs across the end of summer time', () => {
   });
 });
 
+describe('an override and a fire at the same moment', () => {
+  it('an override committed just after a fire that could not see it still switches the group', async () => {
+    // A fire at 14:00:01 handles everything up to then, before the override's transaction commits…
+    db.clock.set('2026-10-29T14:00:01.000Z');
+    const [replanned] = await handoffs.replanInTx(db.pool, ['primary']);
+    await handoffs.fire('primary', replanned!.epoch);
+    // …which had put Bob on call from 14:00:00 and re-plans the timer as it commits.
+    await db.pool.query(
+      `INSERT INTO schedule_overrides (schedule, user_id, starts_at, ends_at, created_by)
+       VALUES ('primary', $1, '2026-10-29T14:00:00Z', '2026-10-29T15:00:00Z', $1)`,
+      [people.bob],
+    );
+    db.clock.set('2026-10-29T14:00:00.000Z');
+    const [timer] = await handoffs.replanInTx(db.pool, ['primary']);
+    db.clock.set('2026-10-29T14:00:02.000Z');
+    await handoffs.fire('primary', timer!.epoch);
+    await runEffects();
+    expect(fake.usergroups()[0]!.users).toEqual([people.bob, people.heidi]);
+  });
+});
+
 describe('a workspace whose plan has no user groups', () => {
   it('is warned about once, not at every handoff, and shift notices go on', async () => {
     fake.setPlan({ usergroups: false });

@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import { createSlackFake, type SlackFake } from '@incident-bot/local-slack';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { createUsergroupSync } from '../../src/slack/usergroup-sync.js';
+import { createUsergroupSync, describeUsergroupAccess } from '../../src/slack/usergroup-sync.js';
+import { oncallFixture, writeOncallFile } from '../helpers/oncall-fixture.js';
 
 /** The user group adapter against the local Slack: what it calls, and what it does when it may not. */
 let fake: SlackFake;
@@ -85,5 +88,38 @@ describe('the user group adapter', () => {
   it('a transient failure is thrown, for the job queue to retry', async () => {
     fake.injectFault('usergroups.list', { error: 'internal_error' });
     await expect(sync().sync('primary')).rejects.toThrow(/internal_error/);
+  });
+});
+
+describe('npm run config:check and user groups', () => {
+  const env = () => ({ SLACK_BOT_TOKEN: fake.config.botToken, SLACK_API_URL: fake.apiUrl });
+
+  it('asks Slack, with a token, whether this workspace may have user groups', async () => {
+    expect(await describeUsergroupAccess(env())).toBe('User groups: this bot token may manage them.');
+    expect(await describeUsergroupAccess({})).toMatch(/not checked against Slack \(set SLACK_BOT_TOKEN/);
+  });
+
+  it('warns, and still passes, on a workspace without them', async () => {
+    fake.setPlan({ usergroups: false });
+    try {
+      const path = await writeOncallFile(
+        oncallFixture({
+          levels: [['schedule:primary', '5m']],
+          primary: { slack_usergroup: 'primary-oncall' },
+        }),
+        { bob: bob },
+      );
+      const { stdout } = await promisify(execFile)(
+        new URL('../../node_modules/.bin/tsx', import.meta.url).pathname,
+        [new URL('../../src/escalation/config-check-cli.ts', import.meta.url).pathname, path],
+        { env: { ...process.env, ...env() } },
+      );
+      expect(stdout).toContain('  user group: @primary-oncall (whoever is on call)');
+      expect(stdout).toContain(
+        "Warning: user groups cannot follow the rota: this workspace's Slack plan has no user groups (they need a paid plan) (paid_teams_only).",
+      );
+    } finally {
+      fake.setPlan({ usergroups: true });
+    }
   });
 });
