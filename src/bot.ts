@@ -8,6 +8,8 @@ import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createAlertPaging } from './escalation/alert-paging.js';
+import { createCoverDelivery } from './escalation/cover-delivery.js';
+import { createCoverService } from './escalation/cover-service.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createHandoffService } from './escalation/handoff-service.js';
@@ -37,6 +39,7 @@ import { linkKeys as toLinkKeys } from './postmortem/signed-links.js';
 import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
 import { createAlertPresenter } from './slack/alert-presenter.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
+import { createCoverMessenger } from './slack/cover-messenger.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMaintenanceAnnouncer } from './slack/maintenance-announcer.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
@@ -151,6 +154,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox, handoffs }) : null;
     const alertReads = createAlertReadModel({ pool, oncall });
     const alertPaging = escalation ? createAlertPaging({ escalation, outbox }) : null;
+    const cover = oncall && overrides ? createCoverService({ pool, clock, oncall, outbox, overrides }) : null;
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -198,6 +202,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             incidents,
             escalation,
             overrides,
+            cover,
             lifecycle,
             oncall,
             readModel,
@@ -328,6 +333,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           heartbeats: alertOps.heartbeats,
           alertIncidents,
           alertPresenter: oncall ? createAlertPresenter({ reads: alertReads, client, logger }) : null,
+          cover,
+          coverMessenger: oncall
+            ? createCoverMessenger({ delivery: createCoverDelivery({ pool, oncall }), client, logger })
+            : null,
           handoffs,
           usergroups: handoffs
             ? createUsergroupSync({ client, logger, members: handoffs.usergroupMembers })

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Pool, Queryable } from '../db/pool.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { overrideAnnounceJob } from '../jobs/override-announce.js';
+import { deleteCoverRequestsEndedBefore } from './cover-repo.js';
 import type { HandoffTimer } from './handoff-repo.js';
 import type { OncallConfig, Schedule } from './oncall-config.js';
 import {
@@ -116,6 +117,23 @@ export function createOverrideService({ pool, clock, oncall, outbox, handoffs }:
       return { ok: true, overrides };
     },
 
+    /**
+     * Stores an override in the caller's transaction, for a use case that decided it (a cover
+     * request taken: cover-service.ts) and tells people in its own words: nothing is announced here.
+     * Its schedule's handoff timer is re-planned in the same transaction; hand `timers` to
+     * `afterCommit` once it committed.
+     */
+    async placeInTransaction(
+      tx: Queryable,
+      input: Omit<StoredOverride, 'id'>,
+    ): Promise<{ override: StoredOverride; timers: HandoffTimer[] }> {
+      const override = await insertOverride(tx, input);
+      return { override, timers: await replan(tx, [input.schedule]) };
+    },
+
+    /** After the commit of a `placeInTransaction`: wakes the re-planned timers. Never throws. */
+    afterCommit: (timers: HandoffTimer[]) => wake({ timers }),
+
     /** Current and future overrides, oldest first; of one schedule when named. */
     async list(schedule: string | null): Promise<StoredOverride[]> {
       const current = await listCurrentOverrides(pool, clock.now());
@@ -178,7 +196,7 @@ export function onCallDuring(schedule: Schedule, from: Date, to: Date): string[]
   return [...users];
 }
 
-/** Deletes overrides that ended more than `keepMs` ago (30 days by default): the retention job's work. */
+/** Deletes overrides and cover requests that ended more than `keepMs` ago (30 days by default): the retention job's work. */
 export function createOverrideRetention({
   pool,
   clock,
@@ -189,8 +207,11 @@ export function createOverrideRetention({
   keepMs?: number;
 }) {
   return {
-    async run(): Promise<{ deleted: number }> {
-      return { deleted: await deleteOverridesEndedBefore(pool, new Date(clock.now().getTime() - keepMs)) };
+    async run(): Promise<{ deleted: number; coverRequests: number }> {
+      const before = new Date(clock.now().getTime() - keepMs);
+      // Cover requests are kept as long as the overrides they made.
+      const coverRequests = await deleteCoverRequestsEndedBefore(pool, before);
+      return { deleted: await deleteOverridesEndedBefore(pool, before), coverRequests };
     },
   };
 }

@@ -3,12 +3,14 @@ import type { AlertIncidents } from '../alerts/alert-incidents.js';
 import type { AlertPresenter } from '../alerts/alert-types.js';
 import type { HeartbeatService } from '../alerts/heartbeats.js';
 import type { Maintenance } from '../alerts/maintenance.js';
+import type { CoverService } from '../escalation/cover-service.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { HandoffService } from '../escalation/handoff-service.js';
 import type { OverrideRetention } from '../escalation/override-service.js';
 import type { IncidentSetup } from '../incidents/incident-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ChannelBookmarks } from '../slack/channel-bookmarks.js';
+import type { CoverMessenger } from '../slack/cover-messenger.js';
 import type { IncidentPresenter } from '../slack/incident-presenter.js';
 import type { MaintenanceAnnouncer } from '../slack/maintenance-announcer.js';
 import type { OverrideAnnouncer } from '../slack/override-announcer.js';
@@ -68,6 +70,9 @@ export interface JobDeps {
   alertIncidents: AlertIncidents;
   /** An alert group's page DMs and channel message (`alert-group.refresh`). Null without an oncall.yaml. */
   alertPresenter: AlertPresenter | null;
+  /** Cover requests (expiry) and their Slack copies. Null without an oncall.yaml. */
+  cover: CoverService | null;
+  coverMessenger: CoverMessenger | null;
   /** Handoff timers (user groups, shift notices). Null without an oncall.yaml. */
   handoffs: HandoffService | null;
   /** Schedules' Slack user groups. Null without an oncall.yaml. */

@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Pool } from '../db/pool.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
-import type { HandoffService } from '../escalation/handoff-service.js';
 import { listOverdueReminders } from '../incidents/incident-repo.js';
 import type { Logger } from '../logger.js';
 import type { Outbox } from './outbox.js';
