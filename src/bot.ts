@@ -2,11 +2,13 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
+import { createCalendarService } from './escalation/calendar-service.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
+import { CALENDAR_PATH_PREFIX, calendarFeedPath, calendarFeedRoute } from './http/calendar-route.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { metricsRoutes, operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -134,6 +136,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
     const escalation = oncall ? createEscalationService({ pool, clock, logger, oncall, outbox }) : null;
     const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox }) : null;
+    const calendar = oncall ? createCalendarService({ pool, clock, oncall }) : null;
+    // Links the bot hands out point at PUBLIC_URL, or where it listens (known once it does).
+    const baseUrl = () => (config.publicUrl ?? url).replace(/\/$/, '');
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -163,6 +168,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             overrides,
             lifecycle,
             oncall,
+            calendar: calendar && {
+              service: calendar,
+              url: (token) => `${baseUrl()}${calendarFeedPath(token)}`,
+            },
             readModel,
             pagedUsers: readModel.pagedUsers,
             clock,
@@ -181,6 +190,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger,
       fallback: postmortemLinkRoute({ pool, clock, linkKeys }),
       routes: operationalRoutes({ role, pool, redis: producer }),
+      secretPathRoutes: {
+        [CALENDAR_PATH_PREFIX]: calendarFeedRoute({
+          calendar,
+          displayNames: createUserNames(createSlackClient(slack, logger)).lookupNames,
+          logger,
+        }),
+      },
     });
     shutdown.addServer(server);
     const port = await listen(server, config.port, options.host);
@@ -256,7 +272,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             client,
             logger,
             postmortems,
-            baseUrl: () => config.publicUrl ?? url,
+            baseUrl,
             linkKeys,
           }),
           lifecycle,

@@ -17,6 +17,11 @@ export interface HttpServerOptions {
   routes: Record<string, RouteHandler>;
   /** GET requests no exact route matched (e.g. `/incidents/<id>/postmortem.md`); 404 when absent. */
   fallback?: RouteHandler;
+  /**
+   * GET routes by path prefix whose rest is a secret (`/oncall/calendar/<token>.ics`): counted and
+   * logged by their prefix, never by their path.
+   */
+  secretPathRoutes?: Record<string, RouteHandler>;
   metrics: Metrics;
   logger: Logger;
 }
@@ -41,15 +46,18 @@ export function createHttpServer({
   slackListener,
   routes,
   fallback,
+  secretPathRoutes = {},
   metrics,
   logger,
 }: HttpServerOptions): Server {
+  const secretPrefixes = Object.keys(secretPathRoutes);
   return createServer((req, res) => {
     const started = process.hrtime.bigint();
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    const route = KNOWN_ROUTES.has(path) || routes[path] ? path : 'other';
+    const secretPrefix = secretPrefixes.find((prefix) => path.startsWith(prefix));
+    const route = KNOWN_ROUTES.has(path) || routes[path] ? path : (secretPrefix ?? 'other');
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpRequests.inc({ method: req.method ?? 'GET', route, status: String(res.statusCode) });
@@ -64,17 +72,20 @@ export function createHttpServer({
         }
         return slackListener(req, res);
       }
-      const handler = routes[path] ?? (path.startsWith('/incidents/') ? fallback : undefined);
+      const handler =
+        routes[path] ??
+        (secretPrefix ? secretPathRoutes[secretPrefix] : undefined) ??
+        (path.startsWith('/incidents/') ? fallback : undefined);
       if (handler && (req.method === 'GET' || req.method === 'HEAD')) {
         Promise.resolve(handler(req, res)).catch((error) => {
-          logger.error({ err: error, path }, 'route failed');
+          logger.error({ err: error, path: secretPrefix ?? path }, 'route failed');
           if (!res.headersSent) sendText(res, 500, 'internal error\n');
         });
         return;
       }
       sendText(res, 404, 'not found\n');
     } catch (error) {
-      logger.error({ err: error, path }, 'request failed');
+      logger.error({ err: error, path: secretPrefix ?? path }, 'request failed');
       if (!res.headersSent) sendText(res, 500, 'internal error\n');
     }
   });

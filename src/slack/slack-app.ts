@@ -10,6 +10,7 @@ import type { Severity } from '../incidents/incident-types.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ReadModel } from '../incidents/read-model.js';
 import { createSlackLogger, type Logger } from '../logger.js';
+import type { CalendarLinks } from './commands/command-handler.js';
 import { registerIncidentCommand } from './commands/run-command.js';
 import { createIncidentAccess, type PagedUsers } from './incident-access.js';
 import { registerAppHome } from './listeners/app-home.js';
@@ -38,6 +39,8 @@ export interface SlackAppDeps {
   overrides: OverrideService | null;
   lifecycle: LifecycleService;
   oncall: OncallConfig | null;
+  /** Calendar feeds (`/incident oncall calendar`); null without an oncall.yaml. */
+  calendar: CalendarLinks | null;
   /** What listeners read (the Slack app holds no pool). */
   readModel: ReadModel;
   /** The people paged per incident: the access rule lets them view it and acknowledge. */
@@ -115,6 +118,7 @@ export function createSlackApp(deps: SlackAppDeps): {
     escalation: deps.escalation,
     overrides: deps.overrides,
     oncall: deps.oncall,
+    calendar: deps.calendar,
     readModel: deps.readModel,
     lifecycle: deps.lifecycle,
     admins,

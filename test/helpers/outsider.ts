@@ -22,6 +22,9 @@ export const COMMAND_SAMPLES = {
   'oncall-overrides': '',
   // Nobody's override: refused or unknown, and nothing changes.
   'oncall-override-cancel': '1',
+  // Open to anyone: the outsider's own links, which show only what `/incident oncall` shows.
+  'oncall-calendar': '',
+  'oncall-calendar-reset': '',
   help: '',
   status: 'resolved',
   severity: 'SEV4',

@@ -2,6 +2,7 @@ import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
+import type { CalendarService } from '../../escalation/calendar-service.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
 import type { OverrideService } from '../../escalation/override-service.js';
@@ -20,6 +21,8 @@ export interface CommandDeps {
   /** Null without an oncall.yaml. */
   overrides: OverrideService | null;
   oncall: OncallConfig | null;
+  /** Calendar feeds; null without an oncall.yaml. */
+  calendar: CalendarLinks | null;
   readModel: ReadModel;
   clock: Clock;
   logger: Logger;
@@ -27,6 +30,12 @@ export interface CommandDeps {
   admins: readonly string[];
   /** The access rule, applied to incident commands by run-command.ts. */
   access: IncidentAccess;
+}
+
+/** The calendar feeds and where their links point (PUBLIC_URL, or where the bot listens). */
+export interface CalendarLinks {
+  service: CalendarService;
+  url(token: string): string;
 }
 
 /** The ephemeral answer to the person who typed the command. */
@@ -66,7 +75,7 @@ export function handlers<const K extends CommandName>(map: { [N in K]: CommandHa
 }
 
 /** The on-call parts a paging command needs; without an `oncall.yaml` the asker is told so. */
-export function pagingConfigured<K extends 'escalation' | 'overrides'>(
+export function pagingConfigured<K extends 'escalation' | 'overrides' | 'calendar'>(
   deps: CommandDeps,
   part: K,
 ): { oncall: OncallConfig } & { [P in K]: NonNullable<CommandDeps[P]> } {

@@ -15,6 +15,7 @@ import { COMMAND_SPECS } from './command-specs.js';
 import { generalHandlers } from './general-commands.js';
 import { incidentFor, missingIncidentText } from './incident-context.js';
 import { lifecycleHandlers } from './lifecycle-commands.js';
+import { oncallHandlers } from './oncall-commands.js';
 import { overrideHandlers } from './override-commands.js';
 import { pagingHandlers } from './paging-commands.js';
 import { type IncidentCommand, parseIncidentCommand, USAGE } from './parse-command.js';
@@ -25,6 +26,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   ...pagingHandlers,
   ...lifecycleHandlers,
   ...overrideHandlers,
+  ...oncallHandlers,
 };
 
 const SPECS = new Map<string, CommandSpec>(COMMAND_SPECS.map((s) => [s.name, s]));
