@@ -16,6 +16,14 @@ import { nextShifts, type OnCallShift, whoIsOnCall } from './schedule.js';
 
 export const FEED_HORIZON_MS = 365 * 86_400_000;
 
+/**
+ * Where a feed generated at `now` ends: a year ahead, on a whole minute, since calendar times have
+ * whole seconds (an event cut a millisecond after a handoff would otherwise last no time at all).
+ */
+export function feedHorizon(now: Date, horizonMs = FEED_HORIZON_MS): number {
+  return Math.floor((now.getTime() + horizonMs) / 60_000) * 60_000;
+}
+
 /** A guard against a feed no calendar app would load (a one-minute rotation over a year). */
 export const MAX_FEED_EVENTS = 10_000;
 
@@ -79,7 +87,7 @@ export function feedUid(schedule: string, user: string, start: Date, override: b
 
 /** The events of one schedule, from the one on call at `now` to those starting within `horizonMs`. */
 export function scheduleEvents(schedule: Schedule, now: Date, horizonMs = FEED_HORIZON_MS): FeedEvent[] {
-  const until = now.getTime() + horizonMs;
+  const until = feedHorizon(now, horizonMs);
   const shifts = shiftsUntil(schedule, now, until);
   if (shifts.length === 0) return [];
   const pieces = [...earlierPieces(schedule, shifts[0]!), ...shifts];
