@@ -19,7 +19,8 @@ export interface ParsedEvent {
 export function parseIcs(text: string): ParsedCalendar {
   const calendar = new ICAL.Component(ICAL.parse(text));
   const properties: Record<string, string> = {};
-  for (const property of calendar.getAllProperties()) properties[property.name] = String(property.getFirstValue());
+  for (const property of calendar.getAllProperties())
+    properties[property.name] = String(property.getFirstValue());
   const events = calendar.getAllSubcomponents('vevent').map((component) => {
     const event = new ICAL.Event(component);
     const time = (name: string) => (component.getFirstPropertyValue(name) as ICAL.Time).toJSDate();
