@@ -5,6 +5,7 @@ import { createPool, type Pool } from './db/pool.js';
 import { createCalendarService } from './escalation/calendar-service.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
+import { createHandoffService } from './escalation/handoff-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
@@ -36,9 +37,11 @@ import { createOverrideAnnouncer } from './slack/override-announcer.js';
 import { createPageSender } from './slack/page-sender.js';
 import { createPagingNotifier } from './slack/paging-notifier.js';
 import { createPostmortemPublisher } from './slack/postmortem-publisher.js';
+import { createShiftNotifier } from './slack/shift-notifier.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
 import { createSlackWorkspace } from './slack/slack-workspace.js';
 import { createUserNames } from './slack/user-names.js';
+import { createUsergroupSync } from './slack/usergroup-sync.js';
 import { createShutdown, loadOncall, requireBotSettings, waitForRedis } from './startup.js';
 
 export type Role = 'web' | 'worker' | 'all';
@@ -122,7 +125,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const producer = createProducerConnection(redisTarget);
     shutdown.add(() => producer.quit());
     await waitForRedis(producer);
-    const queues = createQueues(producer, prefix);
+    const queues = createQueues(producer, prefix, clock);
     shutdown.add(() => queues.close());
     const outbox = createOutbox({
       pool,
@@ -135,7 +138,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const readModel = createReadModel({ pool, oncall });
 
     const escalation = oncall ? createEscalationService({ pool, clock, logger, oncall, outbox }) : null;
-    const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox }) : null;
+    const handoffs = oncall ? createHandoffService({ pool, clock, logger, oncall, outbox }) : null;
+    const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox, handoffs }) : null;
     const calendar = oncall ? createCalendarService({ pool, clock, oncall }) : null;
     // Links the bot hands out point at PUBLIC_URL, or where it listens (known once it does).
     const baseUrl = () => (config.publicUrl ?? url).replace(/\/$/, '');
@@ -279,13 +283,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           escalation,
           notifier,
           pages,
-          reconciler: createReconciler({ pool, clock, logger, outbox, escalation }),
+          reconciler: createReconciler({ pool, clock, logger, outbox, escalation, handoffs }),
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
+          handoffs,
+          usergroups: handoffs
+            ? createUsergroupSync({ client, logger, members: handoffs.usergroupMembers })
+            : null,
+          shiftNotifier: createShiftNotifier({ client, clock }),
         },
       });
       shutdown.add(() => workers.close());
+      // User groups follow whoever is on call from start-up; handoff timers are re-planned.
+      await handoffs?.start();
     }
     logger.info({ role, port, metricsUrl }, 'incident-bot started');
     return { port, url, metricsUrl, pool, metrics, queues, stop: shutdown.close };

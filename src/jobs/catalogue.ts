@@ -3,6 +3,8 @@ import { escalationAckTimeoutJob } from './escalation-ack-timeout.js';
 import { escalationAcknowledgedJob } from './escalation-acknowledged.js';
 import { escalationExhaustedJob } from './escalation-exhausted.js';
 import { escalationStepJob } from './escalation-step.js';
+import { handoffAnnounceJob } from './handoff-announce.js';
+import { handoffFireJob } from './handoff-fire.js';
 import { incidentArchiveJob } from './incident-archive.js';
 import { incidentRefreshJob } from './incident-refresh.js';
 import { incidentSetupJob } from './incident-setup.js';
@@ -17,7 +19,9 @@ import { reconcileJob } from './reconcile.js';
 import { reminderFireJob } from './reminder-fire.js';
 import { reminderSendJob } from './reminder-send.js';
 import { retentionJob } from './retention.js';
+import { shiftNoticeJob } from './shift-notice.js';
 import { updatePostJob } from './update-post.js';
+import { usergroupSyncJob } from './usergroup-sync.js';
 
 /** Every background job, by name: the workers dispatch through it, the reconciler re-enqueues by it. */
 export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
@@ -42,6 +46,10 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       overrideAnnounceJob,
       overridesRetentionJob,
       retentionJob,
+      handoffFireJob,
+      usergroupSyncJob,
+      shiftNoticeJob,
+      handoffAnnounceJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),
 );

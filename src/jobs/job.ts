@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EscalationService } from '../escalation/escalation-service.js';
+import type { HandoffService } from '../escalation/handoff-service.js';
 import type { OverrideRetention } from '../escalation/override-service.js';
 import type { IncidentSetup } from '../incidents/incident-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
@@ -9,6 +10,8 @@ import type { OverrideAnnouncer } from '../slack/override-announcer.js';
 import type { PageSender } from '../slack/page-sender.js';
 import type { PagingNotifier } from '../slack/paging-notifier.js';
 import type { PostmortemPublisher } from '../slack/postmortem-publisher.js';
+import type { ShiftNotifier } from '../slack/shift-notifier.js';
+import type { UsergroupSync } from '../slack/usergroup-sync.js';
 import type { Reconciler } from './reconciler.js';
 import type { RetentionSweep } from './retention-sweep.js';
 
@@ -51,6 +54,12 @@ export interface JobDeps {
   overrideAnnouncer: OverrideAnnouncer;
   overridesRetention: OverrideRetention;
   retention: RetentionSweep;
+  /** Handoff timers (user groups, shift notices). Null without an oncall.yaml. */
+  handoffs: HandoffService | null;
+  /** Schedules' Slack user groups. Null without an oncall.yaml. */
+  usergroups: UsergroupSync | null;
+  /** Shift DMs and handoff messages. */
+  shiftNotifier: ShiftNotifier;
 }
 
 /** How this run of a job came about. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Pool } from '../db/pool.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
+import type { HandoffService } from '../escalation/handoff-service.js';
 import { listOverdueReminders } from '../incidents/incident-repo.js';
 import type { Logger } from '../logger.js';
 import type { Outbox } from './outbox.js';
@@ -13,6 +14,8 @@ export interface ReconcilerDeps {
   logger: Logger;
   outbox: Outbox;
   escalation: EscalationService | null;
+  /** Handoff timers whose job may be lost; null without an oncall.yaml. */
+  handoffs?: HandoffService | null;
   /** How long done outbox rows are kept (for inspection) before they are deleted. */
   retentionMs?: number;
 }
@@ -30,6 +33,7 @@ export function createReconciler(deps: ReconcilerDeps) {
   return {
     async run(): Promise<{ outbox: number; reminders: number; pruned: number }> {
       await deps.escalation?.reconcile();
+      await deps.handoffs?.reconcile();
       const now = clock.now();
       const reminders = await listOverdueReminders(pool, new Date(now.getTime() - 2000));
       for (const incident of reminders) {

@@ -42,3 +42,44 @@ export function taggedWith(
   return (message) =>
     message.metadata?.event_type === eventType && payload(message.metadata.event_payload ?? {});
 }
+
+/**
+ * Whether a run that may be a repeat already posted the message tagged (`eventType`, `key`) in
+ * `channel`. Posting in a public channel needs no membership (chat:write.public) but reading does: when
+ * `joinable`, the bot joins and looks again.
+ */
+export async function postedBefore(
+  client: WebClient,
+  where: { channel: string; eventType: string; key: string; joinable: boolean },
+): Promise<boolean> {
+  const match = taggedWith(where.eventType, (payload) => payload.key === where.key);
+  if (await findRecentMessage(client, { channel: where.channel }, match, 30)) return true;
+  if (!where.joinable) return false;
+  const joined = await tolerate(
+    ['channel_not_found', 'is_archived', 'method_not_supported_for_channel_type'],
+    () => client.conversations.join({ channel: where.channel }),
+  );
+  return joined !== null && (await findRecentMessage(client, { channel: where.channel }, match, 30)) !== null;
+}
+
+/**
+ * Posts `text` in `channel` tagged with (`eventType`, `key`), unless a run that may be a repeat finds
+ * it there already. A channel the bot cannot post in is the operators' to fix: tolerated, not retried.
+ */
+export async function postOnce(
+  client: WebClient,
+  post: {
+    channel: string;
+    text: string;
+    eventType: string;
+    key: string;
+    mayRepeat: boolean;
+    joinable: boolean;
+  },
+): Promise<void> {
+  const { channel, text, eventType, key } = post;
+  if (post.mayRepeat && (await postedBefore(client, post))) return;
+  await tolerate(['channel_not_found', 'not_in_channel', 'is_archived'], () =>
+    client.chat.postMessage({ channel, text, metadata: { event_type: eventType, event_payload: { key } } }),
+  );
+}
