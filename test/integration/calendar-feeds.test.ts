@@ -12,12 +12,14 @@ import { waitFor } from '../helpers/wait-for.js';
  * Issue #14, items 3 and 6 over the real bot: `/incident oncall calendar` DMs links, the links serve
  * the schedules as iCalendar (read back by ical.js), reset revokes them, and `/incident oncall --at`
  * reads the time in the asker's Slack zone. `primary` is Bob (by id) and Carol (by email) taking
- * weeks in turn, in UTC from Monday 2026-01-05 09:00; `secondary` is Alice alone.
+ * weeks in turn, in UTC from Monday 2026-01-05 09:00, with the user group @primary-oncall;
+ * `secondary` is Alice alone.
  */
 
 const PUBLIC_URL = 'https://oncall.example.test/bot/';
 const ONCALL = oncallFixture({
   participants: ['{bob}', 'carol@acme.test'],
+  primary: { slack_usergroup: 'primary-oncall' },
   schedules: { secondary: { participants: ['{alice}'] } },
   levels: [['schedule:primary', '1h']],
 });
@@ -179,13 +181,14 @@ describe('/incident oncall --schedule --at', () => {
     // Alice is in London (UTC in winter): 09:30 is after the handoff.
     const alice = await run(h.people.alice, `oncall ${at}`);
     expect(alice).toContain('(2027-01-04 09:30 Europe/London)');
-    expect(alice).toContain(`*primary* — then: <@${h.people.bob}> from `);
+    // The schedule's user group handle, as text that pings nobody.
+    expect(alice).toContain(`*primary* (\`@primary-oncall\`) — then: <@${h.people.bob}> from `);
     expect(alice).toContain('· next: carol@acme.test from ');
     expect(alice).not.toContain('*secondary*');
     // Carol is in Kolkata (UTC+05:30): her 09:30 is 04:00 UTC, still Carol's week.
     const carol = await run(h.people.carol, `oncall ${at}`);
     expect(carol).toContain('(2027-01-04 09:30 Asia/Kolkata)');
-    expect(carol).toContain('*primary* — then: carol@acme.test from ');
+    expect(carol).toContain('*primary* (`@primary-oncall`) — then: carol@acme.test from ');
     expect(carol).toContain(`· next: <@${h.people.bob}> from <!date^${Date.UTC(2027, 0, 4, 9) / 1000}^`);
   });
 
@@ -201,7 +204,7 @@ describe('/incident oncall --schedule --at', () => {
     );
     // Without flags: every schedule, now.
     const now = await run(h.people.alice, 'oncall');
-    expect(now).toContain('*primary* — now: ');
+    expect(now).toContain('*primary* (`@primary-oncall`) — now: ');
     expect(now).toContain(`*secondary* — now: <@${h.people.alice}> until `);
   });
 });

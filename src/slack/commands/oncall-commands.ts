@@ -1,4 +1,3 @@
-import type { Schedule } from '../../escalation/oncall-config.js';
 import { nextShifts, whoIsOnCall } from '../../escalation/schedule.js';
 import { parseInstant } from '../../escalation/wall-time.js';
 import { identify } from '../user-identity.js';
@@ -25,7 +24,7 @@ export const oncallHandlers = handlers({
         .filter((schedule) => cmd.schedule === null || schedule.name === cmd.schedule)
         .map((schedule) => ({
           schedule: schedule.name,
-          usergroup: usergroupOf(schedule),
+          usergroup: schedule.slackUsergroup ?? null,
           current: whoIsOnCall(schedule, when),
           next: nextShifts(schedule, when, 1)[0] ?? null,
         }));
@@ -88,9 +87,4 @@ async function askedMoment(
       text: `${mrkdwn(shown)} (${mrkdwn(zone)}) is in the past: \`--at\` tells who will be on call. \`/incident oncall\` tells who is now.`,
     };
   return { instant: new Date(instant), typed: shown, zone };
-}
-
-/** `slack_usergroup` of a schedule, when oncall.yaml gives one. */
-function usergroupOf(_schedule: Schedule): string | null {
-  return null;
 }
