@@ -3,6 +3,8 @@ import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createCalendarService } from './escalation/calendar-service.js';
+import { createCoverDelivery } from './escalation/cover-delivery.js';
+import { createCoverService } from './escalation/cover-service.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createHandoffService } from './escalation/handoff-service.js';
@@ -31,6 +33,7 @@ import { createPostmortemService } from './postmortem/postmortem-service.js';
 import { linkKeys as toLinkKeys } from './postmortem/signed-links.js';
 import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
+import { createCoverMessenger } from './slack/cover-messenger.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
 import { createOverrideAnnouncer } from './slack/override-announcer.js';
@@ -143,6 +146,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const calendar = oncall ? createCalendarService({ pool, clock, oncall }) : null;
     // Links the bot hands out point at PUBLIC_URL, or where it listens (known once it does).
     const baseUrl = () => (config.publicUrl ?? url).replace(/\/$/, '');
+    const cover = oncall && overrides ? createCoverService({ pool, clock, oncall, outbox, overrides }) : null;
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -170,6 +174,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             incidents,
             escalation,
             overrides,
+            cover,
             lifecycle,
             oncall,
             calendar: calendar && {
@@ -287,6 +292,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
+          cover,
+          coverMessenger: oncall
+            ? createCoverMessenger({ delivery: createCoverDelivery({ pool, oncall }), client, logger })
+            : null,
           handoffs,
           usergroups: handoffs
             ? createUsergroupSync({ client, logger, members: handoffs.usergroupMembers })

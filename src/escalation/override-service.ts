@@ -116,6 +116,23 @@ export function createOverrideService({ pool, clock, oncall, outbox, handoffs }:
       return { ok: true, overrides };
     },
 
+    /**
+     * Stores an override in the caller's transaction, for a use case that decided it (a cover
+     * request taken: cover-service.ts) and tells people in its own words: nothing is announced here.
+     * Its schedule's handoff timer is re-planned in the same transaction; hand `timers` to
+     * `afterCommit` once it committed.
+     */
+    async placeInTransaction(
+      tx: Queryable,
+      input: Omit<StoredOverride, 'id'>,
+    ): Promise<{ override: StoredOverride; timers: HandoffTimer[] }> {
+      const override = await insertOverride(tx, input);
+      return { override, timers: await replan(tx, [input.schedule]) };
+    },
+
+    /** After the commit of a `placeInTransaction`: wakes the re-planned timers. Never throws. */
+    afterCommit: (timers: HandoffTimer[]) => wake({ timers }),
+
     /** Current and future overrides, oldest first; of one schedule when named. */
     async list(schedule: string | null): Promise<StoredOverride[]> {
       const current = await listCurrentOverrides(pool, clock.now());

@@ -1,4 +1,8 @@
 import { channelBookmarkJob } from './channel-bookmark.js';
+import { coverExpiryJob } from './cover-expiry.js';
+import { coverPostJob } from './cover-post.js';
+import { coverRefreshJob } from './cover-refresh.js';
+import { coverTakenJob } from './cover-taken.js';
 import { escalationAckTimeoutJob } from './escalation-ack-timeout.js';
 import { escalationAcknowledgedJob } from './escalation-acknowledged.js';
 import { escalationExhaustedJob } from './escalation-exhausted.js';
@@ -45,6 +49,10 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       reconcileJob,
       overrideAnnounceJob,
       overridesRetentionJob,
+      coverPostJob,
+      coverRefreshJob,
+      coverTakenJob,
+      coverExpiryJob,
       retentionJob,
       handoffFireJob,
       usergroupSyncJob,

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import type { CoverService } from '../escalation/cover-service.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { HandoffService } from '../escalation/handoff-service.js';
 import type { OverrideRetention } from '../escalation/override-service.js';
 import type { IncidentSetup } from '../incidents/incident-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ChannelBookmarks } from '../slack/channel-bookmarks.js';
+import type { CoverMessenger } from '../slack/cover-messenger.js';
 import type { IncidentPresenter } from '../slack/incident-presenter.js';
 import type { OverrideAnnouncer } from '../slack/override-announcer.js';
 import type { PageSender } from '../slack/page-sender.js';
@@ -54,6 +56,9 @@ export interface JobDeps {
   overrideAnnouncer: OverrideAnnouncer;
   overridesRetention: OverrideRetention;
   retention: RetentionSweep;
+  /** Cover requests (expiry) and their Slack copies. Null without an oncall.yaml. */
+  cover: CoverService | null;
+  coverMessenger: CoverMessenger | null;
   /** Handoff timers (user groups, shift notices). Null without an oncall.yaml. */
   handoffs: HandoffService | null;
   /** Schedules' Slack user groups. Null without an oncall.yaml. */

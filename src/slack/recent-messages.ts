@@ -52,14 +52,22 @@ export async function postedBefore(
   client: WebClient,
   where: { channel: string; eventType: string; key: string; joinable: boolean },
 ): Promise<boolean> {
+  return (await findPostedBefore(client, where)) !== null;
+}
+
+/** The message `postedBefore` looks for (to edit it later), or null. */
+export async function findPostedBefore(
+  client: WebClient,
+  where: { channel: string; eventType: string; key: string; joinable: boolean },
+): Promise<{ channel: string; ts: string } | null> {
   const match = taggedWith(where.eventType, (payload) => payload.key === where.key);
-  if (await findRecentMessage(client, { channel: where.channel }, match, 30)) return true;
-  if (!where.joinable) return false;
+  const found = await findRecentMessage(client, { channel: where.channel }, match, 30);
+  if (found || !where.joinable) return found;
   const joined = await tolerate(
     ['channel_not_found', 'is_archived', 'method_not_supported_for_channel_type'],
     () => client.conversations.join({ channel: where.channel }),
   );
-  return joined !== null && (await findRecentMessage(client, { channel: where.channel }, match, 30)) !== null;
+  return joined === null ? null : findRecentMessage(client, { channel: where.channel }, match, 30);
 }
 
 /**

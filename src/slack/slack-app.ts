@@ -1,6 +1,7 @@
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
+import type { CoverService } from '../escalation/cover-service.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
 import type { OverrideService } from '../escalation/override-service.js';
@@ -14,6 +15,7 @@ import type { CalendarLinks } from './commands/command-handler.js';
 import { registerIncidentCommand } from './commands/run-command.js';
 import { createIncidentAccess, type PagedUsers } from './incident-access.js';
 import { registerAppHome } from './listeners/app-home.js';
+import { registerCoverButtons } from './listeners/cover-buttons.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerHeadlineButtons } from './listeners/headline-buttons.js';
 import { registerJoinButton } from './listeners/join-button.js';
@@ -37,6 +39,8 @@ export interface SlackAppDeps {
   escalation: EscalationService | null;
   /** Null without an oncall.yaml, like `escalation`. */
   overrides: OverrideService | null;
+  /** Cover requests; null without an oncall.yaml. */
+  cover: CoverService | null;
   lifecycle: LifecycleService;
   oncall: OncallConfig | null;
   /** Calendar feeds (`/incident oncall calendar`); null without an oncall.yaml. */
@@ -117,6 +121,7 @@ export function createSlackApp(deps: SlackAppDeps): {
     incidents: deps.incidents,
     escalation: deps.escalation,
     overrides: deps.overrides,
+    cover: deps.cover,
     oncall: deps.oncall,
     calendar: deps.calendar,
     readModel: deps.readModel,
@@ -133,6 +138,7 @@ export function createSlackApp(deps: SlackAppDeps): {
   registerPagingButtons(router, { ...guarded, escalation: deps.escalation });
   registerHeadlineButtons(router, guarded);
   registerReminderButtons(router, guarded);
+  registerCoverButtons(router, { cover: deps.cover, logger: deps.logger });
   registerTimelineCapture(router, { ...guarded, readModel: deps.readModel, incidents: deps.incidents });
   registerAppHome(router, {
     ...guarded,

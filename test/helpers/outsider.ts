@@ -25,6 +25,9 @@ export const COMMAND_SAMPLES = {
   // Open to anyone: the outsider's own links, which show only what `/incident oncall` shows.
   'oncall-calendar': '',
   'oncall-calendar-reset': '',
+  // In no schedule: refused whatever the window.
+  'oncall-cover': '"2027-01-04 09:00" "2027-01-04 17:00" <!channel> please',
+  'oncall-cover-cancel': '1',
   help: '',
   status: 'resolved',
   severity: 'SEV4',
@@ -71,6 +74,11 @@ export const BUTTONS: Record<string, (incidentId: number) => string> = {
   [ActionId.headlineClose]: String,
   [ActionId.snoozeReminder]: (id) => `${id}-30`,
 };
+/** The cover request buttons: their value is a request id, not an incident's. */
+export const COVER_BUTTONS: Record<string, (requestId: number) => string> = {
+  [ActionId.takeCover]: String,
+  [ActionId.cancelCover]: String,
+};
 const FORM_INPUTS: string[] = [
   ActionId.updateText,
   ActionId.statusSelect,
@@ -108,27 +116,35 @@ export const MODALS: Record<string, Record<string, Record<string, unknown>>> = {
 const NOT_ON_AN_INCIDENT: string[] = [CallbackId.declareModal, CallbackId.addToTimelineShortcut];
 
 export function checkButtonsAndModalsCovered(): void {
-  expect([...Object.keys(BUTTONS), ...FORM_INPUTS].sort()).toEqual(Object.values(ActionId).sort());
+  expect([...Object.keys(BUTTONS), ...Object.keys(COVER_BUTTONS), ...FORM_INPUTS].sort()).toEqual(
+    Object.values(ActionId).sort(),
+  );
   expect([...Object.keys(MODALS), ...NOT_ON_AN_INCIDENT].sort()).toEqual(Object.values(CallbackId).sort());
 }
 
 /** A message in #general carrying every button with `value`: a forged payload, as anyone can send. */
-export function postButtons(h: Harness, userId: string, incidentId: number): string {
-  const elements = Object.entries(BUTTONS).map(([actionId, value]) => ({
+export function postButtons(h: Harness, userId: string, id: number, buttons = BUTTONS): string {
+  const elements = Object.entries(buttons).map(([actionId, value]) => ({
     type: 'button',
     action_id: actionId,
     text: { type: 'plain_text', text: actionId },
-    value: value(incidentId),
+    value: value(id),
   }));
   const blocks = [];
   for (let i = 0; i < elements.length; i += 5)
     blocks.push({ type: 'actions', elements: elements.slice(i, i + 5) });
-  return h.fake.postAsUser({ userId, channelId: h.generalId, text: `buttons for ${incidentId}`, blocks }).ts;
+  return h.fake.postAsUser({ userId, channelId: h.generalId, text: `buttons for ${id}`, blocks }).ts;
 }
 
 /** What the clicker is told (an ephemeral reply on the response URL). */
-export async function click(h: Harness, userId: string, ts: string, actionId: string): Promise<string> {
-  const clicked = await h.driver.clickButton({ userId, channelId: h.generalId, messageTs: ts, actionId });
+export async function click(
+  h: Harness,
+  userId: string,
+  ts: string,
+  actionId: string,
+  channelId = h.generalId,
+): Promise<string> {
+  const clicked = await h.driver.clickButton({ userId, channelId, messageTs: ts, actionId });
   expect(clicked.status).toBe(200);
   const posted = await waitFor(() => h.fake.responses(clicked.responseUrl)[0], {
     what: `the answer to ${actionId}`,

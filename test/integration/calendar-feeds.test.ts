@@ -196,8 +196,8 @@ describe('/incident oncall --schedule --at', () => {
     expect(await run(h.people.alice, 'oncall --at "2020-01-01 10:00"')).toBe(
       '2020-01-01 10:00 (Europe/London) is in the past: `--at` tells who will be on call. `/incident oncall` tells who is now.',
     );
-    expect(await run(h.people.alice, 'oncall --at "2027-02-30 10:00"')).toBe(
-      '"2027-02-30 10:00" is not a date and time: use e.g. `--at "2026-12-24 03:00"`.',
+    expect(await run(h.people.alice, 'oncall --at "2027-02-30 10:00"')).toContain(
+      '`--at` takes a date and a 24-hour time that exist, like `"2026-12-24 09:00"` (in quotes; got "2027-02-30 10:00").',
     );
     expect(await run(h.people.alice, 'oncall --schedule nosuch')).toBe(
       'There is no schedule called "nosuch". Schedules: primary, secondary.',

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
 import type { CalendarService } from '../../escalation/calendar-service.js';
+import type { CoverService } from '../../escalation/cover-service.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
 import type { OverrideService } from '../../escalation/override-service.js';
@@ -20,6 +21,8 @@ export interface CommandDeps {
   escalation: EscalationService | null;
   /** Null without an oncall.yaml. */
   overrides: OverrideService | null;
+  /** Null without an oncall.yaml. */
+  cover: CoverService | null;
   oncall: OncallConfig | null;
   /** Calendar feeds; null without an oncall.yaml. */
   calendar: CalendarLinks | null;
@@ -75,7 +78,7 @@ export function handlers<const K extends CommandName>(map: { [N in K]: CommandHa
 }
 
 /** The on-call parts a paging command needs; without an `oncall.yaml` the asker is told so. */
-export function pagingConfigured<K extends 'escalation' | 'overrides' | 'calendar'>(
+export function pagingConfigured<K extends 'escalation' | 'overrides' | 'cover' | 'calendar'>(
   deps: CommandDeps,
   part: K,
 ): { oncall: OncallConfig } & { [P in K]: NonNullable<CommandDeps[P]> } {

@@ -1,6 +1,7 @@
 import { parseDuration } from '../../escalation/duration.js';
 import { INCIDENT_ROLES, LIFECYCLE_STATUSES, SEVERITIES } from '../../incidents/incident-types.js';
 import { defineCommand } from './command-spec.js';
+import { oncallCover, oncallCoverCancel } from './cover-specs.js';
 import { readFollowupItem } from './followup-item.js';
 import { clip, oneOf, optional, refuse, switchFlag, text, valueFlag, word, words } from './grammar.js';
 import { oncall, oncallCalendar, oncallCalendarReset } from './oncall-specs.js';
@@ -364,6 +365,8 @@ export const COMMAND_SPECS = [
   oncallOverrideCancel,
   oncallCalendar,
   oncallCalendarReset,
+  oncallCover,
+  oncallCoverCancel,
   help,
   status,
   severityCommand,

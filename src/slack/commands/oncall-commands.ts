@@ -1,7 +1,7 @@
+import { parseLocalDateTime } from '../../escalation/local-date-time.js';
 import { nextShifts, whoIsOnCall } from '../../escalation/schedule.js';
-import { parseInstant } from '../../escalation/wall-time.js';
-import { identify } from '../user-identity.js';
-import { timeZoneOf } from '../user-time-zone.js';
+import { isValidTimeZone } from '../../escalation/wall-time.js';
+import { identify, identifyWithTimeZone } from '../user-identity.js';
 import { mrkdwn } from '../views/escape.js';
 import { type AskedMoment, buildCalendarLinksMessage, buildOncallMessage } from '../views/oncall-views.js';
 import { type CommandAnswer, type CommandContext, handlers, pagingConfigured } from './command-handler.js';
@@ -69,7 +69,7 @@ const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', te
 
 /**
  * The moment `--at` names, read in the asker's Slack time zone (else oncall.yaml's, else UTC); an answer
- * instead when it is no date or already past.
+ * instead when it is already past.
  */
 async function askedMoment(
   typed: string,
@@ -77,14 +77,13 @@ async function askedMoment(
   fallbackZone: string | undefined,
   { command, client }: CommandContext,
 ): Promise<AskedMoment | CommandAnswer> {
-  const zone = (await timeZoneOf(client, command.user_id)) ?? fallbackZone ?? 'UTC';
-  const instant = parseInstant(typed, zone);
-  const shown = typed.replace('T', ' ');
-  if (instant === null)
-    return { text: `"${mrkdwn(shown)}" is not a date and time: use e.g. \`--at "2026-12-24 03:00"\`.` };
-  if (instant < now.getTime())
+  const { timeZone } = await identifyWithTimeZone(client, command.user_id);
+  const zone = timeZone && isValidTimeZone(timeZone) ? timeZone : (fallbackZone ?? 'UTC');
+  // The grammar checked that the date and time exist.
+  const instant = parseLocalDateTime(typed, zone)!;
+  if (instant < now)
     return {
-      text: `${mrkdwn(shown)} (${mrkdwn(zone)}) is in the past: \`--at\` tells who will be on call. \`/incident oncall\` tells who is now.`,
+      text: `${mrkdwn(typed)} (${mrkdwn(zone)}) is in the past: \`--at\` tells who will be on call. \`/incident oncall\` tells who is now.`,
     };
-  return { instant: new Date(instant), typed: shown, zone };
+  return { instant, typed, zone };
 }

@@ -1,3 +1,4 @@
+import { LOCAL_DATE_TIME_EXAMPLE, parseLocalDateTime } from '../../escalation/local-date-time.js';
 import { defineCommand } from './command-spec.js';
 import { clip, refuse, valueFlag } from './grammar.js';
 import { scheduleFlag } from './override-specs.js';
@@ -7,34 +8,26 @@ import { scheduleFlag } from './override-specs.js';
  * `oncall` asks nothing of anyone: what it shows (who is on call, everywhere) is open to the workspace.
  */
 
-/** `2026-12-24 03:00`, `2026-12-24T03:00` or a date alone (its midnight), normalised to ISO. */
-const LOCAL_TIME = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?$/;
-
-export function readLocalTime(input: string): string | null {
-  const match = LOCAL_TIME.exec(input.trim());
-  if (!match) return null;
-  const [, date, hour, minute] = match;
-  return hour === undefined ? `${date}T00:00` : `${date}T${hour.padStart(2, '0')}:${minute}`;
-}
-
 export const oncall = defineCommand({
   name: 'oncall',
   verbs: ['oncall', 'on-call'],
   summary: 'who is on call now and next, per schedule; `--at` tells who will be then, in your time zone',
-  examples: ['/incident oncall --schedule primary --at "2026-12-24 03:00"'],
+  examples: [`/incident oncall --schedule primary --at "${LOCAL_DATE_TIME_EXAMPLE}"`],
   access: 'anyone',
   scope: 'global',
   flags: {
     schedule: scheduleFlag(),
+    // The asker's time zone is the handler's to know: here, only that the date and time exist.
     at: valueFlag(
       ['at'],
       '"YYYY-MM-DD HH:MM"',
-      '`--at` needs a date and time in quotes, e.g. `--at "2026-12-24 03:00"`.',
+      `\`--at\` needs a date and time in quotes, e.g. \`--at "${LOCAL_DATE_TIME_EXAMPLE}"\`.`,
       (value) =>
-        readLocalTime(value) ??
-        refuse(
-          `\`--at\` takes a date and time like \`"2026-12-24 03:00"\` (in quotes; got "${clip(value, 30)}").`,
-        ),
+        parseLocalDateTime(value, 'UTC')
+          ? value.trim()
+          : refuse(
+              `\`--at\` takes a date and a 24-hour time that exist, like \`"${LOCAL_DATE_TIME_EXAMPLE}"\` (in quotes; got "${clip(value, 30)}").`,
+            ),
     ),
   },
 });

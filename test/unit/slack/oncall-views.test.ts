@@ -1,7 +1,6 @@
 import { blockLimitProblems } from '@incident-bot/local-slack';
 import { describe, expect, it } from 'vitest';
 import type { OnCallShift } from '../../../src/escalation/schedule.js';
-import { readLocalTime } from '../../../src/slack/commands/oncall-specs.js';
 import { buildCalendarLinksMessage, buildOncallMessage } from '../../../src/slack/views/oncall-views.js';
 
 const shift = (user: string, start: string, end: string): OnCallShift => ({
@@ -54,22 +53,5 @@ describe('the calendar links DM', () => {
     expect(message.text).toContain(`• *team-59-schedule*: <${schedules[59]!.url}>`);
     expect(message.text).toContain('`/incident oncall calendar reset` revokes every link you were given.');
     expect(blockLimitProblems(message.blocks, 50)).toEqual([]);
-  });
-});
-
-describe('--at', () => {
-  it('reads a date with a time, or a date alone, as local wall time', () => {
-    expect(readLocalTime('2026-12-24 03:00')).toBe('2026-12-24T03:00');
-    expect(readLocalTime(' 2026-12-24T3:05 ')).toBe('2026-12-24T03:05');
-    expect(readLocalTime('2026-12-24')).toBe('2026-12-24T00:00');
-    for (const bad of [
-      '24.12.2026 03:00',
-      '2026-12-24 3pm',
-      '2026-12-24 03:00:00',
-      '03:00',
-      '2026-12-24 03:00Z',
-      '',
-    ])
-      expect(readLocalTime(bad), bad).toBeNull();
   });
 });
