@@ -167,6 +167,11 @@ describe('/incident oncall calendar', () => {
     );
     // Someone else's links are untouched; Alice's new ones work, and show her secondary weeks.
     expect((await get(carol.personal)).status).toBe(200);
+    // Requests are counted under the route's prefix: no token among the metrics' labels.
+    const { values } = await h.bot.metrics.httpRequests.get();
+    const routes = new Set(values.map((v) => String(v.labels.route)));
+    expect(routes).toContain('/oncall/calendar/');
+    expect([...routes].filter((r) => r.includes('.ics'))).toEqual([]);
     const fresh = await feed((await linksFor(h.people.alice)).personal);
     expect(fresh.events.length).toBeGreaterThan(50);
     expect(new Set(fresh.events.map((e) => e.summary))).toEqual(new Set(['On call: secondary']));
