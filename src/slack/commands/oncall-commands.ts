@@ -3,6 +3,7 @@ import { nextShifts, whoIsOnCall } from '../../escalation/schedule.js';
 import { isValidTimeZone } from '../../escalation/wall-time.js';
 import { identify, identifyWithTimeZone } from '../user-identity.js';
 import { mrkdwn } from '../views/escape.js';
+import { section } from '../views/incident-list.js';
 import { type AskedMoment, buildCalendarLinksMessage, buildOncallMessage } from '../views/oncall-views.js';
 import { type CommandAnswer, type CommandContext, handlers, pagingConfigured } from './command-handler.js';
 import { unknownSchedule } from './override-commands.js';
@@ -64,8 +65,6 @@ export const oncallHandlers = handlers({
     },
   },
 });
-
-const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 /**
  * The moment `--at` names, read in the asker's Slack time zone (else oncall.yaml's, else UTC); an answer
