@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createAlertPaging } from './escalation/alert-paging.js';
+import { createCalendarService } from './escalation/calendar-service.js';
 import { createCoverDelivery } from './escalation/cover-delivery.js';
 import { createCoverService } from './escalation/cover-service.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
@@ -17,6 +18,7 @@ import { createOverrideRetention, createOverrideService } from './escalation/ove
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
 import { alertRoutes } from './http/alert-routes.js';
+import { CALENDAR_PATH_PREFIX, calendarFeedPath, calendarFeedRoute } from './http/calendar-route.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { metricsRoutes, operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -154,6 +156,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox, handoffs }) : null;
     const alertReads = createAlertReadModel({ pool, oncall });
     const alertPaging = escalation ? createAlertPaging({ escalation, outbox }) : null;
+    const calendar = oncall ? createCalendarService({ pool, clock, oncall }) : null;
+    // Links the bot hands out point at PUBLIC_URL, or where it listens (known once it does).
+    const baseUrl = () => (config.publicUrl ?? url).replace(/\/$/, '');
     const cover = oncall && overrides ? createCoverService({ pool, clock, oncall, outbox, overrides }) : null;
     const lifecycle = createLifecycleService({
       pool,
@@ -205,6 +210,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             cover,
             lifecycle,
             oncall,
+            calendar: calendar && {
+              service: calendar,
+              url: (token) => `${baseUrl()}${calendarFeedPath(token)}`,
+            },
             readModel,
             pagedUsers: readModel.pagedUsers,
             clock,
@@ -229,12 +238,19 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       inbound:
         role === 'worker'
           ? {}
-          : alertRoutes({
-              services: oncall?.services ?? {},
-              intake: alerts,
-              heartbeats: alertOps.heartbeats,
-              clock,
-            }),
+          : {
+              ...alertRoutes({
+                services: oncall?.services ?? {},
+                intake: alerts,
+                heartbeats: alertOps.heartbeats,
+                clock,
+              }),
+              [CALENDAR_PATH_PREFIX]: calendarFeedRoute({
+                calendar,
+                displayNames: createUserNames(createSlackClient(slack, logger)).lookupNames,
+                logger,
+              }),
+            },
     });
     shutdown.addServer(server);
     const port = await listen(server, config.port, options.host);
@@ -310,7 +326,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             client,
             logger,
             postmortems,
-            baseUrl: () => config.publicUrl ?? url,
+            baseUrl,
             linkKeys,
           }),
           lifecycle,

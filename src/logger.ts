@@ -49,7 +49,8 @@ export function scrubSecrets(text: string): string {
   return text
     .replace(/xox[a-z]-[A-Za-z0-9-]+/g, 'xox?-[redacted]')
     .replace(/https:\/\/hooks\.slack\.com\/\S+/g, '[redacted-url]')
-    .replace(/([?&]sig(?:nature)?=)[^&\s"]+/gi, '$1[redacted]');
+    .replace(/([?&]sig(?:nature)?=)[^&\s"]+/gi, '$1[redacted]')
+    .replace(/(\/oncall\/calendar\/)[A-Za-z0-9_-]+/g, '$1[redacted]');
 }
 
 const join = (msg: unknown[]) =>

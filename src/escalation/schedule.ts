@@ -112,7 +112,23 @@ function resolve(sources: Source[], t: number): OnCallShift | null {
   return null;
 }
 
+/**
+ * The sources of a schedule, built once: each layer caches the restriction windows of the days it was
+ * asked about, so a calendar feed's year of shifts does not compute them again for every shift.
+ */
+const sourcesBySchedule = new WeakMap<Schedule, Source[]>();
+
 function sourcesOf(schedule: Schedule): Source[] {
+  let sources = sourcesBySchedule.get(schedule);
+  // Stryker disable next-line ConditionalExpression: the cache only saves work; fresh sources answer the same
+  if (!sources) {
+    sources = buildSources(schedule);
+    sourcesBySchedule.set(schedule, sources);
+  }
+  return sources;
+}
+
+function buildSources(schedule: Schedule): Source[] {
   return [
     ...schedule.layers.map((layer, index) => layerSource(layer, index, schedule.timezone)),
     ...schedule.overrides.map((override, index): Source => {

@@ -27,10 +27,16 @@ export function weekdayOf(date: LocalDate): number {
   return DateTime.fromObject(date, { zone: 'UTC' }).weekday;
 }
 
-/** Calendar arithmetic on dates alone (no zone, so no DST), as luxon does it on UTC dates. */
+/**
+ * Calendar arithmetic on dates alone (no zone, so no DST), as luxon does it on UTC dates, on the
+ * proleptic Gregorian calendar of `Date`'s UTC fields: no DateTime is built, as schedules call this
+ * for every day they look at (a calendar feed's year of shifts spent most of its time here).
+ */
 export function addDays(date: LocalDate, days: number): LocalDate {
-  const next = DateTime.fromObject(date, { zone: 'UTC' }).plus({ days });
-  return { year: next.year, month: next.month, day: next.day };
+  const next = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999.
+  next.setUTCFullYear(date.year, date.month - 1, date.day + days);
+  return { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
 }
 
 /** Whole calendar days from `from` to `to`. */

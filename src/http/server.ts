@@ -100,7 +100,7 @@ export function createHttpServer({
       }
       sendText(res, 404, 'not found\n');
     } catch (error) {
-      logger.error({ err: error, path }, 'request failed');
+      logger.error({ err: error, path: inboundKey ?? path }, 'request failed');
       if (!res.headersSent) sendText(res, 500, 'internal error\n');
     }
   });

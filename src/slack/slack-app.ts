@@ -13,6 +13,7 @@ import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ReadModel } from '../incidents/read-model.js';
 import { createSlackLogger, type Logger } from '../logger.js';
 import { type AlertGroupAccess, createAlertGroupAccess } from './alert-group-access.js';
+import type { CalendarLinks } from './commands/command-handler.js';
 import { registerIncidentCommand } from './commands/run-command.js';
 import { createIncidentAccess, type PagedUsers } from './incident-access.js';
 import { type AlertButtonDeps, registerAlertButtons } from './listeners/alert-buttons.js';
@@ -46,6 +47,8 @@ export interface SlackAppDeps {
   cover: CoverService | null;
   lifecycle: LifecycleService;
   oncall: OncallConfig | null;
+  /** Calendar feeds (`/incident oncall calendar`); null without an oncall.yaml. */
+  calendar: CalendarLinks | null;
   /** What listeners read (the Slack app holds no pool). */
   readModel: ReadModel;
   /** The people paged per incident: the access rule lets them view it and acknowledge. */
@@ -132,6 +135,7 @@ export function createSlackApp(deps: SlackAppDeps): {
     overrides: deps.overrides,
     cover: deps.cover,
     oncall: deps.oncall,
+    calendar: deps.calendar,
     readModel: deps.readModel,
     lifecycle: deps.lifecycle,
     admins,

@@ -25,6 +25,9 @@ export const COMMAND_SAMPLES = {
   alerts: '',
   // A service the outsider is not paged for: refused, and no window starts.
   maintenance: 'checkout 2h outsider silence',
+  // Open to anyone: the outsider's own links, which show only what `/incident oncall` shows.
+  'oncall-calendar': '',
+  'oncall-calendar-reset': '',
   // In no schedule: refused whatever the window.
   'oncall-cover': '"2027-01-04 09:00" "2027-01-04 17:00" <!channel> please',
   'oncall-cover-cancel': '1',

@@ -84,7 +84,9 @@ describe('/incident over HTTP, from the command registry', () => {
     const resolve = await say(incident.channel_id, 'resolve right now');
     expect(resolve).toContain('`/incident resolve` takes nothing but an incident reference');
     const oncall = await say(incident.channel_id, `oncall bogus <@${h.people.bob}|bob> 2h`);
-    expect(oncall).toContain('`/incident oncall` takes no arguments.');
+    expect(oncall).toContain(
+      `Too many words: "bogus <@${h.people.bob}|bob> 2h". Use \`/incident oncall [--schedule <schedule>] [--at "YYYY-MM-DD HH:MM"]\`.`,
+    );
     expect(oncall).toContain('/incident oncall override @person <duration>');
     const due = await say(incident.channel_id, 'followup Add an alert due 2026-02-30');
     expect(due).toContain('"2026-02-30" is not a date');

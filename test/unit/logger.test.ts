@@ -51,6 +51,10 @@ describe('logs', () => {
       token: 'xoxb-1-2-abc',
       url: 'https://hooks.slack.com/actions/T1/2/secret',
     });
+    // A DM of calendar links, as WebClient logs a request at debug level.
+    slack.debug(`chat.postMessage text=<https://bot.example/oncall/calendar/${'Zq4_-'.repeat(8)}abc.ics>`);
+    expect(lines[2]).toContain('/oncall/calendar/[redacted].ics');
+    expect(lines[2]).not.toContain('Zq4_-');
     expect(lines[1]).not.toContain('xoxb-1-2-abc');
     expect(lines[1]).not.toContain('actions/T1/2/secret');
     expect(JSON.parse(lines[0]!)).toMatchObject({

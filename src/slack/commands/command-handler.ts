@@ -4,6 +4,7 @@ import type { OpenAlert } from '../../alerts/alert-queries.js';
 import type { Maintenance } from '../../alerts/maintenance.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
+import type { CalendarService } from '../../escalation/calendar-service.js';
 import type { CoverService } from '../../escalation/cover-service.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
@@ -25,6 +26,8 @@ export interface CommandDeps {
   /** Null without an oncall.yaml. */
   cover: CoverService | null;
   oncall: OncallConfig | null;
+  /** Calendar feeds; null without an oncall.yaml. */
+  calendar: CalendarLinks | null;
   readModel: ReadModel;
   clock: Clock;
   logger: Logger;
@@ -36,6 +39,12 @@ export interface CommandDeps {
   maintenance: Maintenance | null;
   /** What `/incident alerts` reads. */
   alertQueries: { listOpenAlerts(): Promise<{ alerts: OpenAlert[]; total: number }> };
+}
+
+/** The calendar feeds and where their links point (PUBLIC_URL, or where the bot listens). */
+export interface CalendarLinks {
+  service: CalendarService;
+  url(token: string): string;
 }
 
 /** The ephemeral answer to the person who typed the command. */
@@ -75,7 +84,7 @@ export function handlers<const K extends CommandName>(map: { [N in K]: CommandHa
 }
 
 /** The on-call parts a paging command needs; without an `oncall.yaml` the asker is told so. */
-export function pagingConfigured<K extends 'escalation' | 'overrides' | 'cover'>(
+export function pagingConfigured<K extends 'escalation' | 'overrides' | 'cover' | 'calendar'>(
   deps: CommandDeps,
   part: K,
 ): { oncall: OncallConfig } & { [P in K]: NonNullable<CommandDeps[P]> } {

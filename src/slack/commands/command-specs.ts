@@ -5,6 +5,7 @@ import { defineCommand } from './command-spec.js';
 import { oncallCover, oncallCoverCancel } from './cover-specs.js';
 import { readFollowupItem } from './followup-item.js';
 import { clip, oneOf, optional, refuse, switchFlag, text, valueFlag, word, words } from './grammar.js';
+import { oncall, oncallCalendar, oncallCalendarReset } from './oncall-specs.js';
 import { oncallOverrideCancel, oncallOverrides, scheduleFlag } from './override-specs.js';
 import { parseSeverity, parseUserMention, slackToPlain } from './slack-words.js';
 import { MAX_FREE_TEXT, MAX_TITLE_LENGTH, readLink } from './text-arguments.js';
@@ -145,14 +146,6 @@ export const stats = defineCommand({
   scope: 'global',
   args: { window: optional(oneOf(['7d', '30d', '90d'], 'window'), '30d') },
   build: ({ window }) => ({ windowDays: ({ '7d': 7, '30d': 30, '90d': 90 } as const)[window] }),
-});
-
-export const oncall = defineCommand({
-  name: 'oncall',
-  verbs: ['oncall', 'on-call'],
-  summary: 'who is on call now and next, per schedule',
-  access: 'anyone',
-  scope: 'global',
 });
 
 export const oncallOverride = defineCommand({
@@ -373,6 +366,8 @@ export const COMMAND_SPECS = [
   oncallOverrideCancel,
   alerts,
   maintenance,
+  oncallCalendar,
+  oncallCalendarReset,
   oncallCover,
   oncallCoverCancel,
   help,

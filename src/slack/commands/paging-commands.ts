@@ -1,9 +1,7 @@
 import type { OncallConfig } from '../../escalation/oncall-config.js';
-import { nextShifts, whoIsOnCall } from '../../escalation/schedule.js';
-import { slackDate } from '../views/format.js';
 import { handlers, pagingConfigured } from './command-handler.js';
 
-/** `/incident page|escalate|oncall`: paging needs an oncall.yaml. */
+/** `/incident page|escalate`: paging needs an oncall.yaml. */
 export const pagingHandlers = handlers({
   page: {
     async run(cmd, { incident, command, deps }) {
@@ -36,25 +34,6 @@ export const pagingHandlers = handlers({
         text: started
           ? `:pager: Incident #${incident.number} was not paging anyone; started its escalation policy.`
           : `Incident #${incident.number} cannot be escalated (it is resolved, or no policy applies).`,
-      };
-    },
-  },
-  oncall: {
-    async run(_cmd, { deps }) {
-      pagingConfigured(deps, 'escalation');
-      const now = deps.clock.now();
-      const schedules = await deps.readModel.effectiveSchedules(now);
-      const lines = Object.values(schedules).map((schedule) => {
-        const current = whoIsOnCall(schedule, now);
-        const [next] = nextShifts(schedule, now, 1);
-        const nowText = current ? `${person(current.user)} until ${slackDate(current.end)}` : '_nobody_';
-        const nextText = next ? `${person(next.user)} from ${slackDate(next.start)}` : '_nobody scheduled_';
-        return `*${schedule.name}* — now: ${nowText} · next: ${nextText}`;
-      });
-      return {
-        text: lines.length
-          ? `*On call*\n${lines.join('\n')}`
-          : 'No schedules are configured in `oncall.yaml`.',
       };
     },
   },

@@ -17,6 +17,7 @@ import { coverHandlers } from './cover-commands.js';
 import { generalHandlers } from './general-commands.js';
 import { incidentFor, missingIncidentText } from './incident-context.js';
 import { lifecycleHandlers } from './lifecycle-commands.js';
+import { oncallHandlers } from './oncall-commands.js';
 import { overrideHandlers } from './override-commands.js';
 import { pagingHandlers } from './paging-commands.js';
 import { type IncidentCommand, parseIncidentCommand, USAGE } from './parse-command.js';
@@ -28,6 +29,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   ...lifecycleHandlers,
   ...overrideHandlers,
   ...alertHandlers,
+  ...oncallHandlers,
   ...coverHandlers,
 };
 

@@ -152,8 +152,14 @@ table(
 table(
   'oncall',
   [
-    ['oncall', { name: 'oncall' }],
-    ['on-call', { name: 'oncall' }],
+    ['oncall', { name: 'oncall', schedule: null, at: null }],
+    ['on-call', { name: 'oncall', schedule: null, at: null }],
+    ['oncall --schedule primary', { name: 'oncall', schedule: 'primary', at: null }],
+    ['oncall --at "2026-12-24 03:00"', { name: 'oncall', schedule: null, at: '2026-12-24 03:00' }],
+    ['oncall --at 2026-12-24T3:05 --schedule s2', { name: 'oncall', schedule: 's2', at: '2026-12-24T3:05' }],
+    ['oncall calendar', { name: 'oncall-calendar' }],
+    ['On-Call Calendar', { name: 'oncall-calendar' }],
+    ['oncall calendar reset', { name: 'oncall-calendar-reset' }],
     [`oncall override ${BOB} 2h`, override({}) as IncidentCommand],
     [`oncall OVERRIDE ${BOB} 2h`, override({}) as IncidentCommand],
     [
@@ -180,7 +186,19 @@ table(
     ['oncall Override CANCEL 7', { name: 'oncall-override-cancel', id: 7 }],
   ],
   [
-    [`oncall bogus ${BOB} 2h`, '`/incident oncall` takes no arguments.'],
+    [
+      `oncall bogus ${BOB} 2h`,
+      `Too many words: "bogus ${BOB} 2h". Use \`/incident oncall [--schedule <schedule>] [--at "YYYY-MM-DD HH:MM"]\`.`,
+    ],
+    ['oncall --at', '`--at` needs a date and time in quotes, e.g. `--at "2026-12-24 09:00"`.'],
+    ...['tomorrow', '2026-12-24', '"2027-02-30 10:00"', '"2026-12-24 24:00"', '"2026-12-24 03:00Z"'].map(
+      (at): [string, string] => [
+        `oncall --at ${at}`,
+        `\`--at\` takes a date and a 24-hour time that exist, like \`"2026-12-24 09:00"\` (in quotes; got "${at.replaceAll('"', '')}").`,
+      ],
+    ),
+    ['oncall calendar now', '`/incident oncall calendar` takes no arguments.'],
+    ['oncall calendar reset all', '`/incident oncall calendar reset` takes no arguments.'],
     ['oncall override bob 2h', 'I could not read "bob" as a person: pick them from Slack\'s @-mention list.'],
     [
       'oncall override @bob 2h',
