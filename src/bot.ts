@@ -199,7 +199,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger,
       fallback: postmortemLinkRoute({ pool, clock, linkKeys }),
       routes: operationalRoutes({ role, pool, redis: producer }),
-      secretPathRoutes: {
+      inbound: {
         [CALENDAR_PATH_PREFIX]: calendarFeedRoute({
           calendar,
           displayNames: createUserNames(createSlackClient(slack, logger)).lookupNames,

@@ -18,10 +18,11 @@ export interface HttpServerOptions {
   /** GET requests no exact route matched (e.g. `/incidents/<id>/postmortem.md`); 404 when absent. */
   fallback?: RouteHandler;
   /**
-   * GET routes by path prefix whose rest is a secret (`/oncall/calendar/<token>.ics`): counted and
-   * logged by their prefix, never by their path.
+   * Routes that take any method and answer it themselves (the alert routes): a key ending in `/` is
+   * a prefix (`/alerts/webhook/` serves `/alerts/webhook/<key>`), any other an exact path. The key is
+   * the route's label in metrics and logs, so a secret in the rest of the path never reaches them.
    */
-  secretPathRoutes?: Record<string, RouteHandler>;
+  inbound?: Record<string, RouteHandler>;
   metrics: Metrics;
   logger: Logger;
 }
@@ -42,22 +43,32 @@ export function isFutureSlackRequest(req: IncomingMessage, nowMs = Date.now()): 
 
 const KNOWN_ROUTES = new Set(['/slack/events', '/healthz', '/readyz', '/metrics']);
 
+/** The inbound route serving `path`: its exact path, else the longest prefix ending in `/`. */
+function inboundRoute(inbound: Record<string, RouteHandler>, path: string): string | undefined {
+  if (Object.hasOwn(inbound, path) && !path.endsWith('/')) return path;
+  let best: string | undefined;
+  for (const key of Object.keys(inbound)) {
+    if (key.endsWith('/') && path.startsWith(key) && (best === undefined || key.length > best.length))
+      best = key;
+  }
+  return best;
+}
+
 export function createHttpServer({
   slackListener,
   routes,
   fallback,
-  secretPathRoutes = {},
+  inbound = {},
   metrics,
   logger,
 }: HttpServerOptions): Server {
-  const secretPrefixes = Object.keys(secretPathRoutes);
   return createServer((req, res) => {
     const started = process.hrtime.bigint();
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    const secretPrefix = secretPrefixes.find((prefix) => path.startsWith(prefix));
-    const route = KNOWN_ROUTES.has(path) || routes[path] ? path : (secretPrefix ?? 'other');
+    const inboundKey = inboundRoute(inbound, path);
+    const route = KNOWN_ROUTES.has(path) || routes[path] ? path : (inboundKey ?? 'other');
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpRequests.inc({ method: req.method ?? 'GET', route, status: String(res.statusCode) });
@@ -72,20 +83,24 @@ export function createHttpServer({
         }
         return slackListener(req, res);
       }
-      const handler =
-        routes[path] ??
-        (secretPrefix ? secretPathRoutes[secretPrefix] : undefined) ??
-        (path.startsWith('/incidents/') ? fallback : undefined);
+      if (inboundKey !== undefined) {
+        Promise.resolve(inbound[inboundKey]!(req, res)).catch((error) => {
+          logger.error({ err: error, route: inboundKey }, 'route failed');
+          if (!res.headersSent) sendText(res, 500, 'internal error\n');
+        });
+        return;
+      }
+      const handler = routes[path] ?? (path.startsWith('/incidents/') ? fallback : undefined);
       if (handler && (req.method === 'GET' || req.method === 'HEAD')) {
         Promise.resolve(handler(req, res)).catch((error) => {
-          logger.error({ err: error, path: secretPrefix ?? path }, 'route failed');
+          logger.error({ err: error, path }, 'route failed');
           if (!res.headersSent) sendText(res, 500, 'internal error\n');
         });
         return;
       }
       sendText(res, 404, 'not found\n');
     } catch (error) {
-      logger.error({ err: error, path: secretPrefix ?? path }, 'request failed');
+      logger.error({ err: error, path }, 'request failed');
       if (!res.headersSent) sendText(res, 500, 'internal error\n');
     }
   });
