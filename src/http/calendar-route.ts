@@ -26,13 +26,15 @@ export interface CalendarRouteDeps {
 }
 
 /**
- * `GET /oncall/calendar/<token>.ics`. A token never issued, a revoked one and anything else under the
- * prefix get the same 404 as any unknown path. The token is a secret: it is never logged.
+ * `GET /oncall/calendar/<token>.ics`, served as an inbound route of the Slack port (http/server.ts:
+ * counted and logged by its prefix, never by its path). A token never issued, a revoked one and
+ * anything else under the prefix get the same 404 as any unknown path.
  */
 export function calendarFeedRoute(deps: CalendarRouteDeps): RouteHandler {
   return async (req, res) => {
     for (const [name, value] of Object.entries(LINK_RESPONSE_HEADERS)) res.setHeader(name, value);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
+      // Answered before the token is looked at: a method tells nothing about a link.
       res.setHeader('allow', 'GET, HEAD');
       return sendText(res, 405, 'calendar feeds are read with GET\n');
     }

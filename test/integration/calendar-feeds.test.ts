@@ -149,6 +149,10 @@ describe('/incident oncall calendar', () => {
     const body = 'not found\n';
     expect([unknown.status, await unknown.text()]).toEqual([404, body]);
     expect([malformed.status, await malformed.text()]).toEqual([404, body]);
+    const posted = await fetch(links.personal.replace(PUBLIC_URL.replace(/\/$/, ''), h.bot.url), {
+      method: 'POST',
+    });
+    expect([posted.status, posted.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
 
     // Alice had two sets of links (this test's and the previous one's): all six go.
     expect(await run(h.people.alice, 'oncall calendar reset')).toBe(
