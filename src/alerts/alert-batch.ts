@@ -45,6 +45,8 @@ export interface BatchPlan {
 }
 
 export interface BatchWrites {
+  /** Some event acknowledged or resolved an alert: groups must be rolled up from their alerts. */
+  settles: boolean;
   groups: NewGroup[];
   alerts: NewAlert[];
   changes: AlertChange[];
@@ -181,6 +183,8 @@ export function planBatch(events: AlertEvent[], state: BatchState, now: Date): B
       alerts.push(draft);
       const ref: OpenRef = { draft };
       open.set(key, ref);
+      if ('draft' in draft.group)
+        draft.group.draft.severity = moreSevere(draft.group.draft.severity, event.severity);
       touch(draft.group, { severity: event.severity });
       outcomes.push({ ref, event, outcome: 'opened' });
       continue;
@@ -222,6 +226,7 @@ export function planBatch(events: AlertEvent[], state: BatchState, now: Date): B
       const alertId = (ref: OpenRef | null) =>
         ref === null ? null : 'draft' in ref ? ref.draft.id : ref.existing;
       return {
+        settles: outcomes.some((o) => o.outcome === 'acknowledged' || o.outcome === 'resolved'),
         groups: groups.map((group) => ({ ...group })),
         alerts: alerts.map(({ group, ...rest }) => ({ ...rest, groupId: groupId(group) })),
         changes: [...changes.values()],

@@ -41,14 +41,8 @@ export interface AlertGroupView {
   messageTs: string | null;
 }
 
-interface Row {
-  id: number;
-  service: string;
-  source: AlertSource;
-  title: string;
-  severity: Severity;
-  state: AlertStatus;
-  held: boolean;
+/** The columns whose name is the same in snake_case, and the others. */
+type Row = Pick<AlertGroupView, 'id' | 'service' | 'source' | 'title' | 'severity' | 'state' | 'held'> & {
   incident_id: number | null;
   acknowledged_by: string | null;
   acknowledged_at: Date | null;
@@ -60,7 +54,7 @@ interface Row {
   alert_count: number;
   firing_count: number;
   alerts: (Omit<AlertSummary, 'firstSeenAt' | 'lastSeenAt'> & { firstSeenAt: string; lastSeenAt: string })[];
-}
+};
 
 /** The group with its first `limit` alerts, in one query; null when there is no such group. */
 export async function findAlertGroupView(
@@ -145,5 +139,23 @@ export async function markAlertGroup(
        resolved_at = coalesce(resolved_at, $3), updated_at = now()
      WHERE id = $1 AND (state <> 'resolved' OR resolved_by IS NULL)`,
     [groupId, how.by, how.at],
+  );
+}
+
+/**
+ * The group pages again after an acknowledgement (its ack timeout ran out, or someone pressed
+ * Escalate now): it and its acknowledged alerts are firing again, so the new page can be
+ * acknowledged (and intake's roll-up agrees with the engine).
+ */
+export async function reopenAlertGroup(db: Queryable, groupId: number): Promise<void> {
+  await db.query(
+    `WITH grp AS (
+       UPDATE alert_groups SET state = 'firing', acknowledged_by = NULL, acknowledged_at = NULL, updated_at = now()
+       WHERE id = $1 AND state = 'acknowledged'
+       RETURNING id
+     )
+     UPDATE alerts SET status = 'firing', acknowledged_by = NULL, acknowledged_at = NULL
+     WHERE alert_group_id IN (SELECT id FROM grp) AND status = 'acknowledged'`,
+    [groupId],
   );
 }

@@ -5,7 +5,6 @@
  */
 import type { Queryable } from '../db/pool.js';
 import type { Severity } from '../incidents/incident-types.js';
-import { OUTBOX_RECORDSET, type OutboxEntry, outboxEntriesJson } from '../jobs/outbox-repo.js';
 import type { AlertAction, AlertLink, AlertSource, AlertStatus } from './alert-types.js';
 
 /**
@@ -39,6 +38,8 @@ export interface OpenGroup {
 
 /** What a batch needs to decide: its open alerts, joinable groups, and services under maintenance. */
 export interface BatchState {
+  /** Ids reserved for the groups and alerts it may open (sequence gaps are harmless). */
+  ids?: { groups: number[]; alerts: number[] };
   alerts: OpenAlert[];
   /** Open groups of the batch's Alertmanager group keys. */
   keyedGroups: OpenGroup[];
@@ -66,8 +67,10 @@ export async function readBatchState(
     services: string[];
     now: Date;
     since: Date;
+    /** At most how many groups and alerts the batch opens. */
+    reserve: { groups: number; alerts: number };
   },
-): Promise<BatchState> {
+): Promise<BatchState & { ids: { groups: number[]; alerts: number[] } }> {
   const { rows } = await db.query<{ state: BatchState }>({
     name: 'alerts-read-batch-state',
     text: `WITH held AS (
@@ -99,7 +102,10 @@ export async function readBatchState(
                              WHERE g.service = s.service AND g.state = 'firing' AND g.opened_at >= $5
                                AND g.held = (s.service IN (SELECT service FROM held))
                              ORDER BY g.opened_at DESC LIMIT 1) w),
-             'held', (SELECT coalesce(json_agg(service), '[]') FROM held)
+             'held', (SELECT coalesce(json_agg(service), '[]') FROM held),
+             'ids', json_build_object(
+               'groups', ARRAY(SELECT nextval(pg_get_serial_sequence('alert_groups', 'id')) FROM generate_series(1, $6)),
+               'alerts', ARRAY(SELECT nextval(pg_get_serial_sequence('alerts', 'id')) FROM generate_series(1, $7)))
            ) AS state`,
     values: [
       JSON.stringify(input.pairs),
@@ -107,25 +113,12 @@ export async function readBatchState(
       input.services,
       input.now,
       input.since,
+      input.reserve.groups,
+      input.reserve.alerts,
     ],
   });
-  return rows[0]!.state;
-}
-
-/** `count` new ids for alert groups and for alerts, so a batch can write rows that refer to each other at once. */
-export async function reserveIds(
-  db: Queryable,
-  counts: { groups: number; alerts: number },
-): Promise<{ groups: number[]; alerts: number[] }> {
-  const { rows } = await db.query<{ groups: number[]; alerts: number[] }>({
-    name: 'alerts-reserve-ids',
-    text: `SELECT
-             ARRAY(SELECT nextval(pg_get_serial_sequence('alert_groups', 'id')) FROM generate_series(1, $1)) AS groups,
-             ARRAY(SELECT nextval(pg_get_serial_sequence('alerts', 'id')) FROM generate_series(1, $2)) AS alerts`,
-    values: [counts.groups, counts.alerts],
-  });
-  const row = rows[0]!;
-  return { groups: row.groups.map(Number), alerts: row.alerts.map(Number) };
+  const state = rows[0]!.state as BatchState & { ids: { groups: number[]; alerts: number[] } };
+  return state;
 }
 
 export interface NewGroup {
@@ -137,19 +130,6 @@ export interface NewGroup {
   severity: Severity;
   held: boolean;
   openedAt: Date;
-}
-
-export async function insertGroups(db: Queryable, groups: NewGroup[]): Promise<void> {
-  if (groups.length === 0) return;
-  await db.query({
-    name: 'alerts-insert-groups',
-    text: `INSERT INTO alert_groups (id, service, source, group_key, title, severity, held, opened_at, updated_at)
-           OVERRIDING SYSTEM VALUE
-           SELECT id, service, source, "groupKey", title, severity, held, "openedAt", "openedAt"
-             FROM jsonb_to_recordset($1::jsonb) AS d(id bigint, service text, source text, "groupKey" text,
-               title text, severity text, held boolean, "openedAt" timestamptz)`,
-    values: [JSON.stringify(groups)],
-  });
 }
 
 /** A new alert as the batch left it (it may have been acknowledged or resolved in the same batch). */
@@ -174,25 +154,11 @@ export interface NewAlert {
   resolvedAt: Date | null;
 }
 
-const ALERT_RECORD = `id bigint, service text, "dedupKey" text, source text, "groupId" bigint, status text,
+/** The recordset columns of a NewAlert as JSON. */
+export const ALERT_RECORD = `id bigint, service text, "dedupKey" text, source text, "groupId" bigint, status text,
   title text, severity text, labels jsonb, details jsonb, links jsonb, count int, "firstSeenAt" timestamptz,
   "lastSeenAt" timestamptz, "acknowledgedBy" text, "acknowledgedAt" timestamptz, "resolvedBy" text,
   "resolvedAt" timestamptz`;
-
-export async function insertAlerts(db: Queryable, alerts: NewAlert[]): Promise<void> {
-  if (alerts.length === 0) return;
-  await db.query({
-    name: 'alerts-insert-alerts',
-    text: `INSERT INTO alerts (id, service, dedup_key, source, alert_group_id, status, title, severity, labels,
-             details, links, count, first_seen_at, last_seen_at, acknowledged_by, acknowledged_at, resolved_by,
-             resolved_at)
-           OVERRIDING SYSTEM VALUE
-           SELECT id, service, "dedupKey", source, "groupId", status, title, severity, labels, details, links, count,
-             "firstSeenAt", "lastSeenAt", "acknowledgedBy", "acknowledgedAt", "resolvedBy", "resolvedAt"
-             FROM jsonb_to_recordset($1::jsonb) AS d(${ALERT_RECORD})`,
-    values: [JSON.stringify(alerts)],
-  });
-}
 
 /** What a batch did to an alert that was already open. */
 export interface AlertChange {
@@ -235,18 +201,6 @@ export interface EventRecord {
   actor: string;
   receivedAt: Date;
   payload: unknown;
-}
-
-export async function insertEventRecords(db: Queryable, records: EventRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  await db.query({
-    name: 'alerts-insert-events',
-    text: `INSERT INTO alert_events (alert_id, service, source, action, actor, received_at, payload)
-           SELECT "alertId", service, source, action, actor, "receivedAt", payload
-             FROM jsonb_to_recordset($1::jsonb) AS d("alertId" bigint, service text, source text, action text,
-               actor text, "receivedAt" timestamptz, payload jsonb)`,
-    values: [JSON.stringify(records)],
-  });
 }
 
 /** A group the batch touched: the most severe new alert, and who last acknowledged or resolved in it. */
@@ -362,25 +316,4 @@ export async function settleGroupAlerts(
     values: [input.groupId, input.by, input.at, input.action],
   });
   return rows.map((row) => row.id);
-}
-
-/**
- * Writes refreshes that may wait (see GroupTouch.urgent) only where none is pending: a pending one
- * renders the newest state when it runs anyway. Returns the keys written, the only ones to dispatch,
- * so a stream of repeats costs one refresh per group per delay rather than one per batch.
- */
-export async function insertDeferredRefreshes(db: Queryable, entries: OutboxEntry[]): Promise<Set<string>> {
-  if (entries.length === 0) return new Set();
-  const { rows } = await db.query<{ key: string }>({
-    name: 'alerts-deferred-refreshes',
-    text: `INSERT INTO outbox (job, key, payload, run_at, deadline_at, deadline_ms, coalescing)
-           SELECT job, key, payload, run_at, run_at + deadline_ms * interval '1 millisecond', deadline_ms, coalescing
-             FROM jsonb_to_recordset($1::jsonb) AS d(${OUTBOX_RECORDSET})
-           ON CONFLICT (key) DO UPDATE SET generation = outbox.generation + 1, done_at = NULL,
-             payload = EXCLUDED.payload, run_at = EXCLUDED.run_at, deadline_at = EXCLUDED.deadline_at, dispatches = 1
-           WHERE outbox.coalescing AND outbox.done_at IS NOT NULL
-           RETURNING key`,
-    values: [JSON.stringify(outboxEntriesJson(entries))],
-  });
-  return new Set(rows.map((row) => row.key));
 }

@@ -4,6 +4,7 @@
  * committed (db/batched.ts): while one transaction is under way the calls that arrive wait and go
  * together in the next, which is what keeps a burst of events at a few round trips per batch.
  */
+import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { batched } from '../db/batched.js';
 import { isDatabaseUnavailable, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
@@ -11,15 +12,11 @@ import { alertGroupRefreshJob } from '../jobs/alert-group-refresh.js';
 import type { Effect, Outbox } from '../jobs/outbox.js';
 import { insertOutboxEntries } from '../jobs/outbox-repo.js';
 import { planBatch } from './alert-batch.js';
+import { writeBatch } from './alert-batch-repo.js';
 import {
   findGroupService,
-  insertAlerts,
-  insertDeferredRefreshes,
-  insertEventRecords,
-  insertGroups,
   lockServices,
   readBatchState,
-  reserveIds,
   rollUpGroups,
   settleGroupAlerts,
   updateAlerts,
@@ -30,6 +27,7 @@ import type {
   AlertEvent,
   AlertIntake,
   AlertPaging,
+  GroupIncidents,
   IngestResult,
 } from './alert-types.js';
 
@@ -42,6 +40,10 @@ export interface AlertServiceDeps {
   paging: AlertPaging | null;
   /** paging.group_window of oncall.yaml. */
   groupWindowMs: number;
+  /** Incidents from alerts: a new group of a service with `alerts.declare` opens one instead of paging. */
+  incidents?: GroupIncidents | null;
+  /** Whether the service has `alerts.declare`. */
+  declares?: (service: string) => boolean;
 }
 
 export type AlertService = AlertIntake & AlertActions;
@@ -55,17 +57,29 @@ export const DEFAULT_GROUP_WINDOW_MS = 120_000;
  */
 const DEFERRED_REFRESH_MS = 2000;
 
-/** How calls are grouped into transactions (see db/batched.ts). */
-const BATCH = { maxInFlight: 3, overlapAfterMs: 100, maxBatch: 256 };
+/** What a transaction leaves for after its commit: effects to dispatch and paging's work. */
+interface AfterTransaction {
+  effects: Effect[];
+  work: AfterCommit[];
+}
+
+/** How calls are grouped into transactions (see db/batched.ts), per shard. */
+const BATCH = { maxInFlight: 2, overlapAfterMs: 100, maxBatch: 256 };
+
+/** Pipelines of batches, each for a share of the services (at most SHARDS × maxInFlight connections). */
+const SHARDS = 4;
 
 export function createAlertService(deps: AlertServiceDeps): AlertService {
   const { pool, clock, outbox, paging } = deps;
 
+  /** The refresh of a group now, or after DEFERRED_REFRESH_MS. */
+  const refresh = (groupId: number, runAt?: Date) =>
+    outbox.effect(alertGroupRefreshJob, { groupId }, runAt ? { runAt } : {});
+
   async function ingestInTransaction(
     tx: PoolClient,
     events: AlertEvent[],
-    emit: (groupId: number, urgent: boolean) => void,
-    afters: AfterCommit[],
+    after: AfterTransaction,
   ): Promise<IngestResult[]> {
     const now = clock.now();
     const services = [...new Set(events.map((e) => e.service))];
@@ -73,6 +87,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     const pairs = new Map(
       events.map((e) => [`${e.service}\u0000${e.dedupKey}`, { service: e.service, dedupKey: e.dedupKey }]),
     );
+    const triggers = events.filter((e) => e.action === 'trigger');
     const groupKeys = new Map(
       events
         .filter((e) => e.groupKey !== null)
@@ -84,91 +99,102 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       services,
       now,
       since: new Date(now.getTime() - deps.groupWindowMs),
+      // At most one group per service and per groupKey, one alert per trigger.
+      reserve: {
+        groups: triggers.length === 0 ? 0 : services.length + groupKeys.size,
+        alerts: triggers.length,
+      },
     });
-    const plan = planBatch(events, state, now);
-    const ids =
-      plan.groups.length + plan.alerts.length > 0
-        ? await reserveIds(tx, { groups: plan.groups.length, alerts: plan.alerts.length })
-        : { groups: [], alerts: [] };
-    const writes = plan.resolve(ids);
-    await insertGroups(tx, writes.groups);
-    // Resolves before inserts: a trigger after a resolve in the same batch opens a new row.
-    await updateAlerts(tx, writes.changes);
-    await insertAlerts(tx, writes.alerts);
-    await insertEventRecords(tx, writes.records);
-    const transitions = await rollUpGroups(tx, writes.touches, now);
+    const writes = planBatch(events, state, now).resolve(state.ids);
+    // Status changes first: a trigger after a resolve in the same batch opens a new row.
+    if (writes.settles) await updateAlerts(tx, writes.changes);
+    const opened = new Set(writes.groups.map((g) => g.id));
+    const later = new Date(now.getTime() + DEFERRED_REFRESH_MS);
+    const urgent = writes.touches.filter((t) => t.urgent).map((t) => refresh(t.id));
+    const deferred = writes.touches.filter((t) => !t.urgent).map((t) => refresh(t.id, later));
+    const written = await writeBatch(tx, {
+      groups: writes.groups,
+      repeats: writes.settles ? [] : writes.changes,
+      alerts: writes.alerts,
+      records: writes.records,
+      raises: writes.touches
+        .filter((t) => t.severity !== null && !opened.has(t.id))
+        .map((t) => ({ id: t.id, severity: t.severity! })),
+      now,
+      urgent,
+      deferred,
+    });
+    after.effects.push(...urgent, ...deferred.filter((effect) => written.has(effect.key)));
+    const transitions = writes.settles
+      ? await rollUpGroups(
+          tx,
+          writes.touches.filter((t) => t.actor !== null),
+          now,
+        )
+      : [];
     const settled = new Set(transitions.map((t) => t.id));
     for (const group of writes.groups) {
-      if (group.held || settled.has(group.id) || !paging) continue;
-      const after = await paging.startGroup(tx, { id: group.id, service: group.service });
-      if (after) afters.push(after);
+      if (group.held || settled.has(group.id)) continue;
+      const ref = { id: group.id, service: group.service };
+      // The incident pages instead of the alert, never both.
+      const next =
+        deps.incidents && deps.declares?.(group.service)
+          ? await deps.incidents.openGroupIncident(tx, ref)
+          : await paging?.startGroup(tx, ref);
+      if (next) after.work.push(next);
     }
-    const opened = new Set(writes.groups.map((g) => g.id));
     for (const transition of transitions) {
       if (opened.has(transition.id) || !paging) continue;
-      const after = await paging.stopGroup(tx, transition.id, transition);
-      if (after) afters.push(after);
+      const next = await paging.stopGroup(tx, transition.id, transition);
+      if (next) after.work.push(next);
     }
-    for (const touch of writes.touches) emit(touch.id, touch.urgent);
+    await deps.incidents?.recordAlertActivity(
+      tx,
+      writes.touches.map((t) => t.id),
+    );
     return writes.results;
   }
 
   /**
-   * Runs `fn` in a transaction whose effects (group refreshes) are written in it; once it committed,
-   * hands them and what paging left to do to Redis without waiting: the answer and the next batch do
-   * not wait on Redis, and a lost enqueue only waits for the reconciler (the rows are in Postgres).
+   * Runs `fn` in a transaction; once it committed, hands the effects it wrote (group refreshes) and
+   * what paging left to do to Redis without waiting: the answer and the next batch do not wait on
+   * Redis, and a lost enqueue only waits for the reconciler (the rows are in Postgres).
    */
-  async function inTransaction<T>(
-    fn: (
-      tx: PoolClient,
-      emit: (groupId: number, urgent: boolean) => void,
-      afters: AfterCommit[],
-    ) => Promise<T>,
-  ): Promise<T> {
-    let afters: AfterCommit[] = [];
-    let effects: Effect[] = [];
+  async function inTransaction<T>(fn: (tx: PoolClient, after: AfterTransaction) => Promise<T>): Promise<T> {
+    let after: AfterTransaction = { effects: [], work: [] };
     const result = await withTransaction(pool, async (tx) => {
-      afters = [];
-      const refreshes = new Map<number, boolean>();
-      const value = await fn(
-        tx,
-        (groupId, urgent) => refreshes.set(groupId, urgent || refreshes.get(groupId) === true),
-        afters,
-      );
-      const refresh = (groupId: number, runAt?: Date) =>
-        outbox.effect(alertGroupRefreshJob, { groupId }, runAt ? { runAt } : {});
-      const urgent = [...refreshes].filter(([, now]) => now).map(([groupId]) => refresh(groupId));
-      const later = new Date(clock.now().getTime() + DEFERRED_REFRESH_MS);
-      const deferred = [...refreshes].filter(([, now]) => !now).map(([groupId]) => refresh(groupId, later));
-      await insertOutboxEntries(tx, urgent);
-      const written = await insertDeferredRefreshes(tx, deferred);
-      effects = [...urgent, ...deferred.filter((effect) => written.has(effect.key))];
-      return value;
+      after = { effects: [], work: [] };
+      return fn(tx, after);
     });
     // Both never throw (see Outbox.dispatch and AfterCommit).
-    void Promise.all([outbox.dispatch(effects), ...afters.map((after) => after())]);
+    void Promise.all([outbox.dispatch(after.effects), ...after.work.map((work) => work())]);
     return result;
   }
 
   let callNumber = 0;
-  const ingestBatch = batched(
-    (calls: AlertEvent[][]) =>
-      inTransaction(async (tx, emit, afters) => {
-        const results = await ingestInTransaction(tx, calls.flat(), emit, afters);
-        let offset = 0;
-        return calls.map((call) => {
-          const mine = results.slice(offset, offset + call.length);
-          offset += call.length;
-          return mine;
-        });
-      }),
-    {
-      ...BATCH,
-      // Any calls may share a transaction: a batch applies its events in arrival order.
-      key: () => callNumber++,
-      isolate: (error) => !isDatabaseUnavailable(error),
-    },
-  );
+  const pipeline = () =>
+    batched(
+      (calls: AlertEvent[][]) =>
+        inTransaction(async (tx, after) => {
+          const results = await ingestInTransaction(tx, calls.flat(), after);
+          let offset = 0;
+          return calls.map((call) => {
+            const mine = results.slice(offset, offset + call.length);
+            offset += call.length;
+            return mine;
+          });
+        }),
+      {
+        ...BATCH,
+        // Any calls may share a transaction: a batch applies its events in arrival order.
+        key: () => callNumber++,
+        isolate: (error) => !isDatabaseUnavailable(error),
+      },
+    );
+  // Batches take their services' locks, so batches mixing many services would wait on each other:
+  // calls go to one pipeline per shard of services, and shards commit side by side.
+  const shards = Array.from({ length: SHARDS }, pipeline);
+  const shardOf = (service: string) => shards[createHash('sha1').update(service).digest()[0]! % SHARDS]!;
 
   /** Acknowledges or resolves a group from Slack: its alerts, then the group (rolled up), as `by`. */
   async function settleGroup(
@@ -176,7 +202,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     action: 'acknowledge' | 'resolve',
     by: string,
   ): Promise<boolean> {
-    return inTransaction(async (tx, emit, afters) => {
+    return inTransaction(async (tx, after) => {
       const service = await findGroupService(tx, groupId);
       if (service === null) return false;
       await lockServices(tx, [service]);
@@ -189,10 +215,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         at,
       );
       if (transition && paging) {
-        const after = await paging.stopGroup(tx, groupId, transition);
-        if (after) afters.push(after);
+        const next = await paging.stopGroup(tx, groupId, transition);
+        if (next) after.work.push(next);
       }
-      emit(groupId, true);
+      await deps.incidents?.recordAlertActivity(tx, [groupId]);
+      const effect = refresh(groupId);
+      await insertOutboxEntries(tx, [effect]);
+      after.effects.push(effect);
       return true;
     });
   }
@@ -200,7 +229,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   return {
     async ingest(events) {
       if (events.length === 0) return [];
-      return ingestBatch(events);
+      return shardOf(events[0]!.service)(events);
     },
     resolveGroup: (groupId, by) => settleGroup(groupId, 'resolve', by),
     acknowledgeGroup: (groupId, by) => settleGroup(groupId, 'acknowledge', by),

@@ -68,6 +68,18 @@ export interface AlertPaging {
   ): Promise<AfterCommit | null>;
 }
 
+/**
+ * Incidents from alerts (src/alerts/alert-incidents.ts), called by intake inside its transaction.
+ * For a new, not held, group of a service with `alerts.declare`, intake calls `openGroupIncident`
+ * INSTEAD of `AlertPaging.startGroup`: the incident pages through the service's policy, never the
+ * alert too. After recording events, `recordAlertActivity` copies them onto the timeline of the
+ * incident their group is linked to (one index lookup for a group with no incident).
+ */
+export interface GroupIncidents {
+  openGroupIncident(tx: Queryable, group: AlertGroupRef): Promise<AfterCommit | null>;
+  recordAlertActivity(tx: Queryable, groupIds: readonly number[]): Promise<void>;
+}
+
 /** What Slack's buttons and commands ask of alerts (implemented in src/alerts/alert-service.ts). */
 export interface AlertActions {
   /** Resolve every open alert of the group, recorded as `by` (a Slack user id). False: already resolved. */
