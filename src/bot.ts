@@ -1,4 +1,5 @@
 import { createAlertIncidents } from './alerts/alert-incidents.js';
+import { createAlertOps } from './alerts/alert-ops.js';
 import { createAlertReadModel } from './alerts/alert-read-model.js';
 import { createAlertService, DEFAULT_GROUP_WINDOW_MS } from './alerts/alert-service.js';
 import type { AlertPaging } from './alerts/alert-types.js';
@@ -36,6 +37,7 @@ import { assertNoEviction, createProducerConnection, createWorkerConnection } fr
 import { createAlertPresenter } from './slack/alert-presenter.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
+import { createMaintenanceAnnouncer } from './slack/maintenance-announcer.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
 import { createOverrideAnnouncer } from './slack/override-announcer.js';
 import { createPageSender } from './slack/page-sender.js';
@@ -182,6 +184,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       incidents: alertIncidents,
       declares: (service) => declareSeverity(service) !== undefined,
     });
+    const alertOps = createAlertOps({ pool, clock, outbox, oncall, paging: alertPaging, intake: alerts });
 
     const slackApp =
       role === 'worker'
@@ -199,6 +202,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
             metrics,
             defaultSeverity: config.defaultSeverity,
+            alertOps,
             alerts: { reads: alertReads, alertPaging, alertActions: alerts },
             alertIncidents,
           });
@@ -216,7 +220,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       inbound:
         role === 'worker'
           ? {}
-          : alertRoutes({ services: oncall?.services ?? {}, intake: alerts, heartbeats: null, clock }),
+          : alertRoutes({
+              services: oncall?.services ?? {},
+              intake: alerts,
+              heartbeats: alertOps.heartbeats,
+              clock,
+            }),
     });
     shutdown.addServer(server);
     const port = await listen(server, config.port, options.host);
@@ -299,11 +308,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           escalation,
           notifier,
           pages,
-          reconciler: createReconciler({ pool, clock, logger, outbox, escalation }),
+          reconciler: createReconciler({ pool, clock, logger, outbox, escalation, timers: alertOps.timers }),
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
           alertIncidents,
+          maintenance: alertOps.maintenance,
+          maintenanceAnnouncer: createMaintenanceAnnouncer({ client }),
+          heartbeats: alertOps.heartbeats,
           alertPresenter: oncall ? createAlertPresenter({ reads: alertReads, client, logger }) : null,
         },
       });

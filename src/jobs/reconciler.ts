@@ -13,6 +13,11 @@ export interface ReconcilerDeps {
   logger: Logger;
   outbox: Outbox;
   escalation: EscalationService | null;
+  /**
+   * Other durable timers kept in their own tables (maintenance window ends, heartbeat misses): each
+   * re-enqueues its overdue timers and says how many.
+   */
+  timers?: readonly { reconcile(): Promise<number> }[];
   /** How long done outbox rows are kept (for inspection) before they are deleted. */
   retentionMs?: number;
 }
@@ -28,8 +33,10 @@ const DAY_MS = 86_400_000;
 export function createReconciler(deps: ReconcilerDeps) {
   const { pool, clock, logger, outbox } = deps;
   return {
-    async run(): Promise<{ outbox: number; reminders: number; pruned: number }> {
+    async run(): Promise<{ outbox: number; reminders: number; timers: number; pruned: number }> {
       await deps.escalation?.reconcile();
+      let timers = 0;
+      for (const owner of deps.timers ?? []) timers += await owner.reconcile();
       const now = clock.now();
       const reminders = await listOverdueReminders(pool, new Date(now.getTime() - 2000));
       for (const incident of reminders) {
@@ -47,7 +54,7 @@ export function createReconciler(deps: ReconcilerDeps) {
           'reconciler re-enqueued effects',
         );
       const pruned = await pruneDoneOutboxRows(pool, new Date(now.getTime() - (deps.retentionMs ?? DAY_MS)));
-      return { outbox: overdue.length, reminders: reminders.length, pruned };
+      return { outbox: overdue.length, reminders: reminders.length, timers, pruned };
     },
   };
 }

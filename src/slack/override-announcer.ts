@@ -1,8 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { JobRun } from '../jobs/job.js';
 import type { OverrideAnnouncement } from '../jobs/override-announce.js';
-import { findRecentMessage, taggedWith } from './recent-messages.js';
-import { tolerate } from './slack-errors.js';
+import { openDm, postAnnouncementOnce } from './recent-messages.js';
 import { slackIdOf } from './user-identity.js';
 import { buildOverrideAnnouncement } from './views/override-messages.js';
 
@@ -27,38 +26,25 @@ export function createOverrideAnnouncer({ client }: { client: WebClient }) {
     if (a.channel) return [a.channel];
     const channels: string[] = [];
     for (const id of new Set([a.userId, ...a.others])) {
-      const dm = await tolerate(['user_not_found', 'user_disabled'], () =>
-        client.conversations.open({ users: id }),
-      );
-      if (dm?.channel?.id) channels.push(dm.channel.id);
+      const dm = await openDm(client, id);
+      if (dm) channels.push(dm);
     }
     return channels;
-  }
-
-  /** Whether a run that may be a repeat already posted in `channel` (joining a public one to read it). */
-  async function alreadyPosted(channel: string, key: string, joinable: boolean): Promise<boolean> {
-    const match = taggedWith(OVERRIDE_EVENT_TYPE, (payload) => payload.key === key);
-    if (await findRecentMessage(client, { channel }, match, 30)) return true;
-    if (!joinable) return false;
-    // Posting in a public channel needs no membership (chat:write.public), reading does: join, look again.
-    const joined = await tolerate(
-      ['channel_not_found', 'is_archived', 'method_not_supported_for_channel_type'],
-      () => client.conversations.join({ channel }),
-    );
-    return joined !== null && (await findRecentMessage(client, { channel }, match, 30)) !== null;
   }
 
   return {
     async announce(announcement: OverrideAnnouncement, run: JobRun): Promise<void> {
       const a = await resolved(announcement);
       const { text } = buildOverrideAnnouncement(a);
-      const metadata = { event_type: OVERRIDE_EVENT_TYPE, event_payload: { key: run.key } };
       for (const channel of await channelsFor(a)) {
-        if (run.mayRepeat && (await alreadyPosted(channel, run.key, channel === a.channel))) continue;
-        // A channel the bot cannot post in is the operators' to fix; the override stands either way.
-        await tolerate(['channel_not_found', 'not_in_channel', 'is_archived'], () =>
-          client.chat.postMessage({ channel, text, metadata }),
-        );
+        await postAnnouncementOnce(client, {
+          channel,
+          text,
+          eventType: OVERRIDE_EVENT_TYPE,
+          key: run.key,
+          mayRepeat: run.mayRepeat,
+          joinable: channel === a.channel,
+        });
       }
     },
   };

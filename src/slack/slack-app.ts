@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import type { AlertOps } from '../alerts/alert-ops.js';
 import type { Clock } from '../clock.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
@@ -48,6 +49,8 @@ export interface SlackAppDeps {
   clock: Clock;
   logger: Logger;
   defaultSeverity: Severity;
+  /** Maintenance windows and the open-alert list (`/incident maintenance`, `/incident alerts`). */
+  alertOps: Pick<AlertOps, 'maintenance' | 'alertQueries'>;
   /** Counts what users would otherwise never see fail (an App Home Slack refused). */
   metrics?: Pick<Metrics, 'appHomeFailures'>;
   /** Alert pages: what their buttons read and call (see listeners/alert-buttons.ts). */
@@ -131,6 +134,8 @@ export function createSlackApp(deps: SlackAppDeps): {
     clock: deps.clock,
     logger: deps.logger,
     defaultSeverity: deps.defaultSeverity,
+    maintenance: deps.alertOps.maintenance,
+    alertQueries: deps.alertOps.alertQueries,
   });
   const alertAccess: AlertGroupAccess = createAlertGroupAccess({ reads: deps.alerts.reads, admins });
   const alertDeclare: AlertDeclareDeps | null = deps.alertIncidents

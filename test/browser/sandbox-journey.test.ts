@@ -258,6 +258,35 @@ describe('the sandbox in a real browser', { timeout: 120_000 }, () => {
     await command(page, '/incident list');
     await eventually(() => ephemeral.last().innerText()).toContain('Search results are stale');
 
+    // "Send a test alert" in the sidebar posts to the bot's own webhook: Bob is paged for it in his
+    // DMs and `/incident alerts` lists it; "Resolve the test alert" takes it off the list.
+    await actAs(page, /Bob/);
+    await page.getByTestId('tool-test-alert-firing').click();
+    await page.getByTestId('dm-incident-bot').click();
+    const alertPage = page
+      .getByTestId('message')
+      .filter({ hasText: 'Test alert: checkout error rate above 5%' });
+    await eventually(() => alertPage.count()).toBeGreaterThan(0);
+    await screenshot(page, 'test-alert-page');
+    await page.getByTestId('channel-general').click();
+    await command(page, '/incident alerts');
+    await eventually(() => ephemeral.last().innerText()).toContain(
+      'Test alert: checkout error rate above 5%',
+    );
+    await page.getByTestId('tool-test-alert-resolved').click();
+    await page.getByTestId('toast').filter({ hasText: 'Resolve the test alert: done' }).waitFor();
+    await command(page, '/incident alerts');
+    await eventually(() => ephemeral.last().innerText()).toContain('No open alerts.');
+    // The page says so, and #alerts (the service's alerts.channel) shows the alert, resolved.
+    await page.getByTestId('dm-incident-bot').click();
+    await eventually(() => alertPage.last().innerText()).toMatch(/resolved/i);
+    await page.getByTestId('channel-alerts').click();
+    const posted = page
+      .getByTestId('message')
+      .filter({ hasText: 'Test alert: checkout error rate above 5%' });
+    await eventually(() => posted.last().innerText()).toMatch(/resolved/i);
+    await actAs(page, /Alice/);
+
     // App Home lists the open incident.
     await page.getByTestId('home-tab').click();
     await eventually(() => page.getByTestId('home-view').innerText()).toContain('Search results are stale');

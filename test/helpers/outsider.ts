@@ -22,6 +22,9 @@ export const COMMAND_SAMPLES = {
   'oncall-overrides': '',
   // Nobody's override: refused or unknown, and nothing changes.
   'oncall-override-cancel': '1',
+  alerts: '',
+  // A service the outsider is not paged for: refused, and no window starts.
+  maintenance: 'checkout 2h outsider silence',
   help: '',
   status: 'resolved',
   severity: 'SEV4',

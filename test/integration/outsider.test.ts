@@ -32,6 +32,7 @@ const ONCALL = oncallFixture({
   levels: [['schedule:primary', '1h']],
   autoPage: ['SEV1'],
   admins: ['{carol}'],
+  services: { checkout: { policy: 'default' } },
 });
 const SECRET = 'Secret merger outage';
 const MISSING = 99_999;
@@ -180,6 +181,7 @@ describe('the outsider suite', () => {
     expect(forAdmin - forOscar).toBe(1);
     // Nobody was paged for the outsider's asking, and the override changed nothing.
     expect(await queryRows(h.databaseUrl, 'SELECT * FROM schedule_overrides')).toEqual([]);
+    expect(await queryRows(h.databaseUrl, 'SELECT * FROM maintenance_windows')).toEqual([]);
   });
 
   it('clicks every button with the private incident’s id: the answer a missing incident gets', async () => {

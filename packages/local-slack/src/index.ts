@@ -25,5 +25,6 @@ export {
   createSandboxServer,
   type SandboxServer,
   type SandboxServerOptions,
+  type SandboxTool,
   type SandboxUser,
 } from './web/sandbox-server.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackDriver } from '../src/slack-driver.js';
 import type { SlackFake } from '../src/slack-fake/index.js';
-import { createSandboxServer, type SandboxServer } from '../src/web/sandbox-server.js';
+import { createSandboxServer, type SandboxServer, type SandboxTool } from '../src/web/sandbox-server.js';
 import { startFake } from './fake-fixture.js';
 
 const SIGNING_SECRET = 'sandbox-web-secret';
@@ -63,7 +63,7 @@ interface Setup {
   oncall: string;
 }
 
-async function setup(): Promise<Setup> {
+async function setup(tools: SandboxTool[] = []): Promise<Setup> {
   const { fake, client } = await startFake();
   const reporter = fake.addUser({ name: 'riley', realName: 'Riley Reporter' }).id;
   const oncall = fake.addUser({ name: 'olga', realName: 'Olga Oncall' }).id;
@@ -78,6 +78,7 @@ async function setup(): Promise<Setup> {
     ],
     title: 'Test sandbox',
     slashCommands: ['/incident'],
+    tools,
   });
   cleanups.push(() => sandbox.close());
   const server = createServer((req, res) => {
@@ -189,6 +190,41 @@ describe('sandbox page server', () => {
       { id: reporter, label: 'Riley (reporter)', name: 'Riley Reporter' },
       { id: oncall, label: 'Olga (on call)', name: 'Olga Oncall' },
     ]);
+  });
+
+  it('lists the app’s own tools and runs one by id, answering with what the app answered', async () => {
+    const runs: string[] = [];
+    const tool = (id: string, status: number): SandboxTool => ({
+      id,
+      label: `Label of ${id}`,
+      hint: 'Things the app can do',
+      run: async () => {
+        runs.push(id);
+        return { status, body: { ok: status < 400 } };
+      },
+    });
+    const { base } = await setup([tool('send-test-alert', 202), tool('broken', 500)]);
+    const { body } = await getJson(`${base}/api/users`);
+    expect(body.tools).toEqual([
+      { id: 'send-test-alert', label: 'Label of send-test-alert', hint: 'Things the app can do' },
+      { id: 'broken', label: 'Label of broken', hint: 'Things the app can do' },
+    ]);
+    expect(await postJson(`${base}/api/tool`, { id: 'send-test-alert' })).toEqual({
+      status: 200,
+      body: { status: 202, body: { ok: true } },
+    });
+    expect((await postJson(`${base}/api/tool`, { id: 'broken' })).body).toEqual({
+      status: 500,
+      body: { ok: false },
+    });
+    expect(await postJson(`${base}/api/tool`, { id: 'nope' })).toEqual({
+      status: 400,
+      body: { error: 'no tool nope' },
+    });
+    expect(runs).toEqual(['send-test-alert', 'broken']);
+    // No tools: the page hides the section (the list is empty).
+    const bare = await setup();
+    expect((await getJson(`${bare.base}/api/users`)).body.tools).toEqual([]);
   });
 
   it('shows a person their channels, DM with the bot, ephemerals, pins, open modal and home', async () => {

@@ -1,5 +1,7 @@
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { OpenAlert } from '../../alerts/alert-queries.js';
+import type { Maintenance } from '../../alerts/maintenance.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
@@ -27,6 +29,10 @@ export interface CommandDeps {
   admins: readonly string[];
   /** The access rule, applied to incident commands by run-command.ts. */
   access: IncidentAccess;
+  /** Maintenance windows; null without an oncall.yaml (nothing pages alerts then). */
+  maintenance: Maintenance | null;
+  /** What `/incident alerts` reads. */
+  alertQueries: { listOpenAlerts(): Promise<{ alerts: OpenAlert[]; total: number }> };
 }
 
 /** The ephemeral answer to the person who typed the command. */

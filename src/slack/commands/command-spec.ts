@@ -6,9 +6,18 @@ import { tokenize } from './tokenize.js';
  * Who may run a subcommand, by the access rule (incidents/access.ts): `anyone`; `viewer`, `changer`,
  * `pager` and `escalator` (may view, change, page, escalate the incident it acts on); `admin`
  * (named in oncall.yaml); `override` is decided by the handler with escalation/override-access.ts
- * (admins, or participants of the schedule concerned).
+ * (admins, or participants of the schedule concerned); `maintainer` by the handler with
+ * alerts/maintenance-access.ts (admins, or the people the service's escalation policy pages).
  */
-export type Access = 'anyone' | 'viewer' | 'changer' | 'pager' | 'escalator' | 'admin' | 'override';
+export type Access =
+  | 'anyone'
+  | 'viewer'
+  | 'changer'
+  | 'pager'
+  | 'escalator'
+  | 'admin'
+  | 'override'
+  | 'maintainer';
 
 /** `incident` commands act on the incident of the channel, or the one a `#12` names. */
 export type Scope = 'incident' | 'global';

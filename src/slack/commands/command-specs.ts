@@ -1,5 +1,6 @@
 import { parseDuration } from '../../escalation/duration.js';
 import { INCIDENT_ROLES, LIFECYCLE_STATUSES, SEVERITIES } from '../../incidents/incident-types.js';
+import { alerts, maintenance } from './alert-specs.js';
 import { defineCommand } from './command-spec.js';
 import { readFollowupItem } from './followup-item.js';
 import { clip, oneOf, optional, refuse, switchFlag, text, valueFlag, word, words } from './grammar.js';
@@ -369,6 +370,8 @@ export const COMMAND_SPECS = [
   oncallOverride,
   oncallOverrides,
   oncallOverrideCancel,
+  alerts,
+  maintenance,
   help,
   status,
   severityCommand,

@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js';
 import type { Ability } from '../../incidents/access.js';
 import { raceDeadline } from '../listeners/deadline.js';
 import { userFacingError } from '../listeners/reply.js';
+import { alertHandlers } from './alert-commands.js';
 import type {
   CommandAnswer,
   CommandContext,
@@ -25,6 +26,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   ...pagingHandlers,
   ...lifecycleHandlers,
   ...overrideHandlers,
+  ...alertHandlers,
 };
 
 const SPECS = new Map<string, CommandSpec>(COMMAND_SPECS.map((s) => [s.name, s]));

@@ -65,7 +65,8 @@ async function sendComposer(event) {
 }
 
 async function start() {
-  const { users, title, commands } = await api('/api/users');
+  const { users, title, commands, tools } = await api('/api/users');
+  renderTools(tools ?? []);
   app.users = users;
   if (commands?.[0]) app.command = commands[0];
   if (title) document.title = title;
@@ -88,6 +89,27 @@ async function start() {
   applyHash();
   connectEvents();
   await refresh();
+}
+
+/** The app's own controls (e.g. "Send a test alert"): each runs on the server, as whatever the app set it up to do. */
+function renderTools(tools) {
+  if (tools.length === 0) return;
+  $('#tools').hidden = false;
+  $('#tool-hint').textContent = tools.find((t) => t.hint)?.hint ?? '';
+  for (const tool of tools) {
+    const button = el(
+      'button',
+      { type: 'button', class: 'tool-button', testid: `tool-${tool.id}` },
+      tool.label,
+    );
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      const result = await act('/api/tool', { id: tool.id });
+      button.disabled = false;
+      if (result && result.status < 400) toast(`${tool.label}: done (HTTP ${result.status})`);
+    });
+    $('#tool-list').append(button);
+  }
 }
 
 start().catch((error) => toast(`The sandbox page failed to start: ${error.message}`, 'error'));

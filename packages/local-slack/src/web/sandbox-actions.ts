@@ -1,6 +1,7 @@
 import type { SlackDriver } from '../slack-driver.js';
 import type { SlackFake } from '../slack-fake/index.js';
 import { isRecord, RequestError } from './sandbox-http.js';
+import type { SandboxTool } from './sandbox-server.js';
 
 export type SandboxAction = (body: Record<string, unknown>) => Promise<unknown>;
 
@@ -10,6 +11,8 @@ export interface SandboxActionsOptions {
   knownUser(userId: unknown): string;
   /** The app's slash commands; any other `/command` is answered with what exists. */
   slashCommands: string[] | undefined;
+  /** The app's own controls, run by `/api/tool`. */
+  tools: SandboxTool[];
 }
 
 /** The page's POST routes: each acts through the signed-request driver as the chosen person. */
@@ -52,6 +55,12 @@ export function createSandboxActions(options: SandboxActionsOptions): Record<str
       });
 
   return {
+    async '/api/tool'(body) {
+      const id = text(body, 'id');
+      const tool = options.tools.find((t) => t.id === id);
+      if (!tool) throw new RequestError(`no tool ${id}`);
+      return answer(await tool.run());
+    },
     async '/api/command'(body) {
       const userId = knownUser(body.user);
       const channelId = text(body, 'channel');

@@ -20,6 +20,19 @@ export interface SandboxUser {
   label: string;
 }
 
+/**
+ * A control of the app's own shown in the sidebar (e.g. "Send a test alert"): the page posts its id
+ * to `/api/tool` and the server runs it; `run` answers like the driver does (the app's status and body).
+ */
+export interface SandboxTool {
+  /** Kebab-case; the button's test id is `tool-<id>`. */
+  id: string;
+  label: string;
+  /** A line under the heading saying what the tools do. */
+  hint?: string;
+  run(): Promise<{ status: number; body: unknown }>;
+}
+
 export interface SandboxServerOptions {
   fake: SlackFake;
   driver: SlackDriver;
@@ -35,6 +48,8 @@ export interface SandboxServerOptions {
   slashCommands?: string[];
   /** The app's message shortcuts (from manifest.yml), offered in each message's menu. */
   messageShortcuts?: { callbackId: string; name: string }[];
+  /** Controls of the app's own, listed under "Tools" in the sidebar. */
+  tools?: SandboxTool[];
 }
 
 export interface SandboxServer {
@@ -79,7 +94,13 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     title,
     messageShortcuts: options.messageShortcuts ?? [],
   });
-  const actions = createSandboxActions({ fake, driver, knownUser, slashCommands: options.slashCommands });
+  const actions = createSandboxActions({
+    fake,
+    driver,
+    knownUser,
+    slashCommands: options.slashCommands,
+    tools: options.tools ?? [],
+  });
 
   // ---------- HTTP ----------
   const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
@@ -101,6 +122,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
         title,
         users: users.map((u) => ({ id: u.id, label: u.label, name: userName(u.id) })),
         commands: options.slashCommands ?? [],
+        tools: (options.tools ?? []).map(({ id, label, hint }) => ({ id, label, hint: hint ?? null })),
       });
       return;
     }
