@@ -391,6 +391,13 @@ describe('every route with a key', () => {
     ).toBe(202);
   });
 
+  it('labels the routes in metrics by their prefix, never with a key', async () => {
+    const text = await h.bot.metrics.registry.metrics();
+    expect(text).toContain('route="/alerts/webhook/"');
+    expect(text).toContain('route="/v2/enqueue"');
+    for (const key of [CHECKOUT_KEY, PAYMENTS_KEY, SEARCH_KEY, WRONG_KEY]) expect(text).not.toContain(key);
+  });
+
   it('a heartbeat name the service does not declare is 404', async () => {
     await storesNothing(async () => {
       const reply = await send(`/alerts/heartbeat/${SEARCH_KEY}/unknown-job`, null, { method: 'GET' });

@@ -46,6 +46,7 @@ describe('the shared test on-call file', () => {
       defaultPolicy: 'default',
       autoPage: ['SEV1'],
       allowFastEscalation: true,
+      groupWindowMs: 120_000,
     });
     expect(config.admins).toEqual([]);
   });
