@@ -36,6 +36,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type autocannonType from 'autocannon';
 import type { PostgresServer } from '../test/helpers/postgres-server.js';
 import type { RedisServer } from '../test/helpers/redis-server.js';
+import { type ChildStatus, childReady, startChildTarget, stopChild } from './child-target.js';
 import { machineBusyMicros, table } from './shared.js';
 
 // Everything else is imported where it is used, so the bare child loads Bolt and nothing of the bot,
@@ -50,10 +51,7 @@ const P99_TARGET_RATIO = 1.5;
 
 /** Parent → child: a request id and what to do; child → parent: `ready`, `failed` or an answer. */
 type ToChild = { id: number; op: 'usage' | 'stop' };
-type FromChild =
-  | { type: 'ready'; url: string }
-  | { type: 'failed'; message: string }
-  | { type: 'answer'; id: number; usage: Usage };
+type FromChild = ChildStatus | { type: 'answer'; id: number; usage: Usage };
 
 /** A child's CPU time and garbage collection so far; `gcMaxPauseMs` is since the previous query. */
 interface Usage {
@@ -72,33 +70,10 @@ interface ChildConfig {
 // Child: serve one target until the parent says stop.
 
 async function serveTarget(target: Target, config: ChildConfig): Promise<void> {
-  let stop: () => Promise<void>;
-  let url: string;
-  try {
-    ({ stop, url } = target === 'bot' ? await startRealBot(config) : await startBareApp());
-  } catch (error) {
-    send({
-      type: 'failed',
-      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
-    process.exitCode = 1;
-    process.disconnect?.();
-    return;
-  }
-  let stopping: Promise<void> | null = null;
-  const shutdown = () => {
-    stopping ??= stop()
-      .catch((error) => console.error(`[${target}] stop failed:`, error))
-      .finally(() => {
-        process.disconnect?.();
-        // Whatever still holds the loop open must not keep the child (or --cpu-prof's write) waiting.
-        setTimeout(() => {
-          console.error(`[${target}] handles still open 2 s after stop; exiting`);
-          process.exit(0);
-        }, 2000).unref();
-      });
-    return stopping;
-  };
+  const shutdown = await startChildTarget(target, () =>
+    target === 'bot' ? startRealBot(config) : startBareApp(),
+  );
+  if (!shutdown) return;
   let gcMs = 0;
   let gcMaxPauseMs = 0;
   const gcObserver = new PerformanceObserver((list) => {
@@ -108,7 +83,6 @@ async function serveTarget(target: Target, config: ChildConfig): Promise<void> {
     }
   });
   gcObserver.observe({ entryTypes: ['gc'] });
-  process.on('disconnect', () => void shutdown());
   process.on('message', (message: ToChild) => {
     if (message.op === 'usage') {
       const { user, system } = process.cpuUsage();
@@ -119,7 +93,6 @@ async function serveTarget(target: Target, config: ChildConfig): Promise<void> {
       void shutdown();
     }
   });
-  send({ type: 'ready', url });
 }
 
 function send(message: FromChild): void {
@@ -259,28 +232,8 @@ class TargetProcess {
     });
   }
 
-  ready(timeoutMs = 60_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${this.target}: not ready after ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      const fail = (error: Error) => {
-        clearTimeout(timer);
-        reject(error);
-      };
-      this.child.once('exit', (code) =>
-        fail(new Error(`${this.target}: exited (${code}) before it was ready`)),
-      );
-      this.child.on('message', (message: FromChild) => {
-        if (message.type === 'ready') {
-          clearTimeout(timer);
-          this.url = message.url;
-          resolve();
-        } else if (message.type === 'failed')
-          fail(new Error(`${this.target} did not start: ${message.message}`));
-      });
-    });
+  async ready(timeoutMs = 60_000): Promise<void> {
+    this.url = await childReady(this.child, this.target, timeoutMs);
   }
 
   private ask(op: ToChild['op']): Promise<FromChild & { type: 'answer' }> {
@@ -296,15 +249,9 @@ class TargetProcess {
   }
 
   /** Asks the child to stop; kills it if it has not exited within `timeoutMs`. */
-  async stop(timeoutMs = 15_000): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    if (this.child.connected) this.child.send({ id: this.nextId++, op: 'stop' } satisfies ToChild, () => {});
-    const timer = setTimeout(() => {
-      console.error(`${this.target}: did not exit within ${timeoutMs} ms; killing pid ${this.child.pid}`);
-      this.child.kill('SIGKILL');
-    }, timeoutMs);
-    await this.exited;
-    clearTimeout(timer);
+  stop(timeoutMs = 15_000): Promise<void> {
+    const message = { id: this.nextId++, op: 'stop' } satisfies ToChild;
+    return stopChild(this.child, this.exited, this.target, message, timeoutMs);
   }
 }
 

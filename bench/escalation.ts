@@ -36,7 +36,6 @@
  * do not assert: exit 1 only if something failed to start or run.
  */
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -58,7 +57,16 @@ import { createLogger } from '../src/logger.js';
 import { createProducerConnection, createWorkerConnection } from '../src/queue/redis.js';
 import { createDatabase, type PostgresServer, startPostgresServer } from '../test/helpers/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../test/helpers/redis-server.js';
-import { machineBusyMicros, table } from './shared.js';
+import {
+  type CpuGroup,
+  machineBusyMicros,
+  processTreeMicros,
+  round1,
+  type Stats,
+  stats,
+  statsJson,
+  table,
+} from './shared.js';
 
 const P99_TARGET_MS = 1000;
 const P99_TARGET_RATIO = 2;
@@ -141,69 +149,6 @@ function oncallYaml(delaysMs: number[]): string {
 
 // ---------------------------------------------------------------------------------------------------
 // Statistics and machine load.
-
-interface Stats {
-  count: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-/** Nearest-rank percentiles. */
-function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-  if (sorted.length === 0) return { count: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
-  return { count: sorted.length, p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1]! };
-}
-
-type CpuGroup = 'node' | 'postgres' | 'redis';
-
-/**
- * CPU time of this process and of what it started (Postgres and its backends, redis-server), from
- * /proc/<pid>/stat; empty off Linux. Other processes on the machine are what the machine total leaves.
- */
-function processTreeMicros(): Record<CpuGroup, number> {
-  const totals: Record<CpuGroup, number> = { node: 0, postgres: 0, redis: 0 };
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return totals;
-  }
-  const procs = new Map<number, { ppid: number; comm: string; micros: number }>();
-  for (const name of entries) {
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const fields = stat.slice(close + 2).split(' ');
-      // Fields after the name: state(0) ppid(1) … utime(11) stime(12).
-      procs.set(Number(name), {
-        ppid: Number(fields[1]),
-        comm,
-        micros: (Number(fields[11]) + Number(fields[12])) * 10_000,
-      });
-    } catch {
-      // The process exited while we looked.
-    }
-  }
-  const isOurs = (pid: number): boolean => {
-    for (let p = pid, hops = 0; p > 1 && hops < 10; hops++) {
-      if (p === process.pid) return true;
-      p = procs.get(p)?.ppid ?? 0;
-    }
-    return false;
-  };
-  for (const [pid, proc] of procs) {
-    if (!isOurs(pid)) continue;
-    if (pid === process.pid) totals.node += proc.micros;
-    else if (proc.comm.startsWith('postgres')) totals.postgres += proc.micros;
-    else if (proc.comm.startsWith('redis')) totals.redis += proc.micros;
-  }
-  return totals;
-}
 
 interface CpuReading {
   seconds: number;
@@ -604,13 +549,6 @@ async function runRawRound(rig: RawRig, round: number, chains: number, options: 
 // Report.
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
-const round1 = (n: number) => (Number.isFinite(n) ? Math.round(n * 10) / 10 : null);
-const statsJson = (s: Stats) => ({
-  count: s.count,
-  p50Ms: round1(s.p50),
-  p99Ms: round1(s.p99),
-  maxMs: round1(s.max),
-});
 const cores = (n: number | null) => (n === null ? '-' : n.toFixed(2));
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const cpuJson = (c: PhaseReading) => ({

@@ -8,8 +8,11 @@ import type { Config } from './config.js';
 import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createAlertPaging } from './escalation/alert-paging.js';
+import { createCoverDelivery } from './escalation/cover-delivery.js';
+import { createCoverService } from './escalation/cover-service.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
+import { createHandoffService } from './escalation/handoff-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
@@ -36,6 +39,7 @@ import { linkKeys as toLinkKeys } from './postmortem/signed-links.js';
 import { assertNoEviction, createProducerConnection, createWorkerConnection } from './queue/redis.js';
 import { createAlertPresenter } from './slack/alert-presenter.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
+import { createCoverMessenger } from './slack/cover-messenger.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMaintenanceAnnouncer } from './slack/maintenance-announcer.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
@@ -43,9 +47,11 @@ import { createOverrideAnnouncer } from './slack/override-announcer.js';
 import { createPageSender } from './slack/page-sender.js';
 import { createPagingNotifier } from './slack/paging-notifier.js';
 import { createPostmortemPublisher } from './slack/postmortem-publisher.js';
+import { createShiftNotifier } from './slack/shift-notifier.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
 import { createSlackWorkspace } from './slack/slack-workspace.js';
 import { createUserNames } from './slack/user-names.js';
+import { createUsergroupSync } from './slack/usergroup-sync.js';
 import { createShutdown, loadOncall, requireBotSettings, waitForRedis } from './startup.js';
 
 export type Role = 'web' | 'worker' | 'all';
@@ -131,7 +137,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const producer = createProducerConnection(redisTarget);
     shutdown.add(() => producer.quit());
     await waitForRedis(producer);
-    const queues = createQueues(producer, prefix);
+    const queues = createQueues(producer, prefix, clock);
     shutdown.add(() => queues.close());
     const outbox = createOutbox({
       pool,
@@ -144,9 +150,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const readModel = createReadModel({ pool, oncall });
 
     const escalation = oncall ? createEscalationService({ pool, clock, logger, oncall, outbox }) : null;
-    const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox }) : null;
+    const handoffs = oncall ? createHandoffService({ pool, clock, logger, oncall, outbox }) : null;
+    const overrides = oncall ? createOverrideService({ pool, clock, oncall, outbox, handoffs }) : null;
     const alertReads = createAlertReadModel({ pool, oncall });
     const alertPaging = escalation ? createAlertPaging({ escalation, outbox }) : null;
+    const cover = oncall && overrides ? createCoverService({ pool, clock, oncall, outbox, overrides }) : null;
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -202,6 +210,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             incidents,
             escalation,
             overrides,
+            cover,
             lifecycle,
             oncall,
             readModel,
@@ -316,18 +325,36 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           escalation,
           notifier,
           pages,
-          reconciler: createReconciler({ pool, clock, logger, outbox, escalation, timers: alertOps.timers }),
+          reconciler: createReconciler({
+            pool,
+            clock,
+            logger,
+            outbox,
+            escalation,
+            timers: [...alertOps.timers, ...(handoffs ? [handoffs] : [])],
+          }),
           overrideAnnouncer: createOverrideAnnouncer({ client }),
           overridesRetention: createOverrideRetention({ pool, clock }),
           retention: createRetentionSweep({ pool, clock, logger, retentionDays: config.retentionDays }),
-          alertIncidents,
           maintenance: alertOps.maintenance,
           maintenanceAnnouncer: createMaintenanceAnnouncer({ client }),
           heartbeats: alertOps.heartbeats,
+          alertIncidents,
           alertPresenter: oncall ? createAlertPresenter({ reads: alertReads, client, logger }) : null,
+          cover,
+          coverMessenger: oncall
+            ? createCoverMessenger({ delivery: createCoverDelivery({ pool, oncall }), client, logger })
+            : null,
+          handoffs,
+          usergroups: handoffs
+            ? createUsergroupSync({ client, logger, members: handoffs.usergroupMembers })
+            : null,
+          shiftNotifier: createShiftNotifier({ client, clock }),
         },
       });
       shutdown.add(() => workers.close());
+      // User groups follow whoever is on call from start-up; handoff timers are re-planned.
+      await handoffs?.start();
     }
     logger.info({ role, port, metricsUrl }, 'incident-bot started');
     return { port, url, metricsUrl, pool, metrics, queues, alertPaging, stop: shutdown.close };

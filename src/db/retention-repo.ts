@@ -8,6 +8,11 @@ import type { Queryable } from './pool.js';
 const EXPIRING_TABLES = {
   processedSlackEvents: { table: 'processed_slack_events', column: 'received_at' },
   idempotencyKeys: { table: 'idempotency_keys', column: 'created_at' },
+  // The raw record of each accepted alert event: the alert itself (count, first and last seen, who
+  // acknowledged and resolved it) stays; at 120 events a minute per key the raw rows would not.
+  alertEvents: { table: 'alert_events', column: 'received_at' },
+  /** What was done per handoff: a timer looks back a day at most. */
+  handoffActions: { table: 'handoff_actions', column: 'done_at' },
 } as const;
 
 export type ExpiringRecords = keyof typeof EXPIRING_TABLES;

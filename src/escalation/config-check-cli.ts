@@ -15,3 +15,8 @@ const { config, shown } = await loadCliConfig(file, (shown, why) =>
   process.stdout.write(`Reading ${shown} (${why}).\n`),
 );
 process.stdout.write(`${shown} is valid: ${formatOnCallReport(config, now)}\n`);
+if (Object.values(config.schedules).some((schedule) => schedule.slackUsergroup)) {
+  // The one question only Slack can answer: may this workspace and token have user groups at all?
+  const { describeUsergroupAccess } = await import('../slack/usergroup-sync.js');
+  process.stdout.write(`${await describeUsergroupAccess(process.env)}\n`);
+}

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { OncallConfig, Schedule } from './oncall-config.js';
+import { formatDuration } from './duration.js';
+import { DEFAULT_NOTIFY_BEFORE_MS, type OncallConfig, type Schedule } from './oncall-config.js';
 import { nextShifts, type OnCallShift, whoIsOnCall } from './schedule.js';
 import { servicesWithoutRules, servicesWithRules } from './slo-rules.js';
 import { formatInZone } from './wall-time.js';
@@ -47,6 +48,21 @@ function sourceLabel(schedule: Schedule, shift: OnCallShift): string {
   return schedule.layers.length > 1 ? ` (${shift.source.layerName})` : '';
 }
 
+/** What a schedule does at handoffs besides paging: its user group, team channel and notices. */
+function lifeOnCallLines(schedule: Schedule): string[] {
+  const lines: string[] = [];
+  if (schedule.slackUsergroup) {
+    const always = schedule.usergroupMembersAlways ?? [];
+    const plus = always.length > 0 ? `, plus ${always.join(', ')}` : '';
+    lines.push(`  user group: @${schedule.slackUsergroup} (whoever is on call${plus})`);
+  }
+  if (schedule.channel) lines.push(`  handoff messages: in channel ${schedule.channel}`);
+  if (schedule.notifyBeforeMs === null) lines.push('  shift DMs: at the start only (notify_before: off)');
+  else if (schedule.notifyBeforeMs !== undefined && schedule.notifyBeforeMs !== DEFAULT_NOTIFY_BEFORE_MS)
+    lines.push(`  shift DMs: ${formatDuration(schedule.notifyBeforeMs)} before and at the start`);
+  return lines;
+}
+
 /** Per schedule: who is on call at `now` and who takes over next, with times in the schedule's zone. */
 export function formatOnCallReport(config: OncallConfig, now: Date): string {
   const schedules = Object.values(config.schedules);
@@ -69,6 +85,7 @@ export function formatOnCallReport(config: OncallConfig, now: Date): string {
         ? '  next: nobody, ever (no shifts ahead)'
         : `  next: ${next.user}${sourceLabel(schedule, next)} from ${at(next.start)} until ${at(next.end)}`,
     );
+    lines.push(...lifeOnCallLines(schedule));
   }
   const services = Object.values(config.services);
   const withAlerts = servicesWithRules(services).map((service) => service.name);

@@ -10,6 +10,11 @@ import type {
 import { type OncallFile, WEEKDAYS } from './oncall-file-schema.js';
 import { parseInstant, parseLocalDate } from './wall-time.js';
 
+/** `notify_before` (checked by the schema): `off` or `0` turn the advance DM off. */
+function notifyBefore(text: string): number | null {
+  return text === 'off' || text === '0' ? null : parseDuration(text)!;
+}
+
 /** The validated file → typed, camelCase config. Everything here was checked before. */
 export function buildConfig(file: OncallFile, source: string): OncallConfig {
   const schedules: Record<string, Schedule> = {};
@@ -44,7 +49,11 @@ export function buildConfig(file: OncallFile, source: string): OncallConfig {
         from: new Date(parseInstant(override.from, timezone)!),
         to: new Date(parseInstant(override.to, timezone)!),
       })),
-      announceChannel: schedule.announce_channel,
+      announceChannel: schedule.announce_channel ?? schedule.channel,
+      channel: schedule.channel,
+      slackUsergroup: schedule.slack_usergroup,
+      usergroupMembersAlways: schedule.usergroup_members_always ?? [],
+      notifyBeforeMs: notifyBefore(schedule.notify_before),
     };
   }
 

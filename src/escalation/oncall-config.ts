@@ -53,9 +53,23 @@ export interface Schedule {
   layers: ScheduleLayer[];
   /** Beat every layer; a later override beats an earlier one. */
   overrides: ScheduleOverride[];
-  /** Where overrides taken in Slack are announced; without one the people concerned get DMs. */
+  /**
+   * Where overrides taken in Slack are announced: `announce_channel`, else `channel`; without either
+   * the people concerned get DMs.
+   */
   announceChannel?: string | undefined;
+  /** The schedule's team channel (`channel`): handoff messages are posted there. */
+  channel?: string | undefined;
+  /** Handle (no @) of the Slack user group whose members follow the rota. */
+  slackUsergroup?: string | undefined;
+  /** Kept in the user group whoever is on call: ids or emails, as written. */
+  usergroupMembersAlways?: string[] | undefined;
+  /** How long before a shift its person gets a DM; null: no advance DM. Absent: DEFAULT_NOTIFY_BEFORE_MS. */
+  notifyBeforeMs?: number | null | undefined;
 }
+
+/** `notify_before` when a schedule names none: an hour. */
+export const DEFAULT_NOTIFY_BEFORE_MS = 3_600_000;
 
 export type NotifyTarget = { kind: 'schedule'; schedule: string } | { kind: 'user'; user: string };
 

@@ -22,6 +22,36 @@ function unknownName(kind: string, plural: string, name: string, known: Record<s
   return `unknown ${kind} "${name}"${hint}`;
 }
 
+/** A user group follows one schedule; `usergroup_members_always` needs the group it is kept in. */
+function checkUsergroup(
+  path: PropertyKey[],
+  schedule: Record<string, unknown>,
+  owners: Map<string, string>,
+): Problem[] {
+  const handle = schedule.slack_usergroup;
+  if (typeof handle !== 'string') {
+    return has(schedule, 'usergroup_members_always')
+      ? [
+          {
+            path: [...path, 'usergroup_members_always'],
+            message: 'needs slack_usergroup on the same schedule',
+          },
+        ]
+      : [];
+  }
+  const owner = owners.get(handle);
+  if (owner !== undefined) {
+    return [
+      {
+        path: [...path, 'slack_usergroup'],
+        message: `"${handle}" already follows schedule ${owner}; a user group can follow one schedule`,
+      },
+    ];
+  }
+  owners.set(handle, String(path[1]));
+  return [];
+}
+
 export function crossCheck(raw: unknown): Problem[] {
   if (!isMapping(raw)) return [];
   const problems: Problem[] = [];
@@ -33,9 +63,11 @@ export function crossCheck(raw: unknown): Problem[] {
     typeof raw.timezone === 'string' && isValidTimeZone(raw.timezone) ? raw.timezone : undefined;
 
   if (isMapping(schedules)) {
+    const groupOwners = new Map<string, string>();
     for (const [name, schedule] of Object.entries(schedules)) {
       if (!isMapping(schedule)) continue;
       const path = ['schedules', name];
+      problems.push(...checkUsergroup(path, schedule, groupOwners));
       const single = ['rotation', 'participants', 'restrictions'].filter((key) => has(schedule, key));
       if (has(schedule, 'layers') && single.length > 0) {
         problems.push({

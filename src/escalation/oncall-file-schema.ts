@@ -24,6 +24,14 @@ const PERSON_PATTERN = new RegExp(`^(?:${SLACK_USER_ID}|${EMAIL})$`);
 export const TARGET_PATTERN = new RegExp(`^(?:schedule:${NAME}|user:(?:${SLACK_USER_ID}|${EMAIL}))$`);
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?$/;
 
+/** A Slack user group handle as typed after @: lowercase letters, digits, `.`, `_`, `-`. */
+const USERGROUP_HANDLE = /^[a-z0-9][a-z0-9._-]{0,79}$/;
+const NOTIFY_BEFORE_PATTERN = new RegExp(`(?:${DURATION_PATTERN.source})|^(?:off|0)$`);
+
+const channelId = z
+  .string({ error: 'expected a Slack channel id such as C0123ABCD' })
+  .regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0123ABCD');
+
 const name = z.string().regex(new RegExp(`^${NAME}$`), 'expected a name of letters, digits, ".", "_" or "-"');
 
 const person = z
@@ -123,12 +131,33 @@ const schedule = z
     restrictions: restrictions.optional(),
     layers: z.array(layer).min(1, 'expected at least one layer').optional(),
     overrides: z.array(override).default([]),
-    announce_channel: z
-      .string()
-      .regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0123ABCD')
+    channel: channelId
       .optional()
       .describe(
-        'Channel id where overrides taken in Slack are announced (default: DMs to the people concerned)',
+        "The schedule's team channel (an id): handoff messages, and override announcements unless announce_channel names another",
+      ),
+    announce_channel: channelId
+      .optional()
+      .describe(
+        'Channel id where overrides taken in Slack are announced (default: `channel`, else DMs to the people concerned)',
+      ),
+    slack_usergroup: z
+      .string({ error: 'expected a user group handle such as checkout-oncall' })
+      .regex(USERGROUP_HANDLE, 'expected a user group handle such as checkout-oncall (lowercase, no @)')
+      .optional()
+      .describe(
+        'Handle of a Slack user group (without @) whose members become whoever is on call, at every handoff',
+      ),
+    usergroup_members_always: z
+      .array(person)
+      .optional()
+      .describe('People kept in slack_usergroup whoever is on call (a manager, a shared account)'),
+    notify_before: z
+      .string({ error: 'expected a duration such as 1h or 30m, or off' })
+      .regex(NOTIFY_BEFORE_PATTERN, 'expected a duration such as 1h or 30m, or off')
+      .default('1h')
+      .describe(
+        'How long before a shift starts its person gets a DM (default 1h); off: only the DM at the start',
       ),
   })
   .describe('Who is on call: one rotation (rotation + participants), or several layers')

@@ -1,7 +1,9 @@
 import type { Clock } from '../clock.js';
-import type { Pool } from '../db/pool.js';
+import type { Pool, Queryable } from '../db/pool.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { overrideAnnounceJob } from '../jobs/override-announce.js';
+import { deleteCoverRequestsEndedBefore } from './cover-repo.js';
+import type { HandoffTimer } from './handoff-repo.js';
 import type { OncallConfig, Schedule } from './oncall-config.js';
 import {
   type Identity,
@@ -28,6 +30,15 @@ export interface OverrideServiceDeps {
   oncall: OncallConfig;
   /** The announcement of each override placed or cancelled is an outbox row of that transaction. */
   outbox: Outbox;
+  /** Re-plans the schedules' handoff timers in the same transaction, so an override's handoff happens now. */
+  handoffs?: HandoffReplanner | null;
+}
+
+/** The part of the handoff service (handoff-service.ts) that overrides need. */
+export interface HandoffReplanner {
+  replanInTx(tx: Queryable, schedules: string[]): Promise<HandoffTimer[]>;
+  /** After commit: enqueues the re-planned timers. Never throws. */
+  wake(timers: HandoffTimer[]): Promise<unknown>;
 }
 
 export type PlaceResult =
@@ -54,7 +65,10 @@ const MAX_SHIFTS = 60;
  * reads them from Postgres whenever a level fires, and a decision taken with an override list that
  * changed since is not applied (escalation-repo.ts).
  */
-export function createOverrideService({ pool, clock, oncall, outbox }: OverrideServiceDeps) {
+export function createOverrideService({ pool, clock, oncall, outbox, handoffs }: OverrideServiceDeps) {
+  const replan = async (tx: Queryable, schedules: string[]) =>
+    (await handoffs?.replanInTx(tx, schedules)) ?? [];
+  const wake = async ({ timers }: { timers: HandoffTimer[] }) => handoffs?.wake(timers);
   return {
     /** Puts `person` on call from now for `durationMs`, on `schedule` or on every schedule they are in. */
     async place(input: {
@@ -77,7 +91,7 @@ export function createOverrideService({ pool, clock, oncall, outbox }: OverrideS
         const verdict = mayPlaceOverride({ actor, person, schedule, from, to, now: from }, oncall.admins);
         if (!verdict.allowed) return { ok: false, reason: verdict.reason, schedule: schedule.name };
       }
-      const overrides = await outbox.transaction(async (tx, emit) => {
+      const { placed: overrides } = await outbox.transaction(async (tx, emit) => {
         const before = await effectiveSchedules(tx, oncall, from);
         const placed: StoredOverride[] = [];
         for (const { name } of targets) {
@@ -92,10 +106,33 @@ export function createOverrideService({ pool, clock, oncall, outbox }: OverrideS
           const displaced = onCallDuring(before[name]!, from, to).filter((user) => !names(user, person));
           emit(overrideAnnounceJob, announcement('placed', override, actor.id, displaced, before[name]!));
         }
-        return placed;
-      });
+        return {
+          placed,
+          timers: await replan(
+            tx,
+            targets.map((t) => t.name),
+          ),
+        };
+      }, wake);
       return { ok: true, overrides };
     },
+
+    /**
+     * Stores an override in the caller's transaction, for a use case that decided it (a cover
+     * request taken: cover-service.ts) and tells people in its own words: nothing is announced here.
+     * Its schedule's handoff timer is re-planned in the same transaction; hand `timers` to
+     * `afterCommit` once it committed.
+     */
+    async placeInTransaction(
+      tx: Queryable,
+      input: Omit<StoredOverride, 'id'>,
+    ): Promise<{ override: StoredOverride; timers: HandoffTimer[] }> {
+      const override = await insertOverride(tx, input);
+      return { override, timers: await replan(tx, [input.schedule]) };
+    },
+
+    /** After the commit of a `placeInTransaction`: wakes the re-planned timers. Never throws. */
+    afterCommit: (timers: HandoffTimer[]) => wake({ timers }),
 
     /** Current and future overrides, oldest first; of one schedule when named. */
     async list(schedule: string | null): Promise<StoredOverride[]> {
@@ -106,11 +143,12 @@ export function createOverrideService({ pool, clock, oncall, outbox }: OverrideS
     /** Cancels override `id` at once, if `actor` may (an admin, whoever placed it, the person covering). */
     async cancel(id: number, actor: Identity): Promise<CancelResult> {
       const now = clock.now();
-      return outbox.transaction(async (tx, emit): Promise<CancelResult> => {
+      const { result } = await outbox.transaction(async (tx, emit) => {
+        const refused = (result: CancelResult) => ({ result, timers: [] });
         const override = await lockCurrentOverride(tx, id, now);
-        if (!override) return { ok: false, reason: 'not_found' };
+        if (!override) return refused({ ok: false, reason: 'not_found' });
         if (!mayCancelOverride(actor, override, oncall.admins))
-          return { ok: false, reason: 'forbidden', override };
+          return refused({ ok: false, reason: 'forbidden', override });
         await cancelOverride(tx, id, now);
         const after = (await effectiveSchedules(tx, oncall, now))[override.schedule];
         if (after) {
@@ -118,8 +156,10 @@ export function createOverrideService({ pool, clock, oncall, outbox }: OverrideS
           const back = onCallDuring(after, from, override.endsAt).filter((user) => user !== override.userId);
           emit(overrideAnnounceJob, announcement('cancelled', override, actor.id, back, after));
         }
-        return { ok: true, override };
-      });
+        const result: CancelResult = { ok: true, override };
+        return { result, timers: await replan(tx, [override.schedule]) };
+      }, wake);
+      return result;
     },
   };
 }
@@ -156,7 +196,7 @@ export function onCallDuring(schedule: Schedule, from: Date, to: Date): string[]
   return [...users];
 }
 
-/** Deletes overrides that ended more than `keepMs` ago (30 days by default): the retention job's work. */
+/** Deletes overrides and cover requests that ended more than `keepMs` ago (30 days by default): the retention job's work. */
 export function createOverrideRetention({
   pool,
   clock,
@@ -167,8 +207,11 @@ export function createOverrideRetention({
   keepMs?: number;
 }) {
   return {
-    async run(): Promise<{ deleted: number }> {
-      return { deleted: await deleteOverridesEndedBefore(pool, new Date(clock.now().getTime() - keepMs)) };
+    async run(): Promise<{ deleted: number; coverRequests: number }> {
+      const before = new Date(clock.now().getTime() - keepMs);
+      // Cover requests are kept as long as the overrides they made.
+      const coverRequests = await deleteCoverRequestsEndedBefore(pool, before);
+      return { deleted: await deleteOverridesEndedBefore(pool, before), coverRequests };
     },
   };
 }

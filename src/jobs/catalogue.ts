@@ -1,10 +1,16 @@
 import { alertGroupDeclareJob } from './alert-group-declare.js';
 import { alertGroupRefreshJob } from './alert-group-refresh.js';
 import { channelBookmarkJob } from './channel-bookmark.js';
+import { coverExpiryJob } from './cover-expiry.js';
+import { coverPostJob } from './cover-post.js';
+import { coverRefreshJob } from './cover-refresh.js';
+import { coverTakenJob } from './cover-taken.js';
 import { escalationAckTimeoutJob } from './escalation-ack-timeout.js';
 import { escalationAcknowledgedJob } from './escalation-acknowledged.js';
 import { escalationExhaustedJob } from './escalation-exhausted.js';
 import { escalationStepJob } from './escalation-step.js';
+import { handoffAnnounceJob } from './handoff-announce.js';
+import { handoffFireJob } from './handoff-fire.js';
 import { heartbeatMissJob } from './heartbeat-miss.js';
 import { incidentArchiveJob } from './incident-archive.js';
 import { incidentRefreshJob } from './incident-refresh.js';
@@ -22,7 +28,9 @@ import { reconcileJob } from './reconcile.js';
 import { reminderFireJob } from './reminder-fire.js';
 import { reminderSendJob } from './reminder-send.js';
 import { retentionJob } from './retention.js';
+import { shiftNoticeJob } from './shift-notice.js';
 import { updatePostJob } from './update-post.js';
+import { usergroupSyncJob } from './usergroup-sync.js';
 
 /** Every background job, by name: the workers dispatch through it, the reconciler re-enqueues by it. */
 export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
@@ -46,12 +54,20 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       reconcileJob,
       overrideAnnounceJob,
       overridesRetentionJob,
+      coverPostJob,
+      coverRefreshJob,
+      coverTakenJob,
+      coverExpiryJob,
       retentionJob,
-      alertGroupDeclareJob,
       maintenanceEndJob,
       maintenanceAnnounceJob,
       heartbeatMissJob,
+      alertGroupDeclareJob,
       alertGroupRefreshJob,
+      handoffFireJob,
+      usergroupSyncJob,
+      shiftNoticeJob,
+      handoffAnnounceJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),
 );

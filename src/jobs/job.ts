@@ -3,17 +3,22 @@ import type { AlertIncidents } from '../alerts/alert-incidents.js';
 import type { AlertPresenter } from '../alerts/alert-types.js';
 import type { HeartbeatService } from '../alerts/heartbeats.js';
 import type { Maintenance } from '../alerts/maintenance.js';
+import type { CoverService } from '../escalation/cover-service.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
+import type { HandoffService } from '../escalation/handoff-service.js';
 import type { OverrideRetention } from '../escalation/override-service.js';
 import type { IncidentSetup } from '../incidents/incident-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ChannelBookmarks } from '../slack/channel-bookmarks.js';
+import type { CoverMessenger } from '../slack/cover-messenger.js';
 import type { IncidentPresenter } from '../slack/incident-presenter.js';
 import type { MaintenanceAnnouncer } from '../slack/maintenance-announcer.js';
 import type { OverrideAnnouncer } from '../slack/override-announcer.js';
 import type { PageSender } from '../slack/page-sender.js';
 import type { PagingNotifier } from '../slack/paging-notifier.js';
 import type { PostmortemPublisher } from '../slack/postmortem-publisher.js';
+import type { ShiftNotifier } from '../slack/shift-notifier.js';
+import type { UsergroupSync } from '../slack/usergroup-sync.js';
 import type { Reconciler } from './reconciler.js';
 import type { RetentionSweep } from './retention-sweep.js';
 
@@ -56,15 +61,24 @@ export interface JobDeps {
   overrideAnnouncer: OverrideAnnouncer;
   overridesRetention: OverrideRetention;
   retention: RetentionSweep;
-  /** Incidents declared from alert groups (`alert-group.declare`). */
-  alertIncidents: AlertIncidents;
   /** Maintenance window ends (null without an oncall.yaml or alert paging). */
   maintenance: Maintenance | null;
   maintenanceAnnouncer: MaintenanceAnnouncer;
   /** Heartbeat misses (null without an oncall.yaml or alert intake). */
   heartbeats: HeartbeatService | null;
+  /** Incidents declared from alert groups (`alert-group.declare`). */
+  alertIncidents: AlertIncidents;
   /** An alert group's page DMs and channel message (`alert-group.refresh`). Null without an oncall.yaml. */
   alertPresenter: AlertPresenter | null;
+  /** Cover requests (expiry) and their Slack copies. Null without an oncall.yaml. */
+  cover: CoverService | null;
+  coverMessenger: CoverMessenger | null;
+  /** Handoff timers (user groups, shift notices). Null without an oncall.yaml. */
+  handoffs: HandoffService | null;
+  /** Schedules' Slack user groups. Null without an oncall.yaml. */
+  usergroups: UsergroupSync | null;
+  /** Shift DMs and handoff messages. */
+  shiftNotifier: ShiftNotifier;
 }
 
 /** How this run of a job came about. */

@@ -1,4 +1,5 @@
 import { type JobsOptions, Queue } from 'bullmq';
+import { type Clock, systemClock } from '../clock.js';
 import type { RedisConnection } from '../queue/redis.js';
 import { type QueueKey, QueueName } from './job.js';
 import type { EnqueueRequest, JobEnqueuer } from './outbox.js';
@@ -29,12 +30,13 @@ interface BatchedJob {
  * `addBulk` (one pipeline). Each call settles with its batch; a failed batch fails every call in it.
  * Every job has a deterministic id, so retrying them all is harmless.
  */
-function batcher(queue: Queue): (jobs: BatchedJob[]) => Promise<void> {
+function batcher(queue: Queue, clock: Clock): (jobs: BatchedJob[]) => Promise<void> {
   let pending: { jobs: BatchedJob[]; settle: (error?: unknown) => void }[] = [];
   const flush = () => {
     const batch = pending;
     pending = [];
-    const now = Date.now();
+    // Due times come from the bot's clock, so the delay is counted on it too.
+    const now = clock.now().getTime();
     const jobs = batch.flatMap((call) =>
       call.jobs.map(({ name, data, opts, dueAt }) => {
         const delay = dueAt ? dueAt.getTime() - now : 0;
@@ -67,14 +69,18 @@ function batcher(queue: Queue): (jobs: BatchedJob[]) => Promise<void> {
  * of many escalation decisions) goes to Redis as one pipeline per queue. Postgres holds the truth, so
  * finished and failed jobs are removed: that lets the reconciler add the same id again.
  */
-export function createQueues(connection: RedisConnection, prefix = DEFAULT_QUEUE_PREFIX): Queues {
+export function createQueues(
+  connection: RedisConnection,
+  prefix = DEFAULT_QUEUE_PREFIX,
+  clock: Clock = systemClock,
+): Queues {
   const slack = new Queue(QueueName.slack, { connection, prefix });
   const timers = new Queue(QueueName.timers, { connection, prefix });
   const pages = new Queue(QueueName.pages, { connection, prefix });
   const batches: Record<QueueKey, ReturnType<typeof batcher>> = {
-    slack: batcher(slack),
-    timers: batcher(timers),
-    pages: batcher(pages),
+    slack: batcher(slack, clock),
+    timers: batcher(timers, clock),
+    pages: batcher(pages, clock),
   };
   const toJob = (r: EnqueueRequest): BatchedJob => ({
     name: r.name,

@@ -7,6 +7,7 @@ import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import type { RedisConnection } from '../queue/redis.js';
 import { jobCatalogue } from './catalogue.js';
+import { coverExpiryJob } from './cover-expiry.js';
 import { type JobDefinition, type JobDeps, type QueueKey, QueueName } from './job.js';
 import { findOutboxRows, markOutboxRowsDone } from './outbox-repo.js';
 import { OVERRIDES_RETENTION_EVERY_MS, overridesRetentionJob } from './overrides-retention.js';
@@ -135,6 +136,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     { job: reconcileJob, every },
     { job: retentionJob, every: deps.retentionEveryMs ?? RETENTION_EVERY_MS },
     { job: overridesRetentionJob, every: OVERRIDES_RETENTION_EVERY_MS },
+    // Cover requests expire at their start: checked as often as the reconciler runs.
+    { job: coverExpiryJob, every },
   ].filter(({ job }) => catalogue.has(job.name));
   const ensureScheduler = () =>
     Promise.all(

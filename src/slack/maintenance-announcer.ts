@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { JobRun } from '../jobs/job.js';
 import type { MaintenanceAnnouncement } from '../jobs/maintenance-announce.js';
-import { openDm, postAnnouncementOnce } from './recent-messages.js';
+import { openDm, postOnce } from './recent-messages.js';
 import { buildMaintenanceAnnouncement } from './views/alert-ops-messages.js';
 
 /** Message metadata on a maintenance announcement, so a repeated run finds what it already posted. */
@@ -18,7 +18,7 @@ export function createMaintenanceAnnouncer({ client }: { client: WebClient }) {
     async announce(a: MaintenanceAnnouncement, run: JobRun): Promise<void> {
       const channel = a.channel ?? (await openDm(client, a.createdBy));
       if (!channel) return;
-      await postAnnouncementOnce(client, {
+      await postOnce(client, {
         channel,
         text: buildMaintenanceAnnouncement(a).text,
         eventType: MAINTENANCE_EVENT_TYPE,

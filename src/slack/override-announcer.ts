@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { JobRun } from '../jobs/job.js';
 import type { OverrideAnnouncement } from '../jobs/override-announce.js';
-import { openDm, postAnnouncementOnce } from './recent-messages.js';
+import { openDm, postOnce } from './recent-messages.js';
 import { slackIdOf } from './user-identity.js';
 import { buildOverrideAnnouncement } from './views/override-messages.js';
 
@@ -37,7 +37,8 @@ export function createOverrideAnnouncer({ client }: { client: WebClient }) {
       const a = await resolved(announcement);
       const { text } = buildOverrideAnnouncement(a);
       for (const channel of await channelsFor(a)) {
-        await postAnnouncementOnce(client, {
+        // The override stands whether or not the channel takes the message.
+        await postOnce(client, {
           channel,
           text,
           eventType: OVERRIDE_EVENT_TYPE,

@@ -43,29 +43,38 @@ export function taggedWith(
     message.metadata?.event_type === eventType && payload(message.metadata.event_payload ?? {});
 }
 
-/** Whether a run that may be a repeat already posted in `channel` (joining a public one to read it). */
-async function alreadyPosted(
+/**
+ * Whether a run that may be a repeat already posted the message tagged (`eventType`, `key`) in
+ * `channel`. Posting in a public channel needs no membership (chat:write.public) but reading does: when
+ * `joinable`, the bot joins and looks again.
+ */
+export async function postedBefore(
   client: WebClient,
-  channel: string,
-  match: (message: RecentMessage) => boolean,
-  joinable: boolean,
+  where: { channel: string; eventType: string; key: string; joinable: boolean },
 ): Promise<boolean> {
-  if (await findRecentMessage(client, { channel }, match, 30)) return true;
-  if (!joinable) return false;
-  // Posting in a public channel needs no membership (chat:write.public), reading does: join, look again.
+  return (await findPostedBefore(client, where)) !== null;
+}
+
+/** The message `postedBefore` looks for (to edit it later), or null. */
+export async function findPostedBefore(
+  client: WebClient,
+  where: { channel: string; eventType: string; key: string; joinable: boolean },
+): Promise<{ channel: string; ts: string } | null> {
+  const match = taggedWith(where.eventType, (payload) => payload.key === where.key);
+  const found = await findRecentMessage(client, { channel: where.channel }, match, 30);
+  if (found || !where.joinable) return found;
   const joined = await tolerate(
     ['channel_not_found', 'is_archived', 'method_not_supported_for_channel_type'],
-    () => client.conversations.join({ channel }),
+    () => client.conversations.join({ channel: where.channel }),
   );
-  return joined !== null && (await findRecentMessage(client, { channel }, match, 30)) !== null;
+  return joined === null ? null : findRecentMessage(client, { channel: where.channel }, match, 30);
 }
 
 /**
- * Posts an announcement tagged with `eventType` and the job's key, once: a run that may be a repeat
- * first looks for the message it may have posted. A channel the bot cannot post in is the
- * operators' to fix, so it is skipped (the change it announces stands either way).
+ * Posts `text` in `channel` tagged with (`eventType`, `key`), unless a run that may be a repeat finds
+ * it there already. A channel the bot cannot post in is the operators' to fix: tolerated, not retried.
  */
-export async function postAnnouncementOnce(
+export async function postOnce(
   client: WebClient,
   post: {
     channel: string;
@@ -73,13 +82,11 @@ export async function postAnnouncementOnce(
     eventType: string;
     key: string;
     mayRepeat: boolean;
-    /** A configured channel (joinable to read it), not a DM. */
     joinable: boolean;
   },
 ): Promise<void> {
   const { channel, text, eventType, key } = post;
-  const match = taggedWith(eventType, (payload) => payload.key === key);
-  if (post.mayRepeat && (await alreadyPosted(client, channel, match, post.joinable))) return;
+  if (post.mayRepeat && (await postedBefore(client, post))) return;
   await tolerate(['channel_not_found', 'not_in_channel', 'is_archived'], () =>
     client.chat.postMessage({ channel, text, metadata: { event_type: eventType, event_payload: { key } } }),
   );

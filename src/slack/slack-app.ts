@@ -2,6 +2,7 @@ import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { AlertOps } from '../alerts/alert-ops.js';
 import type { Clock } from '../clock.js';
+import type { CoverService } from '../escalation/cover-service.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
 import type { OverrideService } from '../escalation/override-service.js';
@@ -17,6 +18,7 @@ import { createIncidentAccess, type PagedUsers } from './incident-access.js';
 import { type AlertButtonDeps, registerAlertButtons } from './listeners/alert-buttons.js';
 import { type AlertDeclareDeps, createAlertDeclareOpener } from './listeners/alert-declare.js';
 import { registerAppHome } from './listeners/app-home.js';
+import { registerCoverButtons } from './listeners/cover-buttons.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerHeadlineButtons } from './listeners/headline-buttons.js';
 import { registerJoinButton } from './listeners/join-button.js';
@@ -40,6 +42,8 @@ export interface SlackAppDeps {
   escalation: EscalationService | null;
   /** Null without an oncall.yaml, like `escalation`. */
   overrides: OverrideService | null;
+  /** Cover requests; null without an oncall.yaml. */
+  cover: CoverService | null;
   lifecycle: LifecycleService;
   oncall: OncallConfig | null;
   /** What listeners read (the Slack app holds no pool). */
@@ -126,6 +130,7 @@ export function createSlackApp(deps: SlackAppDeps): {
     incidents: deps.incidents,
     escalation: deps.escalation,
     overrides: deps.overrides,
+    cover: deps.cover,
     oncall: deps.oncall,
     readModel: deps.readModel,
     lifecycle: deps.lifecycle,
@@ -147,6 +152,7 @@ export function createSlackApp(deps: SlackAppDeps): {
   registerPagingButtons(router, { ...guarded, escalation: deps.escalation });
   registerHeadlineButtons(router, guarded);
   registerReminderButtons(router, guarded);
+  registerCoverButtons(router, { cover: deps.cover, logger: deps.logger });
   registerTimelineCapture(router, { ...guarded, readModel: deps.readModel, incidents: deps.incidents });
   registerAlertButtons(router, {
     ...deps.alerts,

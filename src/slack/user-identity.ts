@@ -9,10 +9,21 @@ const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
  * (`users:read.email`). An unknown user, or one whose email Slack does not give, has none.
  */
 export async function identify(client: WebClient, userId: string): Promise<Identity> {
+  return (await identifyWithTimeZone(client, userId)).identity;
+}
+
+/** The user as oncall.yaml may name them, and the IANA time zone of their Slack profile (null if unknown). */
+export async function identifyWithTimeZone(
+  client: WebClient,
+  userId: string,
+): Promise<{ identity: Identity; timeZone: string | null }> {
   const info = await tolerate(['user_not_found', 'user_not_visible', 'missing_scope'], () =>
     client.users.info({ user: userId }),
   );
-  return { id: userId, email: info?.user?.profile?.email ?? null };
+  return {
+    identity: { id: userId, email: info?.user?.profile?.email ?? null },
+    timeZone: info?.user?.tz ?? null,
+  };
 }
 
 /** The Slack id of a person named in oncall.yaml by id or email; null when Slack knows no such email. */

@@ -6,6 +6,7 @@ import {
 } from '@incident-bot/local-slack';
 import { inject } from 'vitest';
 import { type Role, type RunningBot, startBot } from '../../src/bot.js';
+import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { writeOncallFile } from './oncall-fixture.js';
@@ -47,6 +48,8 @@ export interface HarnessOptions {
    * people's Slack ids.
    */
   oncallYaml?: string;
+  /** The bot's clock (default: the system's); a shifted one puts the bot at another time of day. */
+  clock?: Clock;
 }
 
 /**
@@ -80,6 +83,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     role: options.role ?? 'all',
     logger: createLogger({ level: config.logLevel }),
     queuePrefix,
+    ...(options.clock ? { clock: options.clock } : {}),
     host: '127.0.0.1',
     reconcileEveryMs: 300,
     outboxDeadlineMs: 1500,

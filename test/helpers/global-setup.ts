@@ -1,4 +1,4 @@
-import { CHROMIUM, ensurePrograms, PROMTOOL, REDIS_SERVER } from '@incident-bot/local-slack';
+import { ALERTMANAGER, CHROMIUM, ensurePrograms, PROMTOOL, REDIS_SERVER } from '@incident-bot/local-slack';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startPostgresServer } from './postgres-server.js';
@@ -29,6 +29,12 @@ export default async function setup(project: TestProject) {
     ensurePrograms([PROMTOOL], { why: 'The SLO rules test' });
   } catch {
     // reported by test/integration/slo-rules.test.ts
+  }
+  // Alertmanager (Debian's prometheus-alertmanager) only for the end-to-end alert test, likewise.
+  try {
+    ensurePrograms([ALERTMANAGER], { why: 'The Alertmanager end-to-end test' });
+  } catch {
+    // reported by test/integration/alertmanager-e2e.test.ts
   }
   const [postgres, redis] = await startServers();
   project.provide('postgresAdminUrl', postgres.url());

@@ -22,6 +22,8 @@ export interface OncallPolicyFixture {
 export interface OncallFixture extends OncallPolicyFixture {
   /** Who takes the primary rotation. Default `['{bob}']`. */
   participants?: string[];
+  /** Fields of `primary` as oncall.yaml spells them, over the defaults (`timezone`, `rotation`, `channel`…). */
+  primary?: Record<string, unknown>;
   admins?: string[];
   /** Schedules besides `primary` (same rotation), with their participants and `announce_channel`. */
   schedules?: Record<string, { participants: string[]; announceChannel?: string }>;
@@ -68,7 +70,7 @@ export function oncallFixture(fixture: OncallFixture): string {
     timezone: 'UTC',
     ...(fixture.admins ? { admins: fixture.admins } : {}),
     schedules: {
-      primary: schedule(fixture.participants ?? ['{bob}']),
+      primary: { ...schedule(fixture.participants ?? ['{bob}']), ...fixture.primary },
       ...Object.fromEntries(
         Object.entries(fixture.schedules ?? {}).map(([name, s]) => [
           name,

@@ -25,6 +25,9 @@ export const COMMAND_SAMPLES = {
   alerts: '',
   // A service the outsider is not paged for: refused, and no window starts.
   maintenance: 'checkout 2h outsider silence',
+  // In no schedule: refused whatever the window.
+  'oncall-cover': '"2027-01-04 09:00" "2027-01-04 17:00" <!channel> please',
+  'oncall-cover-cancel': '1',
   help: '',
   status: 'resolved',
   severity: 'SEV4',
@@ -78,6 +81,12 @@ export const ALERT_BUTTONS: Record<string, (groupId: number) => string> = {
   [ActionId.alertResolve]: String,
   [ActionId.alertDeclare]: String,
 };
+
+/** The cover request buttons: their value is a request id, not an incident's. */
+export const COVER_BUTTONS: Record<string, (requestId: number) => string> = {
+  [ActionId.takeCover]: String,
+  [ActionId.cancelCover]: String,
+};
 const FORM_INPUTS: string[] = [
   ActionId.updateText,
   ActionId.statusSelect,
@@ -115,9 +124,14 @@ export const MODALS: Record<string, Record<string, Record<string, unknown>>> = {
 const NOT_ON_AN_INCIDENT: string[] = [CallbackId.declareModal, CallbackId.addToTimelineShortcut];
 
 export function checkButtonsAndModalsCovered(): void {
-  expect([...Object.keys(BUTTONS), ...Object.keys(ALERT_BUTTONS), ...FORM_INPUTS].sort()).toEqual(
-    Object.values(ActionId).sort(),
-  );
+  expect(
+    [
+      ...Object.keys(BUTTONS),
+      ...Object.keys(ALERT_BUTTONS),
+      ...Object.keys(COVER_BUTTONS),
+      ...FORM_INPUTS,
+    ].sort(),
+  ).toEqual(Object.values(ActionId).sort());
   expect([...Object.keys(MODALS), ...NOT_ON_AN_INCIDENT].sort()).toEqual(Object.values(CallbackId).sort());
 }
 
@@ -136,8 +150,14 @@ export function postButtons(h: Harness, userId: string, id: number, buttons = BU
 }
 
 /** What the clicker is told (an ephemeral reply on the response URL). */
-export async function click(h: Harness, userId: string, ts: string, actionId: string): Promise<string> {
-  const clicked = await h.driver.clickButton({ userId, channelId: h.generalId, messageTs: ts, actionId });
+export async function click(
+  h: Harness,
+  userId: string,
+  ts: string,
+  actionId: string,
+  channelId = h.generalId,
+): Promise<string> {
+  const clicked = await h.driver.clickButton({ userId, channelId, messageTs: ts, actionId });
   expect(clicked.status).toBe(200);
   const posted = await waitFor(() => h.fake.responses(clicked.responseUrl)[0], {
     what: `the answer to ${actionId}`,

@@ -9,6 +9,7 @@ import { oncallFixture } from '../helpers/oncall-fixture.js';
 import {
   ALERT_BUTTONS,
   BUTTONS,
+  COVER_BUTTONS,
   checkButtonsAndModalsCovered,
   checkSamplesCoverCommands,
   click,
@@ -209,6 +210,18 @@ describe('the outsider suite', () => {
     }
     expect(h.fake.openViews(oscar)).toEqual([]);
     expect(await footprint(pub.id)).toEqual(before);
+  });
+
+  it('clicks the cover request buttons: refused alike whether the request exists or not', async () => {
+    const some = postButtons(h, oscar, 1, COVER_BUTTONS);
+    const missing = postButtons(h, oscar, MISSING, COVER_BUTTONS);
+    for (const actionId of Object.keys(COVER_BUTTONS)) {
+      const answer = await click(h, oscar, some, actionId);
+      answers.push(answer);
+      expect(answer, actionId).toBe(await click(h, oscar, missing, actionId));
+      expect(answer, actionId).toMatch(/^:no_entry: Only the participants of a schedule and the admins/);
+    }
+    expect(await queryRows(h.databaseUrl, 'SELECT * FROM schedule_overrides')).toEqual([]);
   });
 
   it('submits every form naming either incident: refused, the private one as if missing', async () => {

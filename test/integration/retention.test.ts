@@ -17,7 +17,7 @@ const keysOf = async (sql: string) =>
   (await queryRows<{ key: string }>(h.databaseUrl, sql)).map((r) => r.key);
 
 describe('retention', () => {
-  it('deletes processed Slack event ids and idempotency keys older than RETENTION_DAYS, and keeps newer ones', async () => {
+  it('deletes processed Slack event ids, idempotency keys, raw alert events and handoff actions older than RETENTION_DAYS, and keeps newer ones', async () => {
     await queryRows(
       h.databaseUrl,
       `INSERT INTO processed_slack_events (event_id, received_at)
@@ -29,6 +29,19 @@ describe('retention', () => {
       `INSERT INTO idempotency_keys (key, created_at) VALUES
        ('command-old', now() - interval '16 days'), ('command-new', now() - interval '1 day')`,
     );
+    await queryRows(
+      h.databaseUrl,
+      `INSERT INTO alert_events (service, source, action, actor, received_at, payload)
+       SELECT 'retention-test', 'webhook', 'trigger', 'webhook', now() - interval '16 days' - i * interval '1 minute', '{}'::jsonb
+       FROM generate_series(1, 4) i
+       UNION ALL SELECT 'retention-test', 'webhook', 'resolve', 'webhook', now() - interval '2 days', '{}'`,
+    );
+    await queryRows(
+      h.databaseUrl,
+      `INSERT INTO handoff_actions (schedule, handoff_at, action, done_at) VALUES
+       ('primary', now() - interval '16 days', 'usergroup', now() - interval '16 days'),
+       ('primary', now() - interval '1 day', 'usergroup', now() - interval '1 day')`,
+    );
     // Run as if 15 days from now (the bot's own hourly sweep, running now, deletes none of these),
     // in small batches, so the sweep has to loop.
     const sweep = createRetentionSweep({
@@ -38,12 +51,25 @@ describe('retention', () => {
       retentionDays: 30,
       batch: 3,
     });
-    expect(await sweep.run()).toEqual({ processedSlackEvents: 7, idempotencyKeys: 1 });
+    expect(await sweep.run()).toEqual({
+      processedSlackEvents: 7,
+      idempotencyKeys: 1,
+      alertEvents: 4,
+      handoffActions: 1,
+    });
     expect(await keysOf('SELECT event_id AS key FROM processed_slack_events')).toEqual(['Ev-new']);
     expect(await keysOf("SELECT key FROM idempotency_keys WHERE key LIKE 'command-%'")).toEqual([
       'command-new',
     ]);
-    expect(await sweep.run()).toEqual({ processedSlackEvents: 0, idempotencyKeys: 0 });
+    expect(await keysOf("SELECT action AS key FROM alert_events WHERE service = 'retention-test'")).toEqual([
+      'resolve',
+    ]);
+    expect(await sweep.run()).toEqual({
+      processedSlackEvents: 0,
+      idempotencyKeys: 0,
+      alertEvents: 0,
+      handoffActions: 0,
+    });
   });
 
   it('runs as a scheduled job of the catalogue on the timers queue', async () => {

@@ -115,6 +115,10 @@ describe('manifest.yml', () => {
       'pin and reaction events': ['pins:read', 'reactions:read'],
       'users.lookupByEmail (needs users:read too)': ['users:read', 'users:read.email'],
       'files upload v2': ['files:write'],
+      'usergroups.list/create/users.update (schedules with slack_usergroup)': [
+        'usergroups:read',
+        'usergroups:write',
+      ],
       '/incident': ['commands'],
     };
     for (const [use, list] of Object.entries(needed)) {

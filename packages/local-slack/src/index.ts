@@ -13,6 +13,7 @@ export { CHANNEL_NAME_MAX_LENGTH, channelNameError } from './slack-fake/channel-
 export * from './slack-fake/index.js';
 export { type LocalSlackOptions, parseCliArgs, startLocalSlack, UsageError } from './standalone.js';
 export {
+  ALERTMANAGER,
   CHROMIUM,
   ensurePrograms,
   findOnPath,

@@ -34,6 +34,13 @@ export const PROMTOOL: SystemProgram = {
   macos: 'brew install prometheus',
 };
 
+/** Prometheus's Alertmanager, for the end-to-end alert test (Debian names its binary prometheus-alertmanager). */
+export const ALERTMANAGER: SystemProgram = {
+  commands: ['prometheus-alertmanager', 'alertmanager'],
+  apt: 'prometheus-alertmanager',
+  macos: 'brew install alertmanager',
+};
+
 /** The absolute path of the first of `names` found on the PATH, or null. */
 export function findOnPath(names: readonly string[], path = process.env.PATH ?? ''): string | null {
   for (const name of names) {

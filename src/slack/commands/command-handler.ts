@@ -4,6 +4,7 @@ import type { OpenAlert } from '../../alerts/alert-queries.js';
 import type { Maintenance } from '../../alerts/maintenance.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
+import type { CoverService } from '../../escalation/cover-service.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
 import type { OverrideService } from '../../escalation/override-service.js';
@@ -21,6 +22,8 @@ export interface CommandDeps {
   escalation: EscalationService | null;
   /** Null without an oncall.yaml. */
   overrides: OverrideService | null;
+  /** Null without an oncall.yaml. */
+  cover: CoverService | null;
   oncall: OncallConfig | null;
   readModel: ReadModel;
   clock: Clock;
@@ -72,7 +75,7 @@ export function handlers<const K extends CommandName>(map: { [N in K]: CommandHa
 }
 
 /** The on-call parts a paging command needs; without an `oncall.yaml` the asker is told so. */
-export function pagingConfigured<K extends 'escalation' | 'overrides'>(
+export function pagingConfigured<K extends 'escalation' | 'overrides' | 'cover'>(
   deps: CommandDeps,
   part: K,
 ): { oncall: OncallConfig } & { [P in K]: NonNullable<CommandDeps[P]> } {

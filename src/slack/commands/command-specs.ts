@@ -2,6 +2,7 @@ import { parseDuration } from '../../escalation/duration.js';
 import { INCIDENT_ROLES, LIFECYCLE_STATUSES, SEVERITIES } from '../../incidents/incident-types.js';
 import { alerts, maintenance } from './alert-specs.js';
 import { defineCommand } from './command-spec.js';
+import { oncallCover, oncallCoverCancel } from './cover-specs.js';
 import { readFollowupItem } from './followup-item.js';
 import { clip, oneOf, optional, refuse, switchFlag, text, valueFlag, word, words } from './grammar.js';
 import { oncallOverrideCancel, oncallOverrides, scheduleFlag } from './override-specs.js';
@@ -372,6 +373,8 @@ export const COMMAND_SPECS = [
   oncallOverrideCancel,
   alerts,
   maintenance,
+  oncallCover,
+  oncallCoverCancel,
   help,
   status,
   severityCommand,

@@ -77,6 +77,6 @@ function cancelAnswer(id: number, result: CancelResult): string {
   return `:no_entry: Only an admin, whoever placed override ${id} or the person it puts on call can cancel it.`;
 }
 
-function unknownSchedule(name: string, schedules: Record<string, unknown>): string {
+export function unknownSchedule(name: string, schedules: Record<string, unknown>): string {
   return `There is no schedule called "${name}". Schedules: ${Object.keys(schedules).join(', ') || 'none'}.`;
 }

@@ -18,6 +18,12 @@ export const scheduleFlag = () =>
     (value) => (SCHEDULE_NAME.test(value) ? value : refuse(`"${clip(value, 30)}" is not a schedule name.`)),
   );
 
+/** `<id>`: a positive whole number (an override's, a cover request's); `notAnId` gets the input, clipped. */
+export const idWord = (noun: string, notAnId: (input: string) => string) =>
+  word('<id>', noun, (input) =>
+    /^\d{1,12}$/.test(input) && Number(input) > 0 ? Number(input) : refuse(notAnId(clip(input, 20))),
+  );
+
 export const oncallOverrides = defineCommand({
   name: 'oncall-overrides',
   verbs: ['oncall overrides', 'on-call overrides'],
@@ -34,12 +40,10 @@ export const oncallOverrideCancel = defineCommand({
   access: 'override',
   scope: 'global',
   args: {
-    id: word('<id>', 'an override id', (input) =>
-      /^\d{1,12}$/.test(input) && Number(input) > 0
-        ? Number(input)
-        : refuse(
-            `"${clip(input, 20)}" is not an override id: \`/incident oncall overrides\` lists them with their ids.`,
-          ),
+    id: idWord(
+      'an override id',
+      (input) =>
+        `"${input}" is not an override id: \`/incident oncall overrides\` lists them with their ids.`,
     ),
   },
 });

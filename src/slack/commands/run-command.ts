@@ -13,6 +13,7 @@ import type {
 } from './command-handler.js';
 import type { Access, CommandSpec } from './command-spec.js';
 import { COMMAND_SPECS } from './command-specs.js';
+import { coverHandlers } from './cover-commands.js';
 import { generalHandlers } from './general-commands.js';
 import { incidentFor, missingIncidentText } from './incident-context.js';
 import { lifecycleHandlers } from './lifecycle-commands.js';
@@ -27,6 +28,7 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   ...lifecycleHandlers,
   ...overrideHandlers,
   ...alertHandlers,
+  ...coverHandlers,
 };
 
 const SPECS = new Map<string, CommandSpec>(COMMAND_SPECS.map((s) => [s.name, s]));

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { chooseConfigFile, formatOnCallReport } from '../../../src/escalation/config-check.js';
-import { loadOncallConfig } from '../../../src/escalation/oncall-config.js';
+import { loadOncallConfig, parseOncallConfig } from '../../../src/escalation/oncall-config.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const examplePath = `${root}oncall.example.yaml`;
@@ -53,6 +54,24 @@ describe('the on-call report', () => {
         '  next: erin@acme.test from Mon 23 Nov 2026 09:00 EST until Mon 30 Nov 2026 09:00 EST',
         '',
         'SLO burn-rate alerts (npm run slo:rules): checkout.',
+      ].join('\n'),
+    );
+  });
+
+  it('shows what each schedule does at handoffs: its user group, team channel and notices', () => {
+    const text = readFileSync(examplePath, 'utf8')
+      .replace('# channel: C0123ABCDEF', 'channel: C0123ABCDEF')
+      .replace('# slack_usergroup: checkout-oncall', 'slack_usergroup: checkout-oncall')
+      .replace('# usergroup_members_always: [heidi@acme.test]', 'usergroup_members_always: [heidi@acme.test]')
+      .replace('# notify_before: 1h', 'notify_before: 30m');
+    const report = formatOnCallReport(parseOncallConfig(text), new Date('2026-11-21T21:00:00Z'));
+    expect(report).toContain(
+      [
+        '  user group: @checkout-oncall (whoever is on call, plus heidi@acme.test)',
+        '  handoff messages: in channel C0123ABCDEF',
+        '  shift DMs: 30m before and at the start',
+        '',
+        'secondary (America/New_York)',
       ].join('\n'),
     );
   });

@@ -8,17 +8,9 @@ import {
   parseOncallConfig,
 } from '../../../src/escalation/oncall-config.js';
 
-const fixture = (name: string) => new URL(`../../fixtures/oncall/${name}`, import.meta.url).pathname;
+import { problemsOf } from '../../helpers/oncall-problems.js';
 
-function problemsOf(text: string): string[] {
-  try {
-    parseOncallConfig(text);
-  } catch (error) {
-    if (error instanceof OncallConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the file to be refused');
-}
+const fixture = (name: string) => new URL(`../../fixtures/oncall/${name}`, import.meta.url).pathname;
 
 async function fixtureProblems(name: string): Promise<string[]> {
   try {
@@ -128,6 +120,8 @@ describe('a valid oncall.yaml', () => {
         },
       ],
       overrides: [],
+      usergroupMembersAlways: [],
+      notifyBeforeMs: 3_600_000,
     });
   });
 

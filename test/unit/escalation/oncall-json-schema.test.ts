@@ -33,7 +33,11 @@ describe('oncall.schema.json', () => {
       'restrictions',
       'layers',
       'overrides',
+      'channel',
       'announce_channel',
+      'slack_usergroup',
+      'usergroup_members_always',
+      'notify_before',
     ]);
     expect(at(`${schedule}.additionalProperties`)).toBe(false);
     expect(matches(`${schedule}.properties.rotation.properties.handoff.pattern`, '09:00')).toBe(true);

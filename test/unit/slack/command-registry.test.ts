@@ -120,6 +120,9 @@ describe('usage generated from the declarations', () => {
         '• `/incident oncall override @person <duration> [--schedule <schedule>]` — put yourself or another participant of the schedule on call for a while (1 minute to 14 days, e.g. `30m`, `2h`, `1 day`); admins may put anyone',
         '• `/incident oncall overrides [--schedule <schedule>]` — current and future overrides, with their ids',
         '• `/incident oncall override cancel <id>` — cancel an override at once (admins, whoever placed it, or the person covering)',
+        '• `/incident oncall cover "<from>" "<to>" [reason] [--schedule <schedule>]` — ask the other participants of your schedule to take part of your shift (times in your time zone); the first to press *Take it* is put on call',
+        '    e.g. `/incident oncall cover "2026-12-24 09:00" "2026-12-24 17:00" Dentist`',
+        '• `/incident oncall cover cancel <id>` — withdraw your cover request while nobody has taken it',
       ].join('\n'),
     );
     expect(usageFor('SEV')).toContain('/incident severity SEV1|SEV2|SEV3|SEV4');
@@ -151,6 +154,9 @@ describe('/incident help, as people read it', () => {
       '• `/incident maintenance [<service>] [<duration>|off [reason]]` — services in maintenance; with a service and a duration its alerts are recorded without paging until then (up to 7 days), `off` ends it early',
       '    e.g. `/incident maintenance checkout 2h Database upgrade`',
       '    e.g. `/incident maintenance checkout off`',
+      '• `/incident oncall cover "<from>" "<to>" [reason] [--schedule <schedule>]` — ask the other participants of your schedule to take part of your shift (times in your time zone); the first to press *Take it* is put on call',
+      '    e.g. `/incident oncall cover "2026-12-24 09:00" "2026-12-24 17:00" Dentist`',
+      '• `/incident oncall cover cancel <id>` — withdraw your cover request while nobody has taken it',
       '• `/incident help [command]` — this message; `/incident help <command>` for one command',
       '*In an incident channel* (elsewhere add the incident, like `#12` or `inc-12`):',
       '• `/incident status investigating|identified|monitoring|resolved` — change the status (resolved stops paging and reminders)',
@@ -185,6 +191,8 @@ describe('/incident help, as people read it', () => {
       'oncall-override-cancel': ['override', 'global'],
       alerts: ['anyone', 'global'],
       maintenance: ['maintainer', 'global'],
+      'oncall-cover': ['override', 'global'],
+      'oncall-cover-cancel': ['override', 'global'],
       help: ['anyone', 'global'],
       status: ['changer', 'incident'],
       severity: ['changer', 'incident'],

@@ -16,6 +16,7 @@ export interface IdFactory {
   file(): string;
   view(): string;
   bookmark(): string;
+  usergroup(): string;
   /** Random block/action ids, as Slack assigns to blocks and elements sent without one. */
   blockId(): string;
   triggerId(): string;
@@ -44,6 +45,7 @@ export function createIdFactory(): IdFactory {
     file: prefixed('F'),
     view: prefixed('V'),
     bookmark: prefixed('Bk'),
+    usergroup: prefixed('S'),
     blockId: () => unique(() => randomBytes(3).toString('base64url').slice(0, 4)),
     // Real trigger ids look like `13345224609.738474920.8088930838d88f008e0`.
     triggerId: () =>

@@ -39,6 +39,7 @@ import type {
   SlackFile,
   SlackMessage,
   SlackUser,
+  SlackUsergroup,
 } from './types.js';
 import { closeModal } from './view-store.js';
 
@@ -158,6 +159,10 @@ export interface SlackFake {
   files(): SlackFile[];
   fileContent(fileId: string): Buffer;
   dmChannelId(userId: string): string | undefined;
+  /** User groups, disabled ones included, with their members. */
+  usergroups(): SlackUsergroup[];
+  /** The workspace's plan: `{ usergroups: false }` is Slack's free plan (usergroups.* → `paid_teams_only`). */
+  setPlan(plan: { usergroups: boolean }): void;
 }
 
 export function createSlackFake(options: SlackFakeOptions = {}): SlackFake {
@@ -351,5 +356,9 @@ export function createSlackFake(options: SlackFakeOptions = {}): SlackFake {
       return Buffer.from(content);
     },
     dmChannelId: (userId) => state.dms.get(userId),
+    usergroups: () => [...state.usergroups.values()].map((group) => copy(group)),
+    setPlan(plan) {
+      state.plan.usergroups = plan.usergroups;
+    },
   };
 }

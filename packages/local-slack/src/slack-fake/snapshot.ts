@@ -14,6 +14,7 @@ const KEPT = [
   'files',
   'uploads',
   'dms',
+  'usergroups',
 ] as const;
 
 /** Maps, Sets and Buffers survive a JSON round trip through tagged objects. */

@@ -11,6 +11,7 @@ import type {
   SlackEphemeral,
   SlackMessage,
   SlackUser,
+  SlackUsergroup,
 } from './types.js';
 
 /** Settings of one fake workspace (see `SlackFakeOptions` for the defaults). */
@@ -73,6 +74,10 @@ export interface FakeState {
   readonly triggers: Map<string, TriggerRecord>;
   readonly responseUrls: Map<string, ResponseUrlRecord>;
   readonly responsePosts: ResponseUrlPost[];
+  /** User groups by id. */
+  readonly usergroups: Map<string, SlackUsergroup>;
+  /** What the workspace's plan allows: free workspaces have no user groups (`paid_teams_only`). */
+  readonly plan: { usergroups: boolean };
 }
 
 export function createFakeState(
@@ -101,6 +106,8 @@ export function createFakeState(
     triggers: new Map(),
     responseUrls: new Map(),
     responsePosts: [],
+    usergroups: new Map(),
+    plan: { usergroups: true },
   };
 }
 
@@ -111,6 +118,7 @@ export function clearState(state: FakeState): void {
   }
   state.ephemerals.length = 0;
   state.responsePosts.length = 0;
+  state.plan.usergroups = true;
 }
 
 export function nowSeconds(state: FakeState): number {

@@ -294,7 +294,33 @@ export type FakeChangeType =
   | 'view'
   | 'file'
   | 'user'
+  | 'usergroup'
   | 'response_url';
+
+/** A user group (`@handle` in messages), as `usergroups.list` returns it. */
+export interface SlackUsergroup {
+  id: string;
+  team_id: string;
+  is_usergroup: true;
+  is_subteam: true;
+  name: string;
+  description: string;
+  handle: string;
+  is_external: boolean;
+  date_create: number;
+  date_update: number;
+  /** 0 while enabled. */
+  date_delete: number;
+  auto_type: null;
+  auto_provision: boolean;
+  enterprise_subteam_id: string;
+  created_by: string;
+  updated_by: string;
+  deleted_by: string | null;
+  prefs: { channels: string[]; groups: string[] };
+  users: string[];
+  user_count: number;
+}
 
 /** Emitted on `fake.events` as `'change'` after every state mutation. */
 export interface FakeChange {

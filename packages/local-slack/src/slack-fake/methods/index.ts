@@ -6,6 +6,7 @@ import { conversationMethods } from './conversations.js';
 import { fileMethods } from './files.js';
 import { pinMethods } from './pins.js';
 import { reactionMethods } from './reactions.js';
+import { usergroupMethods } from './usergroups.js';
 import { userMethods } from './users.js';
 import { viewMethods } from './views.js';
 
@@ -20,4 +21,5 @@ export const slackMethods: MethodTable = {
   ...reactionMethods,
   ...viewMethods,
   ...fileMethods,
+  ...usergroupMethods,
 };
