@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Pool, PoolClient } from '../db/pool.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
 import type { Identity } from '../escalation/override-access.js';
+import { alertGroupRefreshJob } from '../jobs/alert-group-refresh.js';
 import { maintenanceAnnounceJob } from '../jobs/maintenance-announce.js';
 import { maintenanceEndJob } from '../jobs/maintenance-end.js';
 import type { Outbox } from '../jobs/outbox.js';
@@ -93,6 +94,9 @@ export function createMaintenance(deps: MaintenanceDeps) {
     // Intake decides "held" under this lock: a group it opens now is either seen here or not held.
     await lockServices(tx, [service]);
     for (const group of await releaseHeldGroups(tx, service)) {
+      // Its page DMs and channel message show it is no longer held.
+      const refresh = await outbox.enqueueInTx(tx, alertGroupRefreshJob, { groupId: group.id });
+      afters.push(() => outbox.dispatch([refresh]));
       if (group.state !== 'firing') continue;
       const ref = { id: group.id, service: group.service };
       const after =

@@ -2,7 +2,7 @@ import type { OpenAlert } from '../../alerts/alert-queries.js';
 import type { MaintenanceWindow } from '../../alerts/maintenance-repo.js';
 import type { MaintenanceAnnouncement } from '../../jobs/maintenance-announce.js';
 import { mrkdwn, mrkdwnFit } from './escape.js';
-import { formatDuration, slackDate, userMention } from './format.js';
+import { actorMention, formatDuration, slackDate, userMention } from './format.js';
 
 /** A reason as shown after a window: escaped, and cut so a long one cannot swamp the message. */
 const because = (reason: string | null) => (reason ? ` (${mrkdwnFit(reason, 300)})` : '');
@@ -57,12 +57,9 @@ export function maintenanceEnded(w: MaintenanceWindow, paged: number): string {
  */
 const MAX_LISTED_ALERTS = 50;
 
-/** Who acknowledged: a Slack user as a mention, a source by its name. */
-const acknowledger = (by: string) => (/^[UW][A-Z0-9]{2,}$/.test(by) ? `<@${by}>` : mrkdwn(by));
-
 function alertState(a: OpenAlert): string {
   if (a.status === 'acknowledged')
-    return a.acknowledgedBy ? `acknowledged by ${acknowledger(a.acknowledgedBy)}` : 'acknowledged';
+    return a.acknowledgedBy ? `acknowledged by ${actorMention(a.acknowledgedBy)}` : 'acknowledged';
   return a.held ? 'firing, held by maintenance' : 'firing';
 }
 
