@@ -197,7 +197,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       incidents: alertIncidents,
       declares: (service) => declareSeverity(service) !== undefined,
     });
-    const alertOps = createAlertOps({ pool, clock, outbox, oncall, paging: alertPaging, intake: alerts });
+    const alertOps = createAlertOps({
+      pool,
+      clock,
+      outbox,
+      oncall,
+      paging: alertPaging,
+      intake: alerts,
+      incidents: alertIncidents,
+    });
 
     const slackApp =
       role === 'worker'

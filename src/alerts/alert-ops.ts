@@ -3,7 +3,7 @@ import type { Pool } from '../db/pool.js';
 import type { HeartbeatSpec, OncallConfig } from '../escalation/oncall-config.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { listOpenAlerts } from './alert-queries.js';
-import type { AlertIntake, AlertPaging } from './alert-types.js';
+import type { AlertIntake, AlertPaging, GroupIncidents } from './alert-types.js';
 import { createHeartbeats, type HeartbeatService } from './heartbeats.js';
 import { createMaintenance, type Maintenance } from './maintenance.js';
 
@@ -15,6 +15,8 @@ export interface AlertOpsDeps {
   oncall: OncallConfig | null;
   paging: AlertPaging | null;
   intake: AlertIntake | null;
+  /** Incidents from alerts: a held group of a service with `alerts.declare` opens one when released. */
+  incidents?: GroupIncidents | null;
 }
 
 export interface AlertOps {
@@ -40,7 +42,15 @@ export function createAlertOps(deps: AlertOpsDeps): AlertOps {
   const settings = oncall ? serviceAlertSettings(oncall) : null;
   const maintenance =
     oncall && paging && settings
-      ? createMaintenance({ pool, clock, outbox, oncall, paging, alertsChannel: settings.alertsChannel })
+      ? createMaintenance({
+          pool,
+          clock,
+          outbox,
+          oncall,
+          paging,
+          incidents: deps.incidents ?? null,
+          alertsChannel: settings.alertsChannel,
+        })
       : null;
   const heartbeats =
     intake && settings

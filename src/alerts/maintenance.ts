@@ -7,7 +7,7 @@ import { maintenanceAnnounceJob } from '../jobs/maintenance-announce.js';
 import { maintenanceEndJob } from '../jobs/maintenance-end.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { lockServices } from './alert-repo.js';
-import type { AfterCommit, AlertPaging } from './alert-types.js';
+import type { AfterCommit, AlertPaging, GroupIncidents } from './alert-types.js';
 import {
   MAX_MAINTENANCE_MS,
   MIN_FAST_MAINTENANCE_MS,
@@ -38,6 +38,8 @@ export interface MaintenanceDeps {
   oncall: OncallConfig;
   /** Held groups page through it when their window ends. */
   paging: AlertPaging;
+  /** …or, on a service with `alerts.declare`, open their incident instead (which pages). */
+  incidents?: GroupIncidents | null;
   /** The service's `alerts.channel`, where starts and ends are posted; null: DM whoever started it. */
   alertsChannel(service: string): string | null;
 }
@@ -96,7 +98,11 @@ export function createMaintenance(deps: MaintenanceDeps) {
       const refresh = await outbox.enqueueInTx(tx, alertGroupRefreshJob, { groupId: group.id });
       afters.push(() => outbox.dispatch([refresh]));
       if (group.state !== 'firing') continue;
-      const after = await paging.startGroup(tx, { id: group.id, service: group.service });
+      const ref = { id: group.id, service: group.service };
+      const after =
+        deps.incidents && oncall.services[group.service]?.alerts.declare
+          ? await deps.incidents.openGroupIncident(tx, ref)
+          : await paging.startGroup(tx, ref);
       paged++;
       if (after) afters.push(after);
     }

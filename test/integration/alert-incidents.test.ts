@@ -226,6 +226,50 @@ describe('an alert group on a service with alerts.declare', () => {
   });
 });
 
+describe('alerts held by maintenance on a service with alerts.declare', () => {
+  it('declare nothing while held, and open the incident (not an alert page) when the window ends', async () => {
+    await say(h.generalId, 'maintenance checkout 1h Database upgrade');
+    await alertmanager(CHECKOUT_KEY, {
+      fingerprint: 'c0ffee02',
+      service: 'checkout',
+      summary: 'Replica lag during the upgrade',
+      severity: 'error',
+    });
+    const [held] = await waitFor(
+      async () => {
+        const found = await rows<{ id: number; held: boolean; incident_id: number | null }>(
+          "SELECT id, held, incident_id FROM alert_groups WHERE title = 'Replica lag during the upgrade'",
+        );
+        return found.length > 0 ? found : null;
+      },
+      { what: 'the held group' },
+    );
+    expect(held).toMatchObject({ held: true, incident_id: null });
+    expect(await say(h.generalId, 'maintenance checkout off')).not.toContain(':no_entry:');
+    const incidentId = await waitFor(
+      async () =>
+        (
+          await rows<{ incident_id: number | null }>('SELECT incident_id FROM alert_groups WHERE id = $1', [
+            held!.id,
+          ])
+        )[0]?.incident_id,
+      { what: 'the incident opened at the end of the window' },
+    );
+    const [incident] = await rows<{ number: number; severity: string }>(
+      'SELECT * FROM incidents WHERE id = $1',
+      [incidentId],
+    );
+    expect(incident!.severity).toBe('SEV2');
+    await waitFor(
+      () => incidentPages(h.people.bob).some((m) => m.text.includes(`incident #${incident!.number}`)),
+      {
+        what: "the incident's page to Bob",
+      },
+    );
+    expect(await rows('SELECT 1 FROM escalations WHERE alert_group_id = $1', [held!.id])).toEqual([]);
+  });
+});
+
 describe('the Declare incident button on an alert page', () => {
   it('opens the declare modal prefilled, links the incident to the group, stops the alert page, and answers a second Declare with the incident', async () => {
     const { bob, carol } = h.people;
