@@ -12,6 +12,8 @@ const PAGE_WAIT_MS = 60_000;
 /** One target, one workload: the load, then the rows it left and (the bot) the pages it sent. */
 export async function measureRound(options: {
   target: TargetProcess;
+  /** Further processes of the same target (the bot's workers with --role split): their CPU counts too. */
+  companions: TargetProcess[];
   workload: Workload;
   rate: number;
   reader: pg.Client;
@@ -22,7 +24,11 @@ export async function measureRound(options: {
   const { target, workload, reader } = options;
   const slackCallsBefore = options.slack.calls().length;
   const commitsBefore = await commits(reader);
-  const cpuBefore = await target.cpuMicros();
+  const cpu = async () => {
+    const all = await Promise.all([target, ...options.companions].map((t) => t.cpuMicros()));
+    return all.reduce((sum, micros) => sum + micros, 0);
+  };
+  const cpuBefore = await cpu();
   const treeBefore = processTreeMicros();
   const machineBefore = machineBusyMicros();
   const wallBefore = performance.now();
@@ -34,7 +40,7 @@ export async function measureRound(options: {
     // Generous: an overloaded target shows as latency rather than as answers given up on.
     timeoutMs: 30_000,
   });
-  const cpuAfter = await target.cpuMicros();
+  const cpuAfter = await cpu();
   const tree = processTreeMicros();
   const machine = machineBusyMicros();
   const seconds = (performance.now() - wallBefore) / 1000;
