@@ -161,6 +161,7 @@ async function main(cleanups: Array<[string, () => Promise<unknown>]>): Promise<
       workload,
       rate: options.rate,
       reader,
+      databaseUrl,
       slack: fake,
       log,
     });

@@ -1,6 +1,7 @@
 import type { SlackFake } from '@incident-bot/local-slack';
 import type pg from 'pg';
 import { machineBusyMicros, processTreeMicros } from '../shared.js';
+import { sampleBackends } from './backend-sampler.js';
 import { type LoadResult, runOpenLoop } from './open-loop.js';
 import { type RoundFigures, stats, summarizeLoad } from './report.js';
 import type { TargetProcess } from './targets.js';
@@ -17,6 +18,8 @@ export async function measureRound(options: {
   workload: Workload;
   rate: number;
   reader: pg.Client;
+  /** For the session sampler's own connection. */
+  databaseUrl: string;
   /** The local Slack the bot pages through (its call log is counted). */
   slack: SlackFake;
   log: (line: string) => void;
@@ -31,6 +34,10 @@ export async function measureRound(options: {
   const cpuBefore = await cpu();
   const treeBefore = processTreeMicros();
   const machineBefore = machineBusyMicros();
+  const sampler = await sampleBackends(
+    options.databaseUrl,
+    target.name === 'bot' ? 'incident-bot-' : 'bench-baseline',
+  );
   const wallBefore = performance.now();
   const results = await runOpenLoop({
     url: target.url,
@@ -41,6 +48,7 @@ export async function measureRound(options: {
     timeoutMs: 30_000,
   });
   const cpuAfter = await cpu();
+  const sessions = await sampler.stop();
   const tree = processTreeMicros();
   const machine = machineBusyMicros();
   const seconds = (performance.now() - wallBefore) / 1000;
@@ -57,6 +65,7 @@ export async function measureRound(options: {
     refused: load.refused,
     perSecond: load.perSecond,
     latency: load.latency,
+    sessions,
     rows: 0,
     lost: 0,
     unanswered: 0,
