@@ -141,3 +141,21 @@ export async function markAlertGroup(
     [groupId, how.by, how.at],
   );
 }
+
+/**
+ * The group pages again after an acknowledgement (its ack timeout ran out, or someone pressed
+ * Escalate now): it and its acknowledged alerts are firing again, so the new page can be
+ * acknowledged (and intake's roll-up agrees with the engine).
+ */
+export async function reopenAlertGroup(db: Queryable, groupId: number): Promise<void> {
+  await db.query(
+    `WITH grp AS (
+       UPDATE alert_groups SET state = 'firing', acknowledged_by = NULL, acknowledged_at = NULL, updated_at = now()
+       WHERE id = $1 AND state = 'acknowledged'
+       RETURNING id
+     )
+     UPDATE alerts SET status = 'firing', acknowledged_by = NULL, acknowledged_at = NULL
+     WHERE alert_group_id IN (SELECT id FROM grp) AND status = 'acknowledged'`,
+    [groupId],
+  );
+}

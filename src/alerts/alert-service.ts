@@ -4,6 +4,7 @@
  * committed (db/batched.ts): while one transaction is under way the calls that arrive wait and go
  * together in the next, which is what keeps a burst of events at a few round trips per batch.
  */
+import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { batched } from '../db/batched.js';
 import { isDatabaseUnavailable, type Pool, type PoolClient, withTransaction } from '../db/pool.js';
@@ -11,6 +12,7 @@ import { alertGroupRefreshJob } from '../jobs/alert-group-refresh.js';
 import type { Effect, Outbox } from '../jobs/outbox.js';
 import { insertOutboxEntries } from '../jobs/outbox-repo.js';
 import { planBatch } from './alert-batch.js';
+import { writeBatch } from './alert-batch-repo.js';
 import {
   findGroupService,
   lockServices,
@@ -18,7 +20,6 @@ import {
   rollUpGroups,
   settleGroupAlerts,
   updateAlerts,
-  writeBatch,
 } from './alert-repo.js';
 import type {
   AfterCommit,
@@ -62,8 +63,11 @@ interface AfterTransaction {
   work: AfterCommit[];
 }
 
-/** How calls are grouped into transactions (see db/batched.ts). */
-const BATCH = { maxInFlight: 3, overlapAfterMs: 100, maxBatch: 256 };
+/** How calls are grouped into transactions (see db/batched.ts), per shard. */
+const BATCH = { maxInFlight: 2, overlapAfterMs: 100, maxBatch: 256 };
+
+/** Pipelines of batches, each for a share of the services (at most SHARDS × maxInFlight connections). */
+const SHARDS = 4;
 
 export function createAlertService(deps: AlertServiceDeps): AlertService {
   const { pool, clock, outbox, paging } = deps;
@@ -168,24 +172,29 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   }
 
   let callNumber = 0;
-  const ingestBatch = batched(
-    (calls: AlertEvent[][]) =>
-      inTransaction(async (tx, after) => {
-        const results = await ingestInTransaction(tx, calls.flat(), after);
-        let offset = 0;
-        return calls.map((call) => {
-          const mine = results.slice(offset, offset + call.length);
-          offset += call.length;
-          return mine;
-        });
-      }),
-    {
-      ...BATCH,
-      // Any calls may share a transaction: a batch applies its events in arrival order.
-      key: () => callNumber++,
-      isolate: (error) => !isDatabaseUnavailable(error),
-    },
-  );
+  const pipeline = () =>
+    batched(
+      (calls: AlertEvent[][]) =>
+        inTransaction(async (tx, after) => {
+          const results = await ingestInTransaction(tx, calls.flat(), after);
+          let offset = 0;
+          return calls.map((call) => {
+            const mine = results.slice(offset, offset + call.length);
+            offset += call.length;
+            return mine;
+          });
+        }),
+      {
+        ...BATCH,
+        // Any calls may share a transaction: a batch applies its events in arrival order.
+        key: () => callNumber++,
+        isolate: (error) => !isDatabaseUnavailable(error),
+      },
+    );
+  // Batches take their services' locks, so batches mixing many services would wait on each other:
+  // calls go to one pipeline per shard of services, and shards commit side by side.
+  const shards = Array.from({ length: SHARDS }, pipeline);
+  const shardOf = (service: string) => shards[createHash('sha1').update(service).digest()[0]! % SHARDS]!;
 
   /** Acknowledges or resolves a group from Slack: its alerts, then the group (rolled up), as `by`. */
   async function settleGroup(
@@ -220,7 +229,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   return {
     async ingest(events) {
       if (events.length === 0) return [];
-      return ingestBatch(events);
+      return shardOf(events[0]!.service)(events);
     },
     resolveGroup: (groupId, by) => settleGroup(groupId, 'resolve', by),
     acknowledgeGroup: (groupId, by) => settleGroup(groupId, 'acknowledge', by),

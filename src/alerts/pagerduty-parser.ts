@@ -99,33 +99,34 @@ export function parsePagerDutyEvent(
 
   const envelopeData = base.data;
   const dedupKey = envelopeData.dedup_key ?? context.newDedupKey();
-  const { routing_key: routingKey, ...rest } = body as Record<string, unknown>;
-  const common = {
-    source: 'pagerduty' as const,
-    dedupKey,
-    groupKey: null,
-    actor: 'PagerDuty Events API',
-    // The routing key is the service's secret: never stored.
-    payload: rest,
-  };
-  if (!payload) {
-    return {
-      ok: true,
-      value: {
-        routingKey: envelopeData.routing_key,
-        event: {
-          ...common,
-          action: envelopeData.event_action,
-          title: dedupKey,
-          severity: DEFAULT_ALERT_SEVERITY,
-          labels: {},
-          details: {},
-          links: [],
-          at: context.receivedAt,
-        },
+  // The routing key is the service's secret: never stored.
+  const { routing_key: _secret, ...rest } = body as Record<string, unknown>;
+  const fields = payload ? triggerFields(payload, envelopeData) : null;
+  return {
+    ok: true,
+    value: {
+      routingKey: envelopeData.routing_key,
+      event: {
+        source: 'pagerduty',
+        action: envelopeData.event_action,
+        dedupKey,
+        groupKey: null,
+        // Acknowledge and resolve carry no payload: only the dedup key matters.
+        title: fields?.title ?? dedupKey,
+        severity: fields?.severity ?? DEFAULT_ALERT_SEVERITY,
+        labels: fields?.labels ?? {},
+        details: fields?.details ?? {},
+        links: fields?.links ?? [],
+        at: payload?.timestamp ?? context.receivedAt,
+        actor: 'PagerDuty Events API',
+        payload: rest,
       },
-    };
-  }
+    },
+  };
+}
+
+/** What a trigger's payload and links show: title, severity, labels, details and links. */
+function triggerFields(payload: z.output<typeof triggerPayload>, envelopeData: z.output<typeof envelope>) {
   const labels: Record<string, string> = { source: payload.source };
   for (const name of ['component', 'group', 'class'] as const) {
     const value = payload[name];
@@ -139,24 +140,15 @@ export function parsePagerDutyEvent(
   if (envelopeData.client_url)
     links.push({ text: envelopeData.client || 'Source', href: envelopeData.client_url });
   return {
-    ok: true,
-    value: {
-      routingKey: envelopeData.routing_key,
-      event: {
-        ...common,
-        action: 'trigger',
-        title: payload.summary,
-        severity: severityFromWord(payload.severity) ?? DEFAULT_ALERT_SEVERITY,
-        labels,
-        details:
-          details === undefined
-            ? {}
-            : typeof details === 'object' && details !== null && !Array.isArray(details)
-              ? (details as Record<string, unknown>)
-              : { custom_details: details },
-        links: orderLinks(links),
-        at: payload.timestamp ?? context.receivedAt,
-      },
-    },
+    title: payload.summary,
+    severity: severityFromWord(payload.severity) ?? DEFAULT_ALERT_SEVERITY,
+    labels,
+    details:
+      details === undefined
+        ? {}
+        : typeof details === 'object' && details !== null && !Array.isArray(details)
+          ? (details as Record<string, unknown>)
+          : { custom_details: details },
+    links: orderLinks(links),
   };
 }

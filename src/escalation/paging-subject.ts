@@ -1,3 +1,4 @@
+import { reopenAlertGroup } from '../alerts/alert-group-view.js';
 import type { PoolClient, Queryable } from '../db/pool.js';
 import { alertGroupRefreshJob } from '../jobs/alert-group-refresh.js';
 import { escalationAcknowledgedJob } from '../jobs/escalation-acknowledged.js';
@@ -30,7 +31,8 @@ export function subjectRefresh(outbox: Pick<Outbox, 'effect'>, subject: Escalati
 /**
  * Writes what a paging change means for its subject, in the transaction of the change. An incident:
  * the timeline event, its card's refresh, and after an ack the channel line and the DM edits. An alert
- * group (it has no timeline; its pages and its row record it): the refresh of its DMs and message.
+ * group (it has no timeline; its pages and its row record it): the refresh of its DMs and message,
+ * and when it pages again after an ack, the group and its alerts firing again.
  */
 export async function recordPagingChange(
   tx: Queryable,
@@ -39,6 +41,8 @@ export async function recordPagingChange(
   emit: Emit,
 ): Promise<void> {
   if (esc.incidentId === null) {
+    // Paging again after an ack: the group is unacknowledged again (its page can be acknowledged).
+    if (change.kind === 'escalated') await reopenAlertGroup(tx, esc.alertGroupId!);
     emit(alertGroupRefreshJob, { groupId: esc.alertGroupId! });
     return;
   }

@@ -28,6 +28,7 @@ const oncall = (delay: string, alertsChannel?: string) =>
         ],
         repeat: 0,
       },
+      flappy: { levels: [['schedule:primary', '1h']], ackTimeout: '1s' },
       slow: {
         levels: [
           ['schedule:primary', '1h'],
@@ -36,6 +37,7 @@ const oncall = (delay: string, alertsChannel?: string) =>
       },
     },
     services: {
+      search: { policy: 'flappy' },
       checkout: { policy: 'fast' },
       payments: { policy: 'slow', ...(alertsChannel ? { alerts: { channel: alertsChannel } } : {}) },
     },
@@ -188,6 +190,50 @@ describe('an alert group pages through the escalation engine', () => {
     // Resolving again changes nothing.
     expect(await stopAlertGroup(h.bot.pool, paging, id, { state: 'resolved', by: 'Alertmanager' })).toBe(
       false,
+    );
+  });
+
+  it('pages again past the ack timeout, with a page that can be acknowledged again', async () => {
+    const id = await start('search', { title: 'Search index stale' });
+    const first = await alertDm(h.people.bob, 'Search index stale');
+    await press(h.people.bob, first.ts, ActionId.alertAcknowledge);
+    const repaged = await waitFor(
+      async () => {
+        const rows = await pagesOf(h.databaseUrl, id);
+        return rows.length === 2 && rows[1]!.status === 'sent' ? rows : null;
+      },
+      { what: 'the page after the ack timeout' },
+    );
+    expect(repaged.map((p) => p.user_id)).toEqual([h.people.bob, h.people.bob]);
+    const [group] = await queryRows<{ state: string; acknowledged_by: string | null }>(
+      h.databaseUrl,
+      'SELECT state, acknowledged_by FROM alert_groups WHERE id = $1',
+      [id],
+    );
+    expect(group).toEqual({ state: 'firing', acknowledged_by: null });
+    const second = await waitFor(() =>
+      h.fake
+        .messages(h.fake.dmChannelId(h.people.bob)!)
+        .find(
+          (m) =>
+            m.ts !== first.ts &&
+            JSON.stringify(m.blocks).includes('Search index stale') &&
+            JSON.stringify(m.blocks).includes(ActionId.alertAcknowledge),
+        ),
+    );
+    await press(h.people.bob, second.ts, ActionId.alertAcknowledge);
+    // Recorded as a second acknowledgement by Bob (the ack timeout may page again after it).
+    await waitFor(
+      async () =>
+        (
+          await queryRows(
+            h.databaseUrl,
+            `SELECT e.id FROM alert_events e JOIN alerts a ON a.id = e.alert_id
+             WHERE a.alert_group_id = $1 AND e.action = 'acknowledge' AND e.actor = $2`,
+            [id, h.people.bob],
+          )
+        ).length === 2,
+      { what: 'the second acknowledgement' },
     );
   });
 

@@ -5,8 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { AlertGroupAccess } from '../alert-group-access.js';
 import { ActionId } from '../ids.js';
 import type { ActionArgs, SlackRouter } from '../slack-router.js';
-import { mrkdwn } from '../views/escape.js';
-import { slackDate } from '../views/format.js';
+import { actorMention, slackDate } from '../views/format.js';
 import { userFacingError } from './reply.js';
 
 /** What the Declare incident button hands to the declare flow (branch `declare` fills the seam). */
@@ -29,9 +28,6 @@ export interface AlertButtonDeps {
   openDeclareForAlertGroup: ((request: DeclareFromAlertRequest) => Promise<void>) | null;
   logger: Logger;
 }
-
-/** A Slack user id as a mention; a source's name ("PagerDuty Events API") as text. */
-const mention = (by: string) => (/^[UW][A-Z0-9]{2,}$/.test(by) ? `<@${by}>` : mrkdwn(by));
 
 type Handler = (args: ActionArgs, reply: (text: string) => Promise<void>) => Promise<void>;
 
@@ -68,7 +64,7 @@ export function registerAlertButtons(router: SlackRouter, deps: AlertButtonDeps)
     if (await deps.alertActions.acknowledgeGroup(group.id, userId)) return;
     const now = await deps.access.require(group.id, userId, 'acknowledge', client);
     if (now.state === 'acknowledged' && now.acknowledgedBy && now.acknowledgedAt) {
-      const by = now.acknowledgedBy === userId ? 'you' : mention(now.acknowledgedBy);
+      const by = now.acknowledgedBy === userId ? 'you' : actorMention(now.acknowledgedBy);
       return reply(`Already acknowledged by ${by} at ${slackDate(now.acknowledgedAt, '{time}')}.`);
     }
     await reply(

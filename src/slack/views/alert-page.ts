@@ -3,7 +3,7 @@ import type { AlertGroupView } from '../../alerts/alert-group-view.js';
 import { SEVERITY_LEVELS } from '../../incidents/incident-types.js';
 import { ActionId, BlockId } from '../ids.js';
 import { cutTo, mrkdwnFit } from './escape.js';
-import { linkTo, slackDate } from './format.js';
+import { actorMention, linkTo, slackDate } from './format.js';
 import type { SlackMessage } from './incident-headline.js';
 
 /** How many alerts a group's message lists before "and N more" (Block Kit: 3,000 characters a section). */
@@ -23,10 +23,6 @@ export interface AlertPageReason {
   pass: number;
   via: string;
 }
-
-const SLACK_ID = /^[UW][A-Z0-9]{2,}$/;
-/** A Slack user id as a mention; a source's name ("Alertmanager") as text. */
-const who = (by: string) => (SLACK_ID.test(by) ? `<@${by}>` : mrkdwnFit(by, 100));
 
 const headline = (group: AlertGroupView) =>
   group.alertCount > 1
@@ -90,10 +86,10 @@ function statusLine(
   reason?: AlertPageReason,
 ): string | null {
   if (group.state === 'resolved' && group.resolvedBy && group.resolvedAt)
-    return `Resolved by ${who(group.resolvedBy)} at ${slackDate(group.resolvedAt, '{time}')}.`;
+    return `Resolved by ${actorMention(group.resolvedBy)} at ${slackDate(group.resolvedAt, '{time}')}.`;
   if (group.state === 'resolved') return 'Resolved.';
   if (group.state === 'acknowledged' && group.acknowledgedBy && group.acknowledgedAt)
-    return `Acknowledged by ${who(group.acknowledgedBy)} at ${slackDate(group.acknowledgedAt, '{time}')}.`;
+    return `Acknowledged by ${actorMention(group.acknowledgedBy)} at ${slackDate(group.acknowledgedAt, '{time}')}.`;
   if (paging?.state === 'exhausted')
     return `Nobody acknowledged after ${paging.loop + 1} pass${paging.loop ? 'es' : ''} through the escalation policy.`;
   if (!reason) return null;

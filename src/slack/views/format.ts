@@ -12,6 +12,11 @@ export function userMention(userId: string | null): string {
   return userId ? `<@${userId}>` : '_unassigned_';
 }
 
+/** Who did something: a Slack user id as a mention, a source's name ("Alertmanager") as text. */
+export function actorMention(by: string): string {
+  return /^[UW][A-Z0-9]{2,}$/.test(by) ? `<@${by}>` : mrkdwnFit(by, 100);
+}
+
 export function channelMention(channelId: string | null, fallbackName?: string | null): string {
   if (channelId) return `<#${channelId}>`;
   return fallbackName ? `#${mrkdwn(fallbackName)}` : '_channel being created_';

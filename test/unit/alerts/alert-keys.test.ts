@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createAlertKeyIndex } from '../../../src/alerts/alert-keys.js';
-import type { Service } from '../../../src/escalation/oncall-config.js';
+import { serviceConfig } from '../../helpers/service-config.js';
 
-function service(name: string, alertKey: string | undefined): Service {
-  return {
-    name,
-    escalationPolicy: 'default',
-    slo: undefined,
-    sli: undefined,
-    runbook: undefined,
-    alertKey,
-    alerts: { declare: undefined, channel: undefined },
-    heartbeats: {},
-  };
-}
+const service = (name: string, alertKey: string | undefined) => serviceConfig(name, { alertKey });
 
 describe('the alert key index', () => {
   const keys = createAlertKeyIndex({

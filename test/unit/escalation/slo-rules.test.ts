@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { OncallConfigError, parseOncallConfig, type Service } from '../../../src/escalation/oncall-config.js';
+import { OncallConfigError, parseOncallConfig } from '../../../src/escalation/oncall-config.js';
 import { buildOncallJsonSchema } from '../../../src/escalation/oncall-json-schema.js';
 import {
   BURN_RATE_TIERS,
@@ -10,25 +10,14 @@ import {
   renderSloRules,
   servicesWithoutRules,
 } from '../../../src/escalation/slo-rules.js';
+import { serviceConfig } from '../../helpers/service-config.js';
 
 const SLI = {
   errors: 'http_requests_total{job="checkout",code=~"5.."}',
   total: 'http_requests_total{job="checkout"}',
 };
 
-function service(name: string, fields: Partial<Service> = {}): Service {
-  return {
-    name,
-    escalationPolicy: 'default',
-    slo: undefined,
-    sli: undefined,
-    runbook: undefined,
-    alertKey: undefined,
-    alerts: { declare: undefined, channel: undefined },
-    heartbeats: {},
-    ...fields,
-  };
-}
+const service = serviceConfig;
 
 const checkout = service('checkout', {
   slo: { target: 99.9, windowMs: 30 * 86_400_000 },
