@@ -7,7 +7,7 @@
  * with 0 lost events (rows counted), accept p99 ≤ 2× the baseline's, accept → page DM p99 ≤ 1 s.
  *
  *   npm run bench:alert-intake -- [--rate 1000] [--events 10000] [--keys 500] [--services 100]
- *                                 [--warmup 2000] [--role all] [--cpu-prof DIR]
+ *                                 [--warmup 2000] [--role all|split] [--cpu-prof DIR]
  *
  * Two measured runs, each first against the baseline and then against the bot: `--events` events over
  * `--keys` dedup keys (repeats: counted on the open alert, nobody paged again), then `--events` events
@@ -22,7 +22,8 @@
  * table) and what is lost; open alerts and their counts; for each group the bot opened, its first
  * event's 202 → its page DM sent (`pages.sent_at`, the local Slack took the DM); each target's CPU
  * per event. Postgres is durable as in production (fsync on, every commit flushed); the bot runs as
- * `npm start` does (`--role all`: web and workers in one process). Each target runs in a process of
+ * `npm start` does (`--role all`: web and workers in one process; `--role split`: a web and a worker
+ * process, as docker-compose.yml deploys them). Each target runs in a process of
  * its own; the load generator and the local Slack share this one.
  *
  * Benchmarks report; they do not assert. Exit 1 only if something failed to start or run.
@@ -39,7 +40,7 @@ import { startRedisServer } from '../../test/helpers/redis-server.js';
 import { runBench } from '../shared.js';
 import { measureRound } from './measure.js';
 import { loadAverage, printReport, type RoundFigures } from './report.js';
-import { TargetProcess } from './targets.js';
+import { type TargetConfig, TargetProcess } from './targets.js';
 import { benchOncallYaml, benchServices, buildWorkload } from './workload.js';
 
 const TARGETS = { perSecond: 1000, p99Ratio: 2, acceptToPageP99Ms: 1000 };
@@ -50,7 +51,7 @@ interface Options {
   keys: number;
   services: number;
   warmup: number;
-  role: 'all' | 'web';
+  role: 'all' | 'split';
   cpuProfDir: string | undefined;
 }
 
@@ -74,8 +75,10 @@ function readOptions(): Options {
     return value;
   };
   const role = values.role ?? 'all';
-  if (role !== 'all')
-    throw new Error('--role: only `all` is measured (web and workers in one process, as npm start)');
+  if (role !== 'all' && role !== 'split')
+    throw new Error(
+      '--role must be `all` (web and workers in one process) or `split` (a web and a worker process)',
+    );
   return {
     rate: int('rate', values.rate, 1000, 1),
     events: int('events', values.events, 10_000, 1),
@@ -122,19 +125,28 @@ async function main(cleanups: Array<[string, () => Promise<unknown>]>): Promise<
   await writeFile(oncallPath, benchOncallYaml(bob.id, services));
 
   log('starting the bot and the baseline server (one child process each)…');
-  const config = {
+  const config: TargetConfig = {
     databaseUrl,
     redisUrl: redisStarted.value.url,
     slackApiUrl: fake.apiUrl,
     oncallPath,
     routingKeys: services.map((s) => s.alertKey),
-    role: options.role,
+    role: options.role === 'split' ? 'web' : 'all',
     queuePrefix: `{bench-${randomBytes(4).toString('hex')}}`,
   };
   const bot = new TargetProcess('bot', config, options.cpuProfDir);
   cleanups.push(['bot', () => bot.stop()]);
   // The bot first: it runs the migrations the baseline's database shares.
   await bot.ready();
+  // --role split: the workers (page sends, refreshes, timers) in a process of their own, as the
+  // compose file deploys them; the bot's CPU is then both processes'.
+  const workers: TargetProcess[] = [];
+  if (options.role === 'split') {
+    const worker = new TargetProcess('bot', { ...config, role: 'worker' }, options.cpuProfDir);
+    cleanups.push(['bot workers', () => worker.stop()]);
+    await worker.ready();
+    workers.push(worker);
+  }
   const baseline = new TargetProcess('baseline', config, options.cpuProfDir);
   cleanups.push(['baseline', () => baseline.stop()]);
   await baseline.ready();
@@ -143,7 +155,16 @@ async function main(cleanups: Array<[string, () => Promise<unknown>]>): Promise<
   cleanups.push(['reader', () => reader.end()]);
 
   const round = (target: TargetProcess, workload: (typeof workloads)['keys']) =>
-    measureRound({ target, workload, rate: options.rate, reader, slack: fake, log });
+    measureRound({
+      target,
+      companions: target === bot ? workers : [],
+      workload,
+      rate: options.rate,
+      reader,
+      databaseUrl,
+      slack: fake,
+      log,
+    });
   if (options.warmup > 0) {
     log(`warm-up: ${options.warmup} events against each target (not reported)…`);
     for (const target of [baseline, bot]) {

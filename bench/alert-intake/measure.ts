@@ -1,6 +1,7 @@
 import type { SlackFake } from '@incident-bot/local-slack';
 import type pg from 'pg';
 import { machineBusyMicros, processTreeMicros } from '../shared.js';
+import { sampleBackends } from './backend-sampler.js';
 import { type LoadResult, runOpenLoop } from './open-loop.js';
 import { type RoundFigures, stats, summarizeLoad } from './report.js';
 import type { TargetProcess } from './targets.js';
@@ -12,9 +13,13 @@ const PAGE_WAIT_MS = 60_000;
 /** One target, one workload: the load, then the rows it left and (the bot) the pages it sent. */
 export async function measureRound(options: {
   target: TargetProcess;
+  /** Further processes of the same target (the bot's workers with --role split): their CPU counts too. */
+  companions: TargetProcess[];
   workload: Workload;
   rate: number;
   reader: pg.Client;
+  /** For the session sampler's own connection. */
+  databaseUrl: string;
   /** The local Slack the bot pages through (its call log is counted). */
   slack: SlackFake;
   log: (line: string) => void;
@@ -22,9 +27,17 @@ export async function measureRound(options: {
   const { target, workload, reader } = options;
   const slackCallsBefore = options.slack.calls().length;
   const commitsBefore = await commits(reader);
-  const cpuBefore = await target.cpuMicros();
+  const cpu = async () => {
+    const all = await Promise.all([target, ...options.companions].map((t) => t.cpuMicros()));
+    return all.reduce((sum, micros) => sum + micros, 0);
+  };
+  const cpuBefore = await cpu();
   const treeBefore = processTreeMicros();
   const machineBefore = machineBusyMicros();
+  const sampler = await sampleBackends(
+    options.databaseUrl,
+    target.name === 'bot' ? 'incident-bot-' : 'bench-baseline',
+  );
   const wallBefore = performance.now();
   const results = await runOpenLoop({
     url: target.url,
@@ -34,7 +47,8 @@ export async function measureRound(options: {
     // Generous: an overloaded target shows as latency rather than as answers given up on.
     timeoutMs: 30_000,
   });
-  const cpuAfter = await target.cpuMicros();
+  const cpuAfter = await cpu();
+  const sessions = await sampler.stop();
   const tree = processTreeMicros();
   const machine = machineBusyMicros();
   const seconds = (performance.now() - wallBefore) / 1000;
@@ -51,6 +65,7 @@ export async function measureRound(options: {
     refused: load.refused,
     perSecond: load.perSecond,
     latency: load.latency,
+    sessions,
     rows: 0,
     lost: 0,
     unanswered: 0,

@@ -19,6 +19,8 @@ export interface RoundFigures {
   latency: Stats;
   /** Rows that hold the accepted events (the bot: alert_events; the baseline: its table). */
   rows: number;
+  /** Shares of the target's busy Postgres session samples during the load, by state or wait event. */
+  sessions: Array<[string, number]>;
   /** Accepted (202) events with no row. */
   lost: number;
   /** Rows of events whose answer never reached the load generator (it gave up waiting). */
@@ -163,6 +165,8 @@ export function printReport(
     }
   }
   for (const r of rounds) {
+    const shares = r.sessions.map(([what, share]) => `${what} ${(share * 100).toFixed(0)}%`).join(', ');
+    console.log(`${r.target} ${r.run}: its busy Postgres sessions during the load: ${shares || '-'}`);
     if (r.unanswered > 0)
       console.log(
         `note: ${r.target} ${r.run}: ${r.unanswered} events stored whose answer the load generator stopped waiting for`,
@@ -186,6 +190,9 @@ export function printReport(
         accepted: r.accepted,
         perSecond: round1(r.perSecond),
         latency: statsJson(r.latency),
+        sessions: Object.fromEntries(
+          r.sessions.map(([what, share]) => [what, Math.round(share * 1000) / 1000]),
+        ),
         rows: r.rows,
         lost: r.lost,
         unanswered: r.unanswered,

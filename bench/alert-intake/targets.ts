@@ -16,7 +16,7 @@ export interface TargetConfig {
   oncallPath: string;
   /** Every service's alert key (the baseline checks routing keys against them). */
   routingKeys: string[];
-  /** The bot's role: `all` (web and workers in one process, as `npm start`). */
+  /** The bot's role: `all` (web and workers in one process, as `npm start`), or `web` and `worker` apart. */
   role: 'all' | 'web' | 'worker';
   queuePrefix: string;
 }
