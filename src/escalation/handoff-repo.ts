@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/pool.js';
 
-/** A schedule's handoff timer (migration 0018): the row is the truth, BullMQ only wakes the worker. */
+/** A schedule's handoff timer (migration 0015): the row is the truth, BullMQ only wakes the worker. */
 export interface HandoffTimer {
   schedule: string;
   epoch: number;
