@@ -216,9 +216,15 @@ describe('a week of handoffs across the end of summer time', () => {
        VALUES (1, 'Checkout down', 'SEV1', $1, $2), (2, 'Slow search', 'SEV2', $1, $2) RETURNING id`,
       [people.bob, declaredAt],
     );
+    // A page names its escalation (migration 0013): the incident's, started when it was declared.
     await db.pool.query(
-      `INSERT INTO pages (incident_id, epoch, step, loop, target, via) VALUES ($1, 0, 0, 0, $2, 'schedule:primary')`,
-      [incident!.id, people.carol],
+      `WITH escalation AS (
+         INSERT INTO escalations (incident_id, policy_name, policy, state, started_at)
+         VALUES ($1, 'default', '{}', 'triggered', $3) RETURNING id
+       )
+       INSERT INTO pages (escalation_id, incident_id, epoch, step, loop, target, via)
+       SELECT id, $1, 0, 0, 0, $2, 'schedule:primary' FROM escalation`,
+      [incident!.id, people.carol, declaredAt],
     );
     await runUntil('2026-10-29T12:00:00.000Z');
     expect(fake.messages(teamChannel).at(-1)?.text).toBe(
