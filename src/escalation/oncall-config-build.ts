@@ -8,6 +8,7 @@ import type {
   Service,
 } from './oncall-config.js';
 import { type OncallFile, WEEKDAYS } from './oncall-file-schema.js';
+import { buildPeople } from './people.js';
 import { parseInstant, parseLocalDate } from './wall-time.js';
 
 /** The validated file → typed, camelCase config. Everything here was checked before. */
@@ -88,5 +89,6 @@ export function buildConfig(file: OncallFile, source: string): OncallConfig {
       autoPage: file.paging.auto_page,
       allowFastEscalation: file.paging.allow_fast_escalation,
     },
+    people: buildPeople(file),
   };
 }

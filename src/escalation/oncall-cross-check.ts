@@ -1,5 +1,6 @@
 import { formatDuration, parseDuration } from './duration.js';
 import type { Problem } from './oncall-config-problems.js';
+import { checkPeople } from './people.js';
 import { isValidTimeZone, parseInstant } from './wall-time.js';
 
 /** The shortest escalation timing allowed unless `paging.allow_fast_escalation: true`. */
@@ -132,5 +133,6 @@ export function crossCheck(raw: unknown): Problem[] {
     }
     checkPolicy(['paging', 'default_policy'], paging.default_policy);
   }
+  problems.push(...checkPeople(raw, fastAllowed));
   return problems;
 }
