@@ -61,10 +61,10 @@ export interface ServiceDb {
 }
 
 /** A fresh migrated database on the run's Postgres, with an outbox whose queue is a recording fake. */
-export async function serviceDb(adminUrl: string, start: string): Promise<ServiceDb> {
+export async function serviceDb(adminUrl: string, start: string, migrationsDir?: string): Promise<ServiceDb> {
   const url = await createDatabase(adminUrl, 'svc');
   const pool = createPool(url, { max: 4 });
-  await runMigrations(pool);
+  await runMigrations(pool, undefined, migrationsDir);
   const logger = createLogger({ level: 'silent' });
   const clock = fixedClock(start);
   const enqueued = recordingEnqueuer();
