@@ -5,9 +5,11 @@ import { createPool, type Pool } from './db/pool.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
+import { createPageAck } from './escalation/page-ack.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
+import { pageAckRoutes } from './http/page-ack-routes.js';
 import { metricsRoutes, operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createIncidentCards } from './incidents/incident-card.js';
@@ -175,16 +177,29 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       // Socket Mode (SLACK_APP_TOKEN) connects out to Slack; over HTTP this is a no-op.
       shutdown.add(await slackApp.connect());
     }
+    let listening = '';
     const server = createHttpServer({
       slackListener: slackApp?.requestListener ?? null,
       metrics,
       logger,
       fallback: postmortemLinkRoute({ pool, clock, linkKeys }),
       routes: operationalRoutes({ role, pool, redis: producer }),
+      inbound:
+        role === 'worker'
+          ? {}
+          : pageAckRoutes({
+              clock,
+              linkKeys,
+              pageAck: createPageAck({ pool, escalation }),
+              people: oncall?.people ?? {},
+              twilio: config.providers.twilio,
+              baseUrl: () => config.publicUrl ?? listening,
+            }),
     });
     shutdown.addServer(server);
     const port = await listen(server, config.port, options.host);
     const url = `http://${options.host ?? 'localhost'}:${port}`;
+    listening = url;
     let metricsUrl: string | null = null;
     if (config.metricsPort !== undefined) {
       const metricsServer = createHttpServer({

@@ -17,6 +17,12 @@ export interface HttpServerOptions {
   routes: Record<string, RouteHandler>;
   /** GET requests no exact route matched (e.g. `/incidents/<id>/postmortem.md`); 404 when absent. */
   fallback?: RouteHandler;
+  /**
+   * Routes that take any method and answer it themselves (the alert routes): a key ending in `/` is
+   * a prefix (`/alerts/webhook/` serves `/alerts/webhook/<key>`), any other an exact path. The key is
+   * the route's label in metrics and logs, so a secret in the rest of the path never reaches them.
+   */
+  inbound?: Record<string, RouteHandler>;
   metrics: Metrics;
   logger: Logger;
 }
@@ -37,10 +43,22 @@ export function isFutureSlackRequest(req: IncomingMessage, nowMs = Date.now()): 
 
 const KNOWN_ROUTES = new Set(['/slack/events', '/healthz', '/readyz', '/metrics']);
 
+/** The inbound route serving `path`: its exact path, else the longest prefix ending in `/`. */
+function inboundRoute(inbound: Record<string, RouteHandler>, path: string): string | undefined {
+  if (Object.hasOwn(inbound, path) && !path.endsWith('/')) return path;
+  let best: string | undefined;
+  for (const key of Object.keys(inbound)) {
+    if (key.endsWith('/') && path.startsWith(key) && (best === undefined || key.length > best.length))
+      best = key;
+  }
+  return best;
+}
+
 export function createHttpServer({
   slackListener,
   routes,
   fallback,
+  inbound = {},
   metrics,
   logger,
 }: HttpServerOptions): Server {
@@ -49,7 +67,8 @@ export function createHttpServer({
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    const route = KNOWN_ROUTES.has(path) || routes[path] ? path : 'other';
+    const inboundKey = inboundRoute(inbound, path);
+    const route = KNOWN_ROUTES.has(path) || routes[path] ? path : (inboundKey ?? 'other');
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpRequests.inc({ method: req.method ?? 'GET', route, status: String(res.statusCode) });
@@ -63,6 +82,13 @@ export function createHttpServer({
           return sendText(res, 401, 'request timestamp is in the future\n');
         }
         return slackListener(req, res);
+      }
+      if (inboundKey !== undefined) {
+        Promise.resolve(inbound[inboundKey]!(req, res)).catch((error) => {
+          logger.error({ err: error, route: inboundKey }, 'route failed');
+          if (!res.headersSent) sendText(res, 500, 'internal error\n');
+        });
+        return;
       }
       const handler = routes[path] ?? (path.startsWith('/incidents/') ? fallback : undefined);
       if (handler && (req.method === 'GET' || req.method === 'HEAD')) {
