@@ -3,7 +3,6 @@ import { fetchOutcome, isRetryableStatus } from './http-outcome.js';
 
 /** HTTP headers carry ASCII; other text goes as an RFC 2047 encoded word, which ntfy decodes. */
 export function headerText(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for ASCII printable text
   return /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text).toString('base64')}?=`;
 }
 

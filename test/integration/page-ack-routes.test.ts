@@ -5,10 +5,12 @@ import { createPageAck, pageAckUrl } from '../../src/escalation/page-ack.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { pageAckRoutes } from '../../src/http/page-ack-routes.js';
 import { createHttpServer, listen } from '../../src/http/server.js';
+import { createEmailSender } from '../../src/notify/email-sender.js';
 import { linkKeys } from '../../src/postmortem/signed-links.js';
 import { contiguousMigrationsDir } from '../helpers/contiguous-migrations.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { type ServiceDb, serviceDb } from '../helpers/service-deps.js';
+import { startSmtpFake } from '../helpers/smtp-fake.js';
 import { startTwilioFake, type TwilioFake } from '../helpers/twilio-fake.js';
 
 const START = '2026-03-04T10:00:00.000Z';
@@ -115,6 +117,38 @@ describe('acknowledge from anywhere: the signed link', () => {
     expect(expired.status).toBe(403);
     expect(await expired.text()).toContain('expired');
     expect((await stateOf(incidentId))!.state).toBe('triggered');
+  });
+});
+
+describe('the ack link in a page email, as a mail client shows it', () => {
+  it('is in the text and HTML parts, and the HTML link acknowledges after its form is submitted', async () => {
+    const smtp = await startSmtpFake();
+    try {
+      const { incidentId, pageId } = await pagedBob();
+      const sender = createEmailSender(
+        { url: smtp.url, from: 'pager@acme.test' },
+        { tls: { rejectUnauthorized: false } },
+      );
+      const ackUrl = pageAckUrl(base, KEYS, pageId, db.clock.now());
+      const outcome = await sender.send('bob@acme.test', {
+        pageId,
+        severity: 'SEV1',
+        title: 'SEV1 Payments failing',
+        body: 'You are paged.',
+        ackUrl,
+      });
+      expect(outcome.ok).toBe(true);
+      const { mail } = smtp.received.at(-1)!;
+      expect(mail.text).toContain(ackUrl);
+      const href = /href="([^"]+)"/.exec(String(mail.html))![1]!.replaceAll('&amp;', '&');
+      expect(href).toBe(ackUrl);
+      expect((await fetch(href)).status).toBe(200);
+      expect((await stateOf(incidentId))!.state).toBe('triggered');
+      expect((await fetch(href, { method: 'POST' })).status).toBe(200);
+      expect((await stateOf(incidentId))!.state).toBe('acknowledged');
+    } finally {
+      await smtp.close();
+    }
   });
 });
 
