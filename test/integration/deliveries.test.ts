@@ -7,6 +7,7 @@ import { parseOncallConfig } from '../../src/escalation/oncall-config.js';
 import { createTwilioSenders } from '../../src/notify/twilio-sender.js';
 import { contiguousMigrationsDir } from '../helpers/contiguous-migrations.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
+import { pagedIncident } from '../helpers/paged-incident.js';
 import { type ServiceDb, serviceDb } from '../helpers/service-deps.js';
 import { startTwilioFake, type TwilioFake } from '../helpers/twilio-fake.js';
 
@@ -16,7 +17,6 @@ const ONCALL = oncallFixture({ levels: [['user:U0BOB', '5m']] }).replaceAll('{bo
 let db: ServiceDb;
 let escalation: EscalationService;
 let twilio: TwilioFake;
-let number = 0;
 
 beforeAll(async () => {
   db = await serviceDb(inject('postgresAdminUrl'), START, contiguousMigrationsDir());
@@ -29,19 +29,7 @@ afterAll(async () => {
 });
 
 /** A SEV1 incident paging U0BOB at level 1: the page's id. */
-async function pagedBob(): Promise<{ incidentId: number; pageId: number }> {
-  db.clock.set(START);
-  const { rows } = await db.pool.query<{ id: string }>(
-    `INSERT INTO incidents (number, title, severity, status, reporter_id, declared_at)
-     VALUES ($1, 'Payments failing', 'SEV1', 'investigating', 'U0ALICE', $2) RETURNING id`,
-    [++number, db.clock.now()],
-  );
-  const incidentId = Number(rows[0]!.id);
-  await escalation.start(incidentId, { service: null });
-  expect(await escalation.fireStep({ incidentId, epoch: 0, step: 0, loop: 0 })).toBe('paged');
-  const [page] = await db.rows<{ id: string }>('SELECT id FROM pages WHERE incident_id = $1', [incidentId]);
-  return { incidentId, pageId: Number(page!.id) };
-}
+const pagedBob = () => pagedIncident(db, escalation, START);
 
 const deliverOne = () =>
   createDeliverOne({

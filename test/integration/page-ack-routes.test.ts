@@ -9,6 +9,7 @@ import { createEmailSender } from '../../src/notify/email-sender.js';
 import { linkKeys } from '../../src/postmortem/signed-links.js';
 import { contiguousMigrationsDir } from '../helpers/contiguous-migrations.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
+import { pagedIncident } from '../helpers/paged-incident.js';
 import { type ServiceDb, serviceDb } from '../helpers/service-deps.js';
 import { startSmtpFake } from '../helpers/smtp-fake.js';
 import { startTwilioFake, type TwilioFake } from '../helpers/twilio-fake.js';
@@ -29,7 +30,6 @@ let escalation: EscalationService;
 let twilio: TwilioFake;
 let base: string;
 let close: () => void;
-let number = 0;
 
 beforeAll(async () => {
   db = await serviceDb(inject('postgresAdminUrl'), START, contiguousMigrationsDir());
@@ -59,19 +59,7 @@ afterAll(async () => {
   await db?.pool.end();
 });
 
-async function pagedBob(): Promise<{ incidentId: number; pageId: number }> {
-  db.clock.set(START);
-  const { rows } = await db.pool.query<{ id: string }>(
-    `INSERT INTO incidents (number, title, severity, status, reporter_id, declared_at)
-     VALUES ($1, 'Payments failing', 'SEV1', 'investigating', 'U0ALICE', $2) RETURNING id`,
-    [++number, db.clock.now()],
-  );
-  const incidentId = Number(rows[0]!.id);
-  await escalation.start(incidentId, { service: null });
-  await escalation.fireStep({ incidentId, epoch: 0, step: 0, loop: 0 });
-  const [page] = await db.rows<{ id: string }>('SELECT id FROM pages WHERE incident_id = $1', [incidentId]);
-  return { incidentId, pageId: Number(page!.id) };
-}
+const pagedBob = () => pagedIncident(db, escalation, START);
 
 const stateOf = async (incidentId: number) =>
   (
