@@ -30,7 +30,7 @@ const SAID: Record<PageAckOutcome, string> = {
 function html(res: ServerResponse, status: number, title: string, content: string) {
   for (const [name, value] of Object.entries(LINK_RESPONSE_HEADERS)) res.setHeader(name, value);
   // The confirmation form posts back to itself; a sandboxed page may still submit forms.
-  res.setHeader('content-security-policy', "sandbox allow-forms; default-src 'none'; form-action 'self'");
+  res.setHeader('content-security-policy', "sandbox allow-forms; default-src 'none'");
   sendText(
     res,
     status,

@@ -76,6 +76,9 @@ describe('acknowledge from anywhere: the signed link', () => {
     expect(link).toMatch(new RegExp(`^${base}/pages/${pageId}/ack\\?expires=\\d+&sig=[0-9a-f]{64}$`));
     const shown = await fetch(link);
     expect(shown.status).toBe(200);
+    expect(shown.headers.get('cache-control')).toBe('private, no-store');
+    expect(shown.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(shown.headers.get('content-security-policy')).toContain('sandbox allow-forms');
     const page = await shown.text();
     expect(page).toContain('<form method="post"');
     expect(page).toContain(`action="/pages/${pageId}/ack?expires=`);
