@@ -14,12 +14,16 @@ import { createCoverService } from './escalation/cover-service.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createHandoffService } from './escalation/handoff-service.js';
+import { OncallConfigError } from './escalation/oncall-config.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
+import { createPageAck } from './escalation/page-ack.js';
 import { createPageDelivery } from './escalation/page-delivery.js';
 import { createPageNotes } from './escalation/page-notes.js';
+import { providerProblems } from './escalation/people.js';
 import { alertRoutes } from './http/alert-routes.js';
 import { CALENDAR_PATH_PREFIX, calendarFeedPath, calendarFeedRoute } from './http/calendar-route.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
+import { pageAckRoutes } from './http/page-ack-routes.js';
 import { metricsRoutes, operationalRoutes, postmortemLinkRoute } from './http/routes.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createIncidentCards } from './incidents/incident-card.js';
@@ -34,6 +38,7 @@ import { createReconciler } from './jobs/reconciler.js';
 import { createRetentionSweep } from './jobs/retention-sweep.js';
 import { startWorkers } from './jobs/workers.js';
 import { createLogger, type Logger } from './logger.js';
+import { configuredChannels } from './notify/providers.js';
 import { loadOrCreateLinkKey } from './postmortem/link-keys-repo.js';
 import { recordPostmortemFile } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
@@ -133,6 +138,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       config.oncallEnv,
     );
     if (!oncall) logger.warn('no oncall.yaml: incidents are declared but nobody is paged');
+    // A rule whose channel has no provider would page nobody that way: refused, as config:check does.
+    const unreachable = oncall ? providerProblems(oncall.people, configuredChannels(config.providers)) : [];
+    if (unreachable.length > 0) throw new OncallConfigError(oncall!.source, unreachable);
     await runMigrations(pool, logger);
     // Postmortem links have keys of their own, never derived from a Slack secret (see SECURITY.md).
     const linkKeys = toLinkKeys(config.linkSigningKeys ?? [await loadOrCreateLinkKey(pool)]);
@@ -257,6 +265,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
                 calendar,
                 displayNames: createUserNames(createSlackClient(slack, logger)).lookupNames,
                 logger,
+              }),
+              ...pageAckRoutes({
+                clock,
+                linkKeys,
+                pageAck: createPageAck({ pool, escalation, alerts }),
+                people: oncall?.people ?? {},
+                twilio: config.providers.twilio,
+                baseUrl,
               }),
             },
     });

@@ -87,6 +87,24 @@ const envShape = z.object({
     .min(1, 'must be at least 1 day')
     .default(30),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  SMTP_URL: z
+    .url({
+      protocol: /^smtps?$/,
+      error: 'must be an smtp:// or smtps:// URL such as smtp://user:pass@host:587',
+    })
+    .optional(),
+  EMAIL_FROM: z.email('must be the sender address of page emails, e.g. pager@example.com').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC followed by 32 hex digits)')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the Twilio auth token (Console → Account info)').optional(),
+  TWILIO_FROM: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be the Twilio number pages come from, in E.164 (+15551230000)')
+    .optional(),
+  TWILIO_API_URL: z.url('must be a URL such as https://api.twilio.com').default('https://api.twilio.com'),
+  PUSH_URL: z.url('must be the base URL of an ntfy-compatible server, e.g. https://ntfy.sh').optional(),
 });
 
 /** The names of every variable the bot reads (docker-compose.yml may set no others). */
@@ -128,6 +146,8 @@ export interface Config {
   /** Processed Slack event ids and declare idempotency keys older than this are deleted. */
   retentionDays: number;
   logLevel: (typeof logLevels)[number];
+  /** Providers of the non-Slack channels (`people:` in oncall.yaml); each null when not configured. */
+  providers: NotifyProviders;
   /** Where `${VAR}` in oncall.yaml is looked up: the same environment, never logged. */
   oncallEnv: Readonly<Record<string, string | undefined>>;
 }
@@ -154,6 +174,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new AppError('config_invalid', `Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const providerLines: string[] = [];
+  const providers = notifyProviders(e, providerLines);
+  if (providerLines.length > 0) {
+    throw new AppError('config_invalid', `Invalid configuration:\n${providerLines.join('\n')}`);
+  }
   return {
     sandbox: e.SLACK_BOT_TOKEN === undefined && e.SLACK_SIGNING_SECRET === undefined,
     slack: {
@@ -180,7 +205,41 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    providers,
     oncallEnv: Object.freeze({ ...env }),
+  };
+}
+
+/** The secrets here (SMTP password, Twilio auth token) must never be logged. */
+export interface NotifyProviders {
+  email: { url: string; from: string } | null;
+  twilio: { accountSid: string; authToken: string; from: string; apiUrl: string } | null;
+  push: { url: string } | null;
+}
+
+/** A provider is configured by all of its variables or none; half a provider is a mistake. */
+function notifyProviders(e: z.output<typeof envShape>, lines: string[]): NotifyProviders {
+  const group = <K extends keyof typeof e>(keys: readonly K[]): boolean => {
+    const set = keys.filter((key) => e[key] !== undefined);
+    if (set.length > 0 && set.length < keys.length) {
+      const missing = keys.filter((key) => e[key] === undefined);
+      lines.push(
+        `  ${missing.join(', ')}: ${missing.length === 1 ? 'is' : 'are'} required with ${set.join(', ')}`,
+      );
+    }
+    return set.length === keys.length;
+  };
+  return {
+    email: group(['SMTP_URL', 'EMAIL_FROM']) ? { url: e.SMTP_URL!, from: e.EMAIL_FROM! } : null,
+    twilio: group(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'])
+      ? {
+          accountSid: e.TWILIO_ACCOUNT_SID!,
+          authToken: e.TWILIO_AUTH_TOKEN!,
+          from: e.TWILIO_FROM!,
+          apiUrl: e.TWILIO_API_URL,
+        }
+      : null,
+    push: e.PUSH_URL === undefined ? null : { url: e.PUSH_URL },
   };
 }
 

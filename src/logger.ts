@@ -24,6 +24,13 @@ export const REDACT_PATHS = [
   '*.response_url',
   'signedUrl',
   '*.signedUrl',
+  'authToken',
+  '*.authToken',
+  '*.*.authToken',
+  'ackUrl',
+  '*.ackUrl',
+  'headers["x-twilio-signature"]',
+  'req.headers["x-twilio-signature"]',
 ];
 
 export function createLogger(options: { level: string; destination?: NodeJS.WritableStream }): Logger {
@@ -50,7 +57,8 @@ export function scrubSecrets(text: string): string {
     .replace(/xox[a-z]-[A-Za-z0-9-]+/g, 'xox?-[redacted]')
     .replace(/https:\/\/hooks\.slack\.com\/\S+/g, '[redacted-url]')
     .replace(/([?&]sig(?:nature)?=)[^&\s"]+/gi, '$1[redacted]')
-    .replace(/(\/oncall\/calendar\/)[A-Za-z0-9_-]+/g, '$1[redacted]');
+    .replace(/(\/oncall\/calendar\/)[A-Za-z0-9_-]+/g, '$1[redacted]')
+    .replace(/(smtps?:\/\/[^:@/\s]*:)[^@/\s]+@/gi, '$1[redacted]@');
 }
 
 const join = (msg: unknown[]) =>

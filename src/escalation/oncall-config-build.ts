@@ -8,6 +8,7 @@ import type {
   Service,
 } from './oncall-config.js';
 import { type OncallFile, WEEKDAYS } from './oncall-file-schema.js';
+import { buildPeople } from './people.js';
 import { parseInstant, parseLocalDate } from './wall-time.js';
 
 /** `notify_before` (checked by the schema): `off` or `0` turn the advance DM off. */
@@ -106,5 +107,6 @@ export function buildConfig(file: OncallFile, source: string): OncallConfig {
       allowFastEscalation: file.paging.allow_fast_escalation,
       groupWindowMs: parseDuration(file.paging.group_window)!,
     },
+    people: buildPeople(file),
   };
 }

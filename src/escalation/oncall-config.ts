@@ -8,6 +8,7 @@ import { defaultMessage, describeIssue, formatProblem, inDocumentOrder } from '.
 import { crossCheck } from './oncall-cross-check.js';
 import { type OncallEnv, substituteEnv } from './oncall-env.js';
 import { oncallFileSchema } from './oncall-file-schema.js';
+import type { Person } from './people.js';
 
 export { MIN_ESCALATION_MS } from './oncall-cross-check.js';
 
@@ -144,6 +145,8 @@ export interface OncallConfig {
   escalationPolicies: Record<string, EscalationPolicy>;
   services: Record<string, Service>;
   paging: PagingSettings;
+  /** How each person is reached (`people:`); a person not listed gets Slack DMs only. */
+  people: Record<string, Person>;
 }
 
 /** An invalid `oncall.yaml`: every problem at once, each as `path: what is wrong`. */

@@ -1,5 +1,6 @@
 import { formatDuration, parseDuration } from './duration.js';
 import type { Problem } from './oncall-config-problems.js';
+import { checkPeople } from './people.js';
 import { isValidTimeZone, parseInstant } from './wall-time.js';
 
 /** The shortest escalation timing allowed unless `paging.allow_fast_escalation: true`. */
@@ -165,6 +166,7 @@ export function crossCheck(raw: unknown): Problem[] {
     checkPolicy(['paging', 'default_policy'], paging.default_policy);
   }
   if (isMapping(raw.services)) problems.push(...checkAlertSettings(raw.services, checkTiming));
+  problems.push(...checkPeople(raw, fastAllowed));
   return problems;
 }
 

@@ -300,6 +300,55 @@ const paging = z.strictObject({
     .describe('Allow escalation timings under one minute (tests and the sandbox only)'),
 });
 
+export const CHANNELS = ['slack', 'push', 'sms', 'voice', 'email'] as const;
+
+const notifyRule = z
+  .strictObject({
+    via: z
+      .enum(CHANNELS, { error: `expected one of ${CHANNELS.join(', ')}` })
+      .describe('How to reach the person'),
+    after: duration
+      .default('0m')
+      .describe(
+        "Wait this long after the person's level paged them (under a minute only with allow_fast_escalation)",
+      ),
+  })
+  .describe('One way to reach the person, tried while the page is unacknowledged');
+
+const personSettings = z
+  .strictObject({
+    phone: z
+      .string({ error: 'expected a phone number in E.164 form such as "+15551230001" (quoted)' })
+      .regex(/^\+[1-9]\d{6,14}$/, 'expected a phone number in E.164 form such as "+15551230001" (quoted)')
+      .optional()
+      .describe('For via: sms and via: voice, in E.164 form'),
+    push_topic: z
+      .string({ error: 'expected a topic name of letters, digits, "_" or "-"' })
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a topic name of letters, digits, "_" or "-"')
+      .optional()
+      .describe('For via: push: POST <PUSH_URL>/<push_topic>'),
+    email: z
+      .string({ error: 'expected an email address' })
+      .regex(new RegExp(`^${EMAIL}$`), 'expected an email address')
+      .optional()
+      .describe("For via: email (default: the person's key when it is an email)"),
+    notify: z.array(notifyRule).min(1, 'expected at least one rule').optional().describe('Tried in order'),
+    quiet_hours: z
+      .strictObject({
+        from: localTime.describe('Start, local time'),
+        to: localTime.describe('End, local time; at or before `from` it runs past midnight'),
+        only: z
+          .array(z.enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(', ')}` }))
+          .default([])
+          .describe('Severities that still call and text during quiet hours'),
+      })
+      .optional()
+      .describe(
+        'Inside this window (top-level timezone) sms and voice are skipped unless the severity is listed',
+      ),
+  })
+  .describe('How to reach one person (keyed by Slack user id or email)');
+
 export const oncallFileSchema = z
   .strictObject({
     timezone: timeZone.optional().describe('Default IANA zone for schedules that name none'),
@@ -308,6 +357,10 @@ export const oncallFileSchema = z
     escalation_policies: z.record(name, escalationPolicy),
     services: z.record(name, service).default({}),
     paging,
+    people: z
+      .record(person, personSettings)
+      .default({})
+      .describe('How each person is reached; without an entry, by Slack DM only'),
   })
   .describe('incident-bot on-call configuration (oncall.yaml)');
 

@@ -23,6 +23,8 @@ describe('logs', () => {
         headers: { authorization: 'Bearer xoxb-header', 'x-slack-signature': 'v0=abc' },
         response_url: 'https://hooks.slack.com/commands/T1/secret',
         signedUrl: 'https://bot.example/incidents/1/postmortem.md?sig=abc',
+        providers: { twilio: { authToken: 'twilio-token-secret' } },
+        message: { ackUrl: 'https://bot.example/pages/1/ack?expires=1&sig=def' },
         incident: 12,
       },
       'declared',
@@ -36,6 +38,8 @@ describe('logs', () => {
       'v0=abc',
       'commands/T1/secret',
       'sig=abc',
+      'twilio-token-secret',
+      'sig=def',
     ]) {
       expect(line).not.toContain(secret);
     }

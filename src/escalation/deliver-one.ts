@@ -1,0 +1,91 @@
+import type { Clock } from '../clock.js';
+import type { Pool } from '../db/pool.js';
+import { isThrottled, THROTTLE_WINDOW_MS } from '../notify/throttle.js';
+import {
+  claimDelivery,
+  type Delivery,
+  type DeliveryStatus,
+  findDelivery,
+  finishDelivery,
+  isPageOpen,
+  listSentSince,
+} from './deliveries-repo.js';
+import { type ChannelSender, type PageMessage, type RetryOptions, sendWithRetry } from './delivery-port.js';
+import type { Channel } from './people.js';
+
+/** A worker that claimed a delivery and went silent this long is presumed dead; another may send it. */
+export const CLAIM_LEASE_MS = 2 * 60_000;
+
+export interface DeliverOneDeps {
+  pool: Pool;
+  clock: Clock;
+  /** The configured channels (Slack DMs go through the existing page sender, not here). */
+  senders: Partial<Record<Exclude<Channel, 'slack'>, ChannelSender>>;
+  /** The page as every non-Slack channel says it, with its signed ack link. */
+  compose(pageId: number): Promise<PageMessage>;
+  retry?: RetryOptions;
+}
+
+export type DeliverResult = { status: DeliveryStatus; delivery: Delivery | null; sentNow: boolean };
+
+/**
+ * Delivers one planned step, idempotently: a step already finished, or being sent by another worker,
+ * is left alone; a page acknowledged meanwhile skips it; a contact over its throttle is recorded as
+ * throttled (the next rule continues). The adapter only sends; the outcome is recorded here.
+ */
+export function createDeliverOne(deps: DeliverOneDeps) {
+  const { pool, clock } = deps;
+  return async function deliverOne(deliveryId: number): Promise<DeliverResult> {
+    const now = clock.now();
+    const claimed = await claimDelivery(pool, deliveryId, now, new Date(now.getTime() - CLAIM_LEASE_MS));
+    if (!claimed) {
+      const current = await findDelivery(pool, deliveryId);
+      return { status: current?.status ?? 'skipped', delivery: current, sentNow: false };
+    }
+    const finish = async (outcome: Parameters<typeof finishDelivery>[2]): Promise<DeliverResult> => {
+      await finishDelivery(pool, deliveryId, outcome);
+      return {
+        status: outcome.status,
+        delivery: await findDelivery(pool, deliveryId),
+        sentNow: outcome.status === 'sent',
+      };
+    };
+    if (!(await isPageOpen(pool, claimed.pageId))) {
+      return finish({ status: 'skipped', error: 'page no longer open', attempts: 0, at: now });
+    }
+    const sender = claimed.channel === 'slack' ? undefined : deps.senders[claimed.channel];
+    if (!sender) {
+      return finish({
+        status: 'failed',
+        error: `${claimed.channel} is not configured`,
+        attempts: 0,
+        at: now,
+      });
+    }
+    const recent = await listSentSince(
+      pool,
+      claimed.channel,
+      claimed.target,
+      new Date(now.getTime() - THROTTLE_WINDOW_MS),
+    );
+    if (isThrottled(claimed.channel, recent, now)) {
+      return finish({
+        status: 'throttled',
+        error: `over the ${claimed.channel} limit for ${claimed.target}`,
+        attempts: 0,
+        at: now,
+      });
+    }
+    const outcome = await sendWithRetry(
+      sender,
+      claimed.target,
+      await deps.compose(claimed.pageId),
+      deps.retry,
+    );
+    return finish(
+      outcome.ok
+        ? { status: 'sent', receipt: outcome.receipt, attempts: outcome.attempts, at: clock.now() }
+        : { status: 'failed', error: outcome.error, attempts: outcome.attempts, at: clock.now() },
+    );
+  };
+}
