@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAlertService } from '../../src/alerts/alert-service.js';
+import { createAlertPaging } from '../../src/escalation/alert-paging.js';
 import { createEscalationService, type EscalationService } from '../../src/escalation/escalation-service.js';
 import { parseOncallConfig } from '../../src/escalation/oncall-config.js';
 import { createPageAck, pageAckUrl } from '../../src/escalation/page-ack.js';
@@ -7,6 +9,7 @@ import { pageAckRoutes } from '../../src/http/page-ack-routes.js';
 import { createHttpServer, listen } from '../../src/http/server.js';
 import { createEmailSender } from '../../src/notify/email-sender.js';
 import { linkKeys } from '../../src/postmortem/signed-links.js';
+import { insertAlertGroup, startAlertGroup } from '../helpers/alert-fixture.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { pagedIncident } from '../helpers/paged-incident.js';
 import { type ServiceDb, serviceDb } from '../helpers/service-deps.js';
@@ -207,5 +210,41 @@ describe('Twilio webhooks', () => {
       await (await twilio.postSigned(url, { From: BOB_PHONE, To: BOT_NUMBER, Body: 'ok' })).text(),
     ).toContain('Reply ACK');
     expect((await stateOf(incidentId))!.state).toBe('triggered');
+  });
+});
+
+describe('acknowledge from anywhere: an alert page', () => {
+  it("acknowledges the alert group through intake, so its alerts say who, and stops the group's escalation", async () => {
+    const paging = createAlertPaging({ escalation, outbox: db.outbox });
+    const alerts = createAlertService({ ...db, paging, groupWindowMs: 120_000 });
+    const groupId = await insertAlertGroup(db.pool, { service: 'checkout', alerts: 2 });
+    expect(await startAlertGroup(db.pool, paging, { id: groupId, service: 'checkout' })).toBe(true);
+    const [esc] = await db.rows<{ id: string }>('SELECT id FROM escalations WHERE alert_group_id = $1', [
+      groupId,
+    ]);
+    expect(await escalation.fireStep({ escalationId: Number(esc!.id), epoch: 0, step: 0, loop: 0 })).toBe(
+      'paged',
+    );
+    const [page] = await db.rows<{ id: string }>('SELECT id FROM pages WHERE alert_group_id = $1', [groupId]);
+
+    const pageAck = createPageAck({ pool: db.pool, escalation, alerts });
+    expect(await pageAck.acknowledgePage(Number(page!.id))).toBe('acknowledged');
+    expect(
+      await db.rows('SELECT status, acknowledged_by FROM alerts WHERE alert_group_id = $1 ORDER BY id', [
+        groupId,
+      ]),
+    ).toEqual([
+      { status: 'acknowledged', acknowledged_by: 'U0BOB' },
+      { status: 'acknowledged', acknowledged_by: 'U0BOB' },
+    ]);
+    expect(await db.rows('SELECT state FROM escalations WHERE alert_group_id = $1', [groupId])).toEqual([
+      { state: 'acknowledged' },
+    ]);
+    // A second press (the link opened twice) changes nothing.
+    expect(await pageAck.acknowledgePage(Number(page!.id))).toBe('not_paging');
+    // Without intake wired, an alert page cannot be acknowledged from a link.
+    expect(await createPageAck({ pool: db.pool, escalation }).acknowledgePage(Number(page!.id))).toBe(
+      'no_page',
+    );
   });
 });
