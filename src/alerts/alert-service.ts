@@ -150,9 +150,12 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const next = await paging.stopGroup(tx, transition.id, transition);
       if (next) after.work.push(next);
     }
+    // Only existing groups linked to an incident have a timeline to follow (a group opened here that
+    // opens an incident records its events as it links), so most batches skip this round trip.
+    const linked = new Set(state.linked ?? []);
     await deps.incidents?.recordAlertActivity(
       tx,
-      writes.touches.map((t) => t.id),
+      writes.touches.filter((t) => linked.has(t.id)).map((t) => t.id),
     );
     return writes.results;
   }
