@@ -167,7 +167,7 @@ export async function countRepeats(
            ), refreshed AS (
              ${deferredRefreshesSql(`(SELECT DISTINCT $3::text AS job, $4::text || alert_group_id AS key,
                  jsonb_build_object('groupId', alert_group_id) AS payload, $5::timestamptz AS run_at,
-                 $6::int AS deadline_ms, true AS coalescing FROM repeated) f`)}
+                 $6::int AS deadline_ms, true AS coalescing FROM repeated ORDER BY key) f`)}
            )
            SELECT (SELECT json_agg(json_build_object('i', d.i, 'id', r.id)) FROM d JOIN repeated r ON r.service = d.service AND r.dedup_key = d."dedupKey")
                     AS counted,
