@@ -105,3 +105,82 @@ export async function writeBatch(db: Queryable, input: BatchWriteInput): Promise
   });
   return new Set(rows.map((row) => row.key));
 }
+
+/** A repeated trigger for the fast path (see countRepeats): its index in the batch and what it records. */
+export interface RepeatInput {
+  i: number;
+  service: string;
+  dedupKey: string;
+  source: string;
+  actor: string;
+  payload: unknown;
+}
+
+/** How the fast path writes a group's deferred refresh (built in SQL from the group id). */
+export interface RefreshTemplate {
+  job: string;
+  keyPrefix: string;
+  runAt: Date;
+  deadlineMs: number;
+}
+
+/**
+ * The fast path for repeated triggers: one autocommit statement, no advisory lock. Adds each open
+ * alert's repeats to its count, records the events and writes the groups' deferred refreshes where
+ * none is pending. Only alerts open and of a group without an incident (whose timeline would record
+ * the events) are counted; the others are left to the locked path. A concurrent resolve is seen
+ * under the row lock (the status is checked again), so a repeat never counts on a resolved alert.
+ * Returns the indexes counted with their alerts, and the groups whose refresh was written (to dispatch).
+ */
+export async function countRepeats(
+  db: Queryable,
+  input: { events: RepeatInput[]; now: Date; refresh: RefreshTemplate },
+): Promise<{ counted: { i: number; id: number }[]; refreshed: number[] }> {
+  const { rows } = await db.query<{
+    counted: { i: number; id: number }[] | null;
+    refreshed: string[] | null;
+  }>({
+    name: 'alerts-count-repeats',
+    text: `WITH d AS (
+             SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(i int, service text, "dedupKey" text, source text,
+               actor text, payload jsonb)
+           ), pairs AS (
+             SELECT service, "dedupKey", count(*)::int AS n FROM d GROUP BY service, "dedupKey"
+           ), open AS (
+             SELECT x.id, p.n FROM pairs p
+             CROSS JOIN LATERAL (
+               SELECT a.id FROM alerts a JOIN alert_groups g ON g.id = a.alert_group_id
+                WHERE a.service = p.service AND a.dedup_key = p."dedupKey" AND a.status <> 'resolved'
+                  AND g.incident_id IS NULL
+                LIMIT 1
+             ) x
+           ), repeated AS (
+             UPDATE alerts a SET count = a.count + o.n, last_seen_at = greatest(a.last_seen_at, $2)
+               FROM open o
+              WHERE a.id = o.id AND a.status <> 'resolved'
+             RETURNING a.id, a.service, a.dedup_key, a.alert_group_id
+           ), recorded AS (
+             INSERT INTO alert_events (alert_id, service, source, action, actor, received_at, payload)
+             SELECT r.id, d.service, d.source, 'trigger', d.actor, $2, d.payload
+               FROM d JOIN repeated r ON r.service = d.service AND r.dedup_key = d."dedupKey"
+              ORDER BY d.i
+           ), refreshed AS (
+             ${deferredRefreshesSql(`(SELECT DISTINCT $3::text AS job, $4::text || alert_group_id AS key,
+                 jsonb_build_object('groupId', alert_group_id) AS payload, $5::timestamptz AS run_at,
+                 $6::int AS deadline_ms, true AS coalescing FROM repeated ORDER BY key) f`)}
+           )
+           SELECT (SELECT json_agg(json_build_object('i', d.i, 'id', r.id)) FROM d JOIN repeated r ON r.service = d.service AND r.dedup_key = d."dedupKey")
+                    AS counted,
+                  (SELECT array_agg(substr(key, length($4::text) + 1)::bigint) FROM refreshed) AS refreshed`,
+    values: [
+      JSON.stringify(input.events),
+      input.now,
+      input.refresh.job,
+      input.refresh.keyPrefix,
+      input.refresh.runAt,
+      input.refresh.deadlineMs,
+    ],
+  });
+  const row = rows[0]!;
+  return { counted: row.counted ?? [], refreshed: (row.refreshed ?? []).map(Number) };
+}

@@ -47,6 +47,8 @@ export interface BatchState {
   windowGroups: OpenGroup[];
   /** Services with a maintenance window in force. */
   held: string[];
+  /** Of the groups above (and of the open alerts), those linked to an incident. */
+  linked?: number[];
 }
 
 /**
@@ -76,33 +78,44 @@ export async function readBatchState(
     text: `WITH held AS (
              SELECT DISTINCT service FROM maintenance_windows
               WHERE service = ANY($3::text[]) AND ended_at IS NULL AND starts_at <= $4 AND ends_at > $4
+           ), open_alerts AS (
+             SELECT a.id, a.service, a.dedup_key, a.alert_group_id, a.status
+               FROM jsonb_to_recordset($1::jsonb) AS p(service text, "dedupKey" text)
+               CROSS JOIN LATERAL (
+                 SELECT * FROM alerts a
+                  WHERE a.service = p.service AND a.dedup_key = p."dedupKey" AND a.status <> 'resolved'
+                  LIMIT 1
+               ) a
+           ), keyed AS (
+             SELECT g.id, g.service, g.group_key
+               FROM jsonb_to_recordset($2::jsonb) AS k(service text, "groupKey" text)
+               CROSS JOIN LATERAL (
+                 SELECT * FROM alert_groups g
+                  WHERE g.service = k.service AND g.group_key = k."groupKey" AND g.state <> 'resolved'
+                  LIMIT 1
+               ) g
+           ), windowed AS (
+             SELECT w.id, w.service, w.group_key
+               FROM unnest($3::text[]) AS s(service)
+               CROSS JOIN LATERAL (
+                 SELECT g.id, g.service, g.group_key FROM alert_groups g
+                  WHERE g.service = s.service AND g.state = 'firing' AND g.opened_at >= $5
+                    AND g.held = (s.service IN (SELECT service FROM held))
+                  ORDER BY g.opened_at DESC LIMIT 1) w
            )
            SELECT json_build_object(
              'alerts', (SELECT coalesce(json_agg(json_build_object('id', a.id, 'service', a.service,
                           'dedupKey', a.dedup_key, 'groupId', a.alert_group_id, 'status', a.status)), '[]')
-                          FROM jsonb_to_recordset($1::jsonb) AS p(service text, "dedupKey" text)
-                          CROSS JOIN LATERAL (
-                            SELECT * FROM alerts a
-                             WHERE a.service = p.service AND a.dedup_key = p."dedupKey" AND a.status <> 'resolved'
-                             LIMIT 1
-                          ) a),
+                          FROM open_alerts a),
              'keyedGroups', (SELECT coalesce(json_agg(json_build_object('id', g.id, 'service', g.service,
-                          'groupKey', g.group_key)), '[]')
-                          FROM jsonb_to_recordset($2::jsonb) AS k(service text, "groupKey" text)
-                          CROSS JOIN LATERAL (
-                            SELECT * FROM alert_groups g
-                             WHERE g.service = k.service AND g.group_key = k."groupKey" AND g.state <> 'resolved'
-                             LIMIT 1
-                          ) g),
+                          'groupKey', g.group_key)), '[]') FROM keyed g),
              'windowGroups', (SELECT coalesce(json_agg(json_build_object('id', w.id, 'service', w.service,
-                          'groupKey', w.group_key)), '[]')
-                          FROM unnest($3::text[]) AS s(service)
-                          CROSS JOIN LATERAL (
-                            SELECT g.id, g.service, g.group_key FROM alert_groups g
-                             WHERE g.service = s.service AND g.state = 'firing' AND g.opened_at >= $5
-                               AND g.held = (s.service IN (SELECT service FROM held))
-                             ORDER BY g.opened_at DESC LIMIT 1) w),
+                          'groupKey', w.group_key)), '[]') FROM windowed w),
              'held', (SELECT coalesce(json_agg(service), '[]') FROM held),
+             'linked', (SELECT coalesce(json_agg(g.id), '[]') FROM alert_groups g
+                          WHERE g.incident_id IS NOT NULL AND g.id = ANY(ARRAY(
+                            SELECT alert_group_id FROM open_alerts UNION SELECT id FROM keyed
+                            UNION SELECT id FROM windowed))),
              'ids', json_build_object(
                'groups', ARRAY(SELECT nextval(pg_get_serial_sequence('alert_groups', 'id')) FROM generate_series(1, $6)),
                'alerts', ARRAY(SELECT nextval(pg_get_serial_sequence('alerts', 'id')) FROM generate_series(1, $7)))

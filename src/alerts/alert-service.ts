@@ -12,7 +12,7 @@ import { alertGroupRefreshJob } from '../jobs/alert-group-refresh.js';
 import type { Effect, Outbox } from '../jobs/outbox.js';
 import { insertOutboxEntries } from '../jobs/outbox-repo.js';
 import { planBatch } from './alert-batch.js';
-import { writeBatch } from './alert-batch-repo.js';
+import { countRepeats, writeBatch } from './alert-batch-repo.js';
 import {
   findGroupService,
   lockServices,
@@ -62,6 +62,8 @@ interface AfterTransaction {
   effects: Effect[];
   work: AfterCommit[];
 }
+
+const pairOf = (event: AlertEvent) => `${event.service}\u0000${event.dedupKey}`;
 
 /** How calls are grouped into transactions (see db/batched.ts), per shard. */
 const BATCH = { maxInFlight: 2, overlapAfterMs: 100, maxBatch: 256 };
@@ -148,9 +150,12 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const next = await paging.stopGroup(tx, transition.id, transition);
       if (next) after.work.push(next);
     }
+    // Only existing groups linked to an incident have a timeline to follow (a group opened here that
+    // opens an incident records its events as it links), so most batches skip this round trip.
+    const linked = new Set(state.linked ?? []);
     await deps.incidents?.recordAlertActivity(
       tx,
-      writes.touches.map((t) => t.id),
+      writes.touches.filter((t) => linked.has(t.id)).map((t) => t.id),
     );
     return writes.results;
   }
@@ -171,19 +176,91 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     return result;
   }
 
+  /**
+   * (service, dedup key) pairs this process saw open lately: only their triggers try the fast path
+   * (countRepeats), so a stream of new alerts does not pay a round trip for nothing. A hint only:
+   * Postgres decides, and a pair it finds not open goes the locked way.
+   */
+  const seenOpen = new Set<string>();
+  const SEEN_OPEN_MAX = 100_000;
+  /** Per call, the results of its events counted by the fast path (a retried call skips them). */
+  const counted = new WeakMap<AlertEvent[], Map<number, IngestResult>>();
+
+  /** Counts the batch's repeats of open alerts without the services' locks (one autocommit statement). */
+  async function countRepeatsFirst(calls: AlertEvent[][]): Promise<void> {
+    const all = calls.flatMap((call) => call.map((event, index) => ({ event, call, index })));
+    const settling = new Set(all.filter((x) => x.event.action !== 'trigger').map((x) => pairOf(x.event)));
+    const candidates = all.filter(
+      (x) =>
+        x.event.action === 'trigger' &&
+        seenOpen.has(pairOf(x.event)) &&
+        !settling.has(pairOf(x.event)) &&
+        !counted.get(x.call)?.has(x.index),
+    );
+    if (candidates.length === 0) return;
+    const now = clock.now();
+    const later = new Date(now.getTime() + DEFERRED_REFRESH_MS);
+    // The refresh rows are built in SQL from the group id: its key is this prefix and the id.
+    const sample = refresh(1, later);
+    const result = await countRepeats(pool, {
+      events: candidates.map(({ event }, i) => ({
+        i,
+        service: event.service,
+        dedupKey: event.dedupKey,
+        source: event.source,
+        actor: event.actor,
+        payload: event.payload,
+      })),
+      now,
+      refresh: {
+        job: sample.job,
+        keyPrefix: sample.key.slice(0, -1),
+        runAt: later,
+        deadlineMs: sample.deadlineMs,
+      },
+    });
+    for (const { i, id } of result.counted) {
+      const { event, call, index } = candidates[i]!;
+      let done = counted.get(call);
+      if (!done) {
+        done = new Map();
+        counted.set(call, done);
+      }
+      done.set(index, { alertId: id, dedupKey: event.dedupKey, outcome: 'repeated' });
+    }
+    void outbox.dispatch(result.refreshed.map((groupId) => refresh(groupId, later)));
+  }
+
+  /** Keeps seenOpen up to date with what a batch did. */
+  function noteOutcomes(events: AlertEvent[], results: IngestResult[]) {
+    if (seenOpen.size > SEEN_OPEN_MAX) seenOpen.clear();
+    results.forEach((result, i) => {
+      const pair = pairOf(events[i]!);
+      if (result.outcome === 'opened' || result.outcome === 'repeated') seenOpen.add(pair);
+      else if (result.outcome === 'resolved') seenOpen.delete(pair);
+    });
+  }
+
   let callNumber = 0;
   const pipeline = () =>
     batched(
-      (calls: AlertEvent[][]) =>
-        inTransaction(async (tx, after) => {
-          const results = await ingestInTransaction(tx, calls.flat(), after);
-          let offset = 0;
-          return calls.map((call) => {
-            const mine = results.slice(offset, offset + call.length);
-            offset += call.length;
-            return mine;
+      async (calls: AlertEvent[][]) => {
+        await countRepeatsFirst(calls);
+        const rest = calls.map((call) => call.filter((_, index) => !counted.get(call)?.has(index)));
+        const flat = rest.flat();
+        const results =
+          flat.length === 0 ? [] : await inTransaction((tx, after) => ingestInTransaction(tx, flat, after));
+        noteOutcomes(flat, results);
+        let offset = 0;
+        return calls.map((call) => {
+          const done = counted.get(call);
+          return call.map((_event, index) => {
+            const fast = done?.get(index);
+            if (fast) return fast;
+            return results[offset++]!;
           });
-        }),
+        });
+      },
       {
         ...BATCH,
         // Any calls may share a transaction: a batch applies its events in arrival order.

@@ -271,6 +271,37 @@ describe('alert intake', () => {
   });
 });
 
+describe('repeats of an open alert (counted without the service lock)', () => {
+  it('counts repeats in one batch with their events and a deferred refresh; after a resolve from Slack a trigger opens a new alert', async () => {
+    const svc = freshService();
+    const [opened] = await service.ingest([event(svc)]);
+    const repeats = await Promise.all([1, 2, 3].map(() => service.ingest([event(svc)])));
+    expect(repeats.flat()).toEqual(
+      [1, 2, 3].map(() => ({ alertId: opened!.alertId, dedupKey: 'disk-full', outcome: 'repeated' })),
+    );
+    const [alert] = await alertsOf(svc);
+    expect(alert).toMatchObject({ count: 4, status: 'firing' });
+    const triggers = await db.rows(
+      `SELECT alert_id FROM alert_events WHERE service = $1 AND action = 'trigger'`,
+      [svc],
+    );
+    expect(triggers).toHaveLength(4);
+    expect(
+      await db.rows('SELECT key FROM outbox WHERE key = $1', [
+        `refresh-alert-group-${alert!.alert_group_id}`,
+      ]),
+    ).toHaveLength(1);
+
+    expect(await service.resolveGroup(alert!.alert_group_id, 'U0BOB')).toBe(true);
+    const [again] = await service.ingest([event(svc)]);
+    expect(again?.outcome).toBe('opened');
+    expect((await alertsOf(svc)).map((a) => [a.status, a.count])).toEqual([
+      ['resolved', 4],
+      ['firing', 1],
+    ]);
+  });
+});
+
 describe('alert actions from Slack', () => {
   it('acknowledges a firing group as the person who clicked, once', async () => {
     const svc = freshService();
