@@ -210,6 +210,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+const PROVIDER_KEYS = {
+  SMTP_URL: true,
+  EMAIL_FROM: true,
+  TWILIO_ACCOUNT_SID: true,
+  TWILIO_AUTH_TOKEN: true,
+  TWILIO_FROM: true,
+  TWILIO_API_URL: true,
+  PUSH_URL: true,
+} as const;
+
+/**
+ * Only the delivery providers of `env`, for `config:check`: it runs where the bot's Slack, database
+ * and Redis settings may be absent (or only SLACK_BOT_TOKEN, to ask Slack about user groups).
+ */
+export function loadNotifyProviders(env: Record<string, string | undefined> = process.env): NotifyProviders {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in PROVIDER_KEYS && value !== undefined && value !== ''),
+  );
+  const parsed = envShape.pick(PROVIDER_KEYS).safeParse(cleaned);
+  const lines = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  const providers = parsed.success ? notifyProviders(parsed.data as z.output<typeof envShape>, lines) : null;
+  if (!providers || lines.length > 0) {
+    throw new AppError('config_invalid', `Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return providers;
+}
+
 /** The secrets here (SMTP password, Twilio auth token) must never be logged. */
 export interface NotifyProviders {
   email: { url: string; from: string } | null;

@@ -1,4 +1,4 @@
-import { type Config, loadConfig } from '../config.js';
+import { type Config, loadNotifyProviders } from '../config.js';
 import { configuredChannels } from '../notify/providers.js';
 import { formatOnCallReport } from './config-check.js';
 import { fail, loadCliConfig, parseCliArgs } from './oncall-cli.js';
@@ -20,7 +20,7 @@ const { config, shown } = await loadCliConfig(file, (shown, why) =>
 // Rules name channels whose providers come from the environment: check them against this one.
 let providers: Config['providers'];
 try {
-  providers = loadConfig(process.env).providers;
+  providers = loadNotifyProviders(process.env);
 } catch (error) {
   fail((error as Error).message);
 }

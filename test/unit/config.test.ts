@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENV_VARIABLE_NAMES, loadConfig } from '../../src/config.js';
+import { ENV_VARIABLE_NAMES, loadConfig, loadNotifyProviders } from '../../src/config.js';
 
 const production = {
   SLACK_BOT_TOKEN: 'xoxb-123-456-abc',
@@ -119,5 +119,19 @@ describe('configuration', () => {
         'SLACK_SIGNING_SECRET',
       ].sort(),
     );
+  });
+});
+
+describe('the delivery providers alone (config:check)', () => {
+  it('reads them without the Slack, database and Redis settings the bot needs', () => {
+    expect(
+      loadNotifyProviders({ SLACK_BOT_TOKEN: 'xoxb-only-the-token', PUSH_URL: 'https://ntfy.example' }),
+    ).toEqual({ email: null, twilio: null, push: { url: 'https://ntfy.example' } });
+  });
+
+  it('refuses half a provider, naming what is missing', () => {
+    expect(() =>
+      loadNotifyProviders({ TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_FROM: '+15550001111' }),
+    ).toThrow(/TWILIO_AUTH_TOKEN: is required with TWILIO_ACCOUNT_SID, TWILIO_FROM/);
   });
 });
