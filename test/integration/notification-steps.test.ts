@@ -128,17 +128,21 @@ const timeline = (incidentId: number) =>
     'SELECT kind, details FROM timeline_events WHERE incident_id = $1 ORDER BY id',
     [incidentId],
   );
-const settled = (rows: Row[], count: number) =>
-  rows.length === count && rows.every((r) => r.status !== 'pending');
+/** The incident's `count` steps once none is pending. */
+const settledSteps = (incidentId: number, count: number): Promise<Row[]> =>
+  waitFor(
+    async () => {
+      const all = await deliveries(incidentId);
+      return all.length === count && all.every((r) => r.status !== 'pending') ? all : null;
+    },
+    { timeoutMs: 20_000, what: `${count} settled steps` },
+  );
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('notification steps driven by the escalation engine', () => {
   it('delivers a 4-step sequence in order, each about its `after` past the page, once', async () => {
     const id = await declare('Checkout is down');
-    const rows = await waitFor(async () => {
-      const all = await deliveries(id);
-      return settled(all, 4) && all;
-    });
+    const rows = await settledSteps(id, 4);
     expect(rows.map((r) => [r.step, r.channel, r.status])).toEqual([
       [1, 'push', 'sent'],
       [2, 'email', 'sent'],
@@ -223,10 +227,7 @@ describe('notification steps driven by the escalation engine', () => {
 
   it('an invalid number is recorded on the step, the timeline and in the incident channel; the next rule continues', async () => {
     const id = await declare('Login <!here> broken', 'dave');
-    const rows = await waitFor(async () => {
-      const all = await deliveries(id);
-      return settled(all, 2) && all;
-    });
+    const rows = await settledSteps(id, 2);
     expect(rows.map((r) => [r.channel, r.status])).toEqual([
       ['sms', 'failed'],
       ['push', 'sent'],
@@ -248,13 +249,7 @@ describe('notification steps driven by the escalation engine', () => {
 
   it('throttles the 4th call in 15 minutes to one number, and the next rule still goes out', async () => {
     const id = await declare('Disk full', 'erin');
-    const rows = await waitFor(
-      async () => {
-        const all = await deliveries(id);
-        return settled(all, 5) && all;
-      },
-      { timeoutMs: 20_000 },
-    );
+    const rows = await settledSteps(id, 5);
     expect(rows.map((r) => [r.channel, r.status])).toEqual([
       ['voice', 'sent'],
       ['voice', 'sent'],
