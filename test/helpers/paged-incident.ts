@@ -1,5 +1,5 @@
-import type { Severity } from '../../src/incidents/incident-types.js';
 import type { EscalationService } from '../../src/escalation/escalation-service.js';
+import type { Severity } from '../../src/incidents/incident-types.js';
 import type { ServiceDb } from './service-deps.js';
 
 let number = 1000;
