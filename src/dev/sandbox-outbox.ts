@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type ProviderOutbox, startProviderOutbox } from '@incident-bot/local-slack';
+import type { StepReporter } from './first-run.js';
+
+/** How the sandbox's people are reached besides Slack (numbers from the 555-01xx fiction range). */
+export const SANDBOX_CONTACTS = {
+  bob: { email: 'bob@example.test', phone: '+15550100001', pushTopic: 'bob-pages' },
+  carol: { email: 'carol@example.test', phone: '+15550100002', pushTopic: 'carol-pages' },
+} as const;
+
+/**
+ * The local providers (SMTP, Twilio, ntfy-style push) on free loopback ports, whose messages the
+ * page lists in its Outbox panel: the bot sends through its real adapters, and nothing leaves the machine.
+ */
+export async function startSandboxOutbox(step: StepReporter): Promise<ProviderOutbox> {
+  return step(
+    'local email, SMS/call and push providers started (the page shows what they get under Outbox)',
+    () => startProviderOutbox({ emailFrom: 'incident-bot@sandbox.test' }),
+    (outbox) => `${outbox.env.SMTP_URL} ${outbox.env.TWILIO_API_URL} ${outbox.env.PUSH_URL}`,
+  );
+}
+
+/**
+ * The `people:` part of the demo oncall.yaml: Bob is tried on every channel within a minute (the
+ * sandbox allows fast escalation), so a newcomer sees the whole sequence in the Outbox before level 2.
+ */
+export function sandboxPeopleLines(bob: string, carol: string): string[] {
+  const { bob: b, carol: c } = SANDBOX_CONTACTS;
+  return [
+    'people:',
+    `  ${bob}:`,
+    `    email: ${b.email}`,
+    `    phone: "${b.phone}"`,
+    `    push_topic: ${b.pushTopic}`,
+    '    notify:',
+    '      - { via: slack, after: 0s }',
+    '      - { via: email, after: 0s }',
+    '      - { via: push, after: 10s }',
+    '      - { via: sms, after: 20s }',
+    '      - { via: voice, after: 30s }',
+    `  ${carol}:`,
+    `    email: ${c.email}`,
+    `    phone: "${c.phone}"`,
+    `    push_topic: ${c.pushTopic}`,
+    '    notify:',
+    '      - { via: slack, after: 0s }',
+    '      - { via: push, after: 0s }',
+    '      - { via: email, after: 15s }',
+  ];
+}
+
+/** The key of the bot's signed links (postmortem, page ack), generated once and kept with the sandbox's data. */
+export function sandboxLinkKey(dataDir: string): string {
+  const file = join(dataDir, 'link-key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'));
+  return readFileSync(file, 'utf8').trim();
+}
