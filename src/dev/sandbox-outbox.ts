@@ -22,32 +22,42 @@ export async function startSandboxOutbox(step: StepReporter): Promise<ProviderOu
   );
 }
 
+type Rule = readonly [via: 'slack' | 'email' | 'push' | 'sms' | 'voice', after: string];
+
+function personLines(
+  id: string,
+  contact: { email: string; phone: string; pushTopic: string },
+  rules: Rule[],
+) {
+  return [
+    `  ${id}:`,
+    `    email: ${contact.email}`,
+    `    phone: "${contact.phone}"`,
+    `    push_topic: ${contact.pushTopic}`,
+    '    notify:',
+    ...rules.map(([via, after]) => `      - { via: ${via}, after: ${after} }`),
+  ];
+}
+
 /**
  * The `people:` part of the demo oncall.yaml: Bob is tried on every channel within a minute (the
  * sandbox allows fast escalation), so a newcomer sees the whole sequence in the Outbox before level 2.
  */
 export function sandboxPeopleLines(bob: string, carol: string): string[] {
-  const { bob: b, carol: c } = SANDBOX_CONTACTS;
   return [
     'people:',
-    `  ${bob}:`,
-    `    email: ${b.email}`,
-    `    phone: "${b.phone}"`,
-    `    push_topic: ${b.pushTopic}`,
-    '    notify:',
-    '      - { via: slack, after: 0s }',
-    '      - { via: email, after: 0s }',
-    '      - { via: push, after: 10s }',
-    '      - { via: sms, after: 20s }',
-    '      - { via: voice, after: 30s }',
-    `  ${carol}:`,
-    `    email: ${c.email}`,
-    `    phone: "${c.phone}"`,
-    `    push_topic: ${c.pushTopic}`,
-    '    notify:',
-    '      - { via: slack, after: 0s }',
-    '      - { via: push, after: 0s }',
-    '      - { via: email, after: 15s }',
+    ...personLines(bob, SANDBOX_CONTACTS.bob, [
+      ['slack', '0s'],
+      ['email', '0s'],
+      ['push', '10s'],
+      ['sms', '20s'],
+      ['voice', '30s'],
+    ]),
+    ...personLines(carol, SANDBOX_CONTACTS.carol, [
+      ['slack', '0s'],
+      ['push', '0s'],
+      ['email', '15s'],
+    ]),
   ];
 }
 

@@ -1,9 +1,10 @@
-import { createServer, get, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOutboxLog, type OutboxLog } from '../src/outbox/outbox-log.js';
 import { createSlackDriver } from '../src/slack-driver.js';
 import { createSandboxServer } from '../src/web/sandbox-server.js';
+import { openEventStream } from './event-stream.js';
 import { startFake } from './fake-fixture.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -55,23 +56,12 @@ describe('the sandbox page’s Outbox', () => {
   it('sends the open page a server-sent event for every new message', async () => {
     const log = createOutboxLog();
     const base = await serve(log);
-    const response = await new Promise<IncomingMessage>((resolve, reject) =>
-      get(`${base}/api/events`, resolve).on('error', reject),
-    );
-    cleanups.push(() => response.destroy());
-    response.setEncoding('utf8');
-    let received = '';
-    const dataLine = new Promise<string>((resolve) => {
-      response.on('data', (chunk: string) => {
-        received += chunk;
-        const line = received.split('\n').find((l) => l.startsWith('data: '));
-        if (line) resolve(line);
-      });
-    });
+    const stream = await openEventStream(`${base}/api/events`);
+    cleanups.push(stream.close);
     await new Promise((resolve) => setTimeout(resolve, 20));
     log.add({ kind: 'sms', id: 'SM1', to: '+15550100001', from: '+15550100000', body: 'page' });
-    expect(JSON.parse((await dataLine).slice('data: '.length))).toEqual({ type: 'outbox' });
-    response.destroy();
+    expect(await stream.firstData).toEqual({ type: 'outbox' });
+    stream.close();
     await new Promise((resolve) => setTimeout(resolve, 50));
     // The page went away: the stream stopped listening to the log.
     expect(log.events.listenerCount('change')).toBe(0);
