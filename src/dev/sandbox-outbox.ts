@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type ProviderOutbox, startProviderOutbox } from '@incident-bot/local-slack';
 import type { StepReporter } from './first-run.js';
 
@@ -40,7 +37,7 @@ function personLines(
 }
 
 /**
- * The `people:` part of the demo oncall.yaml: Bob is tried on every channel within a minute (the
+ * The `people:` part of the demo oncall.yaml: Bob is tried on every channel within 15 seconds (the
  * sandbox allows fast escalation), so a newcomer sees the whole sequence in the Outbox before level 2.
  */
 export function sandboxPeopleLines(bob: string, carol: string): string[] {
@@ -49,9 +46,9 @@ export function sandboxPeopleLines(bob: string, carol: string): string[] {
     ...personLines(bob, SANDBOX_CONTACTS.bob, [
       ['slack', '0s'],
       ['email', '0s'],
-      ['push', '10s'],
-      ['sms', '20s'],
-      ['voice', '30s'],
+      ['push', '5s'],
+      ['sms', '10s'],
+      ['voice', '15s'],
     ]),
     ...personLines(carol, SANDBOX_CONTACTS.carol, [
       ['slack', '0s'],
@@ -59,11 +56,4 @@ export function sandboxPeopleLines(bob: string, carol: string): string[] {
       ['email', '15s'],
     ]),
   ];
-}
-
-/** The key of the bot's signed links (postmortem, page ack), generated once and kept with the sandbox's data. */
-export function sandboxLinkKey(dataDir: string): string {
-  const file = join(dataDir, 'link-key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'));
-  return readFileSync(file, 'utf8').trim();
 }
