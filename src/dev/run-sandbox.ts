@@ -114,16 +114,14 @@ export async function runSandbox(options: {
     ].join('\n'),
   );
 
-  // Known before the bot listens, so the links it sends (page acks in the Outbox) point at it.
-  const botPort = await freePort();
   const config = loadConfig({
     SLACK_BOT_TOKEN: fake.config.botToken,
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_API_URL: fake.apiUrl,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
-    PORT: String(botPort),
-    PUBLIC_URL: `http://127.0.0.1:${botPort}`,
+    // No PUBLIC_URL: the links the bot sends (page acks in the Outbox) point where it listens.
+    PORT: '0',
     ...outbox.env,
     INCIDENT_ANNOUNCE_CHANNEL: fake.getChannel('incidents')!.id,
     ONCALL_CONFIG: oncallFile,
