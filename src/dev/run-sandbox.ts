@@ -52,7 +52,8 @@ export async function runSandbox(options: {
     () => fake.start(0, '127.0.0.1'),
     () => fake.baseUrl,
   );
-  const outbox = await startSandboxOutbox(step);
+  let botUrl: string | undefined;
+  const outbox = await startSandboxOutbox(step, () => botUrl);
   const slackFile = join(dataDir, 'slack.json');
   const people = [
     { name: 'alice', realName: 'Alice (reporter)', email: 'alice@example.test', tz: 'Europe/London' },
@@ -132,6 +133,7 @@ export async function runSandbox(options: {
     () => startBot({ config, role: 'all', logger: options.logger, host: '127.0.0.1' }),
     (started) => started.url,
   );
+  botUrl = bot.url;
   if (freshWorkspace) await greetNewcomer(fake.apiUrl, fake.config.botToken, fake.getChannel('general')!.id);
   const driver = createSlackDriver({ fake, appUrl: `${bot.url}/slack/events`, signingSecret });
   const sandbox = createSandboxServer({
@@ -142,6 +144,7 @@ export async function runSandbox(options: {
     ...appFeaturesFromManifest(),
     tools: sandboxAlertTools(bot.url, alertKey),
     outbox: outbox.log,
+    outboxReply: (id) => outbox.twilio.reply(id),
   });
   const server = createServer((req, res) => {
     if (!sandbox.handler(req, res)) {

@@ -9,12 +9,24 @@ export const SANDBOX_CONTACTS = {
 
 /**
  * The local providers (SMTP, Twilio, ntfy-style push) on free loopback ports, whose messages the
- * page lists in its Outbox panel: the bot sends through its real adapters, and nothing leaves the machine.
+ * page lists in its Outbox panel: the bot sends through its real adapters, and nothing leaves the
+ * machine. `botUrl` is where the bot listens, once it does.
  */
-export async function startSandboxOutbox(step: StepReporter): Promise<ProviderOutbox> {
+export async function startSandboxOutbox(
+  step: StepReporter,
+  botUrl: () => string | undefined,
+): Promise<ProviderOutbox> {
   return step(
     'local email, SMS/call and push providers started (the page shows what they get under Outbox)',
-    () => startProviderOutbox({ emailFrom: 'incident-bot@sandbox.test' }),
+    () =>
+      startProviderOutbox({
+        emailFrom: 'incident-bot@sandbox.test',
+        // "Reply ACK" on the page: the Twilio fake posts the signed inbound SMS to the bot.
+        smsWebhookUrl: () => {
+          const url = botUrl();
+          return url && `${url}/integrations/twilio/sms`;
+        },
+      }),
     (outbox) => `${outbox.env.SMTP_URL} ${outbox.env.TWILIO_API_URL} ${outbox.env.PUSH_URL}`,
   );
 }

@@ -97,6 +97,10 @@ describe('the sandbox’s Outbox panel in a real browser', { timeout: 150_000 },
     await eventually(() => confirmation.locator('body').innerText()).toContain('Acknowledged. Thank you.');
     await confirmation.close();
 
+    // Answering the call and pressing 1 reaches the bot as Twilio's signed webhook: nothing is open now.
+    await entry('call').getByTestId('outbox-reply').click();
+    await page.getByTestId('toast').filter({ hasText: 'The bot answered: No open page for you.' }).waitFor();
+
     // In the local Slack, Bob's page is acknowledged (by him) and its buttons are gone.
     await page.getByTestId('dm-incident-bot').click();
     await eventually(() => page.getByTestId('message').last().innerText()).toContain('acknowledged by @Bob');

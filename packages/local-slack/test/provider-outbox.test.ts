@@ -1,10 +1,11 @@
+import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOutboxLog, twimlSaid } from '../src/outbox/outbox-log.js';
 import { startProviderOutbox } from '../src/outbox/provider-outbox.js';
 import { startPushOutbox } from '../src/outbox/push-outbox.js';
 import { startSmtpOutbox } from '../src/outbox/smtp-outbox.js';
-import { FAKE_TWILIO_ACCOUNT, startTwilioOutbox } from '../src/outbox/twilio-outbox.js';
+import { FAKE_TWILIO_ACCOUNT, signTwilioWebhook, startTwilioOutbox } from '../src/outbox/twilio-outbox.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -167,6 +168,55 @@ describe('the provider outbox (email, SMS and calls, push on loopback)', () => {
     );
     expect(twilio.requests).toBe(4);
     expect(log.list()).toEqual([]);
+  });
+
+  it('answers an SMS with ACK and a call with the digit 1, as signed webhooks to the app, and says what it replied', async () => {
+    const hooks: { path: string; fields: Record<string, string>; signature: string }[] = [];
+    const app = createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      hooks.push({
+        path: req.url ?? '',
+        fields: Object.fromEntries(new URLSearchParams(body)),
+        signature: String(req.headers['x-twilio-signature']),
+      });
+      const verb = req.url === '/sms' ? 'Message' : 'Say';
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(`<?xml version="1.0"?><Response><${verb}>Acknowledged &amp; thanks.</${verb}></Response>`);
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => app.close(() => resolve())));
+    const appUrl = `http://127.0.0.1:${(app.address() as { port: number }).port}`;
+    const twilio = await startTwilioOutbox({ smsWebhookUrl: () => `${appUrl}/sms` });
+    cleanups.push(twilio.close);
+    const sms = await twilioPost(twilio.url, 'Messages', {
+      To: '+15550100001',
+      From: '+15550100000',
+      Body: 'Page',
+    });
+    const twiml = `<Response><Gather numDigits="1" action="${appUrl}/voice?a=1&amp;b=2"><Say>Page</Say></Gather></Response>`;
+    const call = await twilioPost(twilio.url, 'Calls', {
+      To: '+15550100001',
+      From: '+15550100000',
+      Twiml: twiml,
+    });
+
+    expect(await twilio.reply(String(sms.body.sid))).toEqual({ status: 200, said: 'Acknowledged & thanks.' });
+    expect(await twilio.reply(String(call.body.sid))).toEqual({
+      status: 200,
+      said: 'Acknowledged & thanks.',
+    });
+    expect(hooks.map((h) => h.path)).toEqual(['/sms', '/voice?a=1&b=2']);
+    // The reply comes from the person's number to the app's; the pressed digit on the call it made.
+    expect(hooks[0]!.fields).toMatchObject({ From: '+15550100001', To: '+15550100000', Body: 'ACK' });
+    expect(hooks[1]!.fields).toMatchObject({ CallSid: call.body.sid, To: '+15550100001', Digits: '1' });
+    expect(hooks[0]!.signature).toBe(
+      signTwilioWebhook(FAKE_TWILIO_ACCOUNT.authToken, `${appUrl}/sms`, hooks[0]!.fields),
+    );
+    expect(hooks[1]!.signature).toBe(
+      signTwilioWebhook(FAKE_TWILIO_ACCOUNT.authToken, `${appUrl}/voice?a=1&b=2`, hooks[1]!.fields),
+    );
+    await expect(twilio.reply('SM-unknown')).rejects.toThrow(/nothing with sid/);
   });
 
   it('takes ntfy-style pushes: topic from the path, an encoded Title decoded, the Click link kept', async () => {

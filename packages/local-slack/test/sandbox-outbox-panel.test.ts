@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOutboxLog, type OutboxLog } from '../src/outbox/outbox-log.js';
+import type { WebhookAnswer } from '../src/outbox/twilio-outbox.js';
 import { createSlackDriver } from '../src/slack-driver.js';
 import { createSandboxServer } from '../src/web/sandbox-server.js';
 import { openEventStream } from './event-stream.js';
@@ -13,7 +14,10 @@ afterEach(async () => {
 });
 
 /** The sandbox page's server over a fake, with (or without) an outbox log; resolves with its base URL. */
-async function serve(outbox?: OutboxLog): Promise<string> {
+async function serve(
+  outbox?: OutboxLog,
+  outboxReply?: (id: string) => Promise<WebhookAnswer>,
+): Promise<string> {
   const { fake } = await startFake();
   const user = fake.addUser({ name: 'bob', realName: 'Bob' }).id;
   const driver = createSlackDriver({
@@ -21,7 +25,13 @@ async function serve(outbox?: OutboxLog): Promise<string> {
     appUrl: 'http://127.0.0.1:9/slack/events',
     signingSecret: 'secret',
   });
-  const sandbox = createSandboxServer({ fake, driver, users: [{ id: user, label: 'Bob' }], outbox });
+  const sandbox = createSandboxServer({
+    fake,
+    driver,
+    users: [{ id: user, label: 'Bob' }],
+    outbox,
+    outboxReply,
+  });
   cleanups.push(() => sandbox.close());
   const server = createServer((req, res) => {
     if (!sandbox.handler(req, res)) res.writeHead(404).end();
@@ -47,10 +57,40 @@ describe('the sandbox page’s Outbox', () => {
     expect(entries[0]!.title).toBe('<b>second</b>');
   });
 
+  it('replies to an SMS or call through the provider fake, and says what the app answered', async () => {
+    const replied: string[] = [];
+    const base = await serve(createOutboxLog(), async (id) => {
+      replied.push(id);
+      if (id === 'gone') throw new Error('Twilio sent nothing with sid gone');
+      return { status: 200, said: 'Acknowledged. Thank you.' };
+    });
+    const users = (await (await fetch(`${base}/api/users`)).json()) as { outboxReplies: boolean };
+    expect(users.outboxReplies).toBe(true);
+    const post = (body: unknown) =>
+      fetch(`${base}/api/outbox/reply`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: base },
+        body: JSON.stringify(body),
+      });
+    const ok = await post({ id: 'SM1' });
+    expect(await ok.json()).toEqual({ status: 200, said: 'Acknowledged. Thank you.' });
+    const gone = await post({ id: 'gone' });
+    expect(gone.status).toBe(400);
+    expect(await gone.json()).toEqual({ error: 'Twilio sent nothing with sid gone' });
+    expect((await post({})).status).toBe(400);
+    expect(replied).toEqual(['SM1', 'gone']);
+  });
+
   it('has no Outbox without provider fakes', async () => {
     const base = await serve();
     expect(((await (await fetch(`${base}/api/users`)).json()) as { outbox: boolean }).outbox).toBe(false);
     expect((await fetch(`${base}/api/outbox`)).status).toBe(404);
+    const reply = await fetch(`${base}/api/outbox/reply`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ id: 'SM1' }),
+    });
+    expect(reply.status).toBe(400);
   });
 
   it('sends the open page a server-sent event for every new message', async () => {

@@ -8,6 +8,7 @@ export {
   type OutboxEntry,
   type OutboxLog,
   twimlSaid,
+  unescapeXml,
 } from './outbox-log.js';
 export { OUTBOX_TWILIO_FROM, type ProviderOutbox, startProviderOutbox } from './provider-outbox.js';
 export { decodeHeaderText, type PushOutbox, type PushReceived, startPushOutbox } from './push-outbox.js';
@@ -20,7 +21,9 @@ export {
 export {
   FAKE_TWILIO_ACCOUNT,
   type SentByTwilio,
+  signTwilioWebhook,
   startTwilioOutbox,
   type TwilioOutbox,
   type TwilioOutboxOptions,
+  type WebhookAnswer,
 } from './twilio-outbox.js';

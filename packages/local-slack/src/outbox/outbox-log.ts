@@ -52,9 +52,13 @@ export function createOutboxLog(options: { limit?: number; now?: () => Date } = 
 
 const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-/** What a call's TwiML says: the text of each `<Say>`, unescaped, in order. */
-export function twimlSaid(twiml: string): string[] {
-  return [...twiml.matchAll(/<Say\b[^>]*>([\s\S]*?)<\/Say>/g)].map((match) =>
-    match[1]!.replace(/&(lt|gt|amp|quot|apos);/g, (_, name: string) => XML_ENTITIES[name]!),
+/** The text of each `<verb>` in TwiML (`Say` by default, or `Message`), unescaped, in order. */
+export function twimlSaid(twiml: string, verb: 'Say' | 'Message' = 'Say'): string[] {
+  return [...twiml.matchAll(new RegExp(`<${verb}\\b[^>]*>([\\s\\S]*?)</${verb}>`, 'g'))].map((match) =>
+    unescapeXml(match[1]!),
   );
+}
+
+export function unescapeXml(text: string): string {
+  return text.replace(/&(lt|gt|amp|quot|apos);/g, (_, name: string) => XML_ENTITIES[name]!);
 }

@@ -29,11 +29,13 @@ export const OUTBOX_TWILIO_FROM = '+15550100000';
  * The three provider fakes on free loopback ports, writing to one log: an SMTP server (plain SMTP,
  * no AUTH, no STARTTLS: nothing leaves the machine), a Twilio REST fake and an ntfy-style receiver.
  */
-export async function startProviderOutbox(options: { emailFrom?: string } = {}): Promise<ProviderOutbox> {
+export async function startProviderOutbox(
+  options: { emailFrom?: string; smsWebhookUrl?: () => string | undefined } = {},
+): Promise<ProviderOutbox> {
   const log = createOutboxLog();
   const [smtp, twilio, push] = await Promise.all([
     startSmtpOutbox({ credentials: null, starttls: false, log }),
-    startTwilioOutbox({ log }),
+    startTwilioOutbox({ log, smsWebhookUrl: options.smsWebhookUrl }),
     startPushOutbox({ log }),
   ]);
   return {

@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { listenOnLoopback, readText } from './listen.js';
-import { type OutboxLog, twimlSaid } from './outbox-log.js';
+import { type OutboxLog, twimlSaid, unescapeXml } from './outbox-log.js';
 
 export interface SentByTwilio {
   resource: 'Messages' | 'Calls';
@@ -14,6 +15,14 @@ export interface TwilioOutboxOptions {
   /** Where each accepted SMS and call is also listed (the Outbox panel). */
   log?: OutboxLog;
   port?: number;
+  /** The app's inbound-SMS webhook (the number's "A message comes in" URL), for `reply`. */
+  smsWebhookUrl?: () => string | undefined;
+}
+
+/** What the app answered a webhook with: its HTTP status and the text of its TwiML reply. */
+export interface WebhookAnswer {
+  status: number;
+  said: string;
 }
 
 export interface TwilioOutbox {
@@ -28,7 +37,28 @@ export interface TwilioOutbox {
   refuse(number: string, code: 21211 | 21610): void;
   /** The next `count` requests fail with this HTTP status (500, 503, 429 → Twilio 20429). */
   failNext(status: number, count?: number): void;
+  /** Posts a webhook to `url` signed as Twilio signs them (`X-Twilio-Signature`). */
+  postSigned(url: string, fields: Record<string, string>, token?: string): Promise<Response>;
+  /**
+   * What the person would do with a message sent earlier (by its sid): an SMS is answered "ACK"
+   * (to `smsWebhookUrl`), a call gets the digit 1 (to its `<Gather action>`).
+   */
+  reply(sid: string): Promise<WebhookAnswer>;
   close(): Promise<void>;
+}
+
+/**
+ * Twilio's webhook signature: HMAC-SHA1 keyed by the auth token over the URL, then each POST field
+ * name and value sorted by name; base64.
+ */
+export function signTwilioWebhook(authToken: string, url: string, fields: Record<string, string>): string {
+  const signed = [
+    url,
+    ...Object.keys(fields)
+      .sort()
+      .map((name) => `${name}${fields[name]}`),
+  ].join('');
+  return createHmac('sha1', authToken).update(signed, 'utf8').digest('base64');
 }
 
 /** The fake's account unless told otherwise (a valid-looking SID, a token of Twilio's length). */
@@ -107,6 +137,39 @@ export async function startTwilioOutbox(options: TwilioOutboxOptions = {}): Prom
     res.end(JSON.stringify(answer.body));
   });
   const port = await listenOnLoopback(server, options.port ?? 0);
+  const postSigned = (url: string, fields: Record<string, string>, token = authToken) =>
+    fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signTwilioWebhook(token, url, fields),
+      },
+      body: new URLSearchParams(fields),
+    });
+  const reply = async (sid: string): Promise<WebhookAnswer> => {
+    const message = sent.find((s) => s.sid === sid);
+    if (!message) throw new Error(`Twilio sent nothing with sid ${sid}`);
+    const { To: to = '', From: from = '' } = message.fields;
+    const [url, fields, verb] =
+      message.resource === 'Messages'
+        ? [
+            options.smsWebhookUrl?.(),
+            { AccountSid: accountSid, MessageSid: `${sid}R`, From: to, To: from, Body: 'ACK' },
+            'Message' as const,
+          ]
+        : [
+            gatherAction(message.fields.Twiml ?? ''),
+            { AccountSid: accountSid, CallSid: sid, From: from, To: to, Digits: '1' },
+            'Say' as const,
+          ];
+    if (!url)
+      throw new Error(
+        message.resource === 'Messages' ? 'no SMS webhook URL to reply to' : 'the call gathers no digits',
+      );
+    const response = await postSigned(url, fields);
+    const text = await response.text();
+    return { status: response.status, said: twimlSaid(text, verb).join(' ') || text.trim() };
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     accountSid,
@@ -117,10 +180,18 @@ export async function startTwilioOutbox(options: TwilioOutboxOptions = {}): Prom
     },
     refuse: (number, code) => refused.set(number, code),
     failNext: (status, count = 1) => failures.push(...Array<number>(count).fill(status)),
+    postSigned,
+    reply,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+/** Where a call's `<Gather>` posts the digits pressed. */
+function gatherAction(twiml: string): string | undefined {
+  const action = /<Gather\b[^>]*\baction="([^"]*)"/.exec(twiml)?.[1];
+  return action === undefined ? undefined : unescapeXml(action);
 }

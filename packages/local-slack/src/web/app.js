@@ -68,9 +68,10 @@ async function sendComposer(event) {
 }
 
 async function start() {
-  const { users, title, commands, tools, outbox } = await api('/api/users');
+  const { users, title, commands, tools, outbox, outboxReplies } = await api('/api/users');
   renderTools(tools ?? []);
   app.outboxEnabled = outbox === true;
+  app.outboxReplies = outboxReplies === true;
   app.users = users;
   if (commands?.[0]) app.command = commands[0];
   if (title) document.title = title;

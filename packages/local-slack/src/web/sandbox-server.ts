@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { OutboxLog } from '../outbox/outbox-log.js';
+import type { WebhookAnswer } from '../outbox/twilio-outbox.js';
 import type { SlackDriver } from '../slack-driver.js';
 import type { SlackFake } from '../slack-fake/index.js';
 import { createSandboxActions } from './sandbox-actions.js';
@@ -56,6 +57,11 @@ export interface SandboxServerOptions {
    * panel listing them live, newest first.
    */
   outbox?: OutboxLog;
+  /**
+   * Answers an SMS or call of the outbox as the person would (Twilio's signed webhook: "ACK", the
+   * digit 1); with it, those entries have a button. `/api/outbox/reply` takes the entry's id.
+   */
+  outboxReply?: (id: string) => Promise<WebhookAnswer>;
 }
 
 export interface SandboxServer {
@@ -106,6 +112,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     knownUser,
     slashCommands: options.slashCommands,
     tools: options.tools ?? [],
+    outboxReply: options.outboxReply,
   });
 
   // ---------- HTTP ----------
@@ -130,6 +137,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
         commands: options.slashCommands ?? [],
         tools: (options.tools ?? []).map(({ id, label, hint }) => ({ id, label, hint: hint ?? null })),
         outbox: options.outbox !== undefined,
+        outboxReplies: options.outbox !== undefined && options.outboxReply !== undefined,
       });
       return;
     }

@@ -1,4 +1,5 @@
-import { $, el } from './dom.js';
+import { act } from './api.js';
+import { $, el, toast } from './dom.js';
 import { app } from './page-state.js';
 
 // The Outbox panel: every email, SMS, call and push the app sent through the local provider fakes,
@@ -28,6 +29,19 @@ function field(name, ...value) {
   return el('div', { class: 'outbox-field' }, el('span', { class: 'outbox-name' }, name), ' ', ...value);
 }
 
+/** Answers an SMS or call as the person would: the fake posts Twilio's signed webhook to the app. */
+function replyButton(entry, label) {
+  if (!app.outboxReplies) return null;
+  const button = el('button', { type: 'button', class: 'btn', testid: 'outbox-reply' }, label);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const result = await act('/api/outbox/reply', { id: entry.id });
+    button.disabled = false;
+    if (result && result.status < 400) toast(`The bot answered: ${result.said}`);
+  });
+  return el('div', { class: 'outbox-actions' }, button);
+}
+
 function details(entry) {
   switch (entry.kind) {
     case 'email':
@@ -40,6 +54,7 @@ function details(entry) {
       return [
         field('To', entry.to),
         el('pre', { class: 'outbox-text', testid: 'outbox-text' }, linkified(entry.body)),
+        replyButton(entry, `Reply ACK from ${entry.to}`),
       ];
     case 'call':
       return [
@@ -49,6 +64,7 @@ function details(entry) {
           { class: 'outbox-text', testid: 'outbox-text' },
           entry.said.map((said) => `🗣 ${said}`).join('\n'),
         ),
+        replyButton(entry, 'Answer and press 1'),
       ];
     case 'push':
       return [

@@ -10,6 +10,8 @@ export const app = {
   modalId: null,
   /** Whether the server has provider fakes (the Outbox panel), and what they were sent, newest first. */
   outboxEnabled: false,
+  /** Whether SMS and calls can be answered from the panel (the Twilio fake posts the webhooks). */
+  outboxReplies: false,
   outbox: [],
   /** The app's first slash command (from the server's slashCommands), shown in the composer's hint. */
   command: '/command',
