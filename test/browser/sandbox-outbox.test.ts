@@ -30,12 +30,12 @@ async function openOutbox(page: Page) {
   await eventually(() => page.getByTestId('channel-title').innerText()).toContain('Outbox');
 }
 
-async function declareSev1(page: Page) {
+async function declareSev1(page: Page, title: string) {
   await page.getByTestId('channel-general').click();
   await command(page, '/incident create');
   const modal = page.getByTestId('modal');
   await eventually(() => modal.getByTestId('modal-title').textContent()).toBe('Declare an incident');
-  await modal.getByLabel('Title').fill(TITLE);
+  await modal.getByLabel('Title').fill(title);
   await modal.getByLabel('Severity').selectOption('SEV1');
   await page.getByTestId('modal-submit').click();
   await modal.waitFor({ state: 'detached' });
@@ -51,7 +51,7 @@ describe('the sandbox’s Outbox panel in a real browser', { timeout: 150_000 },
     // Alice declares a SEV1: Bob, on call, is paged (his Slack DM has the Acknowledge button) and his
     // rules go on: email at once, push after 5 s, SMS after 10 s, a call after 15 s.
     await actAs(page, /Alice/);
-    await declareSev1(page);
+    await declareSev1(page, TITLE);
     await actAs(page, /Bob/);
     await page.getByTestId('dm-incident-bot').click();
     const ack = page.locator('[data-testid=message] [data-action-id=escalation-ack]');
@@ -105,6 +105,28 @@ describe('the sandbox’s Outbox panel in a real browser', { timeout: 150_000 },
     await page.getByTestId('dm-incident-bot').click();
     await eventually(() => page.getByTestId('message').last().innerText()).toContain('acknowledged by @Bob');
     expect(await ack.count()).toBe(0);
+    expect(env.pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('acknowledges a page by replying ACK to its SMS from the panel', async () => {
+    const page = await env.open();
+    await actAs(page, /Alice/);
+    await declareSev1(page, 'Search results are stale');
+    await openOutbox(page);
+    const sms = page.getByTestId('outbox-entry').and(page.locator('[data-kind=sms]')).filter({
+      hasText: 'Incident #2: Search results are stale',
+    });
+    await sms.waitFor({ timeout: 60_000 });
+    await sms.getByTestId('outbox-reply').click();
+    await page
+      .getByTestId('toast')
+      .filter({ hasText: 'The bot answered: Acknowledged. Thank you.' })
+      .waitFor();
+    await actAs(page, /Bob/);
+    await page.getByTestId('dm-incident-bot').click();
+    const second = page.getByTestId('message').filter({ hasText: 'Search results are stale' });
+    await eventually(() => second.last().innerText()).toContain('acknowledged by @Bob');
     expect(env.pageErrors).toEqual([]);
     await page.close();
   });
