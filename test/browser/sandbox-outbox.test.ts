@@ -45,6 +45,10 @@ describe('the sandbox’s Outbox panel in a real browser', { timeout: 150_000 },
   it('shows Bob paged by email, push, SMS and call, live, and acknowledges his page from a link', async () => {
     const bot = printedBotUrl(env.sandbox!.output());
     const page = await env.open();
+    // The greeting in #general points the newcomer at the Outbox, which is empty so far.
+    await page.getByTestId('channel-general').click();
+    const greeting = page.getByTestId('message').filter({ hasText: 'Welcome to the incident-bot sandbox' });
+    await eventually(() => greeting.innerText()).toContain('under 📮 Outbox in the sidebar');
     await openOutbox(page);
     await eventually(() => page.getByTestId('outbox-empty').count()).toBe(1);
 
