@@ -21,6 +21,7 @@ export const SANDBOX_GREETING = [
   'Try these first, in this channel:',
   '• `/incident create --severity SEV2 --title "API Latency Spike"`: declares an incident, opens its channel and pages Bob, who is on call',
   '• `/incident oncall`: who is on call now, and who is next',
+  'Bob is also paged by email, push, SMS and a call: see them under 📮 Outbox in the sidebar (nothing leaves this machine).',
 ].join('\n');
 
 /** Posts the greeting as the bot, through the local Slack's Web API like any bot message. */

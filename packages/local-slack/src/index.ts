@@ -6,6 +6,7 @@
 
 export { freePort } from './free-port.js';
 export type { ClockLike, DateClock } from './millis-clock.js';
+export * from './outbox/index.js';
 export { type RedisProcess, spawnRedisServer } from './redis-process.js';
 export { signSlackRequest } from './request-signing.js';
 export * from './slack-driver.js';

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackDriver } from '../src/slack-driver.js';
 import type { SlackFake } from '../src/slack-fake/index.js';
 import { createSandboxServer, type SandboxServer, type SandboxTool } from '../src/web/sandbox-server.js';
+import { openEventStream } from './event-stream.js';
 import { startFake } from './fake-fixture.js';
 
 const SIGNING_SECRET = 'sandbox-web-secret';
@@ -626,24 +627,12 @@ describe('sandbox page server', () => {
 
   it('streams a server-sent event for every change of the local Slack', async () => {
     const { fake, base, reporter } = await setup();
-    const response = await new Promise<IncomingMessage>((resolve, reject) =>
-      get(`${base}/api/events`, resolve).on('error', reject),
-    );
-    cleanups.push(() => response.destroy());
-    expect(response.headers['content-type']).toBe('text/event-stream');
-    response.setEncoding('utf8');
-    let received = '';
-    const dataLine = new Promise<string>((resolve) => {
-      response.on('data', (chunk: string) => {
-        received += chunk;
-        const line = received.split('\n').find((l) => l.startsWith('data: '));
-        if (line) resolve(line);
-      });
-    });
+    const stream = await openEventStream(`${base}/api/events`);
+    cleanups.push(stream.close);
+    expect(stream.response.headers['content-type']).toBe('text/event-stream');
     await new Promise((resolve) => setTimeout(resolve, 20));
     fake.postAsUser({ userId: reporter, channelId: 'general', text: 'ping' });
-    const line = await dataLine;
-    expect(JSON.parse(line.slice('data: '.length))).toMatchObject({
+    expect(await stream.firstData).toMatchObject({
       type: 'message',
       channelId: fake.getChannel('general')!.id,
     });

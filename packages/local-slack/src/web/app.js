@@ -6,6 +6,7 @@ import { act, api, refresh, scheduleRefresh, setRender } from './page/api.js';
 import { renderMain, renderSidebar } from './page/channel-view.js';
 import { $, el, toast } from './page/dom.js';
 import { forgetRenderedModal, renderModal } from './page/modal.js';
+import { renderOutbox, renderOutboxTab } from './page/outbox-panel.js';
 import { app, currentChannel } from './page/page-state.js';
 import { renderThread } from './page/thread-panel.js';
 
@@ -17,7 +18,9 @@ function render() {
     app.selected = general ? { kind: 'channel', id: general.id } : { kind: 'home' };
   }
   renderSidebar();
-  renderMain();
+  renderOutboxTab();
+  if (app.selected.kind === 'outbox') renderOutbox();
+  else renderMain();
   renderModal();
   if (app.thread) renderThread();
 }
@@ -31,8 +34,8 @@ function applyHash() {
     app.selected = { kind: 'home' };
     // Like Slack: opening the Home tab sends app_home_opened, and the bot publishes the view.
     if (opening && app.user) act('/api/home-opened', { user: app.user });
-  } else if (hash.startsWith('channel/'))
-    app.selected = { kind: 'channel', id: hash.slice('channel/'.length) };
+  } else if (hash === 'outbox' && app.outboxEnabled) app.selected = { kind: 'outbox' };
+  else if (hash.startsWith('channel/')) app.selected = { kind: 'channel', id: hash.slice('channel/'.length) };
   if (app.thread && app.selected?.id !== app.thread.channel) app.thread = null;
   render();
   if (!app.thread) renderThread();
@@ -65,8 +68,10 @@ async function sendComposer(event) {
 }
 
 async function start() {
-  const { users, title, commands, tools } = await api('/api/users');
+  const { users, title, commands, tools, outbox, outboxReplies } = await api('/api/users');
   renderTools(tools ?? []);
+  app.outboxEnabled = outbox === true;
+  app.outboxReplies = outboxReplies === true;
   app.users = users;
   if (commands?.[0]) app.command = commands[0];
   if (title) document.title = title;

@@ -13,6 +13,8 @@ export interface SandboxActionsOptions {
   slashCommands: string[] | undefined;
   /** The app's own controls, run by `/api/tool`. */
   tools: SandboxTool[];
+  /** Replies to an SMS or call of the outbox as the person would (`/api/outbox/reply`). */
+  outboxReply?: (id: string) => Promise<{ status: number; said: string }>;
 }
 
 /** The page's POST routes: each acts through the signed-request driver as the chosen person. */
@@ -55,6 +57,15 @@ export function createSandboxActions(options: SandboxActionsOptions): Record<str
       });
 
   return {
+    async '/api/outbox/reply'(body) {
+      if (!options.outboxReply) throw new RequestError('this sandbox cannot reply to its outbox');
+      const id = text(body, 'id');
+      try {
+        return await options.outboxReply(id);
+      } catch (error) {
+        throw new RequestError((error as Error).message);
+      }
+    },
     async '/api/tool'(body) {
       const id = text(body, 'id');
       const tool = options.tools.find((t) => t.id === id);

@@ -7,6 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import type { OutboxLog } from '../outbox/outbox-log.js';
+import type { WebhookAnswer } from '../outbox/twilio-outbox.js';
 import type { SlackDriver } from '../slack-driver.js';
 import type { SlackFake } from '../slack-fake/index.js';
 import { createSandboxActions } from './sandbox-actions.js';
@@ -50,6 +52,16 @@ export interface SandboxServerOptions {
   messageShortcuts?: { callbackId: string; name: string }[];
   /** Controls of the app's own, listed under "Tools" in the sidebar. */
   tools?: SandboxTool[];
+  /**
+   * What the provider fakes were sent (email, SMS, calls, push): with it, the page has an Outbox
+   * panel listing them live, newest first.
+   */
+  outbox?: OutboxLog;
+  /**
+   * Answers an SMS or call of the outbox as the person would (Twilio's signed webhook: "ACK", the
+   * digit 1); with it, those entries have a button. `/api/outbox/reply` takes the entry's id.
+   */
+  outboxReply?: (id: string) => Promise<WebhookAnswer>;
 }
 
 export interface SandboxServer {
@@ -87,7 +99,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
   const title = options.title ?? 'incident-bot sandbox';
   const assetsDir = options.assetsDir ?? defaultAssetsDir();
   const heartbeatMs = options.heartbeatMs ?? 15_000;
-  const streams = createEventStreams(fake, heartbeatMs);
+  const streams = createEventStreams(fake, heartbeatMs, options.outbox);
   const { knownUser, userName, stateFor, repliesOf } = createSandboxReader({
     fake,
     userIds: users.map((u) => u.id),
@@ -100,6 +112,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     knownUser,
     slashCommands: options.slashCommands,
     tools: options.tools ?? [],
+    outboxReply: options.outboxReply,
   });
 
   // ---------- HTTP ----------
@@ -123,7 +136,17 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
         users: users.map((u) => ({ id: u.id, label: u.label, name: userName(u.id) })),
         commands: options.slashCommands ?? [],
         tools: (options.tools ?? []).map(({ id, label, hint }) => ({ id, label, hint: hint ?? null })),
+        outbox: options.outbox !== undefined,
+        outboxReplies: options.outbox !== undefined && options.outboxReply !== undefined,
       });
+      return;
+    }
+    if (method === 'GET' && path === '/api/outbox') {
+      if (!options.outbox) {
+        sendJson(res, 404, { error: 'this sandbox has no outbox' });
+        return;
+      }
+      sendJson(res, 200, { entries: options.outbox.list() });
       return;
     }
     if (method === 'GET' && path === '/api/state') {

@@ -62,7 +62,12 @@ export async function refresh() {
   }
   refreshing = true;
   try {
-    app.data = await api(`/api/state?user=${encodeURIComponent(app.user)}`);
+    const [data, outbox] = await Promise.all([
+      api(`/api/state?user=${encodeURIComponent(app.user)}`),
+      app.outboxEnabled ? api('/api/outbox') : null,
+    ]);
+    app.data = data;
+    if (outbox) app.outbox = outbox.entries;
     render();
     document.body.dataset.ready = 'true';
   } catch (error) {
