@@ -37,9 +37,7 @@
  */
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { systemClock } from '../src/clock.js';
@@ -57,23 +55,26 @@ import { createLogger } from '../src/logger.js';
 import { createProducerConnection, createWorkerConnection } from '../src/queue/redis.js';
 import { createDatabase, type PostgresServer, startPostgresServer } from '../test/helpers/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../test/helpers/redis-server.js';
+import { createIncidents } from './escalation/bench-incidents.js';
 import {
-  type CpuGroup,
-  machineBusyMicros,
-  processTreeMicros,
-  round1,
-  type Stats,
-  stats,
-  statsJson,
-  table,
-} from './shared.js';
+  type Cleanups,
+  cores,
+  cpuJson,
+  fmt,
+  forEachLimited,
+  type PhaseReading,
+  sleep,
+  startPhaseMeter,
+  warningSink,
+} from './escalation/phase-meter.js';
+import { type RawResult, runRawRound, startRawRig } from './escalation/raw-round.js';
+import { round1, type Stats, stats, statsJson, table } from './shared.js';
 
 const P99_TARGET_MS = 1000;
 const P99_TARGET_RATIO = 2;
 /** The timer worker's concurrency in src/jobs/workers.ts; the baseline worker uses the same. */
 const TIMER_WORKER_CONCURRENCY = 50;
 const QUEUE_PREFIX = '{bench-escalation}';
-const RAW_QUEUE = 'bench-raw-delayed';
 
 interface Options {
   escalations: number;
@@ -148,114 +149,6 @@ function oncallYaml(delaysMs: number[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Statistics and machine load.
-
-interface CpuReading {
-  seconds: number;
-  /** Average cores busy over the phase: this process, its Postgres, its Redis, and everything else. */
-  node: number;
-  postgres: number;
-  redis: number;
-  other: number | null;
-}
-
-/** Commands Redis executed so far (all clients) and the time it spent in them, from INFO commandstats. */
-async function redisCommandStats(redis: Redis): Promise<{ calls: number; usec: number }> {
-  const text = await redis.info('commandstats');
-  let calls = 0;
-  let usec = 0;
-  for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
-    if (match[1] === 'info') continue;
-    calls += Number(match[2]);
-    usec += Number(match[3]);
-  }
-  return { calls, usec };
-}
-
-interface PhaseReading extends CpuReading {
-  /** Share of the time this process's event loop was busy. */
-  eventLoopUtilization: number;
-  redisCommands: number;
-  /** Time Redis spent executing commands, as cores. */
-  redisBusy: number;
-}
-
-/** Starts measuring a phase; the returned function reads CPU, event-loop and Redis figures since. */
-async function startPhaseMeter(redis: Redis): Promise<() => Promise<PhaseReading>> {
-  const redisBefore = await redisCommandStats(redis);
-  const elu = performance.eventLoopUtilization();
-  const wall = performance.now();
-  const machine = machineBusyMicros();
-  const tree = processTreeMicros();
-  return async () => {
-    const seconds = (performance.now() - wall) / 1000;
-    const machineNow = machineBusyMicros();
-    const treeNow = processTreeMicros();
-    const eventLoopUtilization = performance.eventLoopUtilization(elu).utilization;
-    const redisAfter = await redisCommandStats(redis);
-    const coresOf = (group: CpuGroup) => (treeNow[group] - tree[group]) / 1e6 / seconds;
-    const ours = coresOf('node') + coresOf('postgres') + coresOf('redis');
-    return {
-      seconds,
-      node: coresOf('node'),
-      postgres: coresOf('postgres'),
-      redis: coresOf('redis'),
-      other:
-        machine === null || machineNow === null
-          ? null
-          : Math.max(0, (machineNow - machine) / 1e6 / seconds - ours),
-      eventLoopUtilization,
-      redisCommands: redisAfter.calls - redisBefore.calls,
-      redisBusy: (redisAfter.usec - redisBefore.usec) / 1e6 / seconds,
-    };
-  };
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; collects failures instead of throwing. */
-async function forEachLimited<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<unknown[]> {
-  const failures: unknown[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++]!;
-        await fn(item).catch((error: unknown) => failures.push(error));
-      }
-    }),
-  );
-  return failures;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Warnings and errors the engine logs (failed jobs, enqueue failures): counted, the first few kept. */
-function warningSink() {
-  const sink = { count: 0, first: [] as string[] };
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n')) {
-        if (!line.trim()) continue;
-        sink.count += 1;
-        if (sink.first.length < 3) {
-          try {
-            const entry = JSON.parse(line) as { msg?: string; err?: { message?: string }; what?: string };
-            sink.first.push(`${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`);
-          } catch {
-            sink.first.push(line.slice(0, 200));
-          }
-        }
-      }
-      callback();
-    },
-  });
-  return { sink, stream };
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Engine round.
 
 interface EngineResult {
@@ -296,20 +189,6 @@ interface EngineRig {
   service: EscalationService;
   metrics: Metrics;
   reconciled: { timers: number; pages: number };
-}
-
-async function createIncidents(client: pg.Client, count: number): Promise<number[]> {
-  const { rows } = await client.query<{ id: string }>(
-    `WITH counter AS (
-       UPDATE incident_counter SET last_number = last_number + $1 RETURNING last_number - $1 AS base
-     )
-     INSERT INTO incidents (number, title, severity, reporter_id, declared_at)
-     SELECT counter.base + g, 'bench escalation ' || (counter.base + g), 'SEV1', 'U0BENCH000', now()
-     FROM counter, generate_series(1, $1::int) AS g
-     RETURNING id`,
-    [count],
-  );
-  return rows.map((r) => Number(r.id));
 }
 
 async function failedJobs(metrics: Metrics): Promise<number> {
@@ -452,114 +331,7 @@ async function runEngineRound(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Raw BullMQ round.
-
-interface RawJobData {
-  round: number;
-  chain: number;
-  step: number;
-  /** Epoch ms: add time + delay. */
-  dueAt: number;
-}
-
-interface RawResult {
-  chains: number;
-  seconds: number;
-  lateness: number[];
-  byLevel: number[][];
-  missing: number;
-  addFailures: number;
-  cpu: PhaseReading;
-}
-
-interface RawRig {
-  redis: Redis;
-  queue: Queue;
-  /** Set by the current round: called by the processor for every job. */
-  onJob: ((data: RawJobData, startedAt: number) => Promise<void>) | null;
-}
-
-const RAW_JOB_OPTIONS = { attempts: 10, removeOnComplete: true, removeOnFail: true } as const;
-
-function addRawJob(queue: Queue, data: Omit<RawJobData, 'dueAt'>, delayMs: number): Promise<unknown> {
-  const addedAt = Date.now();
-  return queue.add(
-    'raw.step',
-    { ...data, dueAt: addedAt + delayMs },
-    { ...RAW_JOB_OPTIONS, jobId: `raw-${data.round}-${data.chain}-s${data.step}`, delay: delayMs },
-  );
-}
-
-async function runRawRound(rig: RawRig, round: number, chains: number, options: Options): Promise<RawResult> {
-  const levels = options.delaysMs.length;
-  const byLevel: number[][] = options.delaysMs.map(() => []);
-  const lateness: number[] = [];
-  let addFailures = 0;
-  let processed = 0;
-  let allDone!: () => void;
-  const done = new Promise<void>((resolve) => {
-    allDone = resolve;
-  });
-  rig.onJob = async (data, startedAt) => {
-    if (data.round !== round) return;
-    lateness.push(startedAt - data.dueAt);
-    byLevel[data.step]!.push(startedAt - data.dueAt);
-    processed += 1;
-    if (data.step + 1 < levels) {
-      await addRawJob(
-        rig.queue,
-        { round, chain: data.chain, step: data.step + 1 },
-        options.delaysMs[data.step]!,
-      );
-    }
-    if (processed === chains * levels) allDone();
-  };
-  const meter = await startPhaseMeter(rig.redis);
-  const t0 = performance.now();
-  const failures = await forEachLimited(
-    Array.from({ length: chains }, (_, i) => i),
-    options.startConcurrency,
-    async (chain) => {
-      await addRawJob(rig.queue, { round, chain, step: 0 }, 0);
-    },
-  );
-  addFailures = failures.length;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    done,
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, options.timeoutSec * 1000);
-    }),
-  ]);
-  clearTimeout(timer);
-  const seconds = (performance.now() - t0) / 1000;
-  rig.onJob = null;
-  return {
-    chains,
-    seconds,
-    lateness,
-    byLevel,
-    missing: chains * levels - processed,
-    addFailures,
-    cpu: await meter(),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Report.
-
-const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
-const cores = (n: number | null) => (n === null ? '-' : n.toFixed(2));
-const round2 = (n: number) => Math.round(n * 100) / 100;
-const cpuJson = (c: PhaseReading) => ({
-  node: round2(c.node),
-  postgres: round2(c.postgres),
-  redis: round2(c.redis),
-  other: c.other === null ? null : round2(c.other),
-  eventLoopUtilization: round2(c.eventLoopUtilization),
-  redisCommands: c.redisCommands,
-  redisBusy: round2(c.redisBusy),
-});
 
 function report(options: Options, poolMax: number, engine: EngineResult, raw: RawResult): void {
   const levels = options.delaysMs.length;
@@ -676,7 +448,7 @@ function report(options: Options, poolMax: number, engine: EngineResult, raw: Ra
 
 async function main(): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const cleanups: Array<[string, () => Promise<unknown>]> = [];
+  const cleanups: Cleanups = [];
   try {
     const options = readOptions();
     const oncall = parseOncallConfig(oncallYaml(options.delaysMs), 'bench oncall.yaml');
@@ -774,29 +546,14 @@ async function main(): Promise<number> {
     });
     cleanups.push(['workers', () => workers.close()]);
 
-    const rawQueue = new Queue(RAW_QUEUE, { connection: producer, prefix: QUEUE_PREFIX });
-    cleanups.push(['raw queue', () => rawQueue.close()]);
-    const rawRig: RawRig = { redis: producer, queue: rawQueue, onJob: null };
-    // The timer worker's settings (src/jobs/workers.ts), with a processor that only takes the time.
-    const rawWorker = new Worker(
-      RAW_QUEUE,
-      async (job: Job<RawJobData>) => {
-        const startedAt = Date.now();
-        await rawRig.onJob?.(job.data, startedAt);
-      },
-      {
-        connection,
-        prefix: QUEUE_PREFIX,
-        concurrency: TIMER_WORKER_CONCURRENCY,
-        autorun: true,
-        lockDuration: 10_000,
-        stalledInterval: 5_000,
-        maxStalledCount: 3,
-      },
-    );
-    rawWorker.on('error', (error) => log(`raw worker error: ${error.message}`));
-    cleanups.push(['raw worker', () => rawWorker.close()]);
-    await rawWorker.waitUntilReady();
+    const rawRig = await startRawRig({
+      producer,
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: TIMER_WORKER_CONCURRENCY,
+      cleanups,
+      log,
+    });
 
     const engineRig: EngineRig = {
       redis: producer,
