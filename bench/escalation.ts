@@ -5,9 +5,15 @@
  *
  *   npx tsx bench/escalation.ts [--escalations 1000] [--delays 500,500,500] [--start-concurrency 8]
  *                               [--pool-max 10] [--warmup 100] [--timeout 60]
+ *                               [--rules slack:0,push:1000,sms:2000,email:3000 | none]
  *
  * (or ESC_BENCH_ESCALATIONS, ESC_BENCH_DELAYS, ESC_BENCH_START_CONCURRENCY, ESC_BENCH_POOL_MAX,
- * ESC_BENCH_WARMUP, ESC_BENCH_TIMEOUT).
+ * ESC_BENCH_WARMUP, ESC_BENCH_TIMEOUT, ESC_BENCH_RULES).
+ *
+ * Then, unless `--rules none`, the notification-rules round of issue #13 (bench/escalation/rules-round.ts):
+ * as many escalations, each paging a person whose rules are `--rules` (via:afterMs), fired by the real
+ * bot in a child process against local fakes of Slack, SMTP, Twilio and push; it prints step lateness,
+ * deliveries per second, lost and duplicate steps beside raw BullMQ chains spaced as the steps.
  *
  * Engine: the real engine (createEscalationService) on a real, durable Postgres (fsync on) and Redis, driven by the real
  * workers (startWorkers: timer worker concurrency 50, the reconciler) with the pool the bot uses
@@ -43,19 +49,16 @@ import pg from 'pg';
 import { systemClock } from '../src/clock.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
-import { createEscalationService, type EscalationService } from '../src/escalation/escalation-service.js';
+import type { EscalationService } from '../src/escalation/escalation-service.js';
 import { parseOncallConfig } from '../src/escalation/oncall-config.js';
 import { createMetrics, type Metrics } from '../src/http/metrics.js';
-import { jobCatalogue } from '../src/jobs/catalogue.js';
 import type { JobDeps } from '../src/jobs/job.js';
-import { createOutbox } from '../src/jobs/outbox.js';
-import { createQueues } from '../src/jobs/queues.js';
 import { startWorkers } from '../src/jobs/workers.js';
 import { createLogger } from '../src/logger.js';
 import { createProducerConnection, createWorkerConnection } from '../src/queue/redis.js';
 import { createDatabase, type PostgresServer, startPostgresServer } from '../test/helpers/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../test/helpers/redis-server.js';
-import { createIncidents } from './escalation/bench-incidents.js';
+import { createBenchEngine, createIncidents } from './escalation/bench-incidents.js';
 import {
   type Cleanups,
   cores,
@@ -68,6 +71,9 @@ import {
   warningSink,
 } from './escalation/phase-meter.js';
 import { type RawResult, runRawRound, startRawRig } from './escalation/raw-round.js';
+import { type BenchRule, DEFAULT_RULES, parseRules } from './escalation/rules-config.js';
+import { printRulesReport } from './escalation/rules-report.js';
+import { runRulesBench } from './escalation/rules-round.js';
 import { round1, type Stats, stats, statsJson, table } from './shared.js';
 
 const P99_TARGET_MS = 1000;
@@ -83,6 +89,8 @@ interface Options {
   poolMax: number | undefined;
   warmup: number;
   timeoutSec: number;
+  /** The rules round's rules; null: no rules round (`--rules none`). */
+  rules: BenchRule[] | null;
 }
 
 function readOptions(): Options {
@@ -94,6 +102,7 @@ function readOptions(): Options {
       'pool-max': { type: 'string' },
       warmup: { type: 'string' },
       timeout: { type: 'string' },
+      rules: { type: 'string' },
     },
     strict: true,
   });
@@ -120,6 +129,7 @@ function readOptions(): Options {
     poolMax: int('pool-max', values['pool-max'], env.ESC_BENCH_POOL_MAX, 1),
     warmup: int('warmup', values.warmup, env.ESC_BENCH_WARMUP, 0) ?? 100,
     timeoutSec: int('timeout', values.timeout, env.ESC_BENCH_TIMEOUT, 1) ?? 60,
+    rules: parseRules(values.rules ?? env.ESC_BENCH_RULES ?? DEFAULT_RULES),
   };
 }
 
@@ -491,21 +501,8 @@ async function main(): Promise<number> {
     const { sink, stream } = warningSink();
     const logger = createLogger({ level: 'warn', destination: stream });
     const metrics = createMetrics();
-    const queues = createQueues(producer, QUEUE_PREFIX);
+    const { queues, service } = createBenchEngine({ pool, producer, prefix: QUEUE_PREFIX, logger, oncall });
     cleanups.push(['queues', () => queues.close()]);
-    const service = createEscalationService({
-      pool,
-      clock: systemClock,
-      logger,
-      oncall,
-      outbox: createOutbox({
-        pool,
-        clock: systemClock,
-        logger,
-        enqueuer: queues,
-        jobNamed: (name) => jobCatalogue.get(name),
-      }),
-    });
     const reconciled = { timers: 0, pages: 0 };
     const fireDurations: number[] = [];
     const done = () => Promise.resolve();
@@ -592,6 +589,11 @@ async function main(): Promise<number> {
       console.log(
         `engine logged ${warnings} warnings or errors; first in the run: ${sink.first.join(' | ')}`,
       );
+    if (options.rules) {
+      const rules = { ...options, rules: options.rules };
+      const context = { postgresUrl: postgres.url(), redisUrl: redis.url, producer, rawRig, cleanups, log };
+      printRulesReport(rules, await runRulesBench(context, rules));
+    }
     return 0;
   } catch (error) {
     console.error('escalation bench failed:', error);

@@ -1,4 +1,13 @@
+import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import { systemClock } from '../../src/clock.js';
+import type { Pool } from '../../src/db/pool.js';
+import { createEscalationService } from '../../src/escalation/escalation-service.js';
+import type { OncallConfig } from '../../src/escalation/oncall-config.js';
+import { jobCatalogue } from '../../src/jobs/catalogue.js';
+import { createOutbox } from '../../src/jobs/outbox.js';
+import { createQueues } from '../../src/jobs/queues.js';
+import type { Logger } from '../../src/logger.js';
 
 /** `count` SEV1 incidents in one statement (numbers taken from the counter as the bot does). */
 export async function createIncidents(
@@ -17,4 +26,24 @@ export async function createIncidents(
     [count, title],
   );
   return rows.map((r) => Number(r.id));
+}
+
+/** The real engine as the bot builds it (outbox, queues under `prefix`), to start escalations with. */
+export function createBenchEngine(deps: {
+  pool: Pool;
+  producer: Redis;
+  prefix: string;
+  logger: Logger;
+  oncall: OncallConfig;
+}) {
+  const { pool, logger, oncall } = deps;
+  const queues = createQueues(deps.producer, deps.prefix);
+  const outbox = createOutbox({
+    pool,
+    clock: systemClock,
+    logger,
+    enqueuer: queues,
+    jobNamed: (name) => jobCatalogue.get(name),
+  });
+  return { queues, service: createEscalationService({ pool, clock: systemClock, logger, oncall, outbox }) };
 }
