@@ -6,7 +6,19 @@ import type { RulesOptions, RulesResult } from './rules-round.js';
 /** Issue #13's target: step lateness p99 ≤ 1 s, no lost or duplicate delivery. */
 const P99_TARGET_MS = 1000;
 
-export function printRulesReport(options: RulesOptions, result: RulesResult): void {
+/** The single-channel round's figures (bench/escalation.ts), printed beside the rules round's. */
+export interface SingleChannelFigures {
+  levels: number;
+  lateness: Stats;
+  perSecond: number;
+  raw: Stats;
+}
+
+export function printRulesReport(
+  options: RulesOptions,
+  result: RulesResult,
+  single: SingleChannelFigures,
+): void {
   const { figures: f, raw } = result;
   const rulesText = options.rules.map((r) => `${r.via} ${r.afterMs} ms`).join(', ');
   console.log(
@@ -53,6 +65,27 @@ export function printRulesReport(options: RulesOptions, result: RulesResult): vo
   console.log(
     `cpu (average cores): bot child ${cores(result.botCores)}; this process ${cores(result.cpu.node)} (fakes, starts), ` +
       `Postgres ${cores(result.cpu.postgres)}, Redis ${cores(result.cpu.redis)}, other processes ${cores(result.cpu.other === null ? null : Math.max(0, result.cpu.other - result.botCores))}`,
+  );
+  const side = (name: string, s: Stats, perSecond?: number) => [
+    name,
+    String(s.count),
+    fmt(s.p50),
+    fmt(s.p99),
+    fmt(s.max),
+    perSecond === undefined ? '' : fmt(perSecond),
+  ];
+  console.log(
+    table([
+      ['beside the single-channel round (ms)', 'count', 'p50', 'p99', 'max', 'per s'],
+      side(
+        `single channel: ${single.levels} levels paged (page DM a no-op)`,
+        single.lateness,
+        single.perSecond,
+      ),
+      side(`rules: ${options.rules.length} steps per page, sent`, f.lateness, f.deliveriesPerSecond),
+      side('raw BullMQ, single-channel chains', single.raw),
+      side('raw BullMQ, chains spaced as the steps', rawAll),
+    ]),
   );
   const meets = f.lateness.p99 <= P99_TARGET_MS;
   const healthy = f.lost === 0 && f.duplicates === 0 && f.unreceived === 0 && result.startFailures === 0;
