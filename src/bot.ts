@@ -11,6 +11,7 @@ import { createAlertPaging } from './escalation/alert-paging.js';
 import { createCalendarService } from './escalation/calendar-service.js';
 import { createCoverDelivery } from './escalation/cover-delivery.js';
 import { createCoverService } from './escalation/cover-service.js';
+import { createDeliverySteps } from './escalation/delivery-steps.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createHandoffService } from './escalation/handoff-service.js';
@@ -39,6 +40,7 @@ import { createRetentionSweep } from './jobs/retention-sweep.js';
 import { startWorkers } from './jobs/workers.js';
 import { createLogger, type Logger } from './logger.js';
 import { configuredChannels } from './notify/providers.js';
+import { createSenders } from './notify/senders.js';
 import { loadOrCreateLinkKey } from './postmortem/link-keys-repo.js';
 import { recordPostmortemFile } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
@@ -47,6 +49,7 @@ import { assertNoEviction, createProducerConnection, createWorkerConnection } fr
 import { createAlertPresenter } from './slack/alert-presenter.js';
 import { createChannelBookmarks } from './slack/channel-bookmarks.js';
 import { createCoverMessenger } from './slack/cover-messenger.js';
+import { createDeliveryNotifier } from './slack/delivery-notifier.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMaintenanceAnnouncer } from './slack/maintenance-announcer.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
@@ -84,6 +87,8 @@ export interface BotOptions {
    * error (production): no transaction may wait on Slack.
    */
   strictTransactions?: boolean;
+  /** TLS options of the SMTP connection (tests: a local server with a self-signed certificate). */
+  emailTls?: { rejectUnauthorized: boolean };
 }
 
 export interface RunningBot {
@@ -312,6 +317,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             logger,
           })
         : null;
+      // Steps of people's rules (email, SMS, calls, push) through the configured providers only.
+      const deliveries = oncall
+        ? createDeliverySteps({
+            ...{ pool, clock, outbox, oncall, linkKeys, baseUrl },
+            senders: createSenders(config.providers, baseUrl(), { emailTls: options.emailTls }),
+          })
+        : null;
       const postmortems = createPostmortemService({
         pool,
         clock,
@@ -357,6 +369,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           escalation,
           notifier,
           pages,
+          deliveries,
+          deliveryNotifier:
+            deliveries && createDeliveryNotifier({ notes: { find: deliveries.findNote }, client }),
           reconciler: createReconciler({
             pool,
             clock,

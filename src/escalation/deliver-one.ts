@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Pool } from '../db/pool.js';
+import { type Pool, type PoolClient, withTransaction } from '../db/pool.js';
 import { isThrottled, THROTTLE_WINDOW_MS } from '../notify/throttle.js';
 import {
   claimDelivery,
@@ -13,6 +13,9 @@ import {
 import { type ChannelSender, type PageMessage, type RetryOptions, sendWithRetry } from './delivery-port.js';
 import type { Channel } from './people.js';
 
+/** Why a step was skipped when its page was acknowledged or resolved before it was due. */
+export const PAGE_CLOSED = 'page no longer open';
+
 /** A worker that claimed a delivery and went silent this long is presumed dead; another may send it. */
 export const CLAIM_LEASE_MS = 2 * 60_000;
 
@@ -24,7 +27,17 @@ export interface DeliverOneDeps {
   /** The page as every non-Slack channel says it, with its signed ack link. */
   compose(pageId: number): Promise<PageMessage>;
   retry?: RetryOptions;
+  /** Why a due step is held back now (quiet hours), or null to send it. */
+  holdBack?(delivery: Delivery, now: Date): Promise<string | null>;
+  /**
+   * What a finished step means beyond its row (the timeline, a line in the channel), written in the
+   * transaction that records the outcome, once: a repeat that finds the row finished writes nothing.
+   */
+  recordOutcome?(tx: PoolClient, delivery: Delivery): Promise<AfterCommit | undefined>;
 }
+
+/** Runs once the outcome's transaction committed (hands its outbox rows to the queue); never throws. */
+export type AfterCommit = () => Promise<void>;
 
 export type DeliverResult = { status: DeliveryStatus; delivery: Delivery | null; sentNow: boolean };
 
@@ -43,7 +56,16 @@ export function createDeliverOne(deps: DeliverOneDeps) {
       return { status: current?.status ?? 'skipped', delivery: current, sentNow: false };
     }
     const finish = async (outcome: Parameters<typeof finishDelivery>[2]): Promise<DeliverResult> => {
-      await finishDelivery(pool, deliveryId, outcome);
+      const { recordOutcome } = deps;
+      if (recordOutcome) {
+        const after = await withTransaction(pool, async (tx) => {
+          if (!(await finishDelivery(tx, deliveryId, outcome))) return undefined;
+          return recordOutcome(tx, (await findDelivery(tx, deliveryId))!);
+        });
+        await after?.();
+      } else {
+        await finishDelivery(pool, deliveryId, outcome);
+      }
       return {
         status: outcome.status,
         delivery: await findDelivery(pool, deliveryId),
@@ -51,7 +73,7 @@ export function createDeliverOne(deps: DeliverOneDeps) {
       };
     };
     if (!(await isPageOpen(pool, claimed.pageId))) {
-      return finish({ status: 'skipped', error: 'page no longer open', attempts: 0, at: now });
+      return finish({ status: 'skipped', error: PAGE_CLOSED, attempts: 0, at: now });
     }
     const sender = claimed.channel === 'slack' ? undefined : deps.senders[claimed.channel];
     if (!sender) {
@@ -62,6 +84,8 @@ export function createDeliverOne(deps: DeliverOneDeps) {
         at: now,
       });
     }
+    const held = await deps.holdBack?.(claimed, now);
+    if (held) return finish({ status: 'skipped', error: held, attempts: 0, at: now });
     const recent = await listSentSince(
       pool,
       claimed.channel,

@@ -79,6 +79,29 @@ export async function insertDelivery(db: Queryable, planned: PlannedDelivery): P
   return toDelivery(rows[0]!);
 }
 
+/** Plans many steps at once (a page by hand); rows planned already are left alone. Returns the new rows. */
+export async function insertDeliveries(
+  db: Queryable,
+  planned: readonly PlannedDelivery[],
+): Promise<{ id: number; dueAt: Date }[]> {
+  if (planned.length === 0) return [];
+  const { rows } = await db.query<{ id: string; due_at: Date }>(
+    `INSERT INTO deliveries (page_id, person, step, channel, target, due_at)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::timestamptz[])
+     ON CONFLICT (page_id, step) DO NOTHING
+     RETURNING id, due_at`,
+    [
+      planned.map((p) => p.pageId),
+      planned.map((p) => p.person),
+      planned.map((p) => p.step),
+      planned.map((p) => p.channel),
+      planned.map((p) => p.target),
+      planned.map((p) => p.dueAt),
+    ],
+  );
+  return rows.map((row) => ({ id: Number(row.id), dueAt: row.due_at }));
+}
+
 export async function findDelivery(db: Queryable, id: number): Promise<Delivery | null> {
   const { rows } = await db.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1`, [id]);
   return rows[0] ? toDelivery(rows[0]) : null;
@@ -111,7 +134,7 @@ export async function claimDelivery(
   return rows[0] ? toDelivery(rows[0]) : null;
 }
 
-/** Records how a claimed delivery ended. */
+/** Records how a claimed delivery ended; false if it was no longer pending (stopped by an ack meanwhile). */
 export async function finishDelivery(
   db: Queryable,
   id: number,
@@ -122,13 +145,48 @@ export async function finishDelivery(
     attempts: number;
     at: Date;
   },
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const { rowCount } = await db.query(
     `UPDATE deliveries SET status = $2, receipt = $3, error = $4, attempts = attempts + $5,
        sent_at = CASE WHEN $2 = 'sent' THEN $6::timestamptz END, claimed_at = NULL
      WHERE id = $1 AND status = 'pending'`,
     [id, outcome.status, outcome.receipt ?? null, outcome.error ?? null, outcome.attempts, outcome.at],
   );
+  return rowCount === 1;
+}
+
+/**
+ * Stops every pending step of an escalation's pages (an acknowledgement from any channel, a resolve,
+ * paging again): in the transaction of that change. A step being sent right now (claimed) is left to
+ * its worker, whose `isPageOpen` check is the backstop. Returns how many were stopped.
+ */
+export async function skipPendingDeliveries(
+  db: Queryable,
+  escalationId: number,
+  reason: string,
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE deliveries d SET status = 'skipped', error = $2
+     FROM pages p
+     WHERE p.escalation_id = $1 AND d.page_id = p.id AND d.status = 'pending' AND d.claimed_at IS NULL`,
+    [escalationId, reason],
+  );
+  return rowCount ?? 0;
+}
+
+/** Pending steps past due whose job may be lost (or whose worker died past its lease): for the reconciler. */
+export async function listOverdueDeliveries(
+  db: Queryable,
+  before: Date,
+  staleClaimBefore: Date,
+): Promise<{ id: number; dueAt: Date }[]> {
+  const { rows } = await db.query<{ id: string; due_at: Date }>(
+    `SELECT id, due_at FROM deliveries
+     WHERE status = 'pending' AND due_at < $1 AND (claimed_at IS NULL OR claimed_at < $2)
+     ORDER BY due_at LIMIT 1000`,
+    [before, staleClaimBefore],
+  );
+  return rows.map((row) => ({ id: Number(row.id), dueAt: row.due_at }));
 }
 
 /** When earlier messages of `channel` to `target` were sent since `since` (the throttle's input). */
@@ -151,7 +209,7 @@ export async function listSentSince(
  */
 export async function isPageOpen(db: Queryable, pageId: number): Promise<boolean> {
   const { rows } = await db.query(
-    `SELECT 1 FROM pages p JOIN escalations e ON e.incident_id = p.incident_id
+    `SELECT 1 FROM pages p JOIN escalations e ON e.id = p.escalation_id
      WHERE p.id = $1 AND e.state = 'triggered' AND e.epoch = p.epoch`,
     [pageId],
   );

@@ -6,6 +6,7 @@ import {
   upsertOutboxSql,
 } from '../jobs/outbox-repo.js';
 import type { TimelineEventInput } from '../timeline/timeline-events.js';
+import type { PlannedStep } from './delivery-plan.js';
 import type { Escalation, EscalationSubject } from './escalation-repo.js';
 import type { EscalationPolicy } from './oncall-config.js';
 import type { StoredOverride } from './overrides-repo.js';
@@ -114,15 +115,22 @@ export interface FireDecision {
   events: TimelineEventInput[];
   /** Pages of one level, at `pagesAt` (in the same epoch); a page that exists already is not created again. */
   pagesAt: { step: number; loop: number };
-  pages: { target: string; via: string }[];
+  /** Each with the person's non-Slack steps, planned as `deliveries` rows of the new page (due after `occurredAt`). */
+  pages: { target: string; via: string; steps?: PlannedStep[] }[];
   /** Outbox rows written with the decision (the exhausted announcement and a refresh). */
   effects: OutboxEntry[];
+}
+
+/** A planned step's row, to wake its `delivery.send` job at `dueAt` once the statement committed. */
+export interface DueDelivery {
+  id: number;
+  dueAt: Date;
 }
 
 /**
  * Applies decisions (of different escalations) in one statement, which is its own transaction: for
  * each, a compare-and-set on the escalation's position under the row lock (rows locked in id order),
- * and in the same transaction its timeline events and pages. A concurrent acknowledge, resolve or
+ * and in the same transaction its timeline events, pages and the pages' planned steps (deliveries). A concurrent acknowledge, resolve or
  * escalate waits for the lock (or made this statement wait and then fail that escalation's compare),
  * so nothing is written for an escalation that moved on: its `applied` is then false, as it is when
  * the overrides in force are no longer those its decision was taken with. Results are in input order.
@@ -130,7 +138,7 @@ export interface FireDecision {
 export async function applyFireDecisions(
   db: Queryable,
   decisions: FireDecision[],
-): Promise<{ applied: boolean; pageIds: number[] }[]> {
+): Promise<{ applied: boolean; pageIds: number[]; deliveries: DueDelivery[] }[]> {
   const input = decisions.map((d) => ({
     escalation_id: d.escalationId,
     epoch: d.from.epoch,
@@ -149,7 +157,11 @@ export async function applyFireDecisions(
     pages: d.pages,
     effects: outboxEntriesJson(d.effects),
   }));
-  const { rows } = await db.query<{ id: number; page_ids: string[] }>({
+  const { rows } = await db.query<{
+    id: number;
+    page_ids: string[];
+    deliveries: { id: number; due_at: string }[];
+  }>({
     name: 'escalation-fire-apply',
     text: `WITH d AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(
@@ -182,21 +194,37 @@ export async function applyFireDecisions(
          p.value->>'target', p.value->>'via'
        FROM esc JOIN d ON d.escalation_id = esc.id, jsonb_array_elements(d.pages) AS p(value)
        ON CONFLICT (escalation_id, epoch, step, loop, target) DO NOTHING
-       RETURNING escalation_id, id
+       RETURNING escalation_id, id, target
+     ), planned AS (
+       INSERT INTO deliveries (page_id, person, step, channel, target, due_at)
+       SELECT paged.id, paged.target, (s.value->>'step')::int, s.value->>'channel', s.value->>'target',
+         d.occurred_at + (s.value->>'afterMs')::bigint * interval '1 millisecond'
+       FROM paged JOIN d ON d.escalation_id = paged.escalation_id
+         JOIN jsonb_array_elements(d.pages) AS p(value) ON p.value->>'target' = paged.target,
+         jsonb_array_elements(coalesce(p.value->'steps', '[]'::jsonb)) AS s(value)
+       ON CONFLICT (page_id, step) DO NOTHING
+       RETURNING page_id, id, due_at
      ), effects AS (
        ${upsertOutboxSql(`(SELECT f.* FROM esc JOIN d ON d.escalation_id = esc.id,
          jsonb_to_recordset(d.effects) AS f(${OUTBOX_RECORDSET})) f`)}
      )
      SELECT esc.id,
        ARRAY(SELECT paged.id FROM paged WHERE paged.escalation_id = esc.id ORDER BY paged.id)::text[]
-         AS page_ids
+         AS page_ids,
+       (SELECT coalesce(json_agg(json_build_object('id', planned.id, 'due_at', planned.due_at)), '[]'::json)
+        FROM planned JOIN paged ON paged.id = planned.page_id WHERE paged.escalation_id = esc.id) AS deliveries
      FROM esc`,
     values: [JSON.stringify(input)],
   });
-  const byEscalation = new Map(rows.map((r) => [r.id, r.page_ids.map(Number)]));
+  const byEscalation = new Map(rows.map((r) => [r.id, r]));
   return decisions.map((d) => {
-    const pageIds = byEscalation.get(d.escalationId);
-    return pageIds ? { applied: true, pageIds } : { applied: false, pageIds: [] };
+    const row = byEscalation.get(d.escalationId);
+    if (!row) return { applied: false, pageIds: [], deliveries: [] };
+    return {
+      applied: true,
+      pageIds: row.page_ids.map(Number),
+      deliveries: row.deliveries.map((r) => ({ id: Number(r.id), dueAt: new Date(r.due_at) })),
+    };
   });
 }
 

@@ -1,3 +1,4 @@
+import { deliverySendJob } from '../jobs/delivery-send.js';
 import { escalationAckTimeoutJob } from '../jobs/escalation-ack-timeout.js';
 import { escalationStepJob } from '../jobs/escalation-step.js';
 import type { Outbox } from '../jobs/outbox.js';
@@ -44,6 +45,12 @@ export function createEscalationJobs(outbox: Outbox) {
     /** `mayRepeat`: the send may already have happened (reconciler), so look before sending again. */
     sendPages: (pageIds: number[], options: { mayRepeat?: boolean } = {}) =>
       wakeEach(pageSendJob, pageIds, options),
+    /** The planned steps of people's notification rules, each woken at its due time. */
+    sendDeliveries: async (deliveries: readonly { id: number; dueAt: Date }[]) => {
+      await Promise.all(
+        deliveries.map((d) => outbox.wake(deliverySendJob, { deliveryId: d.id }, { dueAt: d.dueAt })),
+      );
+    },
     /** The pages' lines in the incident channel; `mayRepeat` as for sends. */
     notePages: (pageIds: number[], options: { mayRepeat?: boolean } = {}) =>
       wakeEach(pageNoteJob, pageIds, options),

@@ -11,7 +11,7 @@ import {
 } from './escalation-repo.js';
 import type { EscalationServiceDeps } from './escalation-service.js';
 import { isExhaustionCheck } from './escalation-steps.js';
-import { type Emit, recordPagingChange } from './paging-subject.js';
+import { type AckSource, type Emit, recordPagingChange } from './paging-subject.js';
 
 export type AckResult =
   | { ok: true; escalation: Escalation }
@@ -40,6 +40,7 @@ export function createEscalationResponses({
     target: PagingTarget,
     userId: string,
     emit: Emit,
+    via?: AckSource,
   ): Promise<Escalation | null> {
     const esc = await acknowledgeEscalation(
       tx,
@@ -49,7 +50,12 @@ export function createEscalationResponses({
       (policy, at) => (policy.ackTimeoutMs ? new Date(at.getTime() + policy.ackTimeoutMs) : null),
     );
     if (esc) {
-      await recordPagingChange(tx, esc, { kind: 'acknowledged', by: userId, at: esc.acknowledgedAt! }, emit);
+      await recordPagingChange(
+        tx,
+        esc,
+        { kind: 'acknowledged', by: userId, at: esc.acknowledgedAt!, via },
+        emit,
+      );
     }
     return esc;
   }
@@ -101,9 +107,9 @@ export function createEscalationResponses({
       return restarted !== null;
     },
 
-    /** One compare-and-set: exactly one of any number of concurrent clicks succeeds. */
-    async acknowledge(target: PagingTarget, userId: string): Promise<AckResult> {
-      const acked = await outbox.transaction((tx, emit) => acknowledgeIn(tx, target, userId, emit));
+    /** One compare-and-set: exactly one of any number of concurrent clicks succeeds. `via`: from where. */
+    async acknowledge(target: PagingTarget, userId: string, via?: AckSource): Promise<AckResult> {
+      const acked = await outbox.transaction((tx, emit) => acknowledgeIn(tx, target, userId, emit, via));
       if (!acked) {
         const current = await findEscalation(pool, refOf(target)).catch((error) => {
           throw asDatabaseError(error);

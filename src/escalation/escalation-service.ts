@@ -4,9 +4,11 @@ import { asDatabaseError, isDatabaseUnavailable, type Pool, type Queryable } fro
 import { escalationExhaustedJob } from '../jobs/escalation-exhausted.js';
 import type { Effect, Outbox } from '../jobs/outbox.js';
 import type { Logger } from '../logger.js';
+import { planSteps } from './delivery-plan.js';
 import {
   applyFireDecisions,
   type CurrentOverrides,
+  type DueDelivery,
   type FireDecision,
   insertEscalationsStarted,
   readFireSnapshot,
@@ -169,8 +171,8 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       if (cached && knownOverrides) {
         const esc = { ...timer, id: timer.escalationId, ...cached };
         const decision = decideStep(esc, knownOverrides, clock.now());
-        const { applied, pageIds } = await apply(decision);
-        if (applied) return afterFire(decision, pageIds);
+        const result = await apply(decision);
+        if (result.applied) return afterFire(decision, result);
       }
       for (let attempt = 0; attempt < 3; attempt++) {
         const now = clock.now();
@@ -193,8 +195,8 @@ export function createEscalationService(deps: EscalationServiceDeps) {
           alertGroupId: esc.alertGroupId,
         });
         const decision = decideStep(esc, snapshot.overrides, now);
-        const { applied, pageIds } = await apply(decision);
-        if (applied) return afterFire(decision, pageIds);
+        const result = await apply(decision);
+        if (result.applied) return afterFire(decision, result);
       }
     } catch (error) {
       throw asDatabaseError(error);
@@ -210,13 +212,17 @@ export function createEscalationService(deps: EscalationServiceDeps) {
    * pending pages), exactly as for a crash just before these calls. Waiting would only hold one of
    * the timer worker's slots for a Redis round trip, which under a burst of timers is the bottleneck.
    */
-  function afterFire(decision: FireDecision, pageIds: number[]): 'paged' | 'exhausted' {
+  function afterFire(
+    decision: FireDecision,
+    { pageIds, deliveries }: { pageIds: number[]; deliveries: DueDelivery[] },
+  ): 'paged' | 'exhausted' {
     if (decision.to.state === 'exhausted') {
       known.delete(decision.escalationId);
       void outbox.dispatch(decision.effects as Effect[]);
       return 'exhausted';
     }
     void jobs.sendPages(pageIds);
+    void jobs.sendDeliveries(deliveries);
     void jobs.scheduleStep({
       escalationId: decision.escalationId,
       epoch: decision.from.epoch,
@@ -238,7 +244,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       schedules = withOverrides(oncall, overrides.list);
       schedulesWith.set(overrides, schedules);
     }
-    return decideStepAt(esc, { schedules, overrides, now }, (subject, epoch, loop) =>
+    const decision = decideStepAt(esc, { schedules, overrides, now }, (subject, epoch, loop) =>
       // An incident's channel and announcement hear that nobody answered; an alert page shows it.
       'incidentId' in subject
         ? [
@@ -247,6 +253,12 @@ export function createEscalationService(deps: EscalationServiceDeps) {
           ]
         : [refresh(subject)],
     );
+    // Each person paged gets their rules' steps, planned with the page in the same statement.
+    decision.pages = decision.pages.map((page) => ({
+      ...page,
+      steps: planSteps(oncall.people, page.target),
+    }));
+    return decision;
   }
 
   return {

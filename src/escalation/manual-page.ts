@@ -1,6 +1,8 @@
 import type { Clock } from '../clock.js';
 import { type Pool, withTransaction } from '../db/pool.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
+import { insertDeliveries } from './deliveries-repo.js';
+import { planSteps } from './delivery-plan.js';
 import type { EscalationJobs } from './escalation-jobs.js';
 import { findEscalationForUpdate, insertEscalation } from './escalation-repo.js';
 import { resolveLevelTargets } from './escalation-steps.js';
@@ -75,6 +77,20 @@ export function createManualPaging(deps: {
         const pages = await insertPages(tx, esc, { epoch: esc.epoch, step: -1, loop: rows[0]!.n }, [
           resolved,
         ]);
+        // The person's rules apply to a page by hand as to any other.
+        const deliveries = await insertDeliveries(
+          tx,
+          pages.flatMap((page) =>
+            planSteps(oncall.people, page.target).map((step) => ({
+              pageId: page.id,
+              person: page.target,
+              step: step.step,
+              channel: step.channel,
+              target: step.target,
+              dueAt: new Date(now.getTime() + step.afterMs),
+            })),
+          ),
+        );
         await appendTimelineEvent(
           tx,
           incidentId,
@@ -84,7 +100,9 @@ export function createManualPaging(deps: {
         return {
           ok: true as const,
           target: resolved.target,
-          after: () => jobs.sendPages(pages.map((p) => p.id)),
+          after: async () => {
+            await Promise.all([jobs.sendPages(pages.map((p) => p.id)), jobs.sendDeliveries(deliveries)]);
+          },
         };
       });
       if (!outcome.ok) return outcome;

@@ -4,6 +4,7 @@ import type { LinkKeys, SignedLinkKind } from '../postmortem/signed-links.js';
 import { signLink } from '../postmortem/signed-links.js';
 import type { AckResult, PagingTarget } from './escalation-responses.js';
 import { findPage } from './page-repo.js';
+import type { AckSource } from './paging-subject.js';
 
 /** Acknowledge-from-anywhere links live a day: long enough for any page, short if forwarded. */
 export const PAGE_ACK_LINK: SignedLinkKind = {
@@ -21,7 +22,7 @@ export type PageAckOutcome = 'acknowledged' | 'already_acknowledged' | 'not_pagi
 
 /** The engine call that acknowledges (escalation-service's `acknowledge`). */
 export interface Acknowledger {
-  acknowledge(target: PagingTarget, userId: string): Promise<AckResult>;
+  acknowledge(target: PagingTarget, userId: string, via?: AckSource): Promise<AckResult>;
 }
 
 /**
@@ -35,7 +36,7 @@ export function createPageAck(deps: {
   alerts?: Pick<AlertActions, 'acknowledgeGroup'> | null;
 }) {
   const { pool, escalation } = deps;
-  const acknowledgePage = async (pageId: number): Promise<PageAckOutcome> => {
+  const acknowledgePage = async (pageId: number, via: AckSource): Promise<PageAckOutcome> => {
     const page = await findPage(pool, pageId);
     if (!page || !escalation) return 'no_page';
     const who = page.userId ?? page.target;
@@ -43,20 +44,20 @@ export function createPageAck(deps: {
       if (!deps.alerts) return 'no_page';
       return (await deps.alerts.acknowledgeGroup(page.alertGroupId, who)) ? 'acknowledged' : 'not_paging';
     }
-    const result = await escalation.acknowledge({ id: page.escalationId }, who);
+    const result = await escalation.acknowledge({ id: page.escalationId }, who, via);
     return result.ok ? 'acknowledged' : result.reason;
   };
   return {
     acknowledgePage,
     /** The latest page of `person` still waiting for an answer (an SMS reply, a pressed 1). */
-    async acknowledgeLatestFor(person: string): Promise<PageAckOutcome> {
+    async acknowledgeLatestFor(person: string, via: 'sms' | 'voice'): Promise<PageAckOutcome> {
       const { rows } = await pool.query<{ id: string }>(
         `SELECT p.id FROM pages p JOIN escalations e ON e.id = p.escalation_id
          WHERE (p.target = $1 OR p.user_id = $1) AND e.state = 'triggered' AND e.epoch = p.epoch
          ORDER BY p.id DESC LIMIT 1`,
         [person],
       );
-      return rows[0] ? acknowledgePage(Number(rows[0].id)) : 'no_page';
+      return rows[0] ? acknowledgePage(Number(rows[0].id), via) : 'no_page';
     },
   };
 }

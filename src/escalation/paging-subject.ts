@@ -7,14 +7,18 @@ import type { Effect, Outbox } from '../jobs/outbox.js';
 import { insertOutboxEntries } from '../jobs/outbox-repo.js';
 import { pageAcknowledgedJob } from '../jobs/page-acknowledged.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
+import { skipPendingDeliveries } from './deliveries-repo.js';
 import type { Escalation, EscalationSubject } from './escalation-repo.js';
+
+/** Where a page was acknowledged from: the Slack button, the signed link, an SMS reply, the call. */
+export type AckSource = 'slack' | 'link' | 'sms' | 'voice';
 
 /** The outbox's `emit` (see Outbox.transaction). */
 export type Emit = Parameters<Parameters<Outbox['transaction']>[0]>[1];
 
 /** A change of an escalation's state that people hear about. */
 export type PagingChange =
-  | { kind: 'acknowledged'; by: string; at: Date }
+  | { kind: 'acknowledged'; by: string; at: Date; via?: AckSource | undefined }
   | { kind: 'escalated'; by: string | null; reason: 'escalate_now' | 'ack_timeout'; at: Date }
   | { kind: 'stopped'; reason: string; at: Date };
 
@@ -40,6 +44,9 @@ export async function recordPagingChange(
   change: PagingChange,
   emit: Emit,
 ): Promise<void> {
+  // The first acknowledgement (any channel), a resolve or paging again stops every pending step of
+  // people's rules on this escalation's pages (delivery.send re-checks the page as a backstop).
+  await skipPendingDeliveries(tx, esc.id, stepsStoppedBecause(change));
   if (esc.incidentId === null) {
     // Paging again after an ack: the group is unacknowledged again (its page can be acknowledged).
     if (change.kind === 'escalated') await reopenAlertGroup(tx, esc.alertGroupId!);
@@ -51,7 +58,10 @@ export async function recordPagingChange(
     await appendTimelineEvent(
       tx,
       incidentId,
-      { kind: 'escalation.acknowledged', details: { by: change.by } },
+      {
+        kind: 'escalation.acknowledged',
+        details: change.via ? { by: change.by, via: change.via } : { by: change.by },
+      },
       { occurredAt: change.at, actorId: change.by },
     );
     // The DMs say who acknowledged, and the card shows it: durable with the ack itself.
@@ -73,6 +83,12 @@ export async function recordPagingChange(
     );
   }
   emit(incidentRefreshJob, { incidentId });
+}
+
+function stepsStoppedBecause(change: PagingChange): string {
+  if (change.kind === 'acknowledged')
+    return `acknowledged by ${change.by}${change.via ? ` (${change.via})` : ''}`;
+  return change.kind === 'stopped' ? `paging stopped (${change.reason})` : 'paged again';
 }
 
 /**

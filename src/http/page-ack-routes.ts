@@ -74,7 +74,7 @@ export function pageAckLinkRoute(deps: PageAckRoutesDeps): RouteHandler {
       );
     }
     if (req.method !== 'POST') return sendText(res, 405, 'use GET or POST\n');
-    const outcome = await deps.pageAck.acknowledgePage(check.id);
+    const outcome = await deps.pageAck.acknowledgePage(check.id, 'link');
     html(res, outcome === 'no_page' ? 404 : 200, 'Page', `<p>${escapeXml(SAID[outcome])}</p>`);
   };
 }
@@ -130,7 +130,7 @@ export function twilioRoutes(deps: PageAckRoutesDeps): Record<string, RouteHandl
       twiml(
         res,
         'Message',
-        person ? SAID[await deps.pageAck.acknowledgeLatestFor(person.key)] : SAID.no_page,
+        person ? SAID[await deps.pageAck.acknowledgeLatestFor(person.key, 'sms')] : SAID.no_page,
       );
     },
     '/integrations/twilio/voice': async (req, res) => {
@@ -138,7 +138,11 @@ export function twilioRoutes(deps: PageAckRoutesDeps): Record<string, RouteHandl
       if (!fields) return;
       if (fields.Digits !== '1') return twiml(res, 'Say', 'Not acknowledged. Goodbye.');
       const person = personOf(deps, fields);
-      twiml(res, 'Say', person ? SAID[await deps.pageAck.acknowledgeLatestFor(person.key)] : SAID.no_page);
+      twiml(
+        res,
+        'Say',
+        person ? SAID[await deps.pageAck.acknowledgeLatestFor(person.key, 'voice')] : SAID.no_page,
+      );
     },
   };
 }

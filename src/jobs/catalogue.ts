@@ -5,6 +5,8 @@ import { coverExpiryJob } from './cover-expiry.js';
 import { coverPostJob } from './cover-post.js';
 import { coverRefreshJob } from './cover-refresh.js';
 import { coverTakenJob } from './cover-taken.js';
+import { deliveryNoteJob } from './delivery-note.js';
+import { deliverySendJob } from './delivery-send.js';
 import { escalationAckTimeoutJob } from './escalation-ack-timeout.js';
 import { escalationAcknowledgedJob } from './escalation-acknowledged.js';
 import { escalationExhaustedJob } from './escalation-exhausted.js';
@@ -47,6 +49,8 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       pageSendJob,
       pageNoteJob,
       pageAcknowledgedJob,
+      deliverySendJob,
+      deliveryNoteJob,
       escalationStepJob,
       escalationAckTimeoutJob,
       escalationAcknowledgedJob,

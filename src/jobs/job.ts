@@ -11,6 +11,7 @@ import type { IncidentSetup } from '../incidents/incident-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
 import type { ChannelBookmarks } from '../slack/channel-bookmarks.js';
 import type { CoverMessenger } from '../slack/cover-messenger.js';
+import type { DeliveryNotifier } from '../slack/delivery-notifier.js';
 import type { IncidentPresenter } from '../slack/incident-presenter.js';
 import type { MaintenanceAnnouncer } from '../slack/maintenance-announcer.js';
 import type { OverrideAnnouncer } from '../slack/override-announcer.js';
@@ -57,6 +58,10 @@ export interface JobDeps {
   notifier: PagingNotifier | null;
   /** Page DMs, on the `pages` queue with their own Slack client. Null without an oncall.yaml. */
   pages: PageSender | null;
+  /** Steps of people's notification rules (email, SMS, calls, push). Null without an oncall.yaml. */
+  deliveries: { send(deliveryId: number): Promise<unknown> } | null;
+  /** Failed steps said in the incident (or alert) channel. Null without an oncall.yaml. */
+  deliveryNotifier: DeliveryNotifier | null;
   reconciler: Reconciler;
   overrideAnnouncer: OverrideAnnouncer;
   overridesRetention: OverrideRetention;

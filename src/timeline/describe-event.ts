@@ -10,10 +10,15 @@ export interface EventRenderer {
   channel(channelId: string, channelName: string): string;
 }
 
+const ACK_VIA = { slack: 'in Slack', link: 'from the link', sms: 'by SMS', voice: 'on the call' } as const;
+
 /** One line per timeline event, in the words a responder would write; shared by every view of it. */
 export function describeEvent(event: TimelineEvent, render: EventRenderer): string {
   const { person: name, text: plain } = render;
   const by = event.actorId ? ` by ${name(event.actorId)}` : '';
+  // A step's person: their Slack id once the page DM resolved it, else as oncall.yaml names them.
+  const person = (d: { person: string; userId: string | null }) =>
+    d.userId ? name(d.userId) : plain(d.person);
   switch (event.kind) {
     case 'incident.declared':
       return `Declared${by} as ${event.details.severity}: ${plain(event.details.title)}`;
@@ -52,7 +57,7 @@ export function describeEvent(event: TimelineEvent, render: EventRenderer): stri
     case 'escalation.level_skipped':
       return `Level ${event.details.level} skipped: ${plain(event.details.reason)}`;
     case 'escalation.acknowledged':
-      return `Page acknowledged by ${name(event.details.by)}`;
+      return `Page acknowledged by ${name(event.details.by)}${event.details.via ? ` (${ACK_VIA[event.details.via]})` : ''}`;
     case 'escalation.escalated':
       return event.details.reason === 'ack_timeout'
         ? 'Paged again: acknowledged but not resolved in time'
@@ -71,6 +76,12 @@ export function describeEvent(event: TimelineEvent, render: EventRenderer): stri
       return `Alert acknowledged${by}: ${plain(event.details.title)}`;
     case 'alert.resolved':
       return `Alert resolved${by}: ${plain(event.details.title)}`;
+    case 'delivery.sent':
+      return `Reached ${person(event.details)} by ${event.details.channel}`;
+    case 'delivery.failed':
+      return event.details.outcome === 'skipped'
+        ? `Did not try ${person(event.details)} by ${event.details.channel}: ${plain(event.details.reason)}`
+        : `Could not reach ${person(event.details)} by ${event.details.channel}: ${plain(event.details.reason)}`;
     case 'escalation.page_failed':
       return `Could not page ${plain(event.details.target)}: ${plain(event.details.error)}`;
   }

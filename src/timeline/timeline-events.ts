@@ -86,7 +86,11 @@ export const timelineEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('escalation.level_skipped'),
     details: z.object({ level: z.number().int(), pass: z.number().int(), reason: z.string() }),
   }),
-  z.object({ kind: z.literal('escalation.acknowledged'), details: z.object({ by: z.string() }) }),
+  z.object({
+    kind: z.literal('escalation.acknowledged'),
+    // `via`: where the page was acknowledged from (absent on events written before it was recorded).
+    details: z.object({ by: z.string(), via: z.enum(['slack', 'link', 'sms', 'voice']).optional() }),
+  }),
   z.object({
     kind: z.literal('escalation.escalated'),
     details: z.object({ by: z.string().nullable(), reason: z.enum(['escalate_now', 'ack_timeout']) }),
@@ -121,6 +125,21 @@ export const timelineEventSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('alert.resolved'),
     details: z.object({ alertId: z.number().int(), title: z.string() }),
+  }),
+  // One step of a person's notification rules (#13): it reached them, or why it did not.
+  z.object({
+    kind: z.literal('delivery.sent'),
+    details: z.object({ person: z.string(), userId: z.string().nullable(), channel: z.string() }),
+  }),
+  z.object({
+    kind: z.literal('delivery.failed'),
+    details: z.object({
+      person: z.string(),
+      userId: z.string().nullable(),
+      channel: z.string(),
+      outcome: z.enum(['failed', 'throttled', 'skipped']),
+      reason: z.string(),
+    }),
   }),
   z.object({
     kind: z.literal('escalation.page_failed'),

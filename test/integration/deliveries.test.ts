@@ -91,9 +91,17 @@ describe('deliveries: one row per step, delivered once', () => {
   it('skips a step once the page is acknowledged (from any channel)', async () => {
     const { incidentId, pageId } = await pagedBob();
     const row = await plan(pageId, 0, 'voice');
-    await escalation.acknowledge(incidentId, 'U0BOB');
+    await escalation.acknowledge(incidentId, 'U0BOB', 'sms');
+    // The ack's own transaction stops the pending step…
+    expect((await listDeliveries(db.pool, pageId))[0]).toMatchObject({
+      status: 'skipped',
+      error: 'acknowledged by U0BOB (sms)',
+    });
+    // …and a step the ack did not see (planned after it) is skipped when due: the page is closed.
+    const late = await plan(pageId, 1, 'sms');
     const before = twilio.sent.length;
-    expect(await deliverOne()(row.id)).toMatchObject({
+    expect(await deliverOne()(row.id)).toMatchObject({ status: 'skipped' });
+    expect(await deliverOne()(late.id)).toMatchObject({
       status: 'skipped',
       delivery: { error: 'page no longer open' },
     });

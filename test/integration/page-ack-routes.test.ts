@@ -228,7 +228,7 @@ describe('acknowledge from anywhere: an alert page', () => {
     const [page] = await db.rows<{ id: string }>('SELECT id FROM pages WHERE alert_group_id = $1', [groupId]);
 
     const pageAck = createPageAck({ pool: db.pool, escalation, alerts });
-    expect(await pageAck.acknowledgePage(Number(page!.id))).toBe('acknowledged');
+    expect(await pageAck.acknowledgePage(Number(page!.id), 'link')).toBe('acknowledged');
     expect(
       await db.rows('SELECT status, acknowledged_by FROM alerts WHERE alert_group_id = $1 ORDER BY id', [
         groupId,
@@ -241,9 +241,9 @@ describe('acknowledge from anywhere: an alert page', () => {
       { state: 'acknowledged' },
     ]);
     // A second press (the link opened twice) changes nothing.
-    expect(await pageAck.acknowledgePage(Number(page!.id))).toBe('not_paging');
+    expect(await pageAck.acknowledgePage(Number(page!.id), 'link')).toBe('not_paging');
     // Without intake wired, an alert page cannot be acknowledged from a link.
-    expect(await createPageAck({ pool: db.pool, escalation }).acknowledgePage(Number(page!.id))).toBe(
+    expect(await createPageAck({ pool: db.pool, escalation }).acknowledgePage(Number(page!.id), 'link')).toBe(
       'no_page',
     );
   });

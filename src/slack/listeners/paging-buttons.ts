@@ -28,7 +28,7 @@ export function registerPagingButtons(router: SlackRouter, deps: PagingButtonDep
         ability: 'acknowledge',
         what: 'acknowledge',
       });
-      const result = await deps.escalation.acknowledge(incident.id, body.user.id);
+      const result = await deps.escalation.acknowledge(incident.id, body.user.id, 'slack');
       if (result.ok) return;
       if (result.reason === 'already_acknowledged') {
         const who = result.by === body.user.id ? 'you' : `<@${result.by}>`;

@@ -1,0 +1,36 @@
+import type { WebClient } from '@slack/web-api';
+import type { DeliveryNote } from '../escalation/delivery-outcomes.js';
+import { postOnce } from './recent-messages.js';
+import { mrkdwn } from './views/escape.js';
+
+/** Message metadata on a failed step's line, so a repeated run finds it. */
+export const DELIVERY_NOTE_EVENT_TYPE = 'incident_delivery_note';
+
+export type DeliveryNotifier = ReturnType<typeof createDeliveryNotifier>;
+
+/** The line people read when the bot could not reach someone: the person as a mention when known. */
+export function deliveryNoteText(note: Omit<DeliveryNote, 'channelId'>): string {
+  const who = note.userId ? `<@${note.userId}>` : mrkdwn(note.person);
+  return `:warning: Could not reach ${who} by ${note.channel}: ${mrkdwn(note.reason)}`;
+}
+
+/** Posts a failed step's line (the `delivery.note` job), once. */
+export function createDeliveryNotifier(deps: {
+  notes: { find(deliveryId: number): Promise<DeliveryNote | null> };
+  client: WebClient;
+}) {
+  return {
+    async post(deliveryId: number, options: { mayRepeat: boolean }): Promise<void> {
+      const note = await deps.notes.find(deliveryId);
+      if (!note) return;
+      await postOnce(deps.client, {
+        channel: note.channelId,
+        text: deliveryNoteText(note),
+        eventType: DELIVERY_NOTE_EVENT_TYPE,
+        key: `delivery-${deliveryId}`,
+        mayRepeat: options.mayRepeat,
+        joinable: true,
+      });
+    },
+  };
+}
