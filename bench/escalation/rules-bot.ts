@@ -21,9 +21,6 @@ export function forkRulesBot(config: RulesBotConfig) {
     env: {
       ...process.env,
       RULES_BENCH_CONFIG: JSON.stringify(config),
-      // The SMTP fake upgrades with STARTTLS on a self-signed certificate; this child talks only to
-      // loopback fakes, so it trusts it (as the tests' senders do with rejectUnauthorized: false).
-      NODE_TLS_REJECT_UNAUTHORIZED: '0',
     },
     execArgv: [...process.execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -66,6 +63,8 @@ async function serve(config: RulesBotConfig): Promise<void> {
       logger: createLogger({ level: logLevel }),
       queuePrefix: config.queuePrefix,
       host: '127.0.0.1',
+      // The SMTP fake upgrades with STARTTLS on a self-signed certificate (as in the tests).
+      emailTls: { rejectUnauthorized: false },
     });
     return { url: bot.url, stop: () => bot.stop() };
   });

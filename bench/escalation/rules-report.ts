@@ -32,13 +32,14 @@ export function printRulesReport(
     fmt(s.p50),
     fmt(s.p99),
     fmt(s.max),
+    atFake ? String(atFake.count) : '',
     atFake ? fmt(atFake.p50) : '',
     atFake ? fmt(atFake.p99) : '',
   ];
   const rawAll = stats(raw.lateness);
   console.log(
     table([
-      ['lateness (ms)', 'count', 'p50', 'p99', 'max', 'fake p50', 'fake p99'],
+      ['lateness (ms)', 'count', 'p50', 'p99', 'max', 'at fakes', 'fake p50', 'fake p99'],
       row('steps sent (sent − due)', f.lateness, f.arrivalLateness),
       ...f.byStep.map((s, i) =>
         row(`  step ${i + 1}: ${s.rule.via} after ${s.rule.afterMs} ms`, s.lateness, s.arrivalLateness),

@@ -138,7 +138,7 @@ async function runRound(
   const ids = await createIncidents(client, count, 'bench rules');
   const meter = await startPhaseMeter(rig.producer);
   const botBefore = rig.botCpuMicros();
-  const arrivalsBefore = rig.fakes.arrivals().length;
+  const since = Date.now();
   const t0 = performance.now();
   const startFailures = await forEachLimited(
     ids.map((id, i) => ({ id, policy: benchPerson(firstPerson + i).policy })),
@@ -163,7 +163,7 @@ async function runRound(
     [ids],
   );
   return {
-    figures: rulesFigures(count, rules, steps, rig.fakes.arrivals().slice(arrivalsBefore)),
+    figures: rulesFigures(count, rules, steps, rig.fakes.arrivals().filter((a) => a.at >= since)),
     startFailures: startFailures.length,
     firstStartError: startFailures.length ? String((startFailures[0] as Error)?.message) : null,
     startSeconds,
