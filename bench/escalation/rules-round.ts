@@ -163,7 +163,12 @@ async function runRound(
     [ids],
   );
   return {
-    figures: rulesFigures(count, rules, steps, rig.fakes.arrivals().filter((a) => a.at >= since)),
+    figures: rulesFigures(
+      count,
+      rules,
+      steps,
+      rig.fakes.arrivals().filter((a) => a.at >= since),
+    ),
     startFailures: startFailures.length,
     firstStartError: startFailures.length ? String((startFailures[0] as Error)?.message) : null,
     startSeconds,
