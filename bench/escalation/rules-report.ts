@@ -67,6 +67,14 @@ export function printRulesReport(
     `cpu (average cores): bot child ${cores(result.botCores)}; this process ${cores(result.cpu.node)} (fakes, starts), ` +
       `Postgres ${cores(result.cpu.postgres)}, Redis ${cores(result.cpu.redis)}, other processes ${cores(result.cpu.other === null ? null : Math.max(0, result.cpu.other - result.botCores))}`,
   );
+  const share = (list: Array<[string, number]>) =>
+    list
+      .slice(0, 5)
+      .map(([what, n]) => `${what} ${(n * 100).toFixed(0)}%`)
+      .join(', ');
+  console.log(
+    `the bot's Postgres sessions, when not idle (pg_stat_activity every 100 ms): ${share(result.backends)}`,
+  );
   const side = (name: string, s: Stats, perSecond?: number) => [
     name,
     String(s.count),

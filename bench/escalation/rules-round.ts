@@ -16,6 +16,7 @@ import { createPool } from '../../src/db/pool.js';
 import { parseOncallConfig } from '../../src/escalation/oncall-config.js';
 import { createLogger } from '../../src/logger.js';
 import { createDatabase } from '../../test/helpers/postgres-server.js';
+import { sampleBackends } from '../alert-intake/backend-sampler.js';
 import { createBenchEngine, createIncidents } from './bench-incidents.js';
 import { type Cleanups, forEachLimited, type PhaseReading, sleep, startPhaseMeter } from './phase-meter.js';
 import { type ProviderFakes, startProviderFakes } from './provider-fakes.js';
@@ -45,6 +46,8 @@ export interface RulesResult {
   botCores: number;
   /** The first few reasons a step failed, as recorded on its row. */
   failures: string[];
+  /** Where the bot's Postgres sessions spent the round (pg_stat_activity samples), largest first. */
+  backends: Array<[string, number]>;
 }
 
 const QUEUE_PREFIX = '{bench-rules}';
@@ -120,6 +123,7 @@ async function allFinished(client: pg.Client, ids: number[], rules: BenchRule[])
 }
 
 interface RoundRig {
+  databaseUrl: string;
   client: pg.Client;
   fakes: ProviderFakes;
   service: ReturnType<typeof createBenchEngine>['service'];
@@ -139,6 +143,7 @@ async function runRound(
   const meter = await startPhaseMeter(rig.producer);
   const botBefore = rig.botCpuMicros();
   const since = Date.now();
+  const sampler = await sampleBackends(rig.databaseUrl, 'incident-bot-');
   const t0 = performance.now();
   const startFailures = await forEachLimited(
     ids.map((id, i) => ({ id, policy: benchPerson(firstPerson + i).policy })),
@@ -153,6 +158,7 @@ async function runRound(
   while (performance.now() < deadline && !(await allFinished(client, ids, rules))) await sleep(250);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = await meter();
+  const backends = await sampler.stop();
   const botCores = (rig.botCpuMicros() - botBefore) / 1e6 / cpu.seconds;
   // Let a late duplicate show up before the fakes are read.
   await sleep(500);
@@ -176,6 +182,7 @@ async function runRound(
     cpu,
     botCores,
     failures: failed.rows.map((r) => r.error),
+    backends,
   };
 }
 
@@ -231,7 +238,14 @@ export async function runRulesBench(
     oncall,
   });
   cleanups.push(['rules queues', () => queues.close()]);
-  const rig: RoundRig = { client, fakes, service, producer: context.producer, botCpuMicros: bot.cpuMicros };
+  const rig: RoundRig = {
+    databaseUrl,
+    client,
+    fakes,
+    service,
+    producer: context.producer,
+    botCpuMicros: bot.cpuMicros,
+  };
   const shape = {
     delaysMs: chainDelays(options.rules),
     startConcurrency: options.startConcurrency,
