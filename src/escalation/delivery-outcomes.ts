@@ -65,19 +65,23 @@ export function createDeliveryOutcomes({
 
 /** A failed step's line: where to say it and what. */
 export interface DeliveryNote {
-  channelId: string;
+  /** Null: an incident whose channel is not set up yet (the line waits for it). */
+  channelId: string | null;
   userId: string | null;
   person: string;
   channel: Delivery['channel'];
   reason: string;
 }
 
-/** The line of a failed or throttled step, or null (no channel to say it in, or nothing to say). */
+/**
+ * The line of a failed or throttled step, or null: nothing to say, or an alert group whose service
+ * has no alerts channel (its page and the step's row record it).
+ */
 export async function findDeliveryNote(db: Queryable, deliveryId: number): Promise<DeliveryNote | null> {
   const delivery = await findDelivery(db, deliveryId);
   if (delivery?.status !== 'failed' && delivery?.status !== 'throttled') return null;
   const subject = await findPageSubject(db, delivery.pageId);
-  if (!subject?.channelId) return null;
+  if (!subject || (subject.channelId === null && subject.incidentId === null)) return null;
   return {
     channelId: subject.channelId,
     userId: subject.userId,

@@ -23,6 +23,8 @@ export function createDeliveryNotifier(deps: {
     async post(deliveryId: number, options: { mayRepeat: boolean }): Promise<void> {
       const note = await deps.notes.find(deliveryId);
       if (!note) return;
+      // A step can fail before the incident's channel exists: the queue tries again (with backoff).
+      if (note.channelId === null) throw new Error(`delivery ${deliveryId}: incident channel not set up yet`);
       await postOnce(deps.client, {
         channel: note.channelId,
         text: deliveryNoteText(note),
