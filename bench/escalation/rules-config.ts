@@ -29,7 +29,9 @@ export function parseRules(text: string): BenchRule[] | null {
     }
     return { via, afterMs };
   });
-  if (rules.length === 0) throw new Error(expected);
+  const twice = rules.find((rule, i) => rules.findIndex((r) => r.via === rule.via) !== i);
+  // The fakes tell a page's steps apart by channel: the same channel twice would look like a duplicate.
+  if (twice) throw new Error(`--rules may name each channel once; ${twice.via} appears twice`);
   return rules;
 }
 

@@ -57,6 +57,9 @@ describe('the escalation bench rules option', () => {
       { via: 'sms', afterMs: 2000 },
     ]);
     expect(() => parseRules('pager:0')).toThrow(/via one of slack, push, sms, voice, email.*got "pager:0"/);
+    expect(() => parseRules('push:0,push:300')).toThrow(
+      '--rules may name each channel once; push appears twice',
+    );
   });
 
   it('gives every bench person a number, topic and address of their own (no throttle applies)', () => {
