@@ -67,6 +67,11 @@ export function printRulesReport(
     `cpu (average cores): bot child ${cores(result.botCores)}; this process ${cores(result.cpu.node)} (fakes, starts), ` +
       `Postgres ${cores(result.cpu.postgres)}, Redis ${cores(result.cpu.redis)}, other processes ${cores(result.cpu.other === null ? null : Math.max(0, result.cpu.other - result.botCores))}`,
   );
+  const perStep = (coresUsed: number) => ((coresUsed * result.cpu.seconds * 1000) / c.sent).toFixed(1);
+  console.log(
+    `CPU per sent step: bot ${perStep(result.botCores)} ms, Postgres ${perStep(result.cpu.postgres)} ms, ` +
+      `Redis ${perStep(result.cpu.redis)} ms, this process (fakes, starts) ${perStep(result.cpu.node)} ms`,
+  );
   const share = (list: Array<[string, number]>) =>
     list
       .slice(0, 5)
