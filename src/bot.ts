@@ -318,11 +318,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           })
         : null;
       // Steps of people's rules (email, SMS, calls, push) through the configured providers only.
+      const senders = createSenders(config.providers, baseUrl(), options);
       const deliveries = oncall
-        ? createDeliverySteps({
-            ...{ pool, clock, outbox, oncall, linkKeys, baseUrl },
-            senders: createSenders(config.providers, baseUrl(), { emailTls: options.emailTls }),
-          })
+        ? createDeliverySteps({ pool, clock, outbox, oncall, linkKeys, baseUrl, senders })
         : null;
       const postmortems = createPostmortemService({
         pool,

@@ -14,7 +14,7 @@ export type Senders = Partial<Record<Exclude<Channel, 'slack'>, ChannelSender>>;
 export function createSenders(
   providers: NotifyProviders,
   publicUrl: string,
-  options: { emailTls?: { rejectUnauthorized: boolean } } = {},
+  options: { emailTls?: { rejectUnauthorized: boolean } | undefined } = {},
 ): Senders {
   return {
     ...(providers.email

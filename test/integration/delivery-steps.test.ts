@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAlertPaging } from '../../src/escalation/alert-paging.js';
 import { createDeliverySteps, type DeliverySteps } from '../../src/escalation/delivery-steps.js';
 import { createEscalationService, type EscalationService } from '../../src/escalation/escalation-service.js';
 import { parseOncallConfig } from '../../src/escalation/oncall-config.js';
 import { createTwilioSenders } from '../../src/notify/twilio-sender.js';
 import { linkKeys } from '../../src/postmortem/signed-links.js';
+import { insertAlertGroup, startAlertGroup, stopAlertGroup } from '../helpers/alert-fixture.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
 import { pagedIncident } from '../helpers/paged-incident.js';
 import { type ServiceDb, serviceDb } from '../helpers/service-deps.js';
@@ -119,6 +121,29 @@ describe('notification steps planned by the engine and sent by delivery.send', (
       channelId: null,
       channel: 'sms',
       reason: 'unsubscribed (the number replied STOP)',
+    });
+  });
+
+  it("an alert group's page: its failure is said in the group's channel once there is one; resolving stops the rest", async () => {
+    const paging = createAlertPaging({ escalation, outbox: db.outbox });
+    const groupId = await insertAlertGroup(db.pool, { service: 'checkout' });
+    await startAlertGroup(db.pool, paging, { id: groupId, service: 'checkout' });
+    const [esc] = await db.rows<{ id: string }>('SELECT id FROM escalations WHERE alert_group_id = $1', [
+      groupId,
+    ]);
+    await escalation.fireStep({ escalationId: Number(esc!.id), epoch: 0, step: 0, loop: 0 });
+    const [page] = await db.rows<{ id: string }>('SELECT id FROM pages WHERE alert_group_id = $1', [groupId]);
+    const [sms, voice] = await stepsOf(Number(page!.id));
+    // Bob's number still refuses (the test before): the SMS fails; the row records it.
+    expect(await steps.send(Number(sms!.id))).toMatchObject({ status: 'failed' });
+    // No message of the group's yet: nowhere to say it. Once posted in the service's channel: there.
+    expect(await steps.findNote(Number(sms!.id))).toBeNull();
+    await db.pool.query(`UPDATE alert_groups SET channel_id = 'C0ALERTS' WHERE id = $1`, [groupId]);
+    expect(await steps.findNote(Number(sms!.id))).toMatchObject({ channelId: 'C0ALERTS', channel: 'sms' });
+    await stopAlertGroup(db.pool, paging, groupId, { state: 'resolved', by: 'Alertmanager' });
+    expect((await stepsOf(Number(page!.id))).find((r) => r.id === voice!.id)).toMatchObject({
+      status: 'skipped',
+      error: 'paging stopped (resolved by Alertmanager)',
     });
   });
 });
