@@ -9,6 +9,7 @@ import {
   finishDelivery,
   isPageOpen,
   listSentSince,
+  releaseDelivery,
 } from './deliveries-repo.js';
 import { type ChannelSender, type PageMessage, type RetryOptions, sendWithRetry } from './delivery-port.js';
 import type { Channel } from './people.js';
@@ -48,6 +49,32 @@ export type DeliverResult = { status: DeliveryStatus; delivery: Delivery | null;
  */
 export function createDeliverOne(deps: DeliverOneDeps) {
   const { pool, clock } = deps;
+
+  /** What to do with a claimed step before any provider is called: send it (and what), or why not. */
+  async function prepare(
+    claimed: Delivery,
+    now: Date,
+  ): Promise<
+    | { status: 'skipped' | 'failed' | 'throttled'; error: string }
+    | { sender: ChannelSender; message: PageMessage }
+  > {
+    if (!(await isPageOpen(pool, claimed.pageId))) return { status: 'skipped', error: PAGE_CLOSED };
+    const sender = claimed.channel === 'slack' ? undefined : deps.senders[claimed.channel];
+    if (!sender) return { status: 'failed', error: `${claimed.channel} is not configured` };
+    const held = await deps.holdBack?.(claimed, now);
+    if (held) return { status: 'skipped', error: held };
+    const recent = await listSentSince(
+      pool,
+      claimed.channel,
+      claimed.target,
+      new Date(now.getTime() - THROTTLE_WINDOW_MS),
+    );
+    if (isThrottled(claimed.channel, recent, now)) {
+      return { status: 'throttled', error: `over the ${claimed.channel} limit for ${claimed.target}` };
+    }
+    return { sender, message: await deps.compose(claimed.pageId) };
+  }
+
   return async function deliverOne(deliveryId: number): Promise<DeliverResult> {
     const now = clock.now();
     const claimed = await claimDelivery(pool, deliveryId, now, new Date(now.getTime() - CLAIM_LEASE_MS));
@@ -72,40 +99,17 @@ export function createDeliverOne(deps: DeliverOneDeps) {
         sentNow: outcome.status === 'sent',
       };
     };
-    if (!(await isPageOpen(pool, claimed.pageId))) {
-      return finish({ status: 'skipped', error: PAGE_CLOSED, attempts: 0, at: now });
+    let ready: Awaited<ReturnType<typeof prepare>>;
+    try {
+      ready = await prepare(claimed, now);
+    } catch (error) {
+      // Nothing was sent: the next try (the job's retry) may take the step at once.
+      await releaseDelivery(pool, deliveryId).catch(() => undefined);
+      throw error;
     }
-    const sender = claimed.channel === 'slack' ? undefined : deps.senders[claimed.channel];
-    if (!sender) {
-      return finish({
-        status: 'failed',
-        error: `${claimed.channel} is not configured`,
-        attempts: 0,
-        at: now,
-      });
-    }
-    const held = await deps.holdBack?.(claimed, now);
-    if (held) return finish({ status: 'skipped', error: held, attempts: 0, at: now });
-    const recent = await listSentSince(
-      pool,
-      claimed.channel,
-      claimed.target,
-      new Date(now.getTime() - THROTTLE_WINDOW_MS),
-    );
-    if (isThrottled(claimed.channel, recent, now)) {
-      return finish({
-        status: 'throttled',
-        error: `over the ${claimed.channel} limit for ${claimed.target}`,
-        attempts: 0,
-        at: now,
-      });
-    }
-    const outcome = await sendWithRetry(
-      sender,
-      claimed.target,
-      await deps.compose(claimed.pageId),
-      deps.retry,
-    );
+    if ('status' in ready) return finish({ ...ready, attempts: 0, at: now });
+    const { sender, message } = ready;
+    const outcome = await sendWithRetry(sender, claimed.target, message, deps.retry);
     return finish(
       outcome.ok
         ? { status: 'sent', receipt: outcome.receipt, attempts: outcome.attempts, at: clock.now() }

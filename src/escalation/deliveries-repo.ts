@@ -134,6 +134,11 @@ export async function claimDelivery(
   return rows[0] ? toDelivery(rows[0]) : null;
 }
 
+/** Gives a claimed step back untouched (nothing was sent), so a retry need not wait out the lease. */
+export async function releaseDelivery(db: Queryable, id: number): Promise<void> {
+  await db.query(`UPDATE deliveries SET claimed_at = NULL WHERE id = $1 AND status = 'pending'`, [id]);
+}
+
 /** Records how a claimed delivery ended; false if it was no longer pending (stopped by an ack meanwhile). */
 export async function finishDelivery(
   db: Queryable,

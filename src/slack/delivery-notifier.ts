@@ -10,7 +10,9 @@ export type DeliveryNotifier = ReturnType<typeof createDeliveryNotifier>;
 
 /** The line people read when the bot could not reach someone: the person as a mention when known. */
 export function deliveryNoteText(note: Omit<DeliveryNote, 'channelId'>): string {
-  const who = note.userId ? `<@${note.userId}>` : mrkdwn(note.person);
+  // A person named in oncall.yaml by Slack id is mentioned even before their page DM resolved them.
+  const id = note.userId ?? (/^[UW][A-Z0-9]+$/.test(note.person) ? note.person : null);
+  const who = id ? `<@${id}>` : mrkdwn(note.person);
   return `:warning: Could not reach ${who} by ${note.channel}: ${mrkdwn(note.reason)}`;
 }
 

@@ -18,7 +18,7 @@ export function describeEvent(event: TimelineEvent, render: EventRenderer): stri
   const by = event.actorId ? ` by ${name(event.actorId)}` : '';
   // A step's person: their Slack id once the page DM resolved it, else as oncall.yaml names them.
   const person = (d: { person: string; userId: string | null }) =>
-    d.userId ? name(d.userId) : plain(d.person);
+    d.userId ? name(d.userId) : /^[UW][A-Z0-9]+$/.test(d.person) ? name(d.person) : plain(d.person);
   switch (event.kind) {
     case 'incident.declared':
       return `Declared${by} as ${event.details.severity}: ${plain(event.details.title)}`;

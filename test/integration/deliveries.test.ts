@@ -30,7 +30,7 @@ afterAll(async () => {
 /** A SEV1 incident paging U0BOB at level 1: the page's id. */
 const pagedBob = () => pagedIncident(db, escalation, START);
 
-const deliverOne = () =>
+const deliverOne = (options: { compose?: (pageId: number) => Promise<PageMessage> } = {}) =>
   createDeliverOne({
     pool: db.pool,
     clock: db.clock,
@@ -51,6 +51,7 @@ const deliverOne = () =>
       ackUrl: `https://bot.example/pages/${pageId}/ack`,
     }),
     retry: { backoffMs: 1, sleep: async () => {} },
+    ...options,
   });
 
 const plan = (pageId: number, step: number, channel: 'sms' | 'voice', target = '+15551230001') =>
@@ -137,5 +138,15 @@ describe('deliveries: one row per step, delivered once', () => {
       status: 'failed',
       delivery: { error: 'email is not configured' },
     });
+  });
+
+  it('a step that failed before anything was sent is given back, so the retry sends it at once', async () => {
+    const { pageId } = await pagedBob();
+    const row = await plan(pageId, 0, 'sms', '+15557770001');
+    const broken = deliverOne({ compose: () => Promise.reject(new Error('database hiccup')) });
+    await expect(broken(row.id)).rejects.toThrow('database hiccup');
+    expect((await listDeliveries(db.pool, pageId))[0]).toMatchObject({ status: 'pending' });
+    // Without the release, this would wait out the 2-minute claim lease.
+    expect(await deliverOne()(row.id)).toMatchObject({ status: 'sent' });
   });
 });
