@@ -5,9 +5,15 @@
  *
  *   npx tsx bench/escalation.ts [--escalations 1000] [--delays 500,500,500] [--start-concurrency 8]
  *                               [--pool-max 10] [--warmup 100] [--timeout 60]
+ *                               [--rules slack:0,push:1000,sms:2000,email:3000 | none]
  *
  * (or ESC_BENCH_ESCALATIONS, ESC_BENCH_DELAYS, ESC_BENCH_START_CONCURRENCY, ESC_BENCH_POOL_MAX,
- * ESC_BENCH_WARMUP, ESC_BENCH_TIMEOUT).
+ * ESC_BENCH_WARMUP, ESC_BENCH_TIMEOUT, ESC_BENCH_RULES).
+ *
+ * Then, unless `--rules none`, the notification-rules round of issue #13 (bench/escalation/rules-round.ts):
+ * as many escalations, each paging a person whose rules are `--rules` (via:afterMs), fired by the real
+ * bot in a child process against local fakes of Slack, SMTP, Twilio and push; it prints step lateness,
+ * deliveries per second, lost and duplicate steps beside raw BullMQ chains spaced as the steps.
  *
  * Engine: the real engine (createEscalationService) on a real, durable Postgres (fsync on) and Redis, driven by the real
  * workers (startWorkers: timer worker concurrency 50, the reconciler) with the pool the bot uses
@@ -37,43 +43,42 @@
  */
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { systemClock } from '../src/clock.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
-import { createEscalationService, type EscalationService } from '../src/escalation/escalation-service.js';
+import type { EscalationService } from '../src/escalation/escalation-service.js';
 import { parseOncallConfig } from '../src/escalation/oncall-config.js';
-import { createMetrics, type Metrics } from '../src/http/metrics.js';
-import { jobCatalogue } from '../src/jobs/catalogue.js';
+import { createMetrics } from '../src/http/metrics.js';
 import type { JobDeps } from '../src/jobs/job.js';
-import { createOutbox } from '../src/jobs/outbox.js';
-import { createQueues } from '../src/jobs/queues.js';
 import { startWorkers } from '../src/jobs/workers.js';
 import { createLogger } from '../src/logger.js';
 import { createProducerConnection, createWorkerConnection } from '../src/queue/redis.js';
 import { createDatabase, type PostgresServer, startPostgresServer } from '../test/helpers/postgres-server.js';
 import { type RedisServer, startRedisServer } from '../test/helpers/redis-server.js';
+import { createBenchEngine } from './escalation/bench-incidents.js';
+import { type EngineResult, type EngineRig, runEngineRound } from './escalation/engine-round.js';
 import {
-  type CpuGroup,
-  machineBusyMicros,
-  processTreeMicros,
-  round1,
-  type Stats,
-  stats,
-  statsJson,
-  table,
-} from './shared.js';
+  type Cleanups,
+  cores,
+  cpuJson,
+  fmt,
+  type PhaseReading,
+  sleep,
+  warningSink,
+} from './escalation/phase-meter.js';
+import { type RawResult, runRawRound, startRawRig } from './escalation/raw-round.js';
+import { type BenchRule, DEFAULT_RULES, parseRules } from './escalation/rules-config.js';
+import { printRulesReport } from './escalation/rules-report.js';
+import { runRulesBench } from './escalation/rules-round.js';
+import { round1, type Stats, stats, statsJson, table } from './shared.js';
 
 const P99_TARGET_MS = 1000;
 const P99_TARGET_RATIO = 2;
 /** The timer worker's concurrency in src/jobs/workers.ts; the baseline worker uses the same. */
 const TIMER_WORKER_CONCURRENCY = 50;
 const QUEUE_PREFIX = '{bench-escalation}';
-const RAW_QUEUE = 'bench-raw-delayed';
 
 interface Options {
   escalations: number;
@@ -82,6 +87,8 @@ interface Options {
   poolMax: number | undefined;
   warmup: number;
   timeoutSec: number;
+  /** The rules round's rules; null: no rules round (`--rules none`). */
+  rules: BenchRule[] | null;
 }
 
 function readOptions(): Options {
@@ -93,6 +100,7 @@ function readOptions(): Options {
       'pool-max': { type: 'string' },
       warmup: { type: 'string' },
       timeout: { type: 'string' },
+      rules: { type: 'string' },
     },
     strict: true,
   });
@@ -119,6 +127,7 @@ function readOptions(): Options {
     poolMax: int('pool-max', values['pool-max'], env.ESC_BENCH_POOL_MAX, 1),
     warmup: int('warmup', values.warmup, env.ESC_BENCH_WARMUP, 0) ?? 100,
     timeoutSec: int('timeout', values.timeout, env.ESC_BENCH_TIMEOUT, 1) ?? 60,
+    rules: parseRules(values.rules ?? env.ESC_BENCH_RULES ?? DEFAULT_RULES),
   };
 }
 
@@ -148,418 +157,7 @@ function oncallYaml(delaysMs: number[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Statistics and machine load.
-
-interface CpuReading {
-  seconds: number;
-  /** Average cores busy over the phase: this process, its Postgres, its Redis, and everything else. */
-  node: number;
-  postgres: number;
-  redis: number;
-  other: number | null;
-}
-
-/** Commands Redis executed so far (all clients) and the time it spent in them, from INFO commandstats. */
-async function redisCommandStats(redis: Redis): Promise<{ calls: number; usec: number }> {
-  const text = await redis.info('commandstats');
-  let calls = 0;
-  let usec = 0;
-  for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
-    if (match[1] === 'info') continue;
-    calls += Number(match[2]);
-    usec += Number(match[3]);
-  }
-  return { calls, usec };
-}
-
-interface PhaseReading extends CpuReading {
-  /** Share of the time this process's event loop was busy. */
-  eventLoopUtilization: number;
-  redisCommands: number;
-  /** Time Redis spent executing commands, as cores. */
-  redisBusy: number;
-}
-
-/** Starts measuring a phase; the returned function reads CPU, event-loop and Redis figures since. */
-async function startPhaseMeter(redis: Redis): Promise<() => Promise<PhaseReading>> {
-  const redisBefore = await redisCommandStats(redis);
-  const elu = performance.eventLoopUtilization();
-  const wall = performance.now();
-  const machine = machineBusyMicros();
-  const tree = processTreeMicros();
-  return async () => {
-    const seconds = (performance.now() - wall) / 1000;
-    const machineNow = machineBusyMicros();
-    const treeNow = processTreeMicros();
-    const eventLoopUtilization = performance.eventLoopUtilization(elu).utilization;
-    const redisAfter = await redisCommandStats(redis);
-    const coresOf = (group: CpuGroup) => (treeNow[group] - tree[group]) / 1e6 / seconds;
-    const ours = coresOf('node') + coresOf('postgres') + coresOf('redis');
-    return {
-      seconds,
-      node: coresOf('node'),
-      postgres: coresOf('postgres'),
-      redis: coresOf('redis'),
-      other:
-        machine === null || machineNow === null
-          ? null
-          : Math.max(0, (machineNow - machine) / 1e6 / seconds - ours),
-      eventLoopUtilization,
-      redisCommands: redisAfter.calls - redisBefore.calls,
-      redisBusy: (redisAfter.usec - redisBefore.usec) / 1e6 / seconds,
-    };
-  };
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; collects failures instead of throwing. */
-async function forEachLimited<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<unknown[]> {
-  const failures: unknown[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++]!;
-        await fn(item).catch((error: unknown) => failures.push(error));
-      }
-    }),
-  );
-  return failures;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Warnings and errors the engine logs (failed jobs, enqueue failures): counted, the first few kept. */
-function warningSink() {
-  const sink = { count: 0, first: [] as string[] };
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n')) {
-        if (!line.trim()) continue;
-        sink.count += 1;
-        if (sink.first.length < 3) {
-          try {
-            const entry = JSON.parse(line) as { msg?: string; err?: { message?: string }; what?: string };
-            sink.first.push(`${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`);
-          } catch {
-            sink.first.push(line.slice(0, 200));
-          }
-        }
-      }
-      callback();
-    },
-  });
-  return { sink, stream };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Engine round.
-
-interface EngineResult {
-  escalations: number;
-  startFailures: number;
-  firstStartError: string | null;
-  startSeconds: number;
-  /** Seconds from the first start until every escalation was exhausted (or the timeout). */
-  seconds: number;
-  lateness: number[];
-  byLevel: number[][];
-  exhaustionLateness: number[];
-  /** Level 1's page − the moment every start was asked for (all at once): includes waiting to start. */
-  levelOneFromRequest: number[];
-  /** Connections taken from the engine's pool: one per transaction. */
-  poolCheckouts: number;
-  /** Most clients seen waiting for a pool connection (sampled every 20 ms). */
-  maxPoolWaiting: number;
-  /** Wall time of each fireStep (lock, decide, commit, enqueue), ms. */
-  fireDurations: number[];
-  incomplete: number;
-  /** The first few incidents that did not get every level. */
-  incompleteIds: number[];
-  duplicates: number;
-  notExhausted: number;
-  jobFailures: number;
-  reconcilerTimers: number;
-  cpu: PhaseReading;
-}
-
-interface EngineRig {
-  redis: Redis;
-  poolCheckouts(): number;
-  /** Clients waiting for a connection from the engine's pool right now. */
-  poolWaiting(): number;
-  /** Wall time of every fireStep call (the timer job's work), appended as they finish. */
-  fireDurations: number[];
-  service: EscalationService;
-  metrics: Metrics;
-  reconciled: { timers: number; pages: number };
-}
-
-async function createIncidents(client: pg.Client, count: number): Promise<number[]> {
-  const { rows } = await client.query<{ id: string }>(
-    `WITH counter AS (
-       UPDATE incident_counter SET last_number = last_number + $1 RETURNING last_number - $1 AS base
-     )
-     INSERT INTO incidents (number, title, severity, reporter_id, declared_at)
-     SELECT counter.base + g, 'bench escalation ' || (counter.base + g), 'SEV1', 'U0BENCH000', now()
-     FROM counter, generate_series(1, $1::int) AS g
-     RETURNING id`,
-    [count],
-  );
-  return rows.map((r) => Number(r.id));
-}
-
-async function failedJobs(metrics: Metrics): Promise<number> {
-  const { values } = await metrics.jobs.get();
-  return values
-    .filter((v) => v.labels.outcome === 'failed' && v.labels.name !== 'reconcile')
-    .reduce((sum, v) => sum + v.value, 0);
-}
-
-async function runEngineRound(
-  rig: EngineRig,
-  client: pg.Client,
-  count: number,
-  options: Options,
-): Promise<EngineResult> {
-  const levels = options.delaysMs.length;
-  const ids = await createIncidents(client, count);
-  const failuresBefore = await failedJobs(rig.metrics);
-  const timersBefore = rig.reconciled.timers;
-  const meter = await startPhaseMeter(rig.redis);
-  const checkoutsBefore = rig.poolCheckouts();
-  rig.fireDurations.length = 0;
-  let maxPoolWaiting = 0;
-  const poolSampler = setInterval(() => {
-    maxPoolWaiting = Math.max(maxPoolWaiting, rig.poolWaiting());
-  }, 20);
-  const requestedAt = Date.now();
-  const t0 = performance.now();
-  const startFailures = await forEachLimited(ids, options.startConcurrency, async (id) => {
-    const started = await rig.service.start(id, { service: null });
-    if (!started) throw new Error(`incident ${id}: start() found no policy or an escalation already`);
-  });
-  const startSeconds = (performance.now() - t0) / 1000;
-
-  // Every escalation ends exhausted once its last level's delay has passed: then all work is done.
-  const deadline = t0 + options.timeoutSec * 1000;
-  let exhausted = 0;
-  while (performance.now() < deadline) {
-    const { rows } = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM escalations WHERE incident_id = ANY($1::bigint[]) AND state = 'exhausted'`,
-      [ids],
-    );
-    exhausted = rows[0]!.n;
-    if (exhausted >= ids.length - startFailures.length) break;
-    await sleep(100);
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = await meter();
-  clearInterval(poolSampler);
-  const poolCheckouts = rig.poolCheckouts() - checkoutsBefore;
-  const fireDurations = [...rig.fireDurations];
-
-  const pages = await client.query<{ incident_id: string; step: number; loop: number; at: number }>(
-    `SELECT incident_id, step, loop, extract(epoch FROM created_at) * 1000 AS at
-     FROM pages WHERE incident_id = ANY($1::bigint[])`,
-    [ids],
-  );
-  const events = await client.query<{ incident_id: string; kind: string; level: number | null; at: number }>(
-    `SELECT incident_id, kind, (details->>'level')::int AS level, extract(epoch FROM occurred_at) * 1000 AS at
-     FROM timeline_events
-     WHERE incident_id = ANY($1::bigint[])
-       AND kind IN ('escalation.started', 'escalation.paged', 'escalation.exhausted')`,
-    [ids],
-  );
-
-  interface Trace {
-    startedAt?: number;
-    decidedAt: Map<number, number>;
-    firedAt: Map<number, number[]>;
-    exhaustedAt?: number;
-  }
-  const traces = new Map<number, Trace>(ids.map((id) => [id, { decidedAt: new Map(), firedAt: new Map() }]));
-  for (const e of events.rows) {
-    const trace = traces.get(Number(e.incident_id))!;
-    if (e.kind === 'escalation.started') trace.startedAt = Number(e.at);
-    else if (e.kind === 'escalation.exhausted') trace.exhaustedAt = Number(e.at);
-    else if (e.level !== null) trace.decidedAt.set(e.level - 1, Number(e.at));
-  }
-  for (const p of pages.rows) {
-    const trace = traces.get(Number(p.incident_id))!;
-    const step = p.loop * levels + p.step;
-    trace.firedAt.set(step, [...(trace.firedAt.get(step) ?? []), Number(p.at)]);
-  }
-
-  const lateness: number[] = [];
-  const byLevel: number[][] = options.delaysMs.map(() => []);
-  const exhaustionLateness: number[] = [];
-  const levelOneFromRequest: number[] = [];
-  const incompleteIds: number[] = [];
-  let duplicates = 0;
-  for (const [id, trace] of traces) {
-    let complete = trace.startedAt !== undefined;
-    // A level paged more than once, or a page beyond the policy's levels, is a duplicate.
-    for (const [step, times] of trace.firedAt) duplicates += step < levels ? times.length - 1 : times.length;
-    for (let step = 0; step < levels; step++) {
-      const fired = trace.firedAt.get(step)?.[0];
-      const due =
-        step === 0
-          ? trace.startedAt
-          : (trace.decidedAt.get(step - 1) ?? Number.NaN) + options.delaysMs[step - 1]!;
-      if (fired === undefined || due === undefined || Number.isNaN(due)) {
-        complete = false;
-        continue;
-      }
-      lateness.push(fired - due);
-      byLevel[step]!.push(fired - due);
-    }
-    const levelOne = trace.firedAt.get(0)?.[0];
-    if (levelOne !== undefined) levelOneFromRequest.push(levelOne - requestedAt);
-    const lastDecided = trace.decidedAt.get(levels - 1);
-    if (trace.exhaustedAt !== undefined && lastDecided !== undefined) {
-      exhaustionLateness.push(trace.exhaustedAt - (lastDecided + options.delaysMs[levels - 1]!));
-    }
-    if (!complete) incompleteIds.push(id);
-  }
-
-  return {
-    escalations: count,
-    startFailures: startFailures.length,
-    firstStartError: startFailures.length
-      ? String((startFailures[0] as Error)?.message ?? startFailures[0])
-      : null,
-    startSeconds,
-    seconds,
-    lateness,
-    byLevel,
-    exhaustionLateness,
-    levelOneFromRequest,
-    poolCheckouts,
-    maxPoolWaiting,
-    fireDurations,
-    incomplete: incompleteIds.length,
-    incompleteIds: incompleteIds.slice(0, 10),
-    duplicates,
-    notExhausted: ids.length - exhausted,
-    jobFailures: (await failedJobs(rig.metrics)) - failuresBefore,
-    reconcilerTimers: rig.reconciled.timers - timersBefore,
-    cpu,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Raw BullMQ round.
-
-interface RawJobData {
-  round: number;
-  chain: number;
-  step: number;
-  /** Epoch ms: add time + delay. */
-  dueAt: number;
-}
-
-interface RawResult {
-  chains: number;
-  seconds: number;
-  lateness: number[];
-  byLevel: number[][];
-  missing: number;
-  addFailures: number;
-  cpu: PhaseReading;
-}
-
-interface RawRig {
-  redis: Redis;
-  queue: Queue;
-  /** Set by the current round: called by the processor for every job. */
-  onJob: ((data: RawJobData, startedAt: number) => Promise<void>) | null;
-}
-
-const RAW_JOB_OPTIONS = { attempts: 10, removeOnComplete: true, removeOnFail: true } as const;
-
-function addRawJob(queue: Queue, data: Omit<RawJobData, 'dueAt'>, delayMs: number): Promise<unknown> {
-  const addedAt = Date.now();
-  return queue.add(
-    'raw.step',
-    { ...data, dueAt: addedAt + delayMs },
-    { ...RAW_JOB_OPTIONS, jobId: `raw-${data.round}-${data.chain}-s${data.step}`, delay: delayMs },
-  );
-}
-
-async function runRawRound(rig: RawRig, round: number, chains: number, options: Options): Promise<RawResult> {
-  const levels = options.delaysMs.length;
-  const byLevel: number[][] = options.delaysMs.map(() => []);
-  const lateness: number[] = [];
-  let addFailures = 0;
-  let processed = 0;
-  let allDone!: () => void;
-  const done = new Promise<void>((resolve) => {
-    allDone = resolve;
-  });
-  rig.onJob = async (data, startedAt) => {
-    if (data.round !== round) return;
-    lateness.push(startedAt - data.dueAt);
-    byLevel[data.step]!.push(startedAt - data.dueAt);
-    processed += 1;
-    if (data.step + 1 < levels) {
-      await addRawJob(
-        rig.queue,
-        { round, chain: data.chain, step: data.step + 1 },
-        options.delaysMs[data.step]!,
-      );
-    }
-    if (processed === chains * levels) allDone();
-  };
-  const meter = await startPhaseMeter(rig.redis);
-  const t0 = performance.now();
-  const failures = await forEachLimited(
-    Array.from({ length: chains }, (_, i) => i),
-    options.startConcurrency,
-    async (chain) => {
-      await addRawJob(rig.queue, { round, chain, step: 0 }, 0);
-    },
-  );
-  addFailures = failures.length;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    done,
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, options.timeoutSec * 1000);
-    }),
-  ]);
-  clearTimeout(timer);
-  const seconds = (performance.now() - t0) / 1000;
-  rig.onJob = null;
-  return {
-    chains,
-    seconds,
-    lateness,
-    byLevel,
-    missing: chains * levels - processed,
-    addFailures,
-    cpu: await meter(),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Report.
-
-const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
-const cores = (n: number | null) => (n === null ? '-' : n.toFixed(2));
-const round2 = (n: number) => Math.round(n * 100) / 100;
-const cpuJson = (c: PhaseReading) => ({
-  node: round2(c.node),
-  postgres: round2(c.postgres),
-  redis: round2(c.redis),
-  other: c.other === null ? null : round2(c.other),
-  eventLoopUtilization: round2(c.eventLoopUtilization),
-  redisCommands: c.redisCommands,
-  redisBusy: round2(c.redisBusy),
-});
 
 function report(options: Options, poolMax: number, engine: EngineResult, raw: RawResult): void {
   const levels = options.delaysMs.length;
@@ -591,7 +189,7 @@ function report(options: Options, poolMax: number, engine: EngineResult, raw: Ra
     ]),
   );
   console.log(
-    `engine: ${engine.lateness.length}/${engine.escalations * levels} levels fired; incomplete escalations ${engine.incomplete}; ` +
+    `engine: ${engine.lateness.length}/${engine.escalations * levels} levels fired (${fmt(engine.firedPerSecond)}/s from the first start to the last page); incomplete escalations ${engine.incomplete}; ` +
       `duplicate pages ${engine.duplicates}; not exhausted ${engine.notExhausted}; start failures ${engine.startFailures}; ` +
       `failed timer/send jobs ${engine.jobFailures}; timers re-enqueued by the reconciler ${engine.reconcilerTimers}; ` +
       `starts took ${engine.startSeconds.toFixed(2)} s, all done in ${engine.seconds.toFixed(2)} s`,
@@ -642,6 +240,7 @@ function report(options: Options, poolMax: number, engine: EngineResult, raw: Ra
         ...statsJson(engineAll),
         byLevel: engine.byLevel.map((v) => statsJson(stats(v))),
         levelOneFromRequest: statsJson(stats(engine.levelOneFromRequest)),
+        firedPerSecond: round1(engine.firedPerSecond),
         exhaustionCheck: statsJson(stats(engine.exhaustionLateness)),
         poolCheckouts: engine.poolCheckouts,
         maxPoolWaiting: engine.maxPoolWaiting,
@@ -676,7 +275,7 @@ function report(options: Options, poolMax: number, engine: EngineResult, raw: Ra
 
 async function main(): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const cleanups: Array<[string, () => Promise<unknown>]> = [];
+  const cleanups: Cleanups = [];
   try {
     const options = readOptions();
     const oncall = parseOncallConfig(oncallYaml(options.delaysMs), 'bench oncall.yaml');
@@ -719,21 +318,8 @@ async function main(): Promise<number> {
     const { sink, stream } = warningSink();
     const logger = createLogger({ level: 'warn', destination: stream });
     const metrics = createMetrics();
-    const queues = createQueues(producer, QUEUE_PREFIX);
+    const { queues, service } = createBenchEngine({ pool, producer, prefix: QUEUE_PREFIX, logger, oncall });
     cleanups.push(['queues', () => queues.close()]);
-    const service = createEscalationService({
-      pool,
-      clock: systemClock,
-      logger,
-      oncall,
-      outbox: createOutbox({
-        pool,
-        clock: systemClock,
-        logger,
-        enqueuer: queues,
-        jobNamed: (name) => jobCatalogue.get(name),
-      }),
-    });
     const reconciled = { timers: 0, pages: 0 };
     const fireDurations: number[] = [];
     const done = () => Promise.resolve();
@@ -774,29 +360,14 @@ async function main(): Promise<number> {
     });
     cleanups.push(['workers', () => workers.close()]);
 
-    const rawQueue = new Queue(RAW_QUEUE, { connection: producer, prefix: QUEUE_PREFIX });
-    cleanups.push(['raw queue', () => rawQueue.close()]);
-    const rawRig: RawRig = { redis: producer, queue: rawQueue, onJob: null };
-    // The timer worker's settings (src/jobs/workers.ts), with a processor that only takes the time.
-    const rawWorker = new Worker(
-      RAW_QUEUE,
-      async (job: Job<RawJobData>) => {
-        const startedAt = Date.now();
-        await rawRig.onJob?.(job.data, startedAt);
-      },
-      {
-        connection,
-        prefix: QUEUE_PREFIX,
-        concurrency: TIMER_WORKER_CONCURRENCY,
-        autorun: true,
-        lockDuration: 10_000,
-        stalledInterval: 5_000,
-        maxStalledCount: 3,
-      },
-    );
-    rawWorker.on('error', (error) => log(`raw worker error: ${error.message}`));
-    cleanups.push(['raw worker', () => rawWorker.close()]);
-    await rawWorker.waitUntilReady();
+    const rawRig = await startRawRig({
+      producer,
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: TIMER_WORKER_CONCURRENCY,
+      cleanups,
+      log,
+    });
 
     const engineRig: EngineRig = {
       redis: producer,
@@ -835,6 +406,16 @@ async function main(): Promise<number> {
       console.log(
         `engine logged ${warnings} warnings or errors; first in the run: ${sink.first.join(' | ')}`,
       );
+    if (options.rules) {
+      const rules = { ...options, rules: options.rules };
+      const context = { postgresUrl: postgres.url(), redisUrl: redis.url, producer, rawRig, cleanups, log };
+      printRulesReport(rules, await runRulesBench(context, rules), {
+        levels: options.delaysMs.length,
+        lateness: stats(engine.lateness),
+        perSecond: engine.firedPerSecond,
+        raw: stats(raw.lateness),
+      });
+    }
     return 0;
   } catch (error) {
     console.error('escalation bench failed:', error);
