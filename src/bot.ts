@@ -9,11 +9,13 @@ import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createAlertPaging } from './escalation/alert-paging.js';
 import { createCalendarService } from './escalation/calendar-service.js';
+import { recordCallStatus } from './escalation/call-status.js';
 import { createCoverDelivery } from './escalation/cover-delivery.js';
 import { createCoverService } from './escalation/cover-service.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createHandoffService } from './escalation/handoff-service.js';
+import { createNotifyTests } from './escalation/notify-tests.js';
 import { OncallConfigError } from './escalation/oncall-config.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageAck } from './escalation/page-ack.js';
@@ -38,7 +40,7 @@ import { createReconciler } from './jobs/reconciler.js';
 import { createRetentionSweep } from './jobs/retention-sweep.js';
 import { startWorkers } from './jobs/workers.js';
 import { createLogger, type Logger } from './logger.js';
-import { configuredChannels } from './notify/providers.js';
+import { configuredChannels, createChannelSenders } from './notify/providers.js';
 import { loadOrCreateLinkKey } from './postmortem/link-keys-repo.js';
 import { recordPostmortemFile } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
@@ -50,6 +52,7 @@ import { createCoverMessenger } from './slack/cover-messenger.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMaintenanceAnnouncer } from './slack/maintenance-announcer.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
+import { createNotifyTestReporter } from './slack/notify-test-reporter.js';
 import { createOverrideAnnouncer } from './slack/override-announcer.js';
 import { createPageSender } from './slack/page-sender.js';
 import { createPagingNotifier } from './slack/paging-notifier.js';
@@ -84,6 +87,8 @@ export interface BotOptions {
    * error (production): no transaction may wait on Slack.
    */
   strictTransactions?: boolean;
+  /** Tests against a self-signed SMTP server: `{ rejectUnauthorized: false }`. */
+  emailTls?: { rejectUnauthorized: boolean };
 }
 
 export interface RunningBot {
@@ -168,6 +173,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // Links the bot hands out point at PUBLIC_URL, or where it listens (known once it does).
     const baseUrl = () => (config.publicUrl ?? url).replace(/\/$/, '');
     const cover = oncall && overrides ? createCoverService({ pool, clock, oncall, outbox, overrides }) : null;
+    const senders = createChannelSenders(
+      config.providers,
+      baseUrl,
+      options.emailTls ? { emailTls: options.emailTls } : {},
+    );
+    const notifyTests = oncall
+      ? createNotifyTests({
+          pool,
+          clock,
+          outbox,
+          people: oncall.people,
+          configured: configuredChannels(config.providers),
+          senders,
+          reporter: createNotifyTestReporter({ client: createSlackClient(slack, logger) }),
+        })
+      : null;
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -239,6 +260,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             alertOps,
             alerts: { reads: alertReads, alertPaging, alertActions: alerts },
             alertIncidents,
+            notifyTests,
           });
     if (slackApp) {
       await slackApp.app.init();
@@ -273,6 +295,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
                 people: oncall?.people ?? {},
                 twilio: config.providers.twilio,
                 baseUrl,
+                callStatus: (report) => recordCallStatus(pool, { ...report, at: clock.now() }),
               }),
             },
     });
@@ -382,6 +405,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             ? createUsergroupSync({ client, logger, members: handoffs.usergroupMembers })
             : null,
           shiftNotifier: createShiftNotifier({ client, clock }),
+          notifyTests,
         },
       });
       shutdown.add(() => workers.close());

@@ -18,6 +18,7 @@ import { incidentSetupJob } from './incident-setup.js';
 import type { JobDefinition } from './job.js';
 import { maintenanceAnnounceJob } from './maintenance-announce.js';
 import { maintenanceEndJob } from './maintenance-end.js';
+import { notifyTestJob } from './notify-test.js';
 import { overrideAnnounceJob } from './override-announce.js';
 import { overridesRetentionJob } from './overrides-retention.js';
 import { pageAcknowledgedJob } from './page-acknowledged.js';
@@ -68,6 +69,7 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       usergroupSyncJob,
       shiftNoticeJob,
       handoffAnnounceJob,
+      notifyTestJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),
 );

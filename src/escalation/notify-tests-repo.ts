@@ -1,0 +1,138 @@
+import type { Queryable } from '../db/pool.js';
+import type { Channel } from './people.js';
+
+export type NotifyTestStatus = 'pending' | 'sent' | 'failed';
+
+export interface NotifyTest {
+  id: number;
+  userId: string;
+  person: string;
+  channel: Channel;
+  target: string;
+  status: NotifyTestStatus;
+  receipt: string | null;
+  error: string | null;
+  requestedAt: Date;
+  claimedAt: Date | null;
+  reportedAt: Date | null;
+}
+
+interface NotifyTestRow {
+  id: string;
+  user_id: string;
+  person: string;
+  channel: Channel;
+  target: string;
+  status: NotifyTestStatus;
+  receipt: string | null;
+  error: string | null;
+  requested_at: Date;
+  claimed_at: Date | null;
+  reported_at: Date | null;
+}
+
+const COLUMNS =
+  'id, user_id, person, channel, target, status, receipt, error, requested_at, claimed_at, reported_at';
+
+const toTest = (row: NotifyTestRow): NotifyTest => ({
+  id: Number(row.id),
+  userId: row.user_id,
+  person: row.person,
+  channel: row.channel,
+  target: row.target,
+  status: row.status,
+  receipt: row.receipt,
+  error: row.error,
+  requestedAt: row.requested_at,
+  claimedAt: row.claimed_at,
+  reportedAt: row.reported_at,
+});
+
+/**
+ * Serialises test requests of one (person, channel) until the transaction ends, so the throttle's
+ * look at earlier requests and the insert are one step.
+ */
+export async function lockTestsOf(tx: Queryable, person: string, channel: Channel): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('notify-test'), hashtext($1 || '/' || $2))`, [
+    person,
+    channel,
+  ]);
+}
+
+export async function findTestByNonce(
+  db: Queryable,
+  userId: string,
+  nonce: string,
+): Promise<NotifyTest | null> {
+  const { rows } = await db.query<NotifyTestRow>(
+    `SELECT ${COLUMNS} FROM notification_tests WHERE user_id = $1 AND nonce = $2`,
+    [userId, nonce],
+  );
+  return rows[0] ? toTest(rows[0]) : null;
+}
+
+/** When the latest test of `channel` to `person` was asked for, or null. */
+export async function lastTestRequestedAt(
+  db: Queryable,
+  person: string,
+  channel: Channel,
+): Promise<Date | null> {
+  const { rows } = await db.query<{ at: Date | null }>(
+    'SELECT max(requested_at) AS at FROM notification_tests WHERE person = $1 AND channel = $2',
+    [person, channel],
+  );
+  return rows[0]?.at ?? null;
+}
+
+export async function insertTest(
+  db: Queryable,
+  test: {
+    userId: string;
+    nonce: string;
+    person: string;
+    channel: Channel;
+    target: string;
+    requestedAt: Date;
+  },
+): Promise<NotifyTest> {
+  const { rows } = await db.query<NotifyTestRow>(
+    `INSERT INTO notification_tests (user_id, nonce, person, channel, target, requested_at)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+    [test.userId, test.nonce, test.person, test.channel, test.target, test.requestedAt],
+  );
+  return toTest(rows[0]!);
+}
+
+export async function findTest(db: Queryable, id: number): Promise<NotifyTest | null> {
+  const { rows } = await db.query<NotifyTestRow>(`SELECT ${COLUMNS} FROM notification_tests WHERE id = $1`, [
+    id,
+  ]);
+  return rows[0] ? toTest(rows[0]) : null;
+}
+
+/** Takes a pending, never-claimed test for sending; null when it was claimed (or finished) before. */
+export async function claimTest(db: Queryable, id: number, now: Date): Promise<NotifyTest | null> {
+  const { rows } = await db.query<NotifyTestRow>(
+    `UPDATE notification_tests SET claimed_at = $2
+     WHERE id = $1 AND status = 'pending' AND claimed_at IS NULL RETURNING ${COLUMNS}`,
+    [id, now],
+  );
+  return rows[0] ? toTest(rows[0]) : null;
+}
+
+export async function finishTest(
+  db: Queryable,
+  id: number,
+  outcome: { status: Exclude<NotifyTestStatus, 'pending'>; receipt?: string; error?: string; at: Date },
+): Promise<NotifyTest | null> {
+  const { rows } = await db.query<NotifyTestRow>(
+    `UPDATE notification_tests SET status = $2, receipt = $3, error = $4, finished_at = $5
+     WHERE id = $1 AND status = 'pending' RETURNING ${COLUMNS}`,
+    [id, outcome.status, outcome.receipt ?? null, outcome.error ?? null, outcome.at],
+  );
+  return rows[0] ? toTest(rows[0]) : null;
+}
+
+export async function markTestReported(db: Queryable, id: number, at: Date): Promise<void> {
+  await db.query('UPDATE notification_tests SET reported_at = $2 WHERE id = $1', [id, at]);
+}
