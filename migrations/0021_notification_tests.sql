@@ -1,11 +1,11 @@
--- Test notifications (#13, `/incident oncall me`): one row per Send test click. The (user, nonce)
--- key makes a double click or a Slack retry one test; the rows of a (person, channel) are the
+-- Test notifications (#13, `/incident oncall me`): one row per Send test click. The (user, channel,
+-- nonce) key makes a double click or a Slack retry one test; the rows of a (person, channel) are the
 -- throttle's record. The outbox job `notify.test` sends it and records how it went here.
 CREATE TABLE notification_tests (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   -- The Slack user who clicked (always the person tested: the server checks).
   user_id text NOT NULL,
-  -- Random, from the button the click came from.
+  -- Random per rendering of the rules, from the button the click came from.
   nonce text NOT NULL,
   -- The person's key in oncall.yaml `people:` (Slack user id or email).
   person text NOT NULL,
@@ -21,7 +21,7 @@ CREATE TABLE notification_tests (
   finished_at timestamptz,
   -- When the person was told the outcome.
   reported_at timestamptz,
-  UNIQUE (user_id, nonce)
+  UNIQUE (user_id, channel, nonce)
 );
 CREATE INDEX notification_tests_throttle_idx ON notification_tests (person, channel, requested_at);
 

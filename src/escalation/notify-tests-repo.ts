@@ -59,14 +59,14 @@ export async function lockTestsOf(tx: Queryable, person: string, channel: Channe
   ]);
 }
 
+/** The test this click (user, channel, nonce) already asked for, or null. */
 export async function findTestByNonce(
   db: Queryable,
-  userId: string,
-  nonce: string,
+  click: { userId: string; channel: Channel; nonce: string },
 ): Promise<NotifyTest | null> {
   const { rows } = await db.query<NotifyTestRow>(
-    `SELECT ${COLUMNS} FROM notification_tests WHERE user_id = $1 AND nonce = $2`,
-    [userId, nonce],
+    `SELECT ${COLUMNS} FROM notification_tests WHERE user_id = $1 AND channel = $2 AND nonce = $3`,
+    [click.userId, click.channel, click.nonce],
   );
   return rows[0] ? toTest(rows[0]) : null;
 }

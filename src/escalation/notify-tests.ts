@@ -131,7 +131,7 @@ export function createNotifyTests(deps: NotifyTestsDeps) {
       const target = targetOf(person, channel)!;
       return outbox.transaction(async (tx, emit): Promise<TestRequestOutcome> => {
         await lockTestsOf(tx, person.key, channel);
-        if (await findTestByNonce(tx, input.clicker.id, input.nonce))
+        if (await findTestByNonce(tx, { userId: input.clicker.id, channel, nonce: input.nonce }))
           return { kind: 'already_requested', channel };
         const now = clock.now();
         const last = await lastTestRequestedAt(tx, person.key, channel);

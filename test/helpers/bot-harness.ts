@@ -50,6 +50,8 @@ export interface HarnessOptions {
   oncallYaml?: string;
   /** The bot's clock (default: the system's); a shifted one puts the bot at another time of day. */
   clock?: Clock;
+  /** Email against the SMTP fake's self-signed STARTTLS certificate: `{ rejectUnauthorized: false }`. */
+  emailTls?: { rejectUnauthorized: boolean };
 }
 
 /**
@@ -84,6 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: createLogger({ level: config.logLevel }),
     queuePrefix,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.emailTls ? { emailTls: options.emailTls } : {}),
     host: '127.0.0.1',
     reconcileEveryMs: 300,
     outboxDeadlineMs: 1500,

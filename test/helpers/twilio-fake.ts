@@ -21,6 +21,15 @@ export interface TwilioFake {
   failNext(status: number, count?: number): void;
   /** Posts a signed inbound webhook (an SMS reply, a pressed digit) to `url`, as Twilio does. */
   postSigned(url: string, fields: Record<string, string>, token?: string): Promise<Response>;
+  /**
+   * Ends a placed call as Twilio reports it: a signed status webhook to the call's `StatusCallback`
+   * (`CallSid`, `CallStatus`, `AccountSid`, `From`, `To`, `CallDuration`, …).
+   */
+  callStatus(
+    sid: string,
+    status: 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled',
+    token?: string,
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -84,6 +93,15 @@ export async function startTwilioFake(): Promise<TwilioFake> {
     });
   });
   const port = await listen(server, 0, '127.0.0.1');
+  const postSigned = (url: string, fields: Record<string, string>, token = authToken) =>
+    fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(token, url, fields),
+      },
+      body: new URLSearchParams(fields),
+    });
   return {
     url: `http://127.0.0.1:${port}`,
     accountSid,
@@ -94,15 +112,25 @@ export async function startTwilioFake(): Promise<TwilioFake> {
     },
     refuse: (number, code) => refused.set(number, code),
     failNext: (status, count = 1) => failures.push(...Array<number>(count).fill(status)),
-    postSigned: (url, fields, token = authToken) =>
-      fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': twilioSignature(token, url, fields),
+    postSigned,
+    callStatus: (sid, status, token) => {
+      const call = sent.find((s) => s.sid === sid && s.resource === 'Calls');
+      if (!call?.fields.StatusCallback) throw new Error(`twilio fake: call ${sid} has no StatusCallback`);
+      return postSigned(
+        call.fields.StatusCallback,
+        {
+          AccountSid: accountSid,
+          ApiVersion: '2010-04-01',
+          CallSid: sid,
+          CallStatus: status,
+          CallDuration: status === 'completed' ? '12' : '0',
+          Direction: 'outbound-api',
+          From: call.fields.From ?? '',
+          To: call.fields.To ?? '',
         },
-        body: new URLSearchParams(fields),
-      }),
+        token,
+      );
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
