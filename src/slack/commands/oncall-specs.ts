@@ -51,8 +51,7 @@ export const oncallCalendarReset = defineCommand({
 export const oncallMe = defineCommand({
   name: 'oncall-me',
   verbs: ['oncall me', 'on-call me'],
-  summary:
-    'your notification rules (each step, quiet hours, the providers configured), with a *Send test* button per channel',
+  summary: 'your notification rules (steps, quiet hours, providers), with a *Send test* button per channel',
   // Only your own rules: who you are comes from Slack, never from the command text.
   access: 'anyone',
   scope: 'global',
