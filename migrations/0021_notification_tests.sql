@@ -21,6 +21,8 @@ CREATE TABLE notification_tests (
   finished_at timestamptz,
   -- When the person was told the outcome.
   reported_at timestamptz,
+  -- A test call's final status from Twilio's status callback (the person is told it too).
+  call_status text,
   UNIQUE (user_id, channel, nonce)
 );
 CREATE INDEX notification_tests_throttle_idx ON notification_tests (person, channel, requested_at);

@@ -9,7 +9,7 @@ import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createAlertPaging } from './escalation/alert-paging.js';
 import { createCalendarService } from './escalation/calendar-service.js';
-import { recordCallStatus } from './escalation/call-status.js';
+import { createCallStatus } from './escalation/call-status.js';
 import { createCoverDelivery } from './escalation/cover-delivery.js';
 import { createCoverService } from './escalation/cover-service.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
@@ -178,6 +178,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       baseUrl,
       options.emailTls ? { emailTls: options.emailTls } : {},
     );
+    const callStatus = createCallStatus({ outbox });
     const notifyTests = oncall
       ? createNotifyTests({
           pool,
@@ -295,7 +296,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
                 people: oncall?.people ?? {},
                 twilio: config.providers.twilio,
                 baseUrl,
-                callStatus: (report) => recordCallStatus(pool, { ...report, at: clock.now() }),
+                callStatus: (report) => callStatus.record({ ...report, at: clock.now() }),
               }),
             },
     });

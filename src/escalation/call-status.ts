@@ -1,4 +1,7 @@
 import type { Queryable } from '../db/pool.js';
+import { notifyTestCallJob } from '../jobs/notify-test-call.js';
+import type { Outbox } from '../jobs/outbox.js';
+import { recordTestCallStatus } from './notify-tests-repo.js';
 
 /** Twilio's final call statuses that mean nobody heard the page (the next rule goes on anyway). */
 export const CALL_FAILURES: Readonly<Record<string, string>> = {
@@ -35,4 +38,21 @@ export async function recordCallStatus(
     [report.callSid, report.status, report.at, failure],
   );
   return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Twilio's call-status callback: the page call's voice step, or a test call (whose person is then
+ * told how it ended, by the `notify.test-call` job written in the same transaction).
+ */
+export function createCallStatus({ outbox }: { outbox: Outbox }) {
+  return {
+    async record(report: { callSid: string; status: string; at: Date }): Promise<void> {
+      if (!FINAL.has(report.status)) return;
+      await outbox.transaction(async (tx, emit) => {
+        if (await recordCallStatus(tx, report)) return;
+        const testId = await recordTestCallStatus(tx, report);
+        if (testId !== null) emit(notifyTestCallJob, { testId });
+      });
+    },
+  };
 }

@@ -15,6 +15,8 @@ export interface NotifyTest {
   requestedAt: Date;
   claimedAt: Date | null;
   reportedAt: Date | null;
+  /** A test call's final status (Twilio's status callback), once it came. */
+  callStatus: string | null;
 }
 
 interface NotifyTestRow {
@@ -29,10 +31,11 @@ interface NotifyTestRow {
   requested_at: Date;
   claimed_at: Date | null;
   reported_at: Date | null;
+  call_status: string | null;
 }
 
 const COLUMNS =
-  'id, user_id, person, channel, target, status, receipt, error, requested_at, claimed_at, reported_at';
+  'id, user_id, person, channel, target, status, receipt, error, requested_at, claimed_at, reported_at, call_status';
 
 const toTest = (row: NotifyTestRow): NotifyTest => ({
   id: Number(row.id),
@@ -46,6 +49,7 @@ const toTest = (row: NotifyTestRow): NotifyTest => ({
   requestedAt: row.requested_at,
   claimedAt: row.claimed_at,
   reportedAt: row.reported_at,
+  callStatus: row.call_status,
 });
 
 /**
@@ -135,4 +139,17 @@ export async function finishTest(
 
 export async function markTestReported(db: Queryable, id: number, at: Date): Promise<void> {
   await db.query('UPDATE notification_tests SET reported_at = $2 WHERE id = $1', [id, at]);
+}
+
+/** Records a test call's final status, once; the test's id when it was one of ours. */
+export async function recordTestCallStatus(
+  db: Queryable,
+  report: { callSid: string; status: string },
+): Promise<number | null> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE notification_tests SET call_status = $2
+     WHERE channel = 'voice' AND receipt = $1 AND status = 'sent' AND call_status IS NULL RETURNING id`,
+    [report.callSid, report.status],
+  );
+  return rows[0] ? Number(rows[0].id) : null;
 }

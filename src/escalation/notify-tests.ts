@@ -78,6 +78,8 @@ export type TestRequestOutcome =
 export interface NotifyTestReporter {
   /** `mayRepeat`: an earlier run may have told them already (the adapter looks first). */
   report(test: NotifyTest, mayRepeat: boolean): Promise<void>;
+  /** How a test call ended (answered, busy, not answered…), once Twilio said. */
+  reportCall(test: NotifyTest, mayRepeat: boolean): Promise<void>;
 }
 
 export interface NotifyTestsDeps {
@@ -167,6 +169,12 @@ export function createNotifyTests(deps: NotifyTestsDeps) {
       if (test.reportedAt || !deps.reporter) return;
       await deps.reporter.report(test, mayRepeat);
       await markTestReported(pool, testId, clock.now());
+    },
+
+    /** The job after a test call's final status was recorded. */
+    async reportCall(testId: number, mayRepeat: boolean): Promise<void> {
+      const test = await findTest(pool, testId);
+      if (test?.callStatus && deps.reporter) await deps.reporter.reportCall(test, mayRepeat);
     },
   };
 

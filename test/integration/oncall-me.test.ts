@@ -323,3 +323,19 @@ describe('Twilio call-status webhook', () => {
     expect((await steps())[1]).toMatchObject({ status: 'sent', call_status: 'completed' });
   });
 });
+
+describe('Twilio call-status webhook, on a test call', () => {
+  it('tells the person how their test call ended, once', async () => {
+    const call = twilio.sent.find((s) => s.resource === 'Calls' && s.fields.Twiml?.includes(MARK))!;
+    expect((await twilio.callStatus(call.sid, 'no-answer')).status).toBe(200);
+    await waitForDm(h.people.bob, 'Test call to +1 ••• ••• 0001: call not answered.');
+    expect((await twilio.callStatus(call.sid, 'no-answer')).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(dmsTo(h.people.bob, 'Test call to')).toHaveLength(1);
+    const [row] = await queryRows<{ call_status: string }>(
+      h.databaseUrl,
+      "SELECT call_status FROM notification_tests WHERE channel = 'voice'",
+    );
+    expect(row).toEqual({ call_status: 'no-answer' });
+  });
+});

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { CALL_FAILURES } from '../../escalation/call-status.js';
 import { formatDuration, formatLocalTime } from '../../escalation/duration.js';
 import { type PersonRules, type TestRequestOutcome, targetOf } from '../../escalation/notify-tests.js';
 import type { NotifyTest } from '../../escalation/notify-tests-repo.js';
@@ -144,4 +145,12 @@ export function testReportText(test: NotifyTest): string {
   return test.status === 'sent'
     ? `:white_check_mark: Test notification: ${label} sent to ${where}. Check that it reached you.`
     : `:x: Test notification: ${label} to ${where} failed: ${mrkdwn(test.error ?? 'unknown error')}`;
+}
+
+/** How a test call ended, once Twilio reported it. */
+export function testCallText(test: NotifyTest): string {
+  const where = mrkdwn(maskTarget(test.channel, test.target));
+  if (test.callStatus === 'completed') return `:white_check_mark: Test call to ${where}: answered.`;
+  const failure = CALL_FAILURES[test.callStatus ?? ''] ?? `ended (${mrkdwn(test.callStatus ?? 'unknown')})`;
+  return `:x: Test call to ${where}: ${failure}. A page call would have gone the same way; check your phone's settings for unknown callers.`;
 }

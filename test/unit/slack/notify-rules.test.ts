@@ -8,6 +8,7 @@ import {
   buildNotifyRulesBlocks,
   buildOncallMeMessage,
   maskTarget,
+  testCallText,
   testReportText,
   testRequestAnswer,
 } from '../../../src/slack/views/notify-rules.js';
@@ -101,6 +102,7 @@ describe('answers and reports', () => {
     requestedAt: new Date(0),
     claimedAt: null,
     reportedAt: null,
+    callStatus: null,
     ...fields,
   });
 
@@ -113,6 +115,13 @@ describe('answers and reports', () => {
     );
     expect(testReportText(test({ status: 'failed', error: '<!channel> bounced' }))).toContain(
       '&lt;!channel&gt; bounced',
+    );
+    const call = { channel: 'voice' as const };
+    expect(testCallText(test({ ...call, callStatus: 'completed' }))).toBe(
+      ':white_check_mark: Test call to +1 ••• ••• 0001: answered.',
+    );
+    expect(testCallText(test({ ...call, callStatus: 'no-answer' }))).toMatch(
+      /^:x: Test call to \+1 ••• ••• 0001: call not answered\. /,
     );
     expect(testRequestAnswer({ kind: 'throttled', channel: 'voice', retryInMs: 41_200 })).toBe(
       ':hourglass: You sent yourself a test voice call less than a minute ago; try again in 42 s.',
