@@ -9,13 +9,11 @@ import { runMigrations } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { createAlertPaging } from './escalation/alert-paging.js';
 import { createCalendarService } from './escalation/calendar-service.js';
-import { createCallStatus } from './escalation/call-status.js';
 import { createCoverDelivery } from './escalation/cover-delivery.js';
 import { createCoverService } from './escalation/cover-service.js';
 import { createEscalationJobs } from './escalation/escalation-jobs.js';
 import { createEscalationService } from './escalation/escalation-service.js';
 import { createHandoffService } from './escalation/handoff-service.js';
-import { createNotifyTests } from './escalation/notify-tests.js';
 import { OncallConfigError } from './escalation/oncall-config.js';
 import { createOverrideRetention, createOverrideService } from './escalation/override-service.js';
 import { createPageAck } from './escalation/page-ack.js';
@@ -40,7 +38,8 @@ import { createReconciler } from './jobs/reconciler.js';
 import { createRetentionSweep } from './jobs/retention-sweep.js';
 import { startWorkers } from './jobs/workers.js';
 import { createLogger, type Logger } from './logger.js';
-import { configuredChannels, createChannelSenders } from './notify/providers.js';
+import { createNotifications } from './notify/notifications.js';
+import { configuredChannels } from './notify/providers.js';
 import { loadOrCreateLinkKey } from './postmortem/link-keys-repo.js';
 import { recordPostmortemFile } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
@@ -173,23 +172,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // Links the bot hands out point at PUBLIC_URL, or where it listens (known once it does).
     const baseUrl = () => (config.publicUrl ?? url).replace(/\/$/, '');
     const cover = oncall && overrides ? createCoverService({ pool, clock, oncall, outbox, overrides }) : null;
-    const senders = createChannelSenders(
-      config.providers,
+    // Delivery channels from the environment: test notifications and Twilio's call-status record.
+    const { notifyTests, callStatus } = createNotifications({
+      pool,
+      clock,
+      outbox,
+      config,
+      oncall,
       baseUrl,
-      options.emailTls ? { emailTls: options.emailTls } : {},
-    );
-    const callStatus = createCallStatus({ outbox });
-    const notifyTests = oncall
-      ? createNotifyTests({
-          pool,
-          clock,
-          outbox,
-          people: oncall.people,
-          configured: configuredChannels(config.providers),
-          senders,
-          reporter: createNotifyTestReporter({ client: createSlackClient(slack, logger) }),
-        })
-      : null;
+      reporter: createNotifyTestReporter({ client: createSlackClient(slack, logger) }),
+      emailTls: options.emailTls,
+    });
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -296,7 +289,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
                 people: oncall?.people ?? {},
                 twilio: config.providers.twilio,
                 baseUrl,
-                callStatus: (report) => callStatus.record({ ...report, at: clock.now() }),
+                callStatus: callStatus.record,
               }),
             },
     });

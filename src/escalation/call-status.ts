@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Queryable } from '../db/pool.js';
 import { notifyTestCallJob } from '../jobs/notify-test-call.js';
 import type { Outbox } from '../jobs/outbox.js';
@@ -44,10 +45,11 @@ export async function recordCallStatus(
  * Twilio's call-status callback: the page call's voice step, or a test call (whose person is then
  * told how it ended, by the `notify.test-call` job written in the same transaction).
  */
-export function createCallStatus({ outbox }: { outbox: Outbox }) {
+export function createCallStatus({ clock, outbox }: { clock: Clock; outbox: Outbox }) {
   return {
-    async record(report: { callSid: string; status: string; at: Date }): Promise<void> {
-      if (!FINAL.has(report.status)) return;
+    async record(input: { callSid: string; status: string }): Promise<void> {
+      if (!FINAL.has(input.status)) return;
+      const report = { ...input, at: clock.now() };
       await outbox.transaction(async (tx, emit) => {
         if (await recordCallStatus(tx, report)) return;
         const testId = await recordTestCallStatus(tx, report);
