@@ -75,17 +75,19 @@ export async function findTestByNonce(
   return rows[0] ? toTest(rows[0]) : null;
 }
 
-/** When the latest test of `channel` to `person` was asked for, or null. */
-export async function lastTestRequestedAt(
+/** When tests of `channel` to `person` were asked for since `since`, oldest first (the throttle's input). */
+export async function listTestRequestsSince(
   db: Queryable,
   person: string,
   channel: Channel,
-): Promise<Date | null> {
-  const { rows } = await db.query<{ at: Date | null }>(
-    'SELECT max(requested_at) AS at FROM notification_tests WHERE person = $1 AND channel = $2',
-    [person, channel],
+  since: Date,
+): Promise<Date[]> {
+  const { rows } = await db.query<{ requested_at: Date }>(
+    `SELECT requested_at FROM notification_tests
+     WHERE person = $1 AND channel = $2 AND requested_at > $3 ORDER BY requested_at`,
+    [person, channel, since],
   );
-  return rows[0]?.at ?? null;
+  return rows.map((row) => row.requested_at);
 }
 
 export async function insertTest(

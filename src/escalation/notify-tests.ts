@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Pool } from '../db/pool.js';
 import { notifyTestJob } from '../jobs/notify-test.js';
 import type { Outbox } from '../jobs/outbox.js';
+import { THROTTLE_LIMITS, THROTTLE_WINDOW_MS } from '../notify/throttle.js';
 import { type ChannelSender, type PageMessage, type RetryOptions, sendWithRetry } from './delivery-port.js';
 import {
   claimTest,
@@ -9,7 +10,7 @@ import {
   findTestByNonce,
   finishTest,
   insertTest,
-  lastTestRequestedAt,
+  listTestRequestsSince,
   lockTestsOf,
   markTestReported,
   type NotifyTest,
@@ -19,6 +20,23 @@ import type { Channel, Person } from './people.js';
 
 /** One test per person and channel a minute: the button cannot spam a phone. */
 export const TEST_THROTTLE_MS = 60_000;
+
+/**
+ * How long until one more test of `channel` may go (0: now), given when earlier ones were asked for
+ * (oldest first): one a minute, and within the page throttle's limits (3 calls, 5 SMS per 15 minutes).
+ */
+export function testThrottleWaitMs(channel: Channel, requestedAt: readonly Date[], now: Date): number {
+  const at = now.getTime();
+  const recent = requestedAt.map((d) => d.getTime()).filter((t) => t > at - THROTTLE_WINDOW_MS && t <= at);
+  const last = recent.at(-1);
+  const perMinute = last === undefined ? 0 : last + TEST_THROTTLE_MS - at;
+  const limit = THROTTLE_LIMITS[channel];
+  const window =
+    limit !== undefined && recent.length >= limit
+      ? recent[recent.length - limit]! + THROTTLE_WINDOW_MS - at
+      : 0;
+  return Math.max(0, perMinute, window);
+}
 
 export const TEST_TITLE = 'Test notification from incident-bot';
 
@@ -136,8 +154,12 @@ export function createNotifyTests(deps: NotifyTestsDeps) {
         if (await findTestByNonce(tx, { userId: input.clicker.id, channel, nonce: input.nonce }))
           return { kind: 'already_requested', channel };
         const now = clock.now();
-        const last = await lastTestRequestedAt(tx, person.key, channel);
-        const retryInMs = last ? last.getTime() + TEST_THROTTLE_MS - now.getTime() : 0;
+        const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
+        const retryInMs = testThrottleWaitMs(
+          channel,
+          await listTestRequestsSince(tx, person.key, channel, since),
+          now,
+        );
         if (retryInMs > 0) return { kind: 'throttled', channel, retryInMs };
         const test = await insertTest(tx, {
           userId: input.clicker.id,

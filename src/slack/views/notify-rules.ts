@@ -130,7 +130,7 @@ export function testRequestAnswer(outcome: TestRequestOutcome): string {
     case 'already_requested':
       return `That test ${CHANNEL_LABEL[outcome.channel]} is already on its way.`;
     case 'throttled':
-      return `:hourglass: You sent yourself a test ${CHANNEL_LABEL[outcome.channel]} less than a minute ago; try again in ${Math.ceil(outcome.retryInMs / 1000)} s.`;
+      return `:hourglass: Wait ${formatDuration(Math.ceil(outcome.retryInMs / 1000) * 1000)} before another test ${CHANNEL_LABEL[outcome.channel]}: tests go at most once a minute per channel, and at most 3 calls or 5 SMS in 15 minutes.`;
     case 'no_rule':
       return 'There is no such notification rule of yours to test. `/incident oncall me` shows yours.';
   }

@@ -1,6 +1,6 @@
 import { blockLimitProblems } from '@incident-bot/local-slack';
 import { describe, expect, it } from 'vitest';
-import { findPerson, testableChannels } from '../../../src/escalation/notify-tests.js';
+import { findPerson, testableChannels, testThrottleWaitMs } from '../../../src/escalation/notify-tests.js';
 import type { NotifyTest } from '../../../src/escalation/notify-tests-repo.js';
 import type { Channel, Person } from '../../../src/escalation/people.js';
 import { ActionId } from '../../../src/slack/ids.js';
@@ -124,7 +124,26 @@ describe('answers and reports', () => {
       /^:x: Test call to \+1 ••• ••• 0001: call not answered\. /,
     );
     expect(testRequestAnswer({ kind: 'throttled', channel: 'voice', retryInMs: 41_200 })).toBe(
-      ':hourglass: You sent yourself a test voice call less than a minute ago; try again in 42 s.',
+      ':hourglass: Wait 42s before another test voice call: tests go at most once a minute per channel, and at most 3 calls or 5 SMS in 15 minutes.',
     );
+  });
+});
+
+describe('the test throttle', () => {
+  const now = new Date('2026-12-02T12:00:00Z');
+  const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+
+  it('lets one test a minute through per channel', () => {
+    expect(testThrottleWaitMs('email', [], now)).toBe(0);
+    expect(testThrottleWaitMs('email', [ago(20)], now)).toBe(40_000);
+    expect(testThrottleWaitMs('email', [ago(60)], now)).toBe(0);
+    expect(testThrottleWaitMs('email', [ago(600), ago(400), ago(200), ago(61)], now)).toBe(0);
+  });
+
+  it('keeps calls and texts within the page limits: 3 calls, 5 SMS per 15 minutes', () => {
+    expect(testThrottleWaitMs('voice', [ago(600), ago(400), ago(200)], now)).toBe(300_000);
+    expect(testThrottleWaitMs('voice', [ago(901), ago(400), ago(200)], now)).toBe(0);
+    expect(testThrottleWaitMs('sms', [ago(800), ago(600), ago(400), ago(200)], now)).toBe(0);
+    expect(testThrottleWaitMs('sms', [ago(800), ago(600), ago(400), ago(200), ago(100)], now)).toBe(100_000);
   });
 });
