@@ -3,6 +3,7 @@ import type { Pool } from '../db/pool.js';
 import { notifyTestJob } from '../jobs/notify-test.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { THROTTLE_LIMITS, THROTTLE_WINDOW_MS } from '../notify/throttle.js';
+import { CLAIM_LEASE_MS } from './deliver-one.js';
 import { type ChannelSender, type PageMessage, type RetryOptions, sendWithRetry } from './delivery-port.js';
 import {
   claimTest,
@@ -180,7 +181,10 @@ export function createNotifyTests(deps: NotifyTestsDeps) {
       let test = claimed ? await send(claimed) : await findTest(pool, testId);
       if (!test) return;
       if (test.status === 'pending') {
-        // An earlier run died between claiming and recording: it may have sent, so never again.
+        // Another run is sending it: this one retries later, and finds it finished.
+        if (test.claimedAt && clock.now().getTime() - test.claimedAt.getTime() < CLAIM_LEASE_MS)
+          throw new Error(`test notification ${testId} is being sent by another run`);
+        // That run died between claiming and recording: it may have sent, so never again.
         test =
           (await finishTest(pool, testId, {
             status: 'failed',
