@@ -39,8 +39,8 @@ import { createReconciler } from './jobs/reconciler.js';
 import { createRetentionSweep } from './jobs/retention-sweep.js';
 import { startWorkers } from './jobs/workers.js';
 import { createLogger, type Logger } from './logger.js';
+import { createNotifications } from './notify/notifications.js';
 import { configuredChannels } from './notify/providers.js';
-import { createSenders } from './notify/senders.js';
 import { loadOrCreateLinkKey } from './postmortem/link-keys-repo.js';
 import { recordPostmortemFile } from './postmortem/postmortem-repo.js';
 import { createPostmortemService } from './postmortem/postmortem-service.js';
@@ -53,6 +53,7 @@ import { createDeliveryNotifier } from './slack/delivery-notifier.js';
 import { createIncidentPresenter } from './slack/incident-presenter.js';
 import { createMaintenanceAnnouncer } from './slack/maintenance-announcer.js';
 import { createMeteredFetch } from './slack/metered-fetch.js';
+import { createNotifyTestReporter } from './slack/notify-test-reporter.js';
 import { createOverrideAnnouncer } from './slack/override-announcer.js';
 import { createPageSender } from './slack/page-sender.js';
 import { createPagingNotifier } from './slack/paging-notifier.js';
@@ -173,6 +174,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // Links the bot hands out point at PUBLIC_URL, or where it listens (known once it does).
     const baseUrl = () => (config.publicUrl ?? url).replace(/\/$/, '');
     const cover = oncall && overrides ? createCoverService({ pool, clock, oncall, outbox, overrides }) : null;
+    // Delivery channels from the environment (people's steps), test notifications, Twilio's call status.
+    const { notifyTests, callStatus, senders } = createNotifications({
+      pool,
+      clock,
+      outbox,
+      config,
+      oncall,
+      baseUrl,
+      reporter: createNotifyTestReporter({ client: createSlackClient(slack, logger) }),
+      emailTls: options.emailTls,
+    });
     const lifecycle = createLifecycleService({
       pool,
       clock,
@@ -244,6 +256,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             alertOps,
             alerts: { reads: alertReads, alertPaging, alertActions: alerts },
             alertIncidents,
+            notifyTests,
           });
     if (slackApp) {
       await slackApp.app.init();
@@ -278,6 +291,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
                 people: oncall?.people ?? {},
                 twilio: config.providers.twilio,
                 baseUrl,
+                callStatus: callStatus.record,
               }),
             },
     });
@@ -318,7 +332,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           })
         : null;
       // Steps of people's rules (email, SMS, calls, push) through the configured providers only.
-      const senders = createSenders(config.providers, baseUrl(), options);
       const deliveries = oncall
         ? createDeliverySteps({ pool, clock, outbox, oncall, linkKeys, baseUrl, senders })
         : null;
@@ -395,6 +408,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
             ? createUsergroupSync({ client, logger, members: handoffs.usergroupMembers })
             : null,
           shiftNotifier: createShiftNotifier({ client, clock }),
+          notifyTests,
         },
       });
       shutdown.add(() => workers.close());

@@ -13,6 +13,8 @@ const EXPIRING_TABLES = {
   alertEvents: { table: 'alert_events', column: 'received_at' },
   /** What was done per handoff: a timer looks back a day at most. */
   handoffActions: { table: 'handoff_actions', column: 'done_at' },
+  /** Test notifications: their throttle looks back a minute, a double click seconds. */
+  notificationTests: { table: 'notification_tests', column: 'requested_at' },
 } as const;
 
 export type ExpiringRecords = keyof typeof EXPIRING_TABLES;

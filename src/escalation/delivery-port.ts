@@ -1,15 +1,18 @@
 import type { Severity } from '../incidents/incident-types.js';
 import type { Channel } from './people.js';
 
-/** What a page says on every non-Slack channel; `ackUrl` is the signed acknowledge-from-anywhere link. */
+/**
+ * What a page says on every non-Slack channel; `ackUrl` is the signed acknowledge-from-anywhere link.
+ * A test notification (`/incident oncall me`) has no page and nothing to acknowledge: both are null.
+ */
 export interface PageMessage {
-  pageId: number;
+  pageId: number | null;
   severity: Severity;
   /** One line: "SEV1 #42 Checkout is down". */
   title: string;
   /** A few lines of plain text. */
   body: string;
-  ackUrl: string;
+  ackUrl: string | null;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
 import { PAGE_ACK_LINK, type PageAck, type PageAckOutcome } from '../escalation/page-ack.js';
 import { findPersonByPhone, type Person } from '../escalation/people.js';
-import { escapeXml } from '../notify/twilio-sender.js';
+import { CALL_STATUS_PATH, escapeXml } from '../notify/twilio-sender.js';
 import { isValidTwilioSignature } from '../notify/twilio-signature.js';
 import { type LinkKeys, verifyLink } from '../postmortem/signed-links.js';
 import { readLimitedBody } from './request-body.js';
@@ -18,6 +18,8 @@ export interface PageAckRoutesDeps {
   twilio: { authToken: string; from: string } | null;
   /** PUBLIC_URL (or the address listened on): Twilio signs the URL it posted to. */
   baseUrl: () => string;
+  /** Records a call's final status on its voice step (escalation/call-status.ts). */
+  callStatus(report: { callSid: string; status: string }): Promise<unknown>;
 }
 
 const SAID: Record<PageAckOutcome, string> = {
@@ -117,7 +119,10 @@ function personOf(deps: PageAckRoutesDeps, fields: Record<string, string>): Pers
   return phone ? findPersonByPhone(deps.people, phone) : null;
 }
 
-/** `POST /integrations/twilio/sms` (a reply `ACK` or `1`) and `/voice` (`Digits=1` on the page call). */
+/**
+ * `POST /integrations/twilio/sms` (a reply `ACK` or `1`), `/voice` (`Digits=1` on the page call) and
+ * `/voice/status` (a call's final status: busy, no-answer, failed, canceled, completed).
+ */
 export function twilioRoutes(deps: PageAckRoutesDeps): Record<string, RouteHandler> {
   return {
     '/integrations/twilio/sms': async (req, res) => {
@@ -143,6 +148,14 @@ export function twilioRoutes(deps: PageAckRoutesDeps): Record<string, RouteHandl
         'Say',
         person ? SAID[await deps.pageAck.acknowledgeLatestFor(person.key, 'voice')] : SAID.no_page,
       );
+    },
+    [CALL_STATUS_PATH]: async (req, res) => {
+      const fields = await twilioForm(deps, req, res);
+      if (!fields) return;
+      if (fields.CallSid && fields.CallStatus)
+        await deps.callStatus({ callSid: fields.CallSid, status: fields.CallStatus });
+      // The same answer whether or not the call was one of ours.
+      sendText(res, 200, '<?xml version="1.0" encoding="UTF-8"?><Response></Response>', 'text/xml');
     },
   };
 }

@@ -20,6 +20,8 @@ import { incidentSetupJob } from './incident-setup.js';
 import type { JobDefinition } from './job.js';
 import { maintenanceAnnounceJob } from './maintenance-announce.js';
 import { maintenanceEndJob } from './maintenance-end.js';
+import { notifyTestJob } from './notify-test.js';
+import { notifyTestCallJob } from './notify-test-call.js';
 import { overrideAnnounceJob } from './override-announce.js';
 import { overridesRetentionJob } from './overrides-retention.js';
 import { pageAcknowledgedJob } from './page-acknowledged.js';
@@ -72,6 +74,8 @@ export const jobCatalogue: ReadonlyMap<string, JobDefinition> = new Map(
       usergroupSyncJob,
       shiftNoticeJob,
       handoffAnnounceJob,
+      notifyTestJob,
+      notifyTestCallJob,
     ] as JobDefinition[]
   ).map((job) => [job.name, job]),
 );

@@ -6,6 +6,7 @@ import type { Maintenance } from '../alerts/maintenance.js';
 import type { CoverService } from '../escalation/cover-service.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
 import type { HandoffService } from '../escalation/handoff-service.js';
+import type { NotifyTests } from '../escalation/notify-tests.js';
 import type { OverrideRetention } from '../escalation/override-service.js';
 import type { IncidentSetup } from '../incidents/incident-service.js';
 import type { LifecycleService } from '../incidents/lifecycle-service.js';
@@ -84,6 +85,8 @@ export interface JobDeps {
   usergroups: UsergroupSync | null;
   /** Shift DMs and handoff messages. */
   shiftNotifier: ShiftNotifier;
+  /** Test notifications (`/incident oncall me`). Null without an oncall.yaml. */
+  notifyTests: NotifyTests | null;
 }
 
 /** How this run of a job came about. */

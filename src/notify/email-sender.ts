@@ -7,13 +7,13 @@ type Email = NonNullable<NotifyProviders['email']>;
 
 export function pageEmail(message: PageMessage): { subject: string; text: string; html: string } {
   const lines = message.body.split('\n').map(escapeXml).join('<br>');
-  const link = escapeXml(message.ackUrl);
+  const { ackUrl } = message;
   return {
     subject: `[${message.severity}] ${message.title}`,
-    text: `${message.title}\n\n${message.body}\n\nAcknowledge: ${message.ackUrl}\n`,
+    text: `${message.title}\n\n${message.body}\n${ackUrl === null ? '' : `\nAcknowledge: ${ackUrl}\n`}`,
     html:
       `<p><strong>${escapeXml(message.title)}</strong></p><p>${lines}</p>` +
-      `<p><a href="${link}">Acknowledge this page</a></p>`,
+      (ackUrl === null ? '' : `<p><a href="${escapeXml(ackUrl)}">Acknowledge this page</a></p>`),
   };
 }
 

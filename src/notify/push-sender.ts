@@ -24,8 +24,9 @@ export function createPushSender(pushUrl: string): ChannelSender {
             headers: {
               title: headerText(message.title),
               priority: PRIORITY[message.severity],
-              click: message.ackUrl,
-              actions: `view, Acknowledge, ${message.ackUrl}`,
+              ...(message.ackUrl === null
+                ? {}
+                : { click: message.ackUrl, actions: `view, Acknowledge, ${message.ackUrl}` }),
               'content-type': 'text/plain; charset=utf-8',
             },
             body: message.body,

@@ -21,10 +21,18 @@ export function escapeXml(text: string): string {
   );
 }
 
-/** The call: reads the page, then "press 1 to acknowledge", posted to /integrations/twilio/voice. */
+/** Where Twilio posts a call's final status (busy, no-answer, failed, canceled, completed). */
+export const CALL_STATUS_PATH = '/integrations/twilio/voice/status';
+
+/**
+ * The call: reads the page, then "press 1 to acknowledge", posted to /integrations/twilio/voice. A
+ * test call (no ack link) only reads its message.
+ */
 export function pageCallTwiml(message: PageMessage, publicUrl: string): string {
   const action = escapeXml(`${publicUrl}/integrations/twilio/voice`);
   const said = escapeXml(`${message.title}. ${message.body}`);
+  if (message.ackUrl === null)
+    return `<?xml version="1.0" encoding="UTF-8"?><Response><Say>${said}</Say><Say>Goodbye.</Say></Response>`;
   return (
     '<?xml version="1.0" encoding="UTF-8"?><Response>' +
     `<Gather numDigits="1" action="${action}" method="POST">` +
@@ -35,12 +43,16 @@ export function pageCallTwiml(message: PageMessage, publicUrl: string): string {
 
 /**
  * SMS and voice through Twilio's REST API: `POST /2010-04-01/Accounts/<sid>/Messages.json` or
- * `Calls.json`, form-encoded, basic auth with the account SID and auth token.
+ * `Calls.json`, form-encoded, basic auth with the account SID and auth token. Calls ask for their
+ * final status at `CALL_STATUS_PATH` (`StatusCallback`; Twilio's default event is `completed`, which
+ * carries busy, no-answer, failed and canceled too). `publicUrl` may be a function: where the bot
+ * listens is known only once it does.
  */
 export function createTwilioSenders(
   twilio: Twilio,
-  publicUrl: string,
+  publicUrl: string | (() => string),
 ): { sms: ChannelSender; voice: ChannelSender } {
+  const base = () => (typeof publicUrl === 'string' ? publicUrl : publicUrl()).replace(/\/$/, '');
   const post = (resource: 'Messages' | 'Calls', form: Record<string, string>) =>
     fetchOutcome(
       () =>
@@ -65,13 +77,22 @@ export function createTwilioSenders(
         post('Messages', {
           To: to,
           From: twilio.from,
-          Body: `${message.title}\n${message.body}\nReply ACK to acknowledge, or open ${message.ackUrl}`,
+          Body:
+            message.ackUrl === null
+              ? `${message.title}\n${message.body}`
+              : `${message.title}\n${message.body}\nReply ACK to acknowledge, or open ${message.ackUrl}`,
         }),
     },
     voice: {
       channel: 'voice',
       send: (to, message) =>
-        post('Calls', { To: to, From: twilio.from, Twiml: pageCallTwiml(message, publicUrl) }),
+        post('Calls', {
+          To: to,
+          From: twilio.from,
+          Twiml: pageCallTwiml(message, base()),
+          StatusCallback: `${base()}${CALL_STATUS_PATH}`,
+          StatusCallbackMethod: 'POST',
+        }),
     },
   };
 }

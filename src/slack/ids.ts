@@ -29,6 +29,15 @@ export const ActionId = {
   snoozeReminder: 'reminder-snooze',
   takeCover: 'cover-take',
   cancelCover: 'cover-cancel',
+  /**
+   * *Send test* per channel of your notification rules (`/incident oncall me`, App Home). Value:
+   * `<owner>:<nonce>`; only the owner may press it (checked on the server).
+   */
+  testSlack: 'notify-test-slack',
+  testEmail: 'notify-test-email',
+  testSms: 'notify-test-sms',
+  testVoice: 'notify-test-voice',
+  testPush: 'notify-test-push',
   updateText: 'update-text',
   statusSelect: 'status-select',
   severitySelect: 'severity-select-change',

@@ -4,6 +4,7 @@ import type { AlertOps } from '../alerts/alert-ops.js';
 import type { Clock } from '../clock.js';
 import type { CoverService } from '../escalation/cover-service.js';
 import type { EscalationService } from '../escalation/escalation-service.js';
+import type { NotifyTests } from '../escalation/notify-tests.js';
 import type { OncallConfig } from '../escalation/oncall-config.js';
 import type { OverrideService } from '../escalation/override-service.js';
 import type { Metrics } from '../http/metrics.js';
@@ -23,6 +24,7 @@ import { registerCoverButtons } from './listeners/cover-buttons.js';
 import { registerDeclareModal } from './listeners/declare-modal.js';
 import { registerHeadlineButtons } from './listeners/headline-buttons.js';
 import { registerJoinButton } from './listeners/join-button.js';
+import { registerNotifyTestButtons } from './listeners/notify-test-buttons.js';
 import { registerPagingButtons } from './listeners/paging-buttons.js';
 import { registerReminderButtons } from './listeners/reminder-buttons.js';
 import { registerTimelineCapture } from './listeners/timeline-capture.js';
@@ -66,6 +68,8 @@ export interface SlackAppDeps {
   };
   /** Declaring from an alert page (its Declare incident button); null: not offered. */
   alertIncidents: AlertDeclareDeps['alertIncidents'] | null;
+  /** Notification rules and test sends (`/incident oncall me`, App Home); null without an oncall.yaml. */
+  notifyTests: NotifyTests | null;
 }
 
 /**
@@ -145,6 +149,7 @@ export function createSlackApp(deps: SlackAppDeps): {
     defaultSeverity: deps.defaultSeverity,
     maintenance: deps.alertOps.maintenance,
     alertQueries: deps.alertOps.alertQueries,
+    notifyTests: deps.notifyTests,
   });
   const alertAccess: AlertGroupAccess = createAlertGroupAccess({ reads: deps.alerts.reads, admins });
   const alertDeclare: AlertDeclareDeps | null = deps.alertIncidents
@@ -157,6 +162,7 @@ export function createSlackApp(deps: SlackAppDeps): {
   registerHeadlineButtons(router, guarded);
   registerReminderButtons(router, guarded);
   registerCoverButtons(router, { cover: deps.cover, logger: deps.logger });
+  registerNotifyTestButtons(router, { notifyTests: deps.notifyTests, logger: deps.logger });
   registerTimelineCapture(router, { ...guarded, readModel: deps.readModel, incidents: deps.incidents });
   registerAlertButtons(router, {
     ...deps.alerts,
@@ -169,6 +175,7 @@ export function createSlackApp(deps: SlackAppDeps): {
     readModel: deps.readModel,
     clock: deps.clock,
     metrics: deps.metrics ?? null,
+    notifyTests: deps.notifyTests,
   });
   // extendedErrorHandler: Bolt calls this with { error, body } (its ExtendedErrorHandlerArgs type is not exported).
   app.error((async ({ error, body }: { error: Error; body: unknown }) => {

@@ -17,6 +17,8 @@ export const COMMAND_SAMPLES = {
   list: '',
   stats: '',
   oncall: '',
+  // Only the asker's own rules (the outsider has none: Slack DM only).
+  'oncall-me': '',
   // Names no schedule: the override's own rule is tested with overrides; here nothing may change.
   'oncall-override': '<@{me}> 2h --schedule nosuch',
   'oncall-overrides': '',
@@ -90,6 +92,14 @@ export const COVER_BUTTONS: Record<string, (requestId: number) => string> = {
   [ActionId.takeCover]: String,
   [ActionId.cancelCover]: String,
 };
+/** Send test on someone's notification rules: the value names the owner (a Slack id) and a nonce. */
+export const TEST_BUTTONS: Record<string, (ownerId: string) => string> = {
+  [ActionId.testSlack]: (owner) => `${owner}:forgednonce1`,
+  [ActionId.testEmail]: (owner) => `${owner}:forgednonce2`,
+  [ActionId.testSms]: (owner) => `${owner}:forgednonce3`,
+  [ActionId.testVoice]: (owner) => `${owner}:forgednonce4`,
+  [ActionId.testPush]: (owner) => `${owner}:forgednonce5`,
+};
 const FORM_INPUTS: string[] = [
   ActionId.updateText,
   ActionId.statusSelect,
@@ -132,6 +142,7 @@ export function checkButtonsAndModalsCovered(): void {
       ...Object.keys(BUTTONS),
       ...Object.keys(ALERT_BUTTONS),
       ...Object.keys(COVER_BUTTONS),
+      ...Object.keys(TEST_BUTTONS),
       ...FORM_INPUTS,
     ].sort(),
   ).toEqual(Object.values(ActionId).sort());
@@ -139,7 +150,12 @@ export function checkButtonsAndModalsCovered(): void {
 }
 
 /** A message in #general carrying every button with `value`: a forged payload, as anyone can send. */
-export function postButtons(h: Harness, userId: string, id: number, buttons = BUTTONS): string {
+export function postButtons<T = number>(
+  h: Harness,
+  userId: string,
+  id: T,
+  buttons: Record<string, (id: T) => string> = BUTTONS as unknown as Record<string, (id: T) => string>,
+): string {
   const elements = Object.entries(buttons).map(([actionId, value]) => ({
     type: 'button',
     action_id: actionId,

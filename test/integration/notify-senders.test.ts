@@ -103,6 +103,19 @@ describe('SMS and voice through the Twilio REST API', () => {
     expect(twiml).toContain('Press 1 to acknowledge.');
   });
 
+  it('asks for the call’s final status; a test message offers nothing to acknowledge', async () => {
+    const test = { ...message, pageId: null, ackUrl: null };
+    await senders().voice.send('+15551230001', test);
+    const call = twilio.sent.at(-1)!.fields;
+    expect(call).toMatchObject({
+      StatusCallback: 'https://bot.example/integrations/twilio/voice/status',
+      StatusCallbackMethod: 'POST',
+    });
+    expect(call.Twiml).not.toContain('<Gather');
+    await senders().sms.send('+15551230001', test);
+    expect(twilio.sent.at(-1)!.fields.Body).not.toContain('ACK');
+  });
+
   it('an invalid or unsubscribed number fails at once, not retried', async () => {
     twilio.refuse('+15559990000', 21211);
     twilio.refuse('+15559990001', 21610);

@@ -18,6 +18,7 @@ import {
   postButtons,
   seenBy,
   submitForged,
+  TEST_BUTTONS,
 } from '../helpers/outsider.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -222,6 +223,18 @@ describe('the outsider suite', () => {
       expect(answer, actionId).toMatch(/^:no_entry: Only the participants of a schedule and the admins/);
     }
     expect(await queryRows(h.databaseUrl, 'SELECT * FROM schedule_overrides')).toEqual([]);
+  });
+
+  it('clicks Send test on Bob’s notification rules: refused as one naming nobody, nothing sent', async () => {
+    const bobs = postButtons(h, oscar, h.people.bob, TEST_BUTTONS);
+    const nobodys = postButtons(h, oscar, 'U0NOBODY00', TEST_BUTTONS);
+    for (const actionId of Object.keys(TEST_BUTTONS)) {
+      const answer = await click(h, oscar, bobs, actionId);
+      answers.push(answer);
+      expect(answer, actionId).toBe(await click(h, oscar, nobodys, actionId));
+      expect(answer, actionId).toMatch(/^There is no such notification rule of yours to test\./);
+    }
+    expect(await queryRows(h.databaseUrl, 'SELECT * FROM notification_tests')).toEqual([]);
   });
 
   it('submits every form naming either incident: refused, the private one as if missing', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAlertService } from '../../src/alerts/alert-service.js';
 import { createAlertPaging } from '../../src/escalation/alert-paging.js';
+import { recordCallStatus } from '../../src/escalation/call-status.js';
 import { createEscalationService, type EscalationService } from '../../src/escalation/escalation-service.js';
 import { parseOncallConfig } from '../../src/escalation/oncall-config.js';
 import { createPageAck, pageAckUrl } from '../../src/escalation/page-ack.js';
@@ -50,6 +51,7 @@ beforeAll(async () => {
       people: oncall.people,
       twilio: { authToken: twilio.authToken, from: BOT_NUMBER },
       baseUrl: () => base,
+      callStatus: (report) => recordCallStatus(db.pool, { ...report, at: db.clock.now() }),
     }),
   });
   base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;

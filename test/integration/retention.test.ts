@@ -17,7 +17,7 @@ const keysOf = async (sql: string) =>
   (await queryRows<{ key: string }>(h.databaseUrl, sql)).map((r) => r.key);
 
 describe('retention', () => {
-  it('deletes processed Slack event ids, idempotency keys, raw alert events and handoff actions older than RETENTION_DAYS, and keeps newer ones', async () => {
+  it('deletes processed Slack event ids, idempotency keys, raw alert events, handoff actions and test notifications older than RETENTION_DAYS, and keeps newer ones', async () => {
     await queryRows(
       h.databaseUrl,
       `INSERT INTO processed_slack_events (event_id, received_at)
@@ -42,6 +42,12 @@ describe('retention', () => {
        ('primary', now() - interval '16 days', 'usergroup', now() - interval '16 days'),
        ('primary', now() - interval '1 day', 'usergroup', now() - interval '1 day')`,
     );
+    await queryRows(
+      h.databaseUrl,
+      `INSERT INTO notification_tests (user_id, nonce, person, channel, target, requested_at) VALUES
+       ('U0BOB', 'old-nonce-1', 'U0BOB', 'sms', '+15551230001', now() - interval '16 days'),
+       ('U0BOB', 'new-nonce-1', 'U0BOB', 'sms', '+15551230001', now() - interval '1 day')`,
+    );
     // Run as if 15 days from now (the bot's own hourly sweep, running now, deletes none of these),
     // in small batches, so the sweep has to loop.
     const sweep = createRetentionSweep({
@@ -56,6 +62,7 @@ describe('retention', () => {
       idempotencyKeys: 1,
       alertEvents: 4,
       handoffActions: 1,
+      notificationTests: 1,
     });
     expect(await keysOf('SELECT event_id AS key FROM processed_slack_events')).toEqual(['Ev-new']);
     expect(await keysOf("SELECT key FROM idempotency_keys WHERE key LIKE 'command-%'")).toEqual([
@@ -64,11 +71,13 @@ describe('retention', () => {
     expect(await keysOf("SELECT action AS key FROM alert_events WHERE service = 'retention-test'")).toEqual([
       'resolve',
     ]);
+    expect(await keysOf('SELECT nonce AS key FROM notification_tests')).toEqual(['new-nonce-1']);
     expect(await sweep.run()).toEqual({
       processedSlackEvents: 0,
       idempotencyKeys: 0,
       alertEvents: 0,
       handoffActions: 0,
+      notificationTests: 0,
     });
   });
 

@@ -7,6 +7,7 @@ import { AppError } from '../../errors.js';
 import type { CalendarService } from '../../escalation/calendar-service.js';
 import type { CoverService } from '../../escalation/cover-service.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
+import type { NotifyTests } from '../../escalation/notify-tests.js';
 import type { OncallConfig } from '../../escalation/oncall-config.js';
 import type { OverrideService } from '../../escalation/override-service.js';
 import type { IncidentService } from '../../incidents/incident-service.js';
@@ -37,6 +38,8 @@ export interface CommandDeps {
   access: IncidentAccess;
   /** Maintenance windows; null without an oncall.yaml (nothing pages alerts then). */
   maintenance: Maintenance | null;
+  /** Notification rules and their test sends (`/incident oncall me`); null without an oncall.yaml. */
+  notifyTests: NotifyTests | null;
   /** What `/incident alerts` reads. */
   alertQueries: { listOpenAlerts(): Promise<{ alerts: OpenAlert[]; total: number }> };
 }
@@ -84,7 +87,7 @@ export function handlers<const K extends CommandName>(map: { [N in K]: CommandHa
 }
 
 /** The on-call parts a paging command needs; without an `oncall.yaml` the asker is told so. */
-export function pagingConfigured<K extends 'escalation' | 'overrides' | 'cover' | 'calendar'>(
+export function pagingConfigured<K extends 'escalation' | 'overrides' | 'cover' | 'calendar' | 'notifyTests'>(
   deps: CommandDeps,
   part: K,
 ): { oncall: OncallConfig } & { [P in K]: NonNullable<CommandDeps[P]> } {

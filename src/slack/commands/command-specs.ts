@@ -5,7 +5,7 @@ import { defineCommand } from './command-spec.js';
 import { oncallCover, oncallCoverCancel } from './cover-specs.js';
 import { readFollowupItem } from './followup-item.js';
 import { clip, oneOf, optional, refuse, switchFlag, text, valueFlag, word, words } from './grammar.js';
-import { oncall, oncallCalendar, oncallCalendarReset } from './oncall-specs.js';
+import { oncall, oncallCalendar, oncallCalendarReset, oncallMe } from './oncall-specs.js';
 import { oncallOverrideCancel, oncallOverrides, scheduleFlag } from './override-specs.js';
 import { parseSeverity, parseUserMention, slackToPlain } from './slack-words.js';
 import { MAX_FREE_TEXT, MAX_TITLE_LENGTH, readLink } from './text-arguments.js';
@@ -361,6 +361,7 @@ export const COMMAND_SPECS = [
   list,
   stats,
   oncall,
+  oncallMe,
   oncallOverride,
   oncallOverrides,
   oncallOverrideCancel,

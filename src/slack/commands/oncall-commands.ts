@@ -1,9 +1,11 @@
 import { parseLocalDateTime } from '../../escalation/local-date-time.js';
 import { nextShifts, whoIsOnCall } from '../../escalation/schedule.js';
 import { isValidTimeZone } from '../../escalation/wall-time.js';
+import { viewerRules } from '../listeners/notify-test-buttons.js';
 import { identify, identifyWithTimeZone } from '../user-identity.js';
 import { mrkdwn } from '../views/escape.js';
 import { section } from '../views/incident-list.js';
+import { buildOncallMeMessage } from '../views/notify-rules.js';
 import { type AskedMoment, buildCalendarLinksMessage, buildOncallMessage } from '../views/oncall-views.js';
 import { type CommandAnswer, type CommandContext, handlers, pagingConfigured } from './command-handler.js';
 import { unknownSchedule } from './override-commands.js';
@@ -30,6 +32,12 @@ export const oncallHandlers = handlers({
           next: nextShifts(schedule, when, 1)[0] ?? null,
         }));
       return buildOncallMessage(rows, asked);
+    },
+  },
+  'oncall-me': {
+    async run(_cmd, { command, client, deps }) {
+      const { notifyTests } = pagingConfigured(deps, 'notifyTests');
+      return buildOncallMeMessage(await viewerRules(client, command.user_id, notifyTests));
     },
   },
   'oncall-calendar': {

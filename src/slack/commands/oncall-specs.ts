@@ -47,3 +47,12 @@ export const oncallCalendarReset = defineCommand({
   access: 'anyone',
   scope: 'global',
 });
+
+export const oncallMe = defineCommand({
+  name: 'oncall-me',
+  verbs: ['oncall me', 'on-call me'],
+  summary: 'your notification rules (steps, quiet hours, providers), with a *Send test* button per channel',
+  // Only your own rules: who you are comes from Slack, never from the command text.
+  access: 'anyone',
+  scope: 'global',
+});

@@ -1,5 +1,6 @@
 import type { AppHomeOpenedEvent } from '@slack/types';
 import type { Clock } from '../../clock.js';
+import type { NotifyTests } from '../../escalation/notify-tests.js';
 import { whoIsOnCall } from '../../escalation/schedule.js';
 import type { Metrics } from '../../http/metrics.js';
 import type { ReadModel } from '../../incidents/read-model.js';
@@ -8,6 +9,7 @@ import type { IncidentAccess } from '../incident-access.js';
 import { slackErrorCode } from '../slack-errors.js';
 import type { SlackRouter } from '../slack-router.js';
 import { buildAppHome } from '../views/app-home.js';
+import { viewerRules } from './notify-test-buttons.js';
 
 export interface AppHomeDeps {
   readModel: ReadModel;
@@ -15,6 +17,8 @@ export interface AppHomeDeps {
   access: IncidentAccess;
   logger: Logger;
   metrics: Pick<Metrics, 'appHomeFailures'> | null;
+  /** The viewer's notification rules (from oncall.yaml, no query); null without an oncall.yaml. */
+  notifyTests: NotifyTests | null;
 }
 
 /** Publishes the App Home tab each time someone opens it. */
@@ -32,9 +36,10 @@ export function registerAppHome(router: SlackRouter, deps: AppHomeDeps): void {
         schedule: s.name,
         user: whoIsOnCall(s, now)?.user ?? null,
       }));
+      const rules = deps.notifyTests ? await viewerRules(client, event.user, deps.notifyTests) : null;
       await client.views.publish({
         user_id: event.user,
-        view: buildAppHome({ viewerId: event.user, incidents, waiting, onCall, now }),
+        view: buildAppHome({ viewerId: event.user, incidents, waiting, onCall, now, rules }),
       });
     } catch (error) {
       // Nobody else would notice: an App Home Slack refuses just stays stale.

@@ -3,6 +3,7 @@ import type { Incident } from '../../incidents/incident-types.js';
 import { ActionId } from '../ids.js';
 import { cutTo, mrkdwn } from './escape.js';
 import { incidentLine, SECTION_TEXT_MAX, sectionsOf } from './incident-list.js';
+import { buildNotifyRulesBlocks, type NotifyRulesInput } from './notify-rules.js';
 
 export interface AppHomeInput {
   viewerId: string;
@@ -11,6 +12,8 @@ export interface AppHomeInput {
   waiting: Incident[];
   onCall: { schedule: string; user: string | null }[];
   now: Date;
+  /** "Your notification rules" with their test buttons; null (no oncall.yaml): not shown. */
+  rules?: NotifyRulesInput | null;
 }
 
 const person = (id: string) => (/^[UW][A-Z0-9]{2,}$/.test(id) ? `<@${id}>` : mrkdwn(id));
@@ -72,5 +75,6 @@ export function buildAppHome(input: AppHomeInput): HomeView {
         : '*On call now*\nNo schedules configured.',
     },
   });
+  if (input.rules) blocks.push({ type: 'divider' }, ...buildNotifyRulesBlocks(input.rules));
   return { type: 'home', blocks };
 }

@@ -44,6 +44,15 @@ export interface TwilioOutbox {
    * (to `smsWebhookUrl`), a call gets the digit 1 (to its `<Gather action>`).
    */
   reply(sid: string): Promise<WebhookAnswer>;
+  /**
+   * Ends a placed call as Twilio reports it: a signed status webhook to the call's `StatusCallback`
+   * (`CallSid`, `CallStatus`, `AccountSid`, `From`, `To`, `CallDuration`, …).
+   */
+  callStatus(
+    sid: string,
+    status: 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled',
+    token?: string,
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -182,6 +191,24 @@ export async function startTwilioOutbox(options: TwilioOutboxOptions = {}): Prom
     failNext: (status, count = 1) => failures.push(...Array<number>(count).fill(status)),
     postSigned,
     reply,
+    callStatus: (sid, status, token) => {
+      const call = sent.find((s) => s.sid === sid && s.resource === 'Calls');
+      if (!call?.fields.StatusCallback) throw new Error(`twilio fake: call ${sid} has no StatusCallback`);
+      return postSigned(
+        call.fields.StatusCallback,
+        {
+          AccountSid: accountSid,
+          ApiVersion: '2010-04-01',
+          CallSid: sid,
+          CallStatus: status,
+          CallDuration: status === 'completed' ? '12' : '0',
+          Direction: 'outbound-api',
+          From: call.fields.From ?? '',
+          To: call.fields.To ?? '',
+        },
+        token,
+      );
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
