@@ -151,7 +151,7 @@ export async function listSentSince(
  */
 export async function isPageOpen(db: Queryable, pageId: number): Promise<boolean> {
   const { rows } = await db.query(
-    `SELECT 1 FROM pages p JOIN escalations e ON e.incident_id = p.incident_id
+    `SELECT 1 FROM pages p JOIN escalations e ON e.id = p.escalation_id
      WHERE p.id = $1 AND e.state = 'triggered' AND e.epoch = p.epoch`,
     [pageId],
   );
