@@ -135,6 +135,18 @@ describe('/incident page service:NAME', () => {
     );
   });
 
+  it('shows the teams engaged in `/incident show` too', async () => {
+    const response = await h.driver.slashCommand({
+      userId: h.people.alice,
+      channelId: incident.channel_id,
+      text: 'show',
+    });
+    const body = JSON.stringify(response.body).includes('Working on it')
+      ? (await waitFor(() => h.fake.responses(response.responseUrl).at(-1), { what: 'the card' })).body
+      : response.body;
+    expect(JSON.stringify(body)).toContain('*Teams engaged*\\ncheckout · :pager: paging\\npayments ·');
+  });
+
   it('answers its own service, an unknown service and a stranger without paging anyone', async () => {
     const before = await escalations(incident.id);
     expect(await say(incident, 'page service:checkout')).toContain(
