@@ -3,6 +3,7 @@ import { type Harness, startHarness } from '../helpers/bot-harness.js';
 import { commandAnswer } from '../helpers/command-answer.js';
 import { queryRows } from '../helpers/incidents-db.js';
 import { oncallFixture } from '../helpers/oncall-fixture.js';
+import { click, postButtons } from '../helpers/outsider.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /**
@@ -205,6 +206,20 @@ describe('/incident page service:NAME', () => {
     const timeline = await say(incident, 'timeline');
     expect(timeline).toContain(`Page for payments acknowledged by`);
     expect(await escalations(incident.id)).toEqual(rows);
+  });
+
+  it('acknowledges nothing from a button naming another incident’s escalation', async () => {
+    // Bob is paged for both incidents, so he may acknowledge on either; the value is checked anyway.
+    const other = await declare('Search down');
+    await pageDm(h.people.bob, other.number);
+    const [otherEscalation] = await escalations(other.id);
+    const forged = postButtons(h, h.people.bob, incident.id, {
+      'escalation-ack': (id) => `${id}-e${otherEscalation!.id}`,
+    });
+    expect(await click(h, h.people.bob, forged, 'escalation-ack')).toBe(
+      'This incident is not paging anyone right now.',
+    );
+    expect((await escalations(other.id))[0]).toEqual(otherEscalation);
   });
 
   it('resolving the incident stops every team’s paging', async () => {
