@@ -155,6 +155,26 @@ export async function findEngagedEscalation(
   return rows[0] ? toEscalation(rows[0]) : null;
 }
 
+/**
+ * Pages a team paged in before, whose paging was stopped (the incident was resolved, then reopened),
+ * again from its first level in a new epoch, for whoever asks now. A compare-and-set: of two asking
+ * at once, one does it.
+ */
+export async function reengageEscalation(
+  db: Queryable,
+  escalationId: number,
+  fields: { by: string; reason: string | null; at: Date },
+): Promise<Escalation | null> {
+  const { rows } = await db.query<EscalationRow>(
+    `UPDATE escalations SET state = 'triggered', epoch = epoch + 1, step = 0, loop = 0, next_step_at = $2,
+       acknowledged_by = NULL, acknowledged_at = NULL, engaged_by = $3, engaged_reason = $4, updated_at = now()
+     WHERE id = $1 AND state = 'resolved' AND engaged_service IS NOT NULL
+     RETURNING ${COLUMNS}`,
+    [escalationId, fields.at, fields.by, fields.reason],
+  );
+  return rows[0] ? toEscalation(rows[0]) : null;
+}
+
 /** Every escalation of an incident: its own first, then the teams paged in, in the order they were. */
 export async function listIncidentEscalations(db: Queryable, incidentId: number): Promise<Escalation[]> {
   const { rows } = await db.query<EscalationRow>(

@@ -1,10 +1,26 @@
 import type { Clock } from '../clock.js';
+import type { Queryable } from '../db/pool.js';
 import { incidentRefreshJob } from '../jobs/incident-refresh.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
 import type { EscalationJobs } from './escalation-jobs.js';
-import { type Escalation, findEngagedEscalation, insertEscalation } from './escalation-repo.js';
+import {
+  type Escalation,
+  findEngagedEscalation,
+  insertEscalation,
+  reengageEscalation,
+} from './escalation-repo.js';
 import type { OncallConfig } from './oncall-config.js';
+
+async function reengage(
+  tx: Queryable,
+  incidentId: number,
+  service: string,
+  fields: { by: string; reason: string | null; at: Date },
+): Promise<Escalation | null> {
+  const stopped = await findEngagedEscalation(tx, incidentId, service);
+  return stopped?.state === 'resolved' ? reengageEscalation(tx, stopped.id, fields) : null;
+}
 
 export type EngageResult =
   | { ok: true; escalation: Escalation }
@@ -55,7 +71,10 @@ export function createTeamPaging(deps: {
         if (incident.service === service) return { ok: false, reason: 'own_service', service };
         const at = clock.now();
         const team = { service, by: request.by, reason: request.reason };
-        const started = await insertEscalation(tx, { incidentId, policyName, policy, startedAt: at, team });
+        // A team paged in before and stopped since (resolved, then reopened) is paged again.
+        const started =
+          (await insertEscalation(tx, { incidentId, policyName, policy, startedAt: at, team })) ??
+          (await reengage(tx, incidentId, service, { by: request.by, reason: request.reason, at }));
         if (!started) {
           const existing = await findEngagedEscalation(tx, incidentId, service);
           return { ok: false, reason: 'already_engaged', escalation: existing! };
@@ -80,8 +99,8 @@ export function createTeamPaging(deps: {
         return { ok: true, escalation: started };
       });
       if (result.ok) {
-        const { id, startedAt } = result.escalation;
-        await jobs.scheduleStep({ escalationId: id, epoch: 0, step: 0, loop: 0, dueAt: startedAt });
+        const { id, epoch, nextStepAt } = result.escalation;
+        await jobs.scheduleStep({ escalationId: id, epoch, step: 0, loop: 0, dueAt: nextStepAt! });
       }
       return result;
     },

@@ -222,7 +222,7 @@ describe('/incident page service:NAME', () => {
     expect((await escalations(other.id))[0]).toEqual(otherEscalation);
   });
 
-  it('resolving the incident stops every team’s paging', async () => {
+  it('resolving the incident stops every team’s paging; reopened, a team can be paged in again', async () => {
     expect(await say(incident, 'resolve')).toContain('resolved');
     await waitFor(async () => (await escalations(incident.id)).every((r) => r.state === 'resolved'), {
       what: 'both escalations stopped',
@@ -236,5 +236,24 @@ describe('/incident page service:NAME', () => {
     expect(await say(incident, 'page service:search')).toBe(
       `Incident #${incident.number} is resolved; nobody was paged.`,
     );
+
+    // Reopened, the team can be paged in again: from its first level, for whoever asks now.
+    await say(incident, 'reopen');
+    expect(await say(incident, 'page service:payments Still failing')).toMatch(
+      /^:pager: Paging \*payments\* into incident/,
+    );
+    await waitFor(
+      async () =>
+        (
+          await queryRows(
+            h.databaseUrl,
+            "SELECT 1 FROM pages WHERE incident_id = $1 AND user_id = $2 AND status = 'sent'",
+            [incident.id, h.people.carol],
+          )
+        ).length === 2,
+      { what: 'Carol paged again' },
+    );
+    const [, again] = await escalations(incident.id);
+    expect(again).toMatchObject({ engaged_service: 'payments', state: 'triggered', acknowledged_by: null });
   });
 });
