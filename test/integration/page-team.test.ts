@@ -234,7 +234,7 @@ describe('/incident page service:NAME', () => {
     );
     expect(stopped.map((e) => e.details.service ?? null)).toEqual([null, 'payments']);
     expect(await say(incident, 'page service:search')).toBe(
-      `Incident #${incident.number} is resolved; nobody was paged.`,
+      `Incident #${incident.number} is no longer open (resolved or closed); nobody was paged.`,
     );
 
     // Reopened, the team can be paged in again: from its first level, for whoever asks now.

@@ -64,7 +64,7 @@ function person(idOrEmail: string): string {
 function engageAnswer(result: EngageResult, number: number, typed: string): string {
   if (result.ok) {
     const { team, policyName } = result.escalation;
-    return `:pager: Paging *${mrkdwn(team!.service)}* into incident #${number} now (policy "${mrkdwn(policyName)}"); whoever acknowledges is added to this channel.`;
+    return `:pager: Paging *${mrkdwn(team!.service)}* into incident #${number} now (policy "${mrkdwn(policyName)}"); whoever acknowledges is added to the incident channel.`;
   }
   switch (result.reason) {
     case 'unknown_service':
@@ -86,6 +86,6 @@ function engageAnswer(result: EngageResult, number: number, typed: string): stri
     case 'no_policy':
       return `*${mrkdwn(result.service)}* names an escalation policy that does not exist; nobody was paged.`;
     case 'not_open':
-      return `Incident #${number} is resolved; nobody was paged.`;
+      return `Incident #${number} is no longer open (resolved or closed); nobody was paged.`;
   }
 }
