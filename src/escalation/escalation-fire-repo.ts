@@ -180,10 +180,13 @@ export async function applyFireDecisions(
        FROM d
        WHERE e.id = d.escalation_id AND e.id IN (SELECT id FROM locked)
          AND e.state = 'triggered' AND e.epoch = d.epoch AND e.step = d.step AND e.loop = d.loop
-       RETURNING e.id, e.epoch, e.incident_id, e.alert_group_id
+       RETURNING e.id, e.epoch, e.incident_id, e.alert_group_id, e.engaged_service
      ), events AS (
+       -- A team paged into an incident says which on each event (details.service).
        INSERT INTO timeline_events (incident_id, kind, occurred_at, details)
-       SELECT esc.incident_id, ev.value->>'kind', d.occurred_at, ev.value->'details'
+       SELECT esc.incident_id, ev.value->>'kind', d.occurred_at,
+         CASE WHEN esc.engaged_service IS NULL THEN ev.value->'details'
+           ELSE ev.value->'details' || jsonb_build_object('service', esc.engaged_service) END
        FROM esc JOIN d ON d.escalation_id = esc.id,
          jsonb_array_elements(d.events) WITH ORDINALITY AS ev(value, ord)
        WHERE esc.incident_id IS NOT NULL

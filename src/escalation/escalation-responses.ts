@@ -7,6 +7,7 @@ import {
   findEscalation,
   findEscalationForUpdate,
   resolveEscalation,
+  resolveIncidentEscalations,
   restartEscalation,
 } from './escalation-repo.js';
 import type { EscalationServiceDeps } from './escalation-service.js';
@@ -67,13 +68,18 @@ export function createEscalationResponses({
     }
   }
 
-  /** Stopping in `tx`: no timer of an older epoch will page. */
+  /**
+   * Stopping in `tx`: no timer of an older epoch will page. An incident (a number) stops every
+   * escalation it has, its own and every team's paged in; the first one stopped is returned.
+   */
   async function stopIn(tx: Queryable, target: PagingTarget, reason: string, emit: Emit) {
-    const resolved = await resolveEscalation(tx, refOf(target));
-    if (resolved) {
-      await recordPagingChange(tx, resolved, { kind: 'stopped', reason, at: clock.now() }, emit);
-    }
-    return resolved;
+    const stopped =
+      typeof target === 'number'
+        ? await resolveIncidentEscalations(tx, target)
+        : [await resolveEscalation(tx, refOf(target))].filter((e) => e !== null);
+    const at = clock.now();
+    for (const esc of stopped) await recordPagingChange(tx, esc, { kind: 'stopped', reason, at }, emit);
+    return stopped[0] ?? null;
   }
 
   return {

@@ -24,9 +24,11 @@ import type { EscalationPolicy, OncallConfig, Schedule } from './oncall-config.j
 import { withOverrides } from './overrides-repo.js';
 import { subjectRefresh } from './paging-subject.js';
 import { decideStepAt } from './step-decision.js';
+import { createTeamPaging } from './team-paging.js';
 
 export type { StepTimer } from './escalation-jobs.js';
 export type { AckResult } from './escalation-responses.js';
+export type { EngageResult } from './team-paging.js';
 
 export interface EscalationServiceDeps {
   pool: Pool;
@@ -244,11 +246,16 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       schedules = withOverrides(oncall, overrides.list);
       schedulesWith.set(overrides, schedules);
     }
-    const decision = decideStepAt(esc, { schedules, overrides, now }, (subject, epoch, loop) =>
+    const decision = decideStepAt(esc, { schedules, overrides, now }, (subject, epoch, loop, escalationId) =>
       // An incident's channel and announcement hear that nobody answered; an alert page shows it.
       'incidentId' in subject
         ? [
-            outbox.effect(escalationExhaustedJob, { incidentId: subject.incidentId, epoch, loop }),
+            outbox.effect(escalationExhaustedJob, {
+              incidentId: subject.incidentId,
+              escalationId,
+              epoch,
+              loop,
+            }),
             refresh(subject),
           ]
         : [refresh(subject)],
@@ -275,6 +282,7 @@ export function createEscalationService(deps: EscalationServiceDeps) {
       startSubjectInTransaction(tx, { alertGroupId }, { service }),
     fireStep,
     ...createManualPaging({ pool, clock, oncall, jobs }),
+    ...createTeamPaging({ clock, oncall, outbox, jobs }),
     ...createEscalationResponses({ pool, clock, outbox, jobs }),
     reconcile: (graceMs?: number) =>
       reconcileEscalations({ pool, clock, logger: deps.logger, jobs }, graceMs),

@@ -5,14 +5,14 @@ import { findIncidentById } from '../incidents/incident-repo.js';
 import type { Incident } from '../incidents/incident-types.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
 import type { EscalationJobs } from './escalation-jobs.js';
-import { findEscalation } from './escalation-repo.js';
+import { type EngagedTeam, findEscalation } from './escalation-repo.js';
 import { findPage, markPageSent, markPageUnsent, type Page } from './page-repo.js';
 
 export type PageDelivery = ReturnType<typeof createPageDelivery>;
 
 /** A page due to go out, with what it pages for: an incident or an alert group. */
 export type DuePage =
-  | { page: Page; incident: Incident; group?: undefined }
+  | { page: Page; incident: Incident; team: EngagedTeam | null; group?: undefined }
   | { page: Page; group: AlertGroupView; incident?: undefined };
 
 /**
@@ -52,7 +52,7 @@ export function createPageDelivery({
         await markPageUnsent(pool, page.id, 'skipped', why);
         return null;
       }
-      return incident ? { page, incident } : { page, group: group! };
+      return incident ? { page, incident, team: escalation.team } : { page, group: group! };
     },
 
     /** The channel took the page: its receipt (who, and where the message is). */

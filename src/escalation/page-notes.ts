@@ -42,11 +42,16 @@ export function createPageNotes({ pool, jobs }: { pool: Pool; jobs: EscalationJo
       await jobs.notePages(await listPagesNotNoted(pool, incidentId));
     },
 
+    /**
+     * An escalation of the incident (its own when `escalationId` is absent), the incident, and every
+     * page of the incident (of all its escalations: `Page.escalationId` tells them apart).
+     */
     async paging(
       incidentId: number,
+      escalationId?: number,
     ): Promise<{ escalation: Escalation | null; incident: Incident | null; pages: Page[] }> {
       const [escalation, incident, pages] = await Promise.all([
-        findEscalation(pool, incidentId),
+        findEscalation(pool, escalationId === undefined ? incidentId : { incidentId, escalationId }),
         findIncidentById(pool, incidentId),
         listPages(pool, incidentId),
       ]);

@@ -54,31 +54,34 @@ export async function recordPagingChange(
     return;
   }
   const incidentId = esc.incidentId;
+  // A team paged in says which on the timeline; the incident's own paging says nothing more.
+  const team = esc.team ? { service: esc.team.service } : {};
   if (change.kind === 'acknowledged') {
     await appendTimelineEvent(
       tx,
       incidentId,
       {
         kind: 'escalation.acknowledged',
-        details: change.via ? { by: change.by, via: change.via } : { by: change.by },
+        details: change.via ? { by: change.by, via: change.via, ...team } : { by: change.by, ...team },
       },
       { occurredAt: change.at, actorId: change.by },
     );
     // The DMs say who acknowledged, and the card shows it: durable with the ack itself.
-    emit(escalationAcknowledgedJob, { incidentId, epoch: esc.epoch });
-    emit(pageAcknowledgedJob, { incidentId, epoch: esc.epoch });
+    const acked = { incidentId, epoch: esc.epoch, escalationId: esc.id };
+    emit(escalationAcknowledgedJob, acked);
+    emit(pageAcknowledgedJob, acked);
   } else if (change.kind === 'escalated') {
     await appendTimelineEvent(
       tx,
       incidentId,
-      { kind: 'escalation.escalated', details: { by: change.by, reason: change.reason } },
+      { kind: 'escalation.escalated', details: { by: change.by, reason: change.reason, ...team } },
       change.by ? { occurredAt: change.at, actorId: change.by } : { occurredAt: change.at },
     );
   } else {
     await appendTimelineEvent(
       tx,
       incidentId,
-      { kind: 'escalation.stopped', details: { reason: change.reason } },
+      { kind: 'escalation.stopped', details: { reason: change.reason, ...team } },
       { occurredAt: change.at },
     );
   }

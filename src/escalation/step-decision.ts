@@ -17,7 +17,12 @@ export function decideStepAt(
     'id' | 'incidentId' | 'alertGroupId' | 'policy' | 'epoch' | 'step' | 'loop' | 'startedAt'
   >,
   at: { schedules: Record<string, Schedule>; overrides: CurrentOverrides; now: Date },
-  onExhausted: (subject: EscalationSubject, epoch: number, loop: number) => OutboxEntry[],
+  onExhausted: (
+    subject: EscalationSubject,
+    epoch: number,
+    loop: number,
+    escalationId: number,
+  ) => OutboxEntry[],
 ): FireDecision {
   const { policy } = esc;
   const { schedules, overrides, now } = at;
@@ -42,7 +47,7 @@ export function decideStepAt(
       events.push({ kind: 'escalation.exhausted', details: { passes: position.loop + 1 } });
       return {
         ...base,
-        effects: onExhausted(subject, esc.epoch, position.loop),
+        effects: onExhausted(subject, esc.epoch, position.loop, esc.id),
         to: { state: 'exhausted', ...position, nextStepAt: null },
         pagesAt: position,
         pages: [],

@@ -1,7 +1,7 @@
 import { type CardAlert, cardAlertOf } from '../alerts/alert-card.js';
 import { listAlertsOf } from '../alerts/alert-incident-repo.js';
 import { asDatabaseError, type Pool, type PoolClient, type Queryable } from '../db/pool.js';
-import { type Escalation, findEscalation } from '../escalation/escalation-repo.js';
+import { type Escalation, listIncidentEscalations } from '../escalation/escalation-repo.js';
 import { findResponseTimes } from '../timeline/timeline-repo.js';
 import { findIncidentById } from './incident-repo.js';
 import type { Incident } from './incident-types.js';
@@ -11,8 +11,49 @@ export interface IncidentCard {
   incident: Incident & { channelId: string };
   /** The alerts it was declared from, with their links. */
   alert: CardAlert | null;
-  paging: Pick<Escalation, 'state' | 'epoch' | 'acknowledgedBy'> | null;
+  paging: CardPaging | null;
   metrics: { timeToAcknowledgeMs: number | null; timeToResolveMs: number | null } | null;
+}
+
+/** One team's paging of the incident, as the card lists it. */
+export interface CardTeam {
+  service: string;
+  /** `none`: the incident's own service, not paging. */
+  state: Escalation['state'] | 'none';
+  acknowledgedBy: string | null;
+}
+
+/**
+ * What the card shows of paging: the escalation its Acknowledge and Escalate now act on (the first
+ * still paging, the incident's own first), and, once another team was paged in, every team engaged.
+ */
+export interface CardPaging extends Pick<Escalation, 'state' | 'epoch' | 'acknowledgedBy'> {
+  /** Set when the buttons act on another team's escalation, not the incident's own. */
+  escalationId?: number;
+  team?: string;
+  /** The teams engaged, the incident's own service first; absent while no other team was paged in. */
+  teams?: CardTeam[];
+}
+
+/** The card's paging from every escalation of the incident (listIncidentEscalations: its own first). */
+export function cardPaging(escalations: Escalation[], ownService: string | null): CardPaging | null {
+  const shown = escalations.find((e) => e.state === 'triggered') ?? escalations[0];
+  if (!shown) return null;
+  const paging: CardPaging = { state: shown.state, epoch: shown.epoch, acknowledgedBy: shown.acknowledgedBy };
+  if (shown.team) Object.assign(paging, { escalationId: shown.id, team: shown.team.service });
+  if (!escalations.some((e) => e.team)) return paging;
+  const own = escalations.find((e) => !e.team);
+  const teams: CardTeam[] = escalations
+    .filter((e) => e.team)
+    .map((e) => ({ service: e.team!.service, state: e.state, acknowledgedBy: e.acknowledgedBy }));
+  if (own || ownService) {
+    teams.unshift({
+      service: ownService ?? 'own paging',
+      state: own?.state ?? 'none',
+      acknowledgedBy: own?.acknowledgedBy ?? null,
+    });
+  }
+  return { ...paging, teams };
 }
 
 export type IncidentCards = ReturnType<typeof createIncidentCards>;
@@ -56,10 +97,7 @@ export function createIncidentCards(pool: Pool) {
 async function readCard(db: Queryable, incidentId: number): Promise<IncidentCard | null> {
   const incident = await findIncidentById(db, incidentId);
   if (!incident?.channelId) return null;
-  const escalation = await findEscalation(db, incidentId);
-  const paging = escalation
-    ? { state: escalation.state, epoch: escalation.epoch, acknowledgedBy: escalation.acknowledgedBy }
-    : null;
+  const paging = cardPaging(await listIncidentEscalations(db, incidentId), incident.service);
   let metrics: IncidentCard['metrics'] = null;
   if (incident.status === 'resolved' || incident.status === 'closed') {
     const { firstPage, firstAck } = await findResponseTimes(db, incidentId);

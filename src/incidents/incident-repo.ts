@@ -236,7 +236,7 @@ export interface HomeIncidents {
 export async function listHomeIncidents(db: Queryable, userId: string, limit = 100): Promise<HomeIncidents> {
   const { rows } = await db.query<IncidentRow & { waiting_for_viewer: boolean }>(
     `WITH waiting AS (
-       SELECT DISTINCT p.incident_id FROM pages p JOIN escalations e ON e.incident_id = p.incident_id
+       SELECT DISTINCT p.incident_id FROM pages p JOIN escalations e ON e.id = p.escalation_id
        WHERE p.user_id = $1 AND p.status = 'sent' AND e.state = 'triggered'
      )
      SELECT ${COLUMNS}, id IN (SELECT incident_id FROM waiting) AS waiting_for_viewer FROM incidents

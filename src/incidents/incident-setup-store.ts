@@ -2,8 +2,9 @@ import { type CardAlert, cardAlertOf } from '../alerts/alert-card.js';
 import { listAlertsOf } from '../alerts/alert-incident-repo.js';
 import type { Clock } from '../clock.js';
 import { type Pool, withTransaction } from '../db/pool.js';
-import { type Escalation, findEscalation } from '../escalation/escalation-repo.js';
+import { listIncidentEscalations } from '../escalation/escalation-repo.js';
 import { appendTimelineEvent } from '../timeline/timeline-repo.js';
+import { type CardPaging, cardPaging } from './incident-card.js';
 import { findIncidentByChannelId, findIncidentById, recordIncidentChannel } from './incident-repo.js';
 import type { Incident, SetupStep } from './incident-types.js';
 import {
@@ -15,7 +16,7 @@ import {
 } from './slack-presence-repo.js';
 
 /** What the card shows of paging when it is first posted (paging may have started already). */
-export type SetupPaging = Pick<Escalation, 'state' | 'epoch' | 'acknowledgedBy'>;
+export type SetupPaging = CardPaging;
 
 /** The card's first post: paging, and the alerts the incident was declared from. */
 export interface SetupHeadline {
@@ -79,14 +80,12 @@ export function createIncidentSetupStore({ pool, clock }: { pool: Pool; clock: C
 
     /** What the card shows when it is first posted: paging (it may have started) and the alerts. */
     async headlineState(incidentId: number): Promise<SetupHeadline> {
-      const [escalation, alerts] = await Promise.all([
-        findEscalation(pool, incidentId),
+      const [escalations, alerts, incident] = await Promise.all([
+        listIncidentEscalations(pool, incidentId),
         listAlertsOf(pool, { incidentId }),
+        findIncidentById(pool, incidentId),
       ]);
-      const paging = escalation
-        ? { state: escalation.state, epoch: escalation.epoch, acknowledgedBy: escalation.acknowledgedBy }
-        : null;
-      return { paging, alert: cardAlertOf(alerts) };
+      return { paging: cardPaging(escalations, incident?.service ?? null), alert: cardAlertOf(alerts) };
     },
   };
 }

@@ -1,8 +1,10 @@
 import type { Pool } from '../db/pool.js';
+import { listIncidentEscalations } from '../escalation/escalation-repo.js';
 import type { OncallConfig, Schedule } from '../escalation/oncall-config.js';
 import { effectiveSchedules } from '../escalation/overrides-repo.js';
 import { listPagedUsers } from '../escalation/paged-users-repo.js';
 import { findCurrentDraft } from '../postmortem/postmortem-repo.js';
+import { type CardPaging, cardPaging } from './incident-card.js';
 import { guarded } from './incident-queries.js';
 import { findIncidentById, type HomeIncidents, listHomeIncidents } from './incident-repo.js';
 import type { IncidentTimes } from './incident-stats.js';
@@ -28,6 +30,8 @@ export interface ReadModel {
   findCurrentDraft(incidentId: number): ReturnType<typeof findCurrentDraft>;
   /** The people paged per incident (the access rule lets them view it and acknowledge). */
   pagedUsers(incidentIds: readonly number[]): Promise<Map<number, string[]>>;
+  /** What the card shows of the incident's paging: every team engaged (`/incident show`). */
+  cardPaging(incident: Pick<Incident, 'id' | 'service'>): Promise<CardPaging | null>;
 }
 
 export function createReadModel({ pool, oncall }: { pool: Pool; oncall: OncallConfig | null }): ReadModel {
@@ -40,5 +44,7 @@ export function createReadModel({ pool, oncall }: { pool: Pool; oncall: OncallCo
     findCurrentDraft: (incidentId) => guarded(() => findCurrentDraft(pool, incidentId)),
     // An outage reads as "try again", as the other reads do.
     pagedUsers: (ids) => guarded(() => listPagedUsers(pool, ids)),
+    cardPaging: (incident) =>
+      guarded(async () => cardPaging(await listIncidentEscalations(pool, incident.id), incident.service)),
   };
 }

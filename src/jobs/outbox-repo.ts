@@ -41,12 +41,14 @@ export function outboxEntriesJson(entries: OutboxEntry[]): object[] {
 /**
  * The INSERT of outbox rows from `source` (a relation with OUTBOX_RECORDSET's columns). A key seen
  * before is a no-op, except for a coalescing row (a card refresh), which is renewed: pending again,
- * with a new generation.
+ * with a new generation. A key given twice is written once (one change may ask twice for the same
+ * effect: resolving an incident stops each of its escalations, and each refreshes its card).
  */
 export function upsertOutboxSql(source: string): string {
   return `INSERT INTO outbox (job, key, payload, run_at, deadline_at, deadline_ms, coalescing)
-     SELECT job, key, payload, run_at, run_at + deadline_ms * interval '1 millisecond', deadline_ms, coalescing
-     FROM ${source}
+     SELECT DISTINCT ON (key)
+       job, key, payload, run_at, run_at + deadline_ms * interval '1 millisecond', deadline_ms, coalescing
+     FROM ${source} ORDER BY key
      ON CONFLICT (key) DO UPDATE SET generation = outbox.generation + 1, done_at = NULL,
        payload = EXCLUDED.payload, run_at = EXCLUDED.run_at, deadline_at = EXCLUDED.deadline_at, dispatches = 1
      WHERE outbox.coalescing`;

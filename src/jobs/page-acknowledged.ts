@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { escalationKey, incidentPagingPayload } from './escalation-payload.js';
 import { defineJob, SLACK_OPTIONS } from './job.js';
 
 /** After an ack: every page DM says who acknowledged. On the `pages` queue, with the page client. */
@@ -6,8 +6,8 @@ export const pageAcknowledgedJob = defineJob({
   name: 'page.acknowledged',
   queue: 'pages',
   durability: 'outbox',
-  payload: z.object({ incidentId: z.number().int().positive(), epoch: z.number().int().min(0) }),
-  key: (p) => `acked-pages-inc-${p.incidentId}-e${p.epoch}`,
+  payload: incidentPagingPayload,
+  key: (p) => `acked-pages-${escalationKey(p)}-e${p.epoch}`,
   options: SLACK_OPTIONS,
-  handle: (deps, p) => deps.pages?.markAcknowledged(p.incidentId) ?? Promise.resolve(),
+  handle: (deps, p) => deps.pages?.markAcknowledged(p.incidentId, p.escalationId) ?? Promise.resolve(),
 });

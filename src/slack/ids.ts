@@ -73,3 +73,31 @@ export const BlockId = {
 
 /** Message metadata type on the headline card, so a retried set-up can find a card it already posted. */
 export const HEADLINE_EVENT_TYPE = 'incident_headline';
+
+/**
+ * The value of an incident's Acknowledge button: `12`, the incident's own paging, or `12-e7`, one
+ * escalation of it (a page's buttons act on the escalation that sent it, not on another team's).
+ */
+export const acknowledgeValue = (incidentId: number, escalationId?: number): string =>
+  escalationId === undefined ? String(incidentId) : `${incidentId}-e${escalationId}`;
+
+/** Escalate now's value: the incident, the epoch the person saw and, optionally, the escalation. */
+export const escalateValue = (incidentId: number, epoch: number, escalationId?: number): string =>
+  `${incidentId}-${epoch}${escalationId === undefined ? '' : `-e${escalationId}`}`;
+
+/** Reads either value back (escalate's has an epoch); null when it is not one. Checked again on the server. */
+export function parsePagingValue(
+  value: string | undefined,
+  withEpoch: boolean,
+): { incidentId: string; epoch: number | null; escalationId: number | undefined } | null {
+  const match = (
+    withEpoch ? /^(\d{1,15})-(\d{1,9})(?:-e(\d{1,15}))?$/ : /^(\d{1,15})(?:-e(\d{1,15}))?$/
+  ).exec(value ?? '');
+  if (!match) return null;
+  const escalation = withEpoch ? match[3] : match[2];
+  return {
+    incidentId: match[1]!,
+    epoch: withEpoch ? Number(match[2]) : null,
+    escalationId: escalation === undefined ? undefined : Number(escalation),
+  };
+}

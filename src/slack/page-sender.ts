@@ -28,7 +28,12 @@ function pageMessage(due: DuePage) {
   const { page } = due;
   const reason = { level: page.step + 1, pass: page.loop + 1, via: page.via };
   return due.incident
-    ? buildPageMessage(due.incident, { ...reason, epoch: page.epoch })
+    ? buildPageMessage(due.incident, {
+        ...reason,
+        epoch: page.epoch,
+        escalationId: page.escalationId,
+        team: due.team,
+      })
     : buildAlertPageMessage(due.group, { state: 'triggered', epoch: page.epoch, loop: page.loop }, reason);
 }
 
@@ -111,15 +116,18 @@ export function createPageSender({ delivery, notes, client, logger }: PageSender
     },
 
     /** After an ack: every sent DM says who acknowledged (chat.update is naturally idempotent). */
-    async markAcknowledged(incidentId: number): Promise<void> {
-      const { escalation, incident, pages } = await notes.paging(incidentId);
+    async markAcknowledged(incidentId: number, escalationId?: number): Promise<void> {
+      const { escalation, incident, pages } = await notes.paging(incidentId, escalationId);
       if (!escalation?.acknowledgedBy || !escalation.acknowledgedAt || !incident) return;
       const message = buildPageAcknowledgedMessage(
         incident,
         escalation.acknowledgedBy,
         escalation.acknowledgedAt,
+        escalation.team,
       );
+      // Only this escalation's DMs: another team paged into the incident is still being paged.
       for (const page of pages) {
+        if (page.escalationId !== escalation.id) continue;
         if (page.status !== 'sent' || !page.dmChannelId || !page.dmTs) continue;
         try {
           await client.chat.update({ channel: page.dmChannelId, ts: page.dmTs, ...message });

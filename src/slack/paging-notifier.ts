@@ -66,8 +66,8 @@ export function createPagingNotifier({ notes, presence, client, logger }: Paging
     },
 
     /** After an ack: the acknowledger joins the channel; the channel hears it once. */
-    async announceAcknowledged(incidentId: number): Promise<void> {
-      const { escalation, incident, pages } = await notes.paging(incidentId);
+    async announceAcknowledged(incidentId: number, escalationId?: number): Promise<void> {
+      const { escalation, incident, pages } = await notes.paging(incidentId, escalationId);
       if (!escalation?.acknowledgedBy || !escalation.acknowledgedAt || !incident) return;
       // Whoever took the page works the incident: bring them into its channel (a repeat is harmless).
       // A private channel only lets in someone a page was sent to (by its policy or by someone allowed to page).
@@ -86,16 +86,18 @@ export function createPagingNotifier({ notes, presence, client, logger }: Paging
           );
         }
       }
+      const team = escalation.team ? ` for *${mrkdwn(escalation.team.service)}*` : '';
       await postInChannel(
         incident.channelId,
-        `:white_check_mark: <@${escalation.acknowledgedBy}> acknowledged the page at ${slackDate(escalation.acknowledgedAt, '{time}')}. Escalation stopped.`,
+        `:white_check_mark: <@${escalation.acknowledgedBy}> acknowledged the page${team} at ${slackDate(escalation.acknowledgedAt, '{time}')}. ${escalation.team ? `Paging ${mrkdwn(escalation.team.service)}` : 'Escalation'} stopped.`,
       );
     },
 
-    async announceExhausted(incidentId: number): Promise<void> {
-      const { escalation, incident } = await notes.paging(incidentId);
+    async announceExhausted(incidentId: number, escalationId?: number): Promise<void> {
+      const { escalation, incident } = await notes.paging(incidentId, escalationId);
       if (escalation?.state !== 'exhausted' || !incident) return;
-      const text = `:rotating_light: Nobody acknowledged the pages for incident #${incident.number} after ${escalation.loop + 1} pass${escalation.loop ? 'es' : ''} through the "${escalation.policyName}" policy. Page someone by hand: \`/incident escalate\` starts again.`;
+      const team = escalation.team ? ` of *${mrkdwn(escalation.team.service)}*` : '';
+      const text = `:rotating_light: Nobody acknowledged the pages${team} for incident #${incident.number} after ${escalation.loop + 1} pass${escalation.loop ? 'es' : ''} through the "${mrkdwn(escalation.policyName)}" policy. ${escalation.team ? 'Page someone by hand: `/incident page @person`, or *Escalate now* on a page starts again.' : 'Page someone by hand: `/incident escalate` starts again.'}`;
       await postInChannel(incident.channelId, text);
       const where = await presence.find(incidentId);
       if (where.announceChannelId && where.announceTs) {

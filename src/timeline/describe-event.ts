@@ -19,6 +19,9 @@ export function describeEvent(event: TimelineEvent, render: EventRenderer): stri
   // A step's person: their Slack id once the page DM resolved it, else as oncall.yaml names them.
   const person = (d: { person: string; userId: string | null }) =>
     d.userId ? name(d.userId) : /^[UW][A-Z0-9]+$/.test(d.person) ? name(d.person) : plain(d.person);
+  // Paging of another team paged into the incident says which team.
+  const service = event.kind.startsWith('escalation.') && (event.details as { service?: string }).service;
+  const team = service ? ` for ${plain(service)}` : '';
   switch (event.kind) {
     case 'incident.declared':
       return `Declared${by} as ${event.details.severity}: ${plain(event.details.title)}`;
@@ -51,21 +54,23 @@ export function describeEvent(event: TimelineEvent, render: EventRenderer): stri
     case 'reminder.snoozed':
       return `Update reminder snoozed for ${event.details.minutes} min${by}`;
     case 'escalation.started':
-      return `Paging started (policy "${plain(event.details.policy)}")`;
+      return event.details.service
+        ? `${plain(event.details.service)} paged in${by}${event.details.reason ? `: ${plain(event.details.reason)}` : ''} (policy "${plain(event.details.policy)}")`
+        : `Paging started (policy "${plain(event.details.policy)}")`;
     case 'escalation.paged':
-      return `Paged ${event.details.targets.map((t) => (/^[UW][A-Z0-9]+$/.test(t.target) ? name(t.target) : plain(t.target))).join(', ')}${event.details.level > 0 ? ` (level ${event.details.level})` : ' by hand'}`;
+      return `Paged ${event.details.targets.map((t) => (/^[UW][A-Z0-9]+$/.test(t.target) ? name(t.target) : plain(t.target))).join(', ')}${event.details.level > 0 ? ` (level ${event.details.level})` : ' by hand'}${team}`;
     case 'escalation.level_skipped':
-      return `Level ${event.details.level} skipped: ${plain(event.details.reason)}`;
+      return `Level ${event.details.level} skipped${team}: ${plain(event.details.reason)}`;
     case 'escalation.acknowledged':
-      return `Page acknowledged by ${name(event.details.by)}${event.details.via ? ` (${ACK_VIA[event.details.via]})` : ''}`;
+      return `Page${team} acknowledged by ${name(event.details.by)}${event.details.via ? ` (${ACK_VIA[event.details.via]})` : ''}`;
     case 'escalation.escalated':
       return event.details.reason === 'ack_timeout'
-        ? 'Paged again: acknowledged but not resolved in time'
-        : `Escalated${by}`;
+        ? `Paged again${team}: acknowledged but not resolved in time`
+        : `Escalated${team}${by}`;
     case 'escalation.exhausted':
-      return `Nobody acknowledged after ${event.details.passes} pass(es)`;
+      return `Nobody acknowledged${team} after ${event.details.passes} pass(es)`;
     case 'escalation.stopped':
-      return `Paging stopped (${plain(event.details.reason)})`;
+      return `Paging stopped${team} (${plain(event.details.reason)})`;
     case 'alert.linked':
       return `Alert linked${by}: ${plain(event.details.title)} (${plain(event.details.service)}, from ${plain(event.details.source)})`;
     case 'alert.triggered':

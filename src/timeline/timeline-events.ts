@@ -5,6 +5,9 @@ import { SEVERITIES } from '../incidents/incident-types.js';
  * Every kind of timeline entry, named `domain.past_tense`. The details of each kind are checked
  * when written and when read back, so the postmortem can trust what it renders.
  */
+/** On an escalation's events: the other team (service) paged in, absent for the incident's own paging. */
+const team = { service: z.string().optional() };
+
 export const timelineEventSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('incident.declared'),
@@ -72,7 +75,14 @@ export const timelineEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reminder.snoozed'), details: z.object({ minutes: z.number() }) }),
   z.object({
     kind: z.literal('escalation.started'),
-    details: z.object({ policy: z.string(), levels: z.number().int(), repeat: z.number().int() }),
+    details: z.object({
+      policy: z.string(),
+      levels: z.number().int(),
+      repeat: z.number().int(),
+      ...team,
+      /** Why another team was paged in (`/incident page service:payments <reason>`). */
+      reason: z.string().nullable().optional(),
+    }),
   }),
   z.object({
     kind: z.literal('escalation.paged'),
@@ -80,23 +90,31 @@ export const timelineEventSchema = z.discriminatedUnion('kind', [
       level: z.number().int(),
       pass: z.number().int(),
       targets: z.array(z.object({ target: z.string(), via: z.string() })),
+      ...team,
     }),
   }),
   z.object({
     kind: z.literal('escalation.level_skipped'),
-    details: z.object({ level: z.number().int(), pass: z.number().int(), reason: z.string() }),
+    details: z.object({ level: z.number().int(), pass: z.number().int(), reason: z.string(), ...team }),
   }),
   z.object({
     kind: z.literal('escalation.acknowledged'),
     // `via`: where the page was acknowledged from (absent on events written before it was recorded).
-    details: z.object({ by: z.string(), via: z.enum(['slack', 'link', 'sms', 'voice']).optional() }),
+    details: z.object({ by: z.string(), via: z.enum(['slack', 'link', 'sms', 'voice']).optional(), ...team }),
   }),
   z.object({
     kind: z.literal('escalation.escalated'),
-    details: z.object({ by: z.string().nullable(), reason: z.enum(['escalate_now', 'ack_timeout']) }),
+    details: z.object({
+      by: z.string().nullable(),
+      reason: z.enum(['escalate_now', 'ack_timeout']),
+      ...team,
+    }),
   }),
-  z.object({ kind: z.literal('escalation.exhausted'), details: z.object({ passes: z.number().int() }) }),
-  z.object({ kind: z.literal('escalation.stopped'), details: z.object({ reason: z.string() }) }),
+  z.object({
+    kind: z.literal('escalation.exhausted'),
+    details: z.object({ passes: z.number().int(), ...team }),
+  }),
+  z.object({ kind: z.literal('escalation.stopped'), details: z.object({ reason: z.string(), ...team }) }),
   z.object({
     kind: z.literal('alert.linked'),
     details: z.object({

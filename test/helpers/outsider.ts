@@ -44,6 +44,8 @@ export const COMMAND_SAMPLES = {
   timeline: '',
   show: '',
   page: '<@{me}>',
+  // A service that exists: refused before anyone is paged.
+  'page-team': 'checkout <!channel> outsider wants in',
   escalate: '',
   resolve: '',
   close: '',

@@ -199,8 +199,9 @@ describe('step timers', () => {
       [id],
     );
     expect(exhausted?.details).toEqual({ passes: 2 });
-    expect((await outboxRowsOf(db, id)).map((r) => r.key)).toContain(`exhausted-inc-${id}-e0-l1`);
-    expect(taken()).toContain(`escalation.exhausted exhausted-inc-${id}-e0-l1`);
+    const escalationId = await escalationIdOf(db, id);
+    expect((await outboxRowsOf(db, id)).map((r) => r.key)).toContain(`exhausted-esc-${escalationId}-e0-l1`);
+    expect(taken()).toContain(`escalation.exhausted exhausted-esc-${escalationId}-e0-l1`);
     expect(
       await escalation.fireStep({ escalationId: await escalationIdOf(db, id), epoch: 0, step: 2, loop: 1 }),
     ).toBe('stale');
@@ -221,7 +222,9 @@ describe('acknowledging', () => {
       epoch: 1,
       acknowledged_by: 'U0BOB',
     });
-    expect((await outboxRowsOf(db, id)).map((r) => r.key)).toContain(`acked-inc-${id}-e1`);
+    expect((await outboxRowsOf(db, id)).map((r) => r.key)).toContain(
+      `acked-esc-${await escalationIdOf(db, id)}-e1`,
+    );
     const timeout = db.enqueued.take().find((r) => r.name === 'escalation.ack_timeout');
     expect(timeout).toMatchObject({
       jobId: `ackto-${await escalationIdOf(db, id)}-e1`,

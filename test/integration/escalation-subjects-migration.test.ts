@@ -101,6 +101,6 @@ describe('migration 0013: escalations page a subject, an incident or an alert gr
     await expect(insert(incident, group)).rejects.toThrow(/escalations_one_subject/);
     await insert(null, group);
     await expect(insert(null, group)).rejects.toThrow(/escalations_alert_group_id_key/);
-    await expect(insert(incident, null)).rejects.toThrow(/escalations_incident_id_key/);
+    await expect(insert(incident, null)).rejects.toThrow(/escalations_incident_team_key/);
   });
 });

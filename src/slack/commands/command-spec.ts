@@ -90,7 +90,22 @@ export function syntaxOf(spec: CommandSpec): string {
   for (const arg of Object.values(spec.args)) parts.push(arg.fallback ? `[${arg.label}]` : arg.label);
   for (const flag of Object.values(spec.flags))
     parts.push(`[--${flag.names[0]}${flag.label === null ? '' : ` ${flag.label}`}]`);
-  return parts.join(' ');
+  // A verb word ending in `:` is the start of the next word typed: `page service:<service>`.
+  return parts.reduce((line, part) => (line.endsWith(':') ? `${line}${part}` : `${line} ${part}`));
+}
+
+/**
+ * Whether typed words (lowercase) start with a verb. A verb word ending in `:` (`service:`) is a
+ * prefix of the word typed (`service:payments`): the rest of that word is the first argument.
+ */
+export function verbMatches(verb: readonly string[], words: readonly string[]): boolean {
+  return verb.every((w, i) => (w.endsWith(':') ? words[i]?.startsWith(w) === true : words[i] === w));
+}
+
+/** What follows a verb in the text as typed (trimmed). */
+export function afterVerb(verb: readonly string[], typed: string): string {
+  const pattern = verb.map((w) => (w.endsWith(':') ? `\\S{${w.length}}\\s*` : '\\S+\\s*')).join('');
+  return typed.replace(new RegExp(`^${pattern}`), '');
 }
 
 export type Parsed = { ok: true; command: { name: string } } | { ok: false; error: string };

@@ -193,6 +193,32 @@ export const page = defineCommand({
   },
 });
 
+/** `team:` is another word for `service:`: oncall.yaml's services are the teams that can be paged. */
+export const pageTeam = defineCommand({
+  name: 'page-team',
+  verbs: ['page service:', 'page team:'],
+  summary:
+    'page another team into this incident: its service’s escalation policy runs beside the incident’s own (`team:` works too)',
+  examples: ['/incident page service:payments Card payments fail at checkout'],
+  access: 'pager',
+  scope: 'incident',
+  what: () => 'page another team into this incident',
+  args: {
+    service: word('<service>', 'a service', (input) =>
+      SERVICE_NAME.test(input) ? input : refuse(`"${clip(input, 30)}" is not a service name.`),
+    ),
+    reason: optional(
+      words('reason', 'a reason', (input) => {
+        const plain = slackToPlain(input);
+        return plain.length > MAX_FREE_TEXT
+          ? refuse(`Keep the reason to ${MAX_FREE_TEXT} characters.`)
+          : plain;
+      }),
+      null,
+    ),
+  },
+});
+
 export const escalate = defineCommand({
   name: 'escalate',
   summary: 'page the next escalation level now (starts the policy if nothing is paging)',
@@ -382,6 +408,7 @@ export const COMMAND_SPECS = [
   timeline,
   show,
   page,
+  pageTeam,
   escalate,
   resolve,
   close,

@@ -65,8 +65,8 @@ export const lifecycleHandlers = handlers({
     },
   },
   show: {
-    async run(_cmd, { incident }) {
-      const card = buildIncidentHeadline(incident);
+    async run(_cmd, { incident, deps }) {
+      const card = buildIncidentHeadline(incident, await deps.readModel.cardPaging(incident));
       // The card without its buttons: this copy is only for the person who asked.
       return { text: card.text, blocks: card.blocks.filter((b) => b.type !== 'actions') };
     },

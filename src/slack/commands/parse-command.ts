@@ -1,5 +1,12 @@
 import { SEVERITIES, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
-import { type CommandOf, type CommandSpec, parseWithSpec, syntaxOf } from './command-spec.js';
+import {
+  afterVerb,
+  type CommandOf,
+  type CommandSpec,
+  parseWithSpec,
+  syntaxOf,
+  verbMatches,
+} from './command-spec.js';
 import { COMMAND_SPECS } from './command-specs.js';
 import { clip } from './grammar.js';
 
@@ -63,7 +70,7 @@ function parseCommandText(text: string): ParseResult {
   const words = typed.map((w) => w.toLowerCase());
   const match = findSpec(words);
   if (!match) return { ok: false, error: `Unknown command \`${clip(typed[0]!, 40)}\`.`, usage: USAGE };
-  const rest = trimmed.replace(new RegExp(`^(?:\\S+\\s*){${match.length}}`), '');
+  const rest = afterVerb(match.verb, trimmed);
   const parsed = parseWithSpec(match.spec, rest);
   return parsed.ok
     ? { ok: true, command: parsed.command as IncidentCommand }
@@ -75,7 +82,6 @@ const VERBS = SPECS.flatMap((spec) => spec.verbs.map((verb) => ({ spec, verb }))
   (a, b) => b.verb.length - a.verb.length,
 );
 
-function findSpec(words: string[]): { spec: CommandSpec; length: number } | null {
-  const found = VERBS.find(({ verb }) => verb.every((w, i) => words[i] === w));
-  return found ? { spec: found.spec, length: found.verb.length } : null;
+function findSpec(words: string[]): { spec: CommandSpec; verb: readonly string[] } | null {
+  return VERBS.find(({ verb }) => verbMatches(verb, words)) ?? null;
 }

@@ -1,6 +1,7 @@
+import type { PagingTarget } from '../../escalation/escalation-responses.js';
 import type { EscalationService } from '../../escalation/escalation-service.js';
 import type { Logger } from '../../logger.js';
-import { ActionId } from '../ids.js';
+import { ActionId, parsePagingValue } from '../ids.js';
 import type { SlackRouter } from '../slack-router.js';
 import { slackDate } from '../views/format.js';
 import { type IncidentActionDeps, incidentForAction } from './incident-action.js';
@@ -10,6 +11,10 @@ export interface PagingButtonDeps extends IncidentActionDeps {
   escalation: EscalationService | null;
   logger: Logger;
 }
+
+/** The incident's own paging, or one escalation of it, checked to be the incident's (a value may be forged). */
+const pagingTarget = (incidentId: number, escalationId: number | undefined): PagingTarget =>
+  escalationId === undefined ? incidentId : { incidentId, escalationId };
 
 /** Acknowledge and Escalate now on a page DM. The DM itself is edited by the worker after an ack. */
 export function registerPagingButtons(router: SlackRouter, deps: PagingButtonDeps): void {
@@ -21,14 +26,19 @@ export function registerPagingButtons(router: SlackRouter, deps: PagingButtonDep
       );
     if (!deps.escalation) return void (await reply('Paging is not configured on this bot.'));
     try {
+      const value = parsePagingValue(action.value, false);
       // Only the people paged, role holders and admins: anyone can click a card's button.
-      const incident = await incidentForAction(deps, action.value, {
+      const incident = await incidentForAction(deps, value?.incidentId, {
         userId: body.user.id,
         client,
         ability: 'acknowledge',
         what: 'acknowledge',
       });
-      const result = await deps.escalation.acknowledge(incident.id, body.user.id, 'slack');
+      const result = await deps.escalation.acknowledge(
+        pagingTarget(incident.id, value!.escalationId),
+        body.user.id,
+        'slack',
+      );
       if (result.ok) return;
       if (result.reason === 'already_acknowledged') {
         const who = result.by === body.user.id ? 'you' : `<@${result.by}>`;
@@ -54,16 +64,20 @@ export function registerPagingButtons(router: SlackRouter, deps: PagingButtonDep
         deps.logger.warn({ err: error }, 'could not answer an escalate click'),
       );
     if (!deps.escalation) return void (await reply('Paging is not configured on this bot.'));
-    const match = /^(\d+)-(\d+)$/.exec(action.value ?? '');
-    if (!match) return void (await reply('This button is out of date.'));
+    const value = parsePagingValue(action.value, true);
+    if (!value) return void (await reply('This button is out of date.'));
     try {
-      const incident = await incidentForAction(deps, match[1], {
+      const incident = await incidentForAction(deps, value.incidentId, {
         userId: body.user.id,
         client,
         ability: 'escalate',
         what: 'escalate this incident',
       });
-      const escalated = await deps.escalation.escalateNow(incident.id, body.user.id, Number(match[2]));
+      const escalated = await deps.escalation.escalateNow(
+        pagingTarget(incident.id, value.escalationId),
+        body.user.id,
+        value.epoch,
+      );
       await reply(
         escalated
           ? ':arrow_double_up: Escalating to the next level now.'

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { CardAlert } from '../../alerts/alert-card.js';
 import { type Incident, incidentReference, SEVERITY_LEVELS } from '../../incidents/incident-types.js';
-import { ActionId, BlockId, HEADLINE_EVENT_TYPE } from '../ids.js';
+import { ActionId, acknowledgeValue, BlockId, escalateValue, HEADLINE_EVENT_TYPE } from '../ids.js';
 import { cutTo, mrkdwn, mrkdwnFit, plainFit } from './escape.js';
 import { formatDuration, linkTo, slackDate, statusLabel, userMention } from './format.js';
 
@@ -21,11 +21,42 @@ export function headlineFallbackText(incident: Incident): string {
   return `Incident #${incident.number} (${incident.severity}, ${incident.status}): ${mrkdwn(incident.title)}`;
 }
 
-/** What the card shows of paging: buttons while someone is being paged, who acknowledged after. */
+type PagingState = 'triggered' | 'acknowledged' | 'resolved' | 'exhausted';
+
+/**
+ * What the card shows of paging: buttons while someone is being paged, who acknowledged after. With
+ * other teams paged in, `teams` lists each (the incident's own service first) and the buttons act on
+ * the escalation `escalationId` names (of the team `team`), else on the incident's own.
+ */
 export interface HeadlinePaging {
-  state: 'triggered' | 'acknowledged' | 'resolved' | 'exhausted';
+  state: PagingState;
   epoch: number;
   acknowledgedBy: string | null;
+  escalationId?: number;
+  team?: string;
+  teams?: { service: string; state: PagingState | 'none'; acknowledgedBy: string | null }[];
+}
+
+/** At most this many teams are listed on the card (Slack caps a field at 2,000 characters). */
+const MAX_TEAMS_SHOWN = 10;
+
+function teamsField(teams: NonNullable<HeadlinePaging['teams']>): string {
+  const line = (team: (typeof teams)[number]) => {
+    const by = team.acknowledgedBy ? `acknowledged by <@${team.acknowledgedBy}>` : null;
+    const state =
+      team.state === 'triggered'
+        ? ':pager: paging'
+        : team.state === 'exhausted'
+          ? ':warning: nobody acknowledged'
+          : team.state === 'none'
+            ? 'not paged'
+            : by
+              ? `:white_check_mark: ${by}`
+              : 'stopped';
+    return `${mrkdwnFit(team.service, 80)} · ${state}`;
+  };
+  const more = teams.length > MAX_TEAMS_SHOWN ? [`and ${teams.length - MAX_TEAMS_SHOWN} more`] : [];
+  return `*Teams engaged*\n${[...teams.slice(0, MAX_TEAMS_SHOWN).map(line), ...more].join('\n')}`;
 }
 
 /** The headline card pinned in the incident channel; edited in place as the incident changes. */
@@ -58,13 +89,16 @@ export function buildIncidentHeadline(
     fields.push({ type: 'mrkdwn', text: `*Runbook*\n${linkTo(incident.runbookUrl, 'Open the runbook')}` });
   if (incident.commsId) fields.push({ type: 'mrkdwn', text: `*Comms*\n${userMention(incident.commsId)}` });
   if (incident.scribeId) fields.push({ type: 'mrkdwn', text: `*Scribe*\n${userMention(incident.scribeId)}` });
-  if (paging?.state === 'triggered')
-    fields.push({ type: 'mrkdwn', text: '*Paging*\n:pager: waiting for an ack' });
-  if (paging?.acknowledgedBy && (paging.state === 'acknowledged' || paging.state === 'resolved')) {
-    fields.push({ type: 'mrkdwn', text: `*Acknowledged by*\n<@${paging.acknowledgedBy}>` });
+  if (paging?.teams) fields.push({ type: 'mrkdwn', text: teamsField(paging.teams) });
+  else {
+    if (paging?.state === 'triggered')
+      fields.push({ type: 'mrkdwn', text: '*Paging*\n:pager: waiting for an ack' });
+    if (paging?.acknowledgedBy && (paging.state === 'acknowledged' || paging.state === 'resolved')) {
+      fields.push({ type: 'mrkdwn', text: `*Acknowledged by*\n<@${paging.acknowledgedBy}>` });
+    }
+    if (paging?.state === 'exhausted')
+      fields.push({ type: 'mrkdwn', text: '*Paging*\n:warning: nobody acknowledged' });
   }
-  if (paging?.state === 'exhausted')
-    fields.push({ type: 'mrkdwn', text: '*Paging*\n:warning: nobody acknowledged' });
   const blocks: KnownBlock[] = [
     {
       type: 'header',
@@ -163,8 +197,23 @@ function headlineActions(incident: Incident, paging: HeadlinePaging | null): Kno
         ]
       : [button(ActionId.headlineUpdate, 'Post update', id), button(ActionId.headlineReopen, 'Reopen', id)];
   if (open && paging?.state === 'triggered') {
-    elements.push(button(ActionId.acknowledgePage, 'Acknowledge', id, 'primary'));
-    elements.push(button(ActionId.escalateNow, 'Escalate now', `${incident.id}-${paging.epoch}`));
+    const { escalationId, team } = paging;
+    const label = (text: string) => (team ? plainFit(`${text} (${team})`, 75) : text);
+    elements.push(
+      button(
+        ActionId.acknowledgePage,
+        label('Acknowledge'),
+        acknowledgeValue(incident.id, escalationId),
+        'primary',
+      ),
+    );
+    elements.push(
+      button(
+        ActionId.escalateNow,
+        label('Escalate now'),
+        escalateValue(incident.id, paging.epoch, escalationId),
+      ),
+    );
   }
   return { type: 'actions', block_id: BlockId.headlineActions, elements } as KnownBlock;
 }

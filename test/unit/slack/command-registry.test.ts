@@ -37,6 +37,7 @@ describe('the command registry', () => {
       'link',
       'followup',
       'page',
+      'page-team',
       'escalate',
       'resolve',
       'close',
@@ -63,6 +64,7 @@ describe('the command registry', () => {
     expect(what('reopen')).toBe('reopen this incident');
     expect(what('update Rolled back')).toBe('post updates');
     expect(what('page <@U012ABCDEF>')).toBe('page people for this incident');
+    expect(what('page service:payments Cards fail')).toBe('page another team into this incident');
     expect(what('escalate')).toBe('escalate this incident');
     expect(what('postmortem')).toBe('regenerate the postmortem of this incident');
   });
@@ -178,6 +180,8 @@ describe('/incident help, as people read it', () => {
       '• `/incident timeline [page]` — the timeline so far, in your time zone, 25 events a page (`#12 2` or `2 #12`)',
       '• `/incident show` — the incident card, for you alone',
       '• `/incident page @person|<schedule>` — page a person, or a schedule’s on-call, now',
+      '• `/incident page service:<service> [reason]` — page another team into this incident: its service’s escalation policy runs beside the incident’s own (`team:` works too)',
+      '    e.g. `/incident page service:payments Card payments fail at checkout`',
       '• `/incident escalate` — page the next escalation level now (starts the policy if nothing is paging)',
       '• `/incident resolve` — resolved: paging and reminders stop',
       '• `/incident close [--resolution "…"]` — close; without `--resolution` a form asks for resolution, root cause, impact and lessons',
@@ -215,6 +219,7 @@ describe('/incident help, as people read it', () => {
       timeline: ['viewer', 'incident'],
       show: ['viewer', 'incident'],
       page: ['pager', 'incident'],
+      'page-team': ['pager', 'incident'],
       escalate: ['escalator', 'incident'],
       resolve: ['changer', 'incident'],
       close: ['changer', 'incident'],
